@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { isoDateSchema } from './common';
+
+export const AUDIT_ACTIONS = [
+  'auth.signup',
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'token.created',
+  'token.revoked',
+  'member.joined',
+  'member.role_changed',
+  'member.removed',
+  'invitation.created',
+  'invitation.revoked',
+  'project.created',
+  'project.deleted',
+  'environment.created',
+  'environment.updated',
+  'environment.deleted',
+  'secret.set',
+  'secret.deleted',
+  'secret.revealed',
+  'secret.bulk_imported',
+] as const;
+export const auditActionSchema = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  action: auditActionSchema,
+  actorId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  target: z.string().nullable(),
+  ip: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: isoDateSchema,
+});
+export type AuditEntryDto = z.infer<typeof auditEntrySchema>;
+
+export const auditQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.string().optional(),
+});

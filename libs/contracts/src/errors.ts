@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes. Clients branch on `code`, never on `title` or `detail`; a code is never
+ * renamed once shipped. The status is the single source for the HTTP mapping.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid.' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON.' },
+  UNAUTHENTICATED: { status: 401, title: 'Sign in to continue.' },
+  SESSION_EXPIRED: { status: 401, title: 'Your session has expired. Sign in again.' },
+  INVALID_CREDENTIALS: { status: 401, title: 'Email or password is incorrect.' },
+  TOKEN_INVALID: { status: 401, title: 'The API token is not valid.' },
+  TOKEN_REVOKED: { status: 401, title: 'The API token has been revoked.' },
+  TOKEN_EXPIRED: { status: 401, title: 'The API token has expired.' },
+  CSRF_FAILED: { status: 403, title: 'The CSRF token is missing or wrong. Reload the page and retry.' },
+  FORBIDDEN: { status: 403, title: 'Your role does not allow this.' },
+  TOKEN_SCOPE_MISSING: { status: 403, title: 'The API token lacks the scope this needs.' },
+  NOT_FOUND: { status: 404, title: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such endpoint.' },
+  INVITATION_INVALID: { status: 404, title: 'This invitation link is invalid, used or expired.' },
+  EMAIL_TAKEN: { status: 409, title: 'An account with this email already exists.' },
+  SLUG_TAKEN: { status: 409, title: 'That slug is already used in this organization.' },
+  ALREADY_MEMBER: { status: 409, title: 'You are already a member of this organization.' },
+  LAST_OWNER: { status: 409, title: 'An organization needs at least one owner.' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send the body as application/json.' },
+  TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts. Wait and retry.' },
+  INTERNAL: { status: 500, title: 'Something went wrong on our side.' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'A required service is unavailable.' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const errorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
+
+/** RFC 9457 problem details, with our stable `code`. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: errorCodeSchema,
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  requestId: z.string().optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+export const problemType = (code: ErrorCode): string =>
+  `https://slipway.dev/errors/${code.toLowerCase().replaceAll('_', '-')}`;

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { loginInputSchema, sessionSchema, signupInputSchema } from './auth';
+import { auditEntrySchema, auditQuerySchema } from './audit';
+import {
+  createInvitationInputSchema,
+  createOrganizationInputSchema,
+  createdInvitationSchema,
+  invitationPreviewSchema,
+  invitationSchema,
+  memberSchema,
+  organizationSchema,
+  updateMemberInputSchema,
+  type Role,
+} from './orgs';
+import {
+  createEnvironmentInputSchema,
+  createProjectInputSchema,
+  environmentSchema,
+  projectSchema,
+  projectSummarySchema,
+  updateEnvironmentInputSchema,
+} from './projects';
+import {
+  bulkEnvVarsInputSchema,
+  bulkResultSchema,
+  envVarSchema,
+  envVarVersionSchema,
+  revealedEnvVarSchema,
+  upsertEnvVarInputSchema,
+} from './secrets';
+import { createTokenInputSchema, createdTokenSchema, tokenSchema, type TokenScope } from './tokens';
+
+/**
+ * Every HTTP endpoint, declared once. The api binds its handlers to these paths, the OpenAPI
+ * document is generated from them, and the console's client is typed by them.
+ */
+export interface RouteContract {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Nest/Fastify style, relative to /api/v1: `/orgs/:org/projects`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** `public` routes need no session; every other route needs a session or an API token. */
+  auth: 'public' | 'user';
+  /** Minimum organization role, for routes under `/orgs/:org`. */
+  role?: Role;
+  /** API-token scope required when the caller uses a token instead of a session. */
+  scope?: TokenScope;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+}
+
+const ORG = '/orgs/:org';
+const PROJECT = `${ORG}/projects/:project`;
+const ENV = `${PROJECT}/environments/:env`;
+const VAR = `${ENV}/variables/:key`;
+
+export const routes = {
+  signup: { method: 'POST', path: '/auth/signup', summary: 'Create an account and its first organization', tag: 'auth', auth: 'public', body: signupInputSchema, response: sessionSchema, status: 201 },
+  login: { method: 'POST', path: '/auth/login', summary: 'Sign in with email and password', tag: 'auth', auth: 'public', body: loginInputSchema, response: sessionSchema },
+  logout: { method: 'POST', path: '/auth/logout', summary: 'End the current session', tag: 'auth', auth: 'user', status: 204 },
+  session: { method: 'GET', path: '/auth/session', summary: 'The signed-in user, their organizations and CSRF token', tag: 'auth', auth: 'user', response: sessionSchema },
+
+  listOrganizations: { method: 'GET', path: '/orgs', summary: 'Organizations the caller belongs to', tag: 'organizations', auth: 'user', response: z.array(organizationSchema) },
+  createOrganization: { method: 'POST', path: '/orgs', summary: 'Create an organization (caller becomes OWNER)', tag: 'organizations', auth: 'user', body: createOrganizationInputSchema, response: organizationSchema, status: 201 },
+  getOrganization: { method: 'GET', path: ORG, summary: 'One organization', tag: 'organizations', auth: 'user', role: 'VIEWER', response: organizationSchema },
+  listMembers: { method: 'GET', path: `${ORG}/members`, summary: 'Members and their roles', tag: 'organizations', auth: 'user', role: 'VIEWER', response: z.array(memberSchema) },
+  updateMember: { method: 'PATCH', path: `${ORG}/members/:userId`, summary: "Change a member's role", tag: 'organizations', auth: 'user', role: 'ADMIN', body: updateMemberInputSchema, response: memberSchema },
+  removeMember: { method: 'DELETE', path: `${ORG}/members/:userId`, summary: 'Remove a member', tag: 'organizations', auth: 'user', role: 'ADMIN', status: 204 },
+  listInvitations: { method: 'GET', path: `${ORG}/invitations`, summary: 'Pending invitations', tag: 'organizations', auth: 'user', role: 'ADMIN', response: z.array(invitationSchema) },
+  createInvitation: { method: 'POST', path: `${ORG}/invitations`, summary: 'Create an invitation link with a role', tag: 'organizations', auth: 'user', role: 'ADMIN', body: createInvitationInputSchema, response: createdInvitationSchema, status: 201 },
+  revokeInvitation: { method: 'DELETE', path: `${ORG}/invitations/:invitationId`, summary: 'Revoke an invitation', tag: 'organizations', auth: 'user', role: 'ADMIN', status: 204 },
+  previewInvitation: { method: 'GET', path: '/invitations/:token', summary: 'What an invitation link grants', tag: 'organizations', auth: 'public', response: invitationPreviewSchema },
+  acceptInvitation: { method: 'POST', path: '/invitations/:token/accept', summary: 'Join the organization of an invitation', tag: 'organizations', auth: 'user', response: organizationSchema },
+  auditLog: { method: 'GET', path: `${ORG}/audit-log`, summary: 'Security-relevant actions, newest first', tag: 'audit', auth: 'user', role: 'ADMIN', query: auditQuerySchema, response: z.array(auditEntrySchema) },
+
+  listProjects: { method: 'GET', path: `${ORG}/projects`, summary: 'Projects of an organization', tag: 'projects', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(projectSummarySchema) },
+  createProject: { method: 'POST', path: `${ORG}/projects`, summary: 'Create a project with a production environment and a git repository', tag: 'projects', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: createProjectInputSchema, response: projectSchema, status: 201 },
+  getProject: { method: 'GET', path: PROJECT, summary: 'One project with its environments', tag: 'projects', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: projectSchema },
+  deleteProject: { method: 'DELETE', path: PROJECT, summary: 'Delete a project, its environments and variables', tag: 'projects', auth: 'user', role: 'ADMIN', scope: 'projects:write', status: 204 },
+  createEnvironment: { method: 'POST', path: `${PROJECT}/environments`, summary: 'Add an environment that follows a branch', tag: 'projects', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: createEnvironmentInputSchema, response: environmentSchema, status: 201 },
+  updateEnvironment: { method: 'PATCH', path: ENV, summary: 'Change branch, resources or health check', tag: 'projects', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: updateEnvironmentInputSchema, response: environmentSchema },
+  deleteEnvironment: { method: 'DELETE', path: ENV, summary: 'Delete an environment (production cannot be deleted)', tag: 'projects', auth: 'user', role: 'ADMIN', scope: 'projects:write', status: 204 },
+
+  listVariables: { method: 'GET', path: `${ENV}/variables`, summary: 'Variables of an environment; secret values masked', tag: 'variables', auth: 'user', role: 'VIEWER', scope: 'secrets:read', response: z.array(envVarSchema) },
+  setVariable: { method: 'PUT', path: VAR, summary: 'Create or update a variable (a new version)', tag: 'variables', auth: 'user', role: 'MEMBER', scope: 'secrets:write', body: upsertEnvVarInputSchema, response: envVarSchema },
+  deleteVariable: { method: 'DELETE', path: VAR, summary: 'Delete a variable (kept in its version history)', tag: 'variables', auth: 'user', role: 'MEMBER', scope: 'secrets:write', status: 204 },
+  bulkVariables: { method: 'POST', path: `${ENV}/variables/bulk`, summary: 'Paste many variables in .env format', tag: 'variables', auth: 'user', role: 'MEMBER', scope: 'secrets:write', body: bulkEnvVarsInputSchema, response: bulkResultSchema },
+  revealVariable: { method: 'POST', path: `${VAR}/reveal`, summary: "Reveal a secret's value (audited)", tag: 'variables', auth: 'user', role: 'MEMBER', scope: 'secrets:read', response: revealedEnvVarSchema },
+  variableVersions: { method: 'GET', path: `${VAR}/versions`, summary: 'Version history of a variable (no values)', tag: 'variables', auth: 'user', role: 'VIEWER', scope: 'secrets:read', response: z.array(envVarVersionSchema) },
+
+  listTokens: { method: 'GET', path: '/tokens', summary: "The caller's personal API tokens", tag: 'tokens', auth: 'user', response: z.array(tokenSchema) },
+  createToken: { method: 'POST', path: '/tokens', summary: 'Create a personal API token (shown once)', tag: 'tokens', auth: 'user', body: createTokenInputSchema, response: createdTokenSchema, status: 201 },
+  revokeToken: { method: 'DELETE', path: '/tokens/:tokenId', summary: 'Revoke a token at once', tag: 'tokens', auth: 'user', status: 204 },
+} as const satisfies Record<string, RouteContract>;
+
+export type RouteName = keyof typeof routes;
+export const API_PREFIX = '/api/v1';
+
+/** Fills `:params` of a route path: `routePath('getProject', { org: 'acme', project: 'web' })`. */
+export function routePath(name: RouteName, params: Record<string, string> = {}): string {
+  return API_PREFIX + routes[name].path.replace(/:([A-Za-z]+)/g, (_, p: string) => {
+    const v = params[p];
+    if (v === undefined) throw new Error(`routePath(${name}): missing param ${p}`);
+    return encodeURIComponent(v);
+  });
+}
