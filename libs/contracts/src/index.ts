@@ -8,3 +8,4 @@ export * from './tokens';
 export * from './audit';
 export * from './routes';
 export * from './openapi';
+export * from './scope';
