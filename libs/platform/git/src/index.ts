@@ -1,0 +1,2 @@
+export * from './git-repositories';
+export * from './git.module';

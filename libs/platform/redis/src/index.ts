@@ -1,0 +1,3 @@
+export * from './redis.service';
+export * from './rate-limiter';
+export * from './redis.module';

@@ -1,0 +1,36 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { CONFIG, type Config } from '@slipway/config';
+
+/** The shared Redis connection. Commands fail fast when Redis is down instead of queueing forever. */
+@Injectable()
+export class RedisService implements OnModuleDestroy {
+  readonly client: Redis;
+
+  constructor(@Inject(CONFIG) config: Config) {
+    this.client = new Redis(config.REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      connectTimeout: 2_000,
+    });
+    // Errors surface through the failing command; the event only needs a listener.
+    this.client.on('error', () => undefined);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await withTimeout(this.client.ping(), 1_000)) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.client.disconnect();
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}
