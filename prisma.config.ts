@@ -1,0 +1,19 @@
+// Prisma CLI configuration (Prisma 7 reads no .env and no package.json "prisma" key).
+import path from 'node:path';
+import { defineConfig } from 'prisma/config';
+
+// The CLI would otherwise download the native schema engine, which these machines and
+// air-gapped installs cannot reach. The project's own stand-in runs the same engine as Wasm
+// (see tools/prisma-schema-engine.mjs). `??=`: an engine path set from outside wins.
+process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(__dirname, 'tools', 'prisma-schema-engine.mjs');
+
+// Same default as libs/platform/config, so `npm run db:migrate` works against the dev database
+// with nothing set.
+const DEFAULT_DATABASE_URL = 'postgresql://slipway@127.0.0.1:54329/slipway';
+
+export default defineConfig({
+  // A folder: schema.prisma (generator, datasource) plus models/*.prisma, one per bounded context.
+  schema: path.join(__dirname, 'prisma'),
+  migrations: { path: path.join(__dirname, 'prisma', 'migrations') },
+  datasource: { url: process.env.DATABASE_URL || DEFAULT_DATABASE_URL },
+});
