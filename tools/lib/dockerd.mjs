@@ -1,0 +1,45 @@
+// Starting the Docker engine when none answers. dockerd is machine-wide (deployed apps run in
+// it), so `npm start` leaves it running on exit; `npm test` stops it only if it started it.
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SetupError } from './log.mjs';
+import { capture, isAlive, which } from './system.mjs';
+import { dockerAnswers, waitUntil } from './probe.mjs';
+
+/**
+ * Starts dockerd in the background on the default socket and waits for `docker version`.
+ * @returns {Promise<{ pid: number, stop(): Promise<void> }>}
+ */
+export async function startDockerd({ stateDir, log }) {
+  const dockerd = which('dockerd', ['/usr/bin', '/usr/sbin']);
+  if (!dockerd) throw new SetupError('dockerd not found (install the Debian package docker.io).');
+  const logFile = path.join(stateDir, 'logs', 'dockerd.log');
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  log.step(`starting dockerd (log ${logFile})`);
+  const out = openSync(logFile, 'a');
+  // Detached and unref'd: the engine must outlive this script (see the header comment).
+  const child = spawn(dockerd, [], { detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  writeFileSync(path.join(stateDir, 'dockerd.pid'), `${child.pid}\n`);
+
+  const ready = await waitUntil(async () => !isExited(child) && (await dockerAnswers()) && capture('docker', ['version']).code === 0, {
+    timeoutMs: 60_000,
+    intervalMs: 500,
+  });
+  if (!ready) {
+    const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
+    throw new SetupError(`dockerd did not become ready within 60 s. Last lines of ${logFile}:\n${tail}`);
+  }
+  return {
+    pid: child.pid,
+    async stop() {
+      if (!isAlive(child.pid)) return;
+      log.step(`stopping dockerd (PID ${child.pid})`);
+      process.kill(child.pid, 'SIGTERM');
+      if (!(await waitUntil(() => !isAlive(child.pid), { timeoutMs: 20_000, intervalMs: 200 }))) process.kill(child.pid, 'SIGKILL');
+    },
+  };
+}
+
+const isExited = (child) => child.exitCode !== null || child.signalCode !== null;

@@ -1,0 +1,64 @@
+// A project-local Redis: no persistence (BullMQ state in dev is disposable), bound to
+// 127.0.0.1, daemonised with a pid file under .slipway/ so it is stopped by its own PID.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SetupError } from './log.mjs';
+import { capture, isAlive, readPid, which } from './system.mjs';
+import { redisAnswers, waitUntil } from './probe.mjs';
+
+/** Stops the Redis whose PID is in `pidFile`, if it is still that Redis. */
+async function stopPid(pidFile) {
+  const pid = readPid(pidFile);
+  if (!pid || !isAlive(pid)) return;
+  // The pid file may be stale and the PID reused: only signal a redis-server.
+  const cmdline = (() => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return 'redis-server'; // no /proc (macOS): trust the pid file
+    }
+  })();
+  if (!cmdline.includes('redis-server')) return;
+  process.kill(pid, 'SIGTERM');
+  await waitUntil(() => !isAlive(pid), { timeoutMs: 10_000, intervalMs: 100 });
+}
+
+/** Stops a project-local Redis left running (by `npm run services`). */
+export async function stopLocalRedis({ stateDir, log }) {
+  const pidFile = path.join(stateDir, 'redis', 'redis.pid');
+  if (!readPid(pidFile)) return;
+  log.step('stopping project-local Redis');
+  await stopPid(pidFile);
+}
+
+/**
+ * Starts Redis on the port of `url`.
+ * @returns {Promise<{ stop(): Promise<void> }>}
+ */
+export async function startLocalRedis({ url, stateDir, log }) {
+  const server = which('redis-server', ['/usr/bin', '/usr/sbin']);
+  if (!server) throw new SetupError('redis-server not found (install the Debian package redis-server).');
+  const dir = path.join(stateDir, 'redis');
+  const logFile = path.join(stateDir, 'logs', 'redis.log');
+  const pidFile = path.join(dir, 'redis.pid');
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  await stopPid(pidFile); // one left from an earlier run on another port
+
+  const { port, password } = new URL(url);
+  log.step(`starting project-local Redis on 127.0.0.1:${port || 6379} (log ${logFile})`);
+  const args = ['--port', port || '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes'];
+  args.push('--dir', dir, '--pidfile', pidFile, '--logfile', logFile);
+  if (password) args.push('--requirepass', decodeURIComponent(password));
+  const r = capture(server, args);
+  if (r.code !== 0) throw new SetupError(`redis-server failed to start: ${r.stdout}${r.stderr}`);
+  if (!(await waitUntil(() => redisAnswers(url), { timeoutMs: 10_000 }))) {
+    throw new SetupError(`Redis started but does not answer on port ${port}; see ${logFile}.`);
+  }
+  return {
+    async stop() {
+      log.step('stopping project-local Redis');
+      await stopPid(pidFile);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `npm run services`: start (or find) PostgreSQL, Redis and Docker for development and leave
+// them running, e.g. to run `npm run test:int` or an app in watch mode.
+// `npm run services -- stop` stops the project-local PostgreSQL and Redis it started.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLog, SetupError } from './lib/log.mjs';
+import { ensureServices } from './lib/services.mjs';
+import { stopLocalPostgres } from './lib/postgres.mjs';
+import { stopLocalRedis } from './lib/redis.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const stateDir = process.env.SLIPWAY_STATE_DIR || path.join(root, '.slipway');
+const log = createLog('services');
+
+try {
+  if (process.argv[2] === 'stop') {
+    stopLocalPostgres({ stateDir, log });
+    await stopLocalRedis({ stateDir, log });
+  } else {
+    const { env, started } = await ensureServices({ log, root, stateDir });
+    log.info(started.length ? `started: ${started.join(', ')} (left running; \`npm run services -- stop\` stops them)` : 'all services were already running');
+    console.log(`DATABASE_URL=${env.DATABASE_URL}\nREDIS_URL=${env.REDIS_URL}`);
+  }
+} catch (err) {
+  log.error(err instanceof SetupError ? err.message : err.stack);
+  process.exit(1);
+}
