@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './password-hasher';
+export * from './tokens';
+export * from './crypto.module';
