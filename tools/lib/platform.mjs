@@ -1,0 +1,98 @@
+// The four platform processes, started the same way by `npm start` and `npm test`: spawn,
+// wait until each is ready, and fail fast (with its last lines) when one exits early.
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { since, SetupError } from './log.mjs';
+import { httpStatus, spawnApp, stopApps, tagger } from './processes.mjs';
+
+/**
+ * How each app starts and how we know it is ready. Ports come from the same variables the
+ * config lib reads (defaults as in libs/platform/config/src/schema.ts).
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function appSpecs(env) {
+  const api = Number(env.API_PORT || 4000);
+  const edge = Number(env.EDGE_PORT || 8080);
+  const consolePort = Number(env.CONSOLE_PORT || 3000);
+  return [
+    { name: 'api', args: ['apps/api/dist/main.js'], ready: { url: `http://127.0.0.1:${api}/readyz` } },
+    { name: 'worker', args: ['apps/worker/dist/main.js'], ready: { line: 'worker ready' } },
+    { name: 'edge', args: ['apps/edge/dist/main.js'], ready: { url: `http://127.0.0.1:${edge}/__edge/healthz` } },
+    {
+      name: 'console',
+      args: ['node_modules/next/dist/bin/next', 'start', 'apps/console', '-H', '127.0.0.1', '-p', String(consolePort)],
+      env: { API_INTERNAL_URL: `http://127.0.0.1:${api}` }, // next.config rewrites /api/* there
+      ready: { url: `http://127.0.0.1:${consolePort}/login` },
+    },
+  ];
+}
+
+/**
+ * Starts the platform and resolves once every app is ready.
+ * @param {{ root: string, env: NodeJS.ProcessEnv, log: import('./log.mjs').Log, logDir?: string, timeoutMs?: number, specs?: ReturnType<typeof appSpecs> }} options
+ *   logDir: write `<app>.log` files there instead of tagging lines on the terminal
+ *   specs: override the apps (tests of this file use dummy children)
+ * @returns {Promise<{ apps: import('./processes.mjs').App[], stop(): Promise<void>, crashed: Promise<AppFailure> }>}
+ *   crashed: resolves if an app exits later without being stopped
+ */
+export async function startPlatform({ root, env, log, logDir, timeoutMs = 120_000, specs = appSpecs(env) }) {
+  const tag = tagger(specs.map((s) => s.name));
+  const apps = specs.map((s) =>
+    spawnApp({
+      name: s.name,
+      cmd: s.cmd ?? process.execPath,
+      args: s.args,
+      cwd: root,
+      env: { ...env, ...s.env },
+      tag,
+      logFile: logDir ? path.join(logDir, `${s.name}.log`) : undefined,
+    }),
+  );
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    await stopApps(apps);
+  };
+  // Resolves with the failure of the first app that exits while we are not stopping it.
+  const crashed = new Promise((resolve) => {
+    for (const app of apps) {
+      app.exited.then(({ code, signal }) => {
+        if (!stopping) resolve(new AppFailure(app, `exited early (${signal ?? `code ${code}`})`));
+      });
+    }
+  });
+
+  const deadline = Date.now() + timeoutMs;
+  const readiness = specs.map(async (s, i) => {
+    const t0 = performance.now();
+    const isReady = s.ready.url ? async () => (await httpStatus(s.ready.url)) === 200 : lineSeen(apps[i], s.ready.line);
+    while (!(await isReady())) {
+      if (stopping) return;
+      if (Date.now() > deadline) throw new AppFailure(apps[i], `not ready after ${timeoutMs / 1000} s (waiting for ${s.ready.url ?? `"${s.ready.line}"`})`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    log.info(`${s.name} ready (${since(t0)})`);
+  });
+  const failure = await Promise.race([Promise.all(readiness).then(() => null), crashed]).catch((err) => err);
+  if (failure) {
+    await stop();
+    throw failure;
+  }
+  return { apps, stop, crashed };
+}
+
+/** A readiness check that turns true once the app has printed a line containing `text`. */
+function lineSeen(app, text) {
+  let seen = false;
+  app.waitForLine(text).then(() => (seen = true));
+  return async () => seen;
+}
+
+/** An app that failed to become ready: the message carries its last lines of output. */
+export class AppFailure extends SetupError {
+  constructor(app, why) {
+    const tail = app.tail.length ? app.tail.map((l) => `  ${l}`).join('\n') : '  (no output)';
+    super(`${app.name} ${why}. Last lines:\n${tail}`);
+    this.app = app;
+  }
+}
