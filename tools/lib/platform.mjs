@@ -21,7 +21,9 @@ export function appSpecs(env) {
     {
       name: 'console',
       args: ['node_modules/next/dist/bin/next', 'start', 'apps/console', '-H', '127.0.0.1', '-p', String(consolePort)],
-      env: { API_INTERNAL_URL: `http://127.0.0.1:${api}` }, // next.config rewrites /api/* there
+      // next.config rewrites /api/* to the api. `next start` serves a production build, so it
+      // always runs as production (NODE_ENV=test would load React's development server build).
+      env: { API_INTERNAL_URL: `http://127.0.0.1:${api}`, NODE_ENV: 'production' },
       ready: { url: `http://127.0.0.1:${consolePort}/login` },
     },
   ];

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// `npm test` (CI runs it through .ci/run): dependencies, services, base images, a separate
+// `slipway_test` database, then lint → build → migrate → drift → unit → int → e2e, each with a
+// header and its duration. The first failing step stops the run; cleanup always happens.
+// Last line: "N passed, N failed[, N skipped]". `npm test -- --only unit,int` runs a subset.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { colour, createLog, SetupError, since } from './lib/log.mjs';
+import { run } from './lib/system.mjs';
+import { ensureDeps } from './lib/deps.mjs';
+import { ensureDatabase, ensureServices, withDatabase } from './lib/services.mjs';
+import { ensureMasterKey } from './lib/master-key.mjs';
+import { ensureBaseImages } from './lib/base-images.mjs';
+import { startPlatform } from './lib/platform.mjs';
+import { addCounts, readVitestJson, summaryLine } from './lib/test-results.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const testDir = path.join(root, '.slipway', 'test');
+const log = createLog('test');
+const STEPS = ['lint', 'build', 'migrate', 'drift', 'unit', 'int', 'e2e'];
+const PORTS = { API_PORT: '14000', EDGE_PORT: '18080', CONSOLE_PORT: '13000' };
+
+/** `--only unit,int` or `--only=unit,int`; every step by default. */
+function selectedSteps(argv) {
+  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (i < 0) return STEPS;
+  const list = (argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1] ?? '').split(',').filter(Boolean);
+  const unknown = list.filter((s) => !STEPS.includes(s));
+  if (unknown.length || !list.length) throw new SetupError(`--only takes a comma-separated list of: ${STEPS.join(', ')}`);
+  return STEPS.filter((s) => list.includes(s));
+}
+
+/** Environment of the platform under test: test ports, its own key file and data folder. */
+function platformEnv(env) {
+  const url = (port) => `http://127.0.0.1:${port}`;
+  const keyFile = path.join(testDir, 'master.key');
+  rmSync(keyFile, { force: true });
+  rmSync(path.join(testDir, 'data'), { recursive: true, force: true });
+  const platform = {
+    ...env,
+    ...PORTS,
+    NODE_ENV: 'test',
+    PUBLIC_API_URL: url(PORTS.API_PORT),
+    PUBLIC_CONSOLE_URL: url(PORTS.CONSOLE_PORT),
+    SLIPWAY_MASTER_KEY_FILE: keyFile,
+    DATA_DIR: path.join(testDir, 'data'),
+  };
+  delete platform.SLIPWAY_MASTER_KEY; // the test key file must be the one in use
+  ensureMasterKey({ root, env: platform, quiet: true });
+  return platform;
+}
+
+const state = { services: null, platform: null, counts: [], results: [] };
+
+async function cleanup() {
+  await state.platform?.stop();
+  state.platform = null;
+  await state.services?.stop({ docker: true }); // CI: leave nothing behind that we started
+  state.services = null;
+}
+
+/** Runs a command for a step; resolves true on exit 0. */
+const ok = async (cmd, args, env) => (await run(cmd, args, { cwd: root, env })) === 0;
+
+/** One vitest tier with a JSON report whose counts go into the total. */
+async function vitest(tier, env) {
+  const report = path.join(testDir, `${tier}.json`);
+  rmSync(report, { force: true });
+  const args = ['vitest', 'run', '--project', tier, '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile=${report}`];
+  const passed = await ok('npx', args, { ...env, NODE_ENV: 'test' });
+  const counts = readVitestJson(report) ?? { passed: 0, failed: 0, skipped: 0 };
+  if (!passed && counts.failed === 0) counts.failed = 1; // crashed before reporting
+  if (counts.passed + counts.failed + counts.skipped === 0) log.warn(`no ${tier} tests found`);
+  state.counts.push(counts);
+  return passed;
+}
+
+/** @type {Record<string, (env: NodeJS.ProcessEnv) => Promise<boolean>>} */
+const steps = {
+  lint: (env) => ok('npm', ['run', 'lint'], env),
+  build: (env) => ok('npm', ['run', 'build'], env),
+  migrate: (env) => ok('npm', ['run', 'db:migrate'], env),
+  drift: (env) => ok('npm', ['run', 'db:drift'], env),
+  unit: (env) => vitest('unit', env),
+  int: (env) => vitest('int', env),
+  async e2e(env) {
+    const platform = platformEnv(env);
+    log.step(`starting the platform on test ports (logs in ${path.relative(root, testDir)}/logs)`);
+    state.platform = await startPlatform({ root, env: platform, log, logDir: path.join(testDir, 'logs') });
+    const url = (port) => `http://127.0.0.1:${port}`;
+    const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT) };
+    const passed = await vitest('e2e', e2eEnv);
+    await state.platform.stop();
+    state.platform = null;
+    return passed;
+  },
+};
+
+async function main() {
+  const t0 = performance.now();
+  const selected = selectedSteps(process.argv.slice(2));
+  mkdirSync(testDir, { recursive: true });
+  await ensureDeps({ root, log });
+  // Chromium only when the browser tests run; busybox for the base images.
+  const binaries = { busybox: 'busybox-static', ...(selected.includes('e2e') ? { chromium: 'chromium' } : {}) };
+  state.services = await ensureServices({ log, root, binaries });
+  await ensureBaseImages({ log });
+  // Tests never touch dev data: their own database, their own Redis db index.
+  await ensureDatabase(state.services.env.DATABASE_URL, 'slipway_test', { log });
+  const redis = new URL(state.services.env.REDIS_URL);
+  redis.pathname = '/1';
+  const env = { ...process.env, DATABASE_URL: withDatabase(state.services.env.DATABASE_URL, 'slipway_test'), REDIS_URL: redis.toString() };
+  log.info(`setup done (${since(t0)})`);
+
+  for (const name of selected) {
+    console.log(`\n${colour.bold(`━━ ${name} ${'━'.repeat(60 - name.length)}`)}`);
+    const t = performance.now();
+    const countsBefore = state.counts.length;
+    let passed;
+    try {
+      passed = await steps[name](env);
+    } catch (err) {
+      log.error(err instanceof SetupError ? err.message : err.stack);
+      passed = false;
+    }
+    state.results.push({ name, passed, took: since(t) });
+    console.log(colour.bold(`━━ ${name}: ${passed ? colour.green('passed') : colour.red('FAILED')} (${since(t)})`));
+    if (!passed) {
+      // lint/build/drift (or a platform that did not start) count as one failure each.
+      if (state.counts.length === countsBefore) state.counts.push({ passed: 0, failed: 1, skipped: 0 });
+      break;
+    }
+  }
+  console.log(`\ntotal ${since(t0)}: ${state.results.map((r) => `${r.name} ${r.passed ? 'ok' : 'FAILED'} ${r.took}`).join(' · ')}`);
+}
+
+let exitCode = 0;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    log.warn(`${sig}: cleaning up`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+try {
+  await main();
+} catch (err) {
+  log.error(err instanceof SetupError ? err.message : err.stack);
+  state.counts.push({ passed: 0, failed: 1, skipped: 0 }); // set-up failed: never report success
+} finally {
+  await cleanup();
+}
+const total = addCounts(state.counts);
+if (total.failed > 0 || state.results.some((r) => !r.passed)) exitCode = 1;
+console.log(summaryLine(total));
+process.exit(exitCode);
