@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { SecretsRepository } from './secrets.repository';
+import { SecretsService } from './secrets.service';
+
+/**
+ * Environment variables and secrets. Imports nothing: PrismaService (DbModule), Envelope
+ * (CryptoModule), AuditService (AuditModule) and CONFIG come from global modules.
+ */
+@Module({ providers: [SecretsRepository, SecretsService], exports: [SecretsService] })
+export class SecretsModule {}
