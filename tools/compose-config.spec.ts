@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// docker-compose.yml cannot be run on machines without a registry, so its shape is checked
+// here; `docker compose config -q` also runs wherever the compose plugin is installed.
+const root = path.resolve(__dirname, '..');
+const file = path.join(root, 'docker-compose.yml');
+type Service = {
+  image?: string;
+  build?: { target?: string; dockerfile?: string };
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+  network_mode?: string;
+  environment?: Record<string, string>;
+};
+const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const { services } = compose;
+const APPS = ['api', 'worker', 'edge', 'console'];
+
+describe('docker-compose.yml', () => {
+  it('runs postgres 16, redis 7 and the four apps', () => {
+    expect(services.postgres?.image).toBe('postgres:16');
+    expect(services.redis?.image).toBe('redis:7');
+    for (const app of APPS) {
+      expect(services[app]?.image, app).toMatch(new RegExp(`^\\$\\{SLIPWAY_IMAGE_PREFIX:-ghcr\\.io/slipway-dev\\}/${app}:`));
+      expect(services[app]?.build, app).toMatchObject({ dockerfile: 'infra/Dockerfile', target: app });
+    }
+  });
+
+  it('health-checks every long-running service that serves a port', () => {
+    for (const name of ['postgres', 'redis', 'api', 'edge', 'console']) expect(services[name]?.healthcheck?.test, name).toBeDefined();
+  });
+
+  it('mounts the Docker socket into the worker only', () => {
+    const withSocket = Object.entries(services)
+      .filter(([, s]) => (s.volumes ?? []).some((v) => v.includes('docker.sock')))
+      .map(([name]) => name);
+    expect(withSocket).toEqual(['worker']);
+  });
+
+  it('gives each app the database, redis and master key', () => {
+    for (const app of APPS) {
+      expect(Object.keys(services[app]?.environment ?? {}), app).toEqual(
+        expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'SLIPWAY_MASTER_KEY', 'DATA_DIR']),
+      );
+    }
+  });
+
+  const hasPlugin = spawnSync('docker', ['compose', 'version']).status === 0;
+  it.skipIf(!hasPlugin)('passes `docker compose config -q`', () => {
+    const env = { ...process.env, POSTGRES_PASSWORD: 'x', SLIPWAY_MASTER_KEY: 'x' };
+    const r = spawnSync('docker', ['compose', '-f', file, 'config', '-q'], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
