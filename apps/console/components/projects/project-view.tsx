@@ -1,0 +1,41 @@
+'use client';
+
+import { useOrg, useCan } from '../../lib/org';
+import { useResource } from '../../lib/use-resource';
+import { PageHeader } from '../ui/layout-bits';
+import { ResourceState } from '../ui/resource-state';
+import { DeleteProject } from './delete-project';
+import { EnvironmentsSection } from './environments-section';
+import { PushPanel } from './push-panel';
+
+export function ProjectView({ project }: { project: string }) {
+  const org = useOrg();
+  const canDelete = useCan('ADMIN');
+  const resource = useResource('getProject', { org: org.slug, project });
+
+  return (
+    <ResourceState resource={resource} what="project">
+      {(p) => (
+        <>
+          <PageHeader
+            crumbs={[{ href: `/o/${org.slug}/projects`, label: 'Projects' }]}
+            title={p.name}
+            description={
+              <span>
+                Slug <code className="rounded bg-zinc-100 px-1 font-mono text-xs text-zinc-700">{p.slug}</code>
+              </span>
+            }
+          />
+          <PushPanel gitRemoteUrl={p.gitRemoteUrl} />
+          <EnvironmentsSection
+            org={org.slug}
+            project={p.slug}
+            environments={p.environments}
+            onChange={(environments) => resource.setData((cur) => (cur ? { ...cur, environments } : cur))}
+          />
+          {canDelete ? <DeleteProject org={org.slug} slug={p.slug} /> : null}
+        </>
+      )}
+    </ResourceState>
+  );
+}
