@@ -6,6 +6,9 @@ import { defineConfig } from 'prisma/config';
 // air-gapped installs cannot reach. The project's own stand-in runs the same engine as Wasm
 // (see tools/prisma-schema-engine.mjs). `??=`: an engine path set from outside wins.
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(__dirname, 'tools', 'prisma-schema-engine.mjs');
+// Nor should every command phone checkpoint.prisma.io for an update notice (a DNS failure here,
+// a lookup that can hang on air-gapped networks).
+process.env.CHECKPOINT_DISABLE ??= '1';
 
 // Same default as libs/platform/config, so `npm run db:migrate` works against the dev database
 // with nothing set.
