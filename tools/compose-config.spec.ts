@@ -49,10 +49,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  const hasPlugin = spawnSync('docker', ['compose', 'version']).status === 0;
-  it.skipIf(!hasPlugin)('passes `docker compose config -q`', () => {
+  // The compose plugin (v2), else the standalone docker-compose (v1, Debian's package).
+  const cli = [['docker', 'compose'], ['docker-compose']].find(([cmd, ...sub]) => spawnSync(cmd!, [...sub, 'version']).status === 0);
+  it.skipIf(!cli)('passes `docker compose config -q`', () => {
     const env = { ...process.env, POSTGRES_PASSWORD: 'x', SLIPWAY_MASTER_KEY: 'x' };
-    const r = spawnSync('docker', ['compose', '-f', file, 'config', '-q'], { env, encoding: 'utf8' });
+    const [cmd, ...sub] = cli!;
+    const r = spawnSync(cmd!, [...sub, '-f', file, 'config', '-q'], { env, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

@@ -42,7 +42,7 @@ describe('startPlatform', () => {
         spec('worker', 'setInterval(() => {}, 1000)', { line: 'worker ready' }),
       ],
     });
-    await expect(run).rejects.toThrow(/api exited early \(code 3\)[\s\S]*DATABASE_URL is not a URL/);
+    await expect(run).rejects.toThrow(/api exited unexpectedly \(code 3\)[\s\S]*DATABASE_URL is not a URL/);
   });
 });
 

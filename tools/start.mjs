@@ -12,6 +12,7 @@ import { ensureDeps } from './lib/deps.mjs';
 import { ensureServices } from './lib/services.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
+import { pendingMigrations } from './lib/migrations.mjs';
 import { startPlatform } from './lib/platform.mjs';
 import { readyBanner } from './lib/banner.mjs';
 
@@ -62,7 +63,11 @@ try {
   const env = { ...process.env, ...running.services.env };
   ensureMasterKey({ root, env, log });
   await step('base images', () => ensureBaseImages({ log, env }));
-  await step('database migrations', () => npmScript('db:migrate', env));
+  await step('database migrations', async () => {
+    const pending = await pendingMigrations({ root, databaseUrl: env.DATABASE_URL, log });
+    if (pending?.length === 0) return log.info('every migration is applied');
+    await npmScript('db:migrate', env);
+  });
   await step('build', () => npmScript('build', env));
   running.platform = await step('apps', () => startPlatform({ root, env, log }));
   console.log(readyBanner(env, since(t0)));

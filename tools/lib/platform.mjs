@@ -59,7 +59,7 @@ export async function startPlatform({ root, env, log, logDir, timeoutMs = 120_00
   const crashed = new Promise((resolve) => {
     for (const app of apps) {
       app.exited.then(({ code, signal }) => {
-        if (!stopping) resolve(new AppFailure(app, `exited early (${signal ?? `code ${code}`})`));
+        if (!stopping) resolve(new AppFailure(app, `exited unexpectedly (${signal ?? `code ${code}`})`));
       });
     }
   });

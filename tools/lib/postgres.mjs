@@ -101,7 +101,7 @@ export async function startLocalPostgres({ url, stateDir, log }) {
 }
 
 /** psql, installing the client package when allowed. */
-async function psqlPath(log) {
+export async function psqlPath(log) {
   const bin = postgresBinDir();
   const found = (bin && which('psql', [bin])) || which('psql');
   if (found) return found;
@@ -110,7 +110,7 @@ async function psqlPath(log) {
 }
 
 /** libpq rejects URI parameters it does not know (Prisma's ?schema=…), so keep only sslmode. */
-function libpqUrl(url, database) {
+export function libpqUrl(url, database) {
   const u = new URL(url);
   const sslmode = u.searchParams.get('sslmode');
   u.search = sslmode ? `?sslmode=${sslmode}` : '';
