@@ -15,7 +15,12 @@ describe('parseDotenv', () => {
   });
 
   it('accepts an export prefix and whitespace around the key and value', () => {
-    expect(values('export A=1\n  B = two  \nexport\tC=3\n\tD=\t4\t')).toEqual({ A: '1', B: 'two', C: '3', D: '4' });
+    expect(values('export A=1\n  B = two  \nexport\tC=3\n\tD=\t4\t')).toEqual({
+      A: '1',
+      B: 'two',
+      C: '3',
+      D: '4',
+    });
   });
 
   it('keeps a variable literally named export', () => {
@@ -30,11 +35,19 @@ describe('parseDotenv', () => {
   });
 
   it('allows empty values', () => {
-    expect(values('EMPTY=\nEMPTY_Q=""\nEMPTY_S=\'\'\nSPACES=   ')).toEqual({ EMPTY: '', EMPTY_Q: '', EMPTY_S: '', SPACES: '' });
+    expect(values('EMPTY=\nEMPTY_Q=""\nEMPTY_S=\'\'\nSPACES=   ')).toEqual({
+      EMPTY: '',
+      EMPTY_Q: '',
+      EMPTY_S: '',
+      SPACES: '',
+    });
   });
 
   it('keeps everything after the first = in unquoted values', () => {
-    expect(values('URL=https://x.test/?a=1&b=2\nB64=YWJj==')).toEqual({ URL: 'https://x.test/?a=1&b=2', B64: 'YWJj==' });
+    expect(values('URL=https://x.test/?a=1&b=2\nB64=YWJj==')).toEqual({
+      URL: 'https://x.test/?a=1&b=2',
+      B64: 'YWJj==',
+    });
   });
 
   it('strips inline comments that follow whitespace, but keeps # inside a value', () => {
@@ -65,7 +78,10 @@ describe('parseDotenv', () => {
   });
 
   it('allows a comment after a closing quote', () => {
-    expect(values('A="x # inside" # outside\nB=\'y\'   # c')).toEqual({ A: 'x # inside', B: 'y' });
+    expect(values('A="x # inside" # outside\nB=\'y\'   # c')).toEqual({
+      A: 'x # inside',
+      B: 'y',
+    });
   });
 
   it('reads multi-line quoted values and keeps counting lines', () => {
@@ -94,11 +110,18 @@ describe('parseDotenv', () => {
       { key: 'B', value: '2', line: 2 },
       { key: 'A', value: '3', line: 3 },
     ]);
-    expect(result.warnings).toEqual([{ line: 3, message: 'A is also set on line 1; the value on line 3 wins.' }]);
+    expect(result.warnings).toEqual([
+      {
+        line: 3,
+        message: 'A is also set on line 1; the value on line 3 wins.',
+      },
+    ]);
   });
 
   it('reports every bad line with its number', () => {
-    const result = parseDotenv(['GOOD=1', 'no equals sign', '1BAD=x', 'has-dash=x', '=value', 'MY KEY=x', 'ALSO_GOOD=2', 'Q="x" trailing'].join('\n'));
+    const result = parseDotenv(
+      ['GOOD=1', 'no equals sign', '1BAD=x', 'has-dash=x', '=value', 'MY KEY=x', 'ALSO_GOOD=2', 'Q="x" trailing'].join('\n'),
+    );
     expect(result.entries.map((e) => e.key)).toEqual(['GOOD', 'ALSO_GOOD']);
     expect(result.errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 6, 8]);
     expect(result.errors[0]?.message).toBe('Expected KEY=value.');
@@ -115,12 +138,21 @@ describe('parseDotenv', () => {
   it('reports an unclosed quote at the line it opens', () => {
     const result = parseDotenv('A=1\nB="never closed\nC=3\nD=4');
     expect(result.entries.map((e) => e.key)).toEqual(['A']);
-    expect(result.errors).toEqual([{ line: 2, message: 'The double-quoted value that starts here is never closed.' }]);
+    expect(result.errors).toEqual([
+      {
+        line: 2,
+        message: 'The double-quoted value that starts here is never closed.',
+      },
+    ]);
     expect(parseDotenv("X='open").errors[0]?.message).toMatch(/single-quoted/);
   });
 
   it('returns nothing for an empty document', () => {
     expect(parseDotenv('')).toEqual({ entries: [], errors: [], warnings: [] });
-    expect(parseDotenv('\n\n# only comments\n')).toEqual({ entries: [], errors: [], warnings: [] });
+    expect(parseDotenv('\n\n# only comments\n')).toEqual({
+      entries: [],
+      errors: [],
+      warnings: [],
+    });
   });
 });

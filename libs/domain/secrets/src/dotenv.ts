@@ -21,7 +21,13 @@ export interface DotenvParseResult {
   warnings: DotenvProblem[];
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  '"': '"',
+  '\\': '\\',
+};
 const TRAILER = /^[ \t]*(?:#.*)?$/;
 
 /**
@@ -79,12 +85,18 @@ export function parseDotenv(text: string): DotenvParseResult {
     }
     const parsedKey = envVarKeySchema.safeParse(key);
     if (!parsedKey.success) {
-      errors.push({ line, message: `${JSON.stringify(key)} is not a valid name: ${parsedKey.error.issues[0]?.message ?? 'invalid.'}` });
+      errors.push({
+        line,
+        message: `${JSON.stringify(key)} is not a valid name: ${parsedKey.error.issues[0]?.message ?? 'invalid.'}`,
+      });
       continue;
     }
     const previous = byKey.get(key);
     if (previous) {
-      warnings.push({ line, message: `${key} is also set on line ${previous.line}; the value on line ${line} wins.` });
+      warnings.push({
+        line,
+        message: `${key} is also set on line ${previous.line}; the value on line ${line} wins.`,
+      });
       byKey.delete(key); // re-insert so the entry takes the position of its last assignment
     }
     byKey.set(key, { key, value, line });
@@ -93,9 +105,7 @@ export function parseDotenv(text: string): DotenvParseResult {
   return { entries: [...byKey.values()], errors, warnings };
 }
 
-type Scan =
-  | { ok: true; value: string; endLine: number }
-  | { ok: false; message: string; endLine: number; unterminated: boolean };
+type Scan = { ok: true; value: string; endLine: number } | { ok: false; message: string; endLine: number; unterminated: boolean };
 
 /** Reads a quoted value that starts at `rest[0]` on line index `start`, possibly across lines. */
 function scanQuoted(lines: string[], start: number, rest: string, quote: '"' | "'"): Scan {
@@ -113,7 +123,12 @@ function scanQuoted(lines: string[], start: number, rest: string, quote: '"' | "
       if (c === quote) {
         const trailer = current.slice(pos + 1);
         if (!TRAILER.test(trailer)) {
-          return { ok: false, message: `Unexpected text after the closing quote: ${JSON.stringify(trailer.trim())}.`, endLine: li, unterminated: false };
+          return {
+            ok: false,
+            message: `Unexpected text after the closing quote: ${JSON.stringify(trailer.trim())}.`,
+            endLine: li,
+            unterminated: false,
+          };
         }
         return { ok: true, value: out, endLine: li };
       }
@@ -128,5 +143,10 @@ function scanQuoted(lines: string[], start: number, rest: string, quote: '"' | "
     }
   }
   const kind = quote === '"' ? 'double' : 'single';
-  return { ok: false, message: `The ${kind}-quoted value that starts here is never closed.`, endLine: lines.length - 1, unterminated: true };
+  return {
+    ok: false,
+    message: `The ${kind}-quoted value that starts here is never closed.`,
+    endLine: lines.length - 1,
+    unterminated: true,
+  };
 }

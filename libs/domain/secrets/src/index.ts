@@ -1,3 +1,4 @@
 export { SecretsModule } from './secrets.module';
-export { SecretsService, envVarAad, type ResolvedEnvVar } from './secrets.service';
+export { SecretsService, type ResolvedEnvVar } from './secrets.service';
+export { envVarAad } from './secrets.sealing';
 export { parseDotenv, type DotenvEntry, type DotenvParseResult, type DotenvProblem } from './dotenv';

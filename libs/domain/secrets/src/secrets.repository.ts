@@ -43,7 +43,13 @@ export interface NewVersion {
   createdById: string | null;
 }
 
-const VAR_SELECT = { id: true, key: true, secret: true, currentVersion: true, deletedAt: true } as const;
+const VAR_SELECT = {
+  id: true,
+  key: true,
+  secret: true,
+  currentVersion: true,
+  deletedAt: true,
+} as const;
 
 /**
  * The only Prisma user of the secrets context. Every method takes the tenant scope first and
@@ -57,7 +63,21 @@ export class SecretsRepository {
 
   /** Runs `fn` in one interactive transaction: a change and its audit entry commit together. */
   transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.prisma.$transaction(fn, { maxWait: 5_000, timeout: options.timeoutMs ?? 10_000 });
+    return this.prisma.$transaction(fn, {
+      maxWait: 5_000,
+      timeout: options.timeoutMs ?? 10_000,
+    });
+  }
+
+  /**
+   * Whether the environment belongs to `scope`. Writes check it so that even a caller that
+   * resolved the wrong environment cannot create a variable in another organization's.
+   */
+  async environmentInScope(scope: TenantScope, environmentId: string, tx?: Tx): Promise<boolean> {
+    const count = await (tx ?? this.prisma).environment.count({
+      where: { id: environmentId, organizationId: scope.organizationId },
+    });
+    return count === 1;
   }
 
   /** The variable named `key`, deleted or not. */
@@ -72,19 +92,34 @@ export class SecretsRepository {
   async listLive(scope: TenantScope, environmentId: string, tx?: Tx): Promise<CurrentEnvVarRow[]> {
     const db = tx ?? this.prisma;
     const vars = await db.envVar.findMany({
-      where: { organizationId: scope.organizationId, environmentId, deletedAt: null },
+      where: {
+        organizationId: scope.organizationId,
+        environmentId,
+        deletedAt: null,
+      },
       select: VAR_SELECT,
       orderBy: { key: 'asc' },
     });
     if (vars.length === 0) return [];
     const versions = await db.envVarVersion.findMany({
-      where: { organizationId: scope.organizationId, OR: vars.map((v) => ({ envVarId: v.id, version: v.currentVersion })) },
+      where: {
+        organizationId: scope.organizationId,
+        OR: vars.map((v) => ({ envVarId: v.id, version: v.currentVersion })),
+      },
       select: { envVarId: true, createdAt: true, createdById: true },
     });
     const byVar = new Map(versions.map((v) => [v.envVarId, v]));
     return vars.flatMap((v) => {
       const current = byVar.get(v.id);
-      return current ? [{ ...v, versionCreatedAt: current.createdAt, versionCreatedById: current.createdById }] : [];
+      return current
+        ? [
+            {
+              ...v,
+              versionCreatedAt: current.createdAt,
+              versionCreatedById: current.createdById,
+            },
+          ]
+        : [];
     });
   }
 
@@ -117,20 +152,39 @@ export class SecretsRepository {
         deleted: false,
         OR: vars.map((v) => ({ envVarId: v.id, version: v.currentVersion })),
       },
-      select: { envVarId: true, version: true, secret: true, sealedValue: true },
+      select: {
+        envVarId: true,
+        version: true,
+        secret: true,
+        sealedValue: true,
+      },
     });
     const byVar = new Map(versions.map((v) => [v.envVarId, v]));
     return vars.flatMap((v) => {
       const current = byVar.get(v.id);
       if (!current || current.sealedValue === null) return [];
-      return [{ envVarId: v.id, key: v.key, secret: current.secret, version: current.version, sealedValue: current.sealedValue }];
+      return [
+        {
+          envVarId: v.id,
+          key: v.key,
+          secret: current.secret,
+          version: current.version,
+          sealedValue: current.sealedValue,
+        },
+      ];
     });
   }
 
   /** A new variable at version 1 (its version row is inserted separately, sealed with its id). */
   createVar(scope: TenantScope, data: { environmentId: string; key: string; secret: boolean }, tx: Tx): Promise<EnvVarRow> {
     return tx.envVar.create({
-      data: { organizationId: scope.organizationId, environmentId: data.environmentId, key: data.key, secret: data.secret, currentVersion: 1 },
+      data: {
+        organizationId: scope.organizationId,
+        environmentId: data.environmentId,
+        key: data.key,
+        secret: data.secret,
+        currentVersion: 1,
+      },
       select: VAR_SELECT,
     });
   }
@@ -147,8 +201,16 @@ export class SecretsRepository {
     tx: Tx,
   ): Promise<boolean> {
     const { count } = await tx.envVar.updateMany({
-      where: { id: envVarId, organizationId: scope.organizationId, currentVersion: expectedVersion },
-      data: { currentVersion: expectedVersion + 1, secret: data.secret, deletedAt: data.deleted ? new Date() : null },
+      where: {
+        id: envVarId,
+        organizationId: scope.organizationId,
+        currentVersion: expectedVersion,
+      },
+      data: {
+        currentVersion: expectedVersion + 1,
+        secret: data.secret,
+        deletedAt: data.deleted ? new Date() : null,
+      },
     });
     return count === 1;
   }
@@ -165,7 +227,13 @@ export class SecretsRepository {
   findVersion(scope: TenantScope, envVarId: string, version: number, tx?: Tx): Promise<EnvVarVersionRow | null> {
     return (tx ?? this.prisma).envVarVersion.findFirst({
       where: { organizationId: scope.organizationId, envVarId, version },
-      select: { version: true, secret: true, deleted: true, createdAt: true, createdById: true },
+      select: {
+        version: true,
+        secret: true,
+        deleted: true,
+        createdAt: true,
+        createdById: true,
+      },
     });
   }
 
@@ -173,7 +241,13 @@ export class SecretsRepository {
   listVersions(scope: TenantScope, envVarId: string, tx?: Tx): Promise<EnvVarVersionRow[]> {
     return (tx ?? this.prisma).envVarVersion.findMany({
       where: { organizationId: scope.organizationId, envVarId },
-      select: { version: true, secret: true, deleted: true, createdAt: true, createdById: true },
+      select: {
+        version: true,
+        secret: true,
+        deleted: true,
+        createdAt: true,
+        createdById: true,
+      },
       orderBy: { version: 'desc' },
     });
   }
@@ -185,7 +259,10 @@ export class SecretsRepository {
   async authorEmails(_scope: TenantScope, userIds: (string | null)[], tx?: Tx): Promise<Map<string, string>> {
     const ids = [...new Set(userIds.filter((id): id is string => id !== null))];
     if (ids.length === 0) return new Map();
-    const users = await (tx ?? this.prisma).user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
+    const users = await (tx ?? this.prisma).user.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, email: true },
+    });
     return new Map(users.map((u) => [u.id, u.email]));
   }
 }

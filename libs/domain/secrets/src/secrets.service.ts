@@ -12,13 +12,11 @@ import {
   type UpsertEnvVarInput,
 } from '@slipway/contracts';
 import { Envelope } from '@slipway/crypto';
-import { isUniqueViolation, type Tx } from '@slipway/db';
-import { AppError, notFound } from '@slipway/errors';
-import { SecretsRepository, type SealedValueRow } from './secrets.repository';
+import { notFound } from '@slipway/errors';
+import { SecretsRepository } from './secrets.repository';
+import { openSealed } from './secrets.sealing';
 import { validateBulkInput, validateSetInput } from './secrets.validation';
-
-/** A value's AAD: the sealed string only opens for this variable at this version. */
-export const envVarAad = (envVarId: string, version: number): string => `envvar:${envVarId}:${version}`;
+import { EnvVarWriter, type WriteOutcome } from './use-cases/write-env-var';
 
 export interface ResolvedEnvVar {
   key: string;
@@ -27,19 +25,6 @@ export interface ResolvedEnvVar {
   secret: boolean;
 }
 
-type WriteOutcome = 'created' | 'updated' | 'unchanged';
-interface WriteResult {
-  outcome: WriteOutcome;
-  version: number;
-  secret: boolean;
-  updatedAt: Date;
-  updatedById: string | null;
-}
-
-/** Another writer moved the variable between our read and our write; the transaction is retried. */
-class ConcurrentChange extends Error {}
-
-const MAX_ATTEMPTS = 3;
 const BULK_TIMEOUT_MS = 60_000;
 
 /**
@@ -52,6 +37,7 @@ const BULK_TIMEOUT_MS = 60_000;
 export class SecretsService {
   constructor(
     @Inject(SecretsRepository) private readonly repository: SecretsRepository,
+    @Inject(EnvVarWriter) private readonly writer: EnvVarWriter,
     @Inject(Envelope) private readonly envelope: Envelope,
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
@@ -62,7 +48,10 @@ export class SecretsService {
     if (rows.length === 0) return [];
     const [plain, emails] = await Promise.all([
       this.repository.readSealedValues(scope, environmentId, { secret: false }),
-      this.repository.authorEmails(scope, rows.map((r) => r.versionCreatedById)),
+      this.repository.authorEmails(
+        scope,
+        rows.map((r) => r.versionCreatedById),
+      ),
     ]);
     const plainValues = new Map(plain.map((p) => [p.envVarId, p]));
     return rows.map((row) => {
@@ -71,7 +60,7 @@ export class SecretsService {
         key: row.key,
         secret: row.secret,
         // A plain value missing here turned secret between the two reads: mask it.
-        value: sealed ? this.open(sealed) : MASK,
+        value: sealed ? openSealed(this.envelope, sealed) : MASK,
         version: row.currentVersion,
         updatedAt: row.versionCreatedAt.toISOString(),
         updatedBy: row.versionCreatedById ? (emails.get(row.versionCreatedById) ?? null) : null,
@@ -82,29 +71,28 @@ export class SecretsService {
   /** Creates or changes a variable. A new version is written only when the value or secret flag changed. */
   async set(scope: TenantScope, actor: Actor, environmentId: string, key: string, input: UpsertEnvVarInput): Promise<EnvVarDto> {
     const valid = validateSetInput(key, input);
-    return this.withRetry(() =>
+    return this.writer.withRetry(() =>
       this.repository.transaction(async (tx) => {
-        const result = await this.write(tx, scope, actor, environmentId, valid.key, valid.value, valid.secret);
+        const result = await this.writer.write(tx, scope, actor, { environmentId, key }, valid.value, valid.secret);
         if (result.outcome !== 'unchanged') {
           await this.audit.record(
             {
               organizationId: scope.organizationId,
               actor,
               action: 'secret.set',
-              target: `envvar:${valid.key}`,
-              metadata: { environmentId, key: valid.key, version: result.version, secret: result.secret },
+              target: `envvar:${key}`,
+              metadata: { environmentId, key, version: result.version, secret: result.secret },
             },
             tx,
           );
         }
-        const updatedBy =
-          result.updatedById === actor.userId
-            ? actor.email
-            : result.updatedById
-              ? ((await this.repository.authorEmails(scope, [result.updatedById], tx)).get(result.updatedById) ?? null)
-              : null;
+        let updatedBy: string | null = null;
+        if (result.updatedById === actor.userId) updatedBy = actor.email;
+        else if (result.updatedById) {
+          updatedBy = (await this.repository.authorEmails(scope, [result.updatedById], tx)).get(result.updatedById) ?? null;
+        }
         return {
-          key: valid.key,
+          key,
           secret: result.secret,
           value: result.secret ? MASK : valid.value,
           version: result.version,
@@ -117,21 +105,17 @@ export class SecretsService {
 
   /** Deletes a variable: a `deleted` version keeps the history; re-creating it continues the numbering. */
   async remove(scope: TenantScope, actor: Actor, environmentId: string, key: string): Promise<void> {
-    await this.withRetry(() =>
+    await this.writer.withRetry(() =>
       this.repository.transaction(async (tx) => {
-        const existing = await this.repository.findByKey(scope, environmentId, key, tx);
-        if (!existing || existing.deletedAt) throw notFound(`Variable ${key}`);
-        const version = existing.currentVersion + 1;
-        if (!(await this.repository.advanceVar(scope, existing.id, existing.currentVersion, { secret: existing.secret, deleted: true }, tx))) {
-          throw new ConcurrentChange();
-        }
-        await this.repository.insertVersion(
-          scope,
-          { envVarId: existing.id, version, secret: existing.secret, deleted: true, sealedValue: null, createdById: actor.userId },
-          tx,
-        );
+        const version = await this.writer.tombstone(tx, scope, actor, { environmentId, key });
         await this.audit.record(
-          { organizationId: scope.organizationId, actor, action: 'secret.deleted', target: `envvar:${key}`, metadata: { environmentId, key, version } },
+          {
+            organizationId: scope.organizationId,
+            actor,
+            action: 'secret.deleted',
+            target: `envvar:${key}`,
+            metadata: { environmentId, key, version },
+          },
           tx,
         );
       }),
@@ -145,33 +129,30 @@ export class SecretsService {
    */
   async bulk(scope: TenantScope, actor: Actor, environmentId: string, input: BulkEnvVarsInput): Promise<BulkResultDto> {
     const { entries, secret } = validateBulkInput(input);
-    return this.withRetry(() =>
+    return this.writer.withRetry(() =>
       this.repository.transaction(
         async (tx) => {
           const keys: Record<WriteOutcome, string[]> = { created: [], updated: [], unchanged: [] };
           for (const entry of entries) {
-            const result = await this.write(tx, scope, actor, environmentId, entry.key, entry.value, secret, { keepSecret: true });
+            const result = await this.writer.write(tx, scope, actor, { environmentId, key: entry.key }, entry.value, secret, {
+              keepSecret: true,
+            });
             keys[result.outcome].push(entry.key);
           }
-          if (keys.created.length + keys.updated.length > 0) {
+          const counts = { created: keys.created.length, updated: keys.updated.length, unchanged: keys.unchanged.length };
+          if (counts.created + counts.updated > 0) {
             await this.audit.record(
               {
                 organizationId: scope.organizationId,
                 actor,
                 action: 'secret.bulk_imported',
                 target: `environment:${environmentId}`,
-                metadata: {
-                  environmentId,
-                  secret,
-                  created: keys.created,
-                  updated: keys.updated,
-                  counts: { created: keys.created.length, updated: keys.updated.length, unchanged: keys.unchanged.length },
-                },
+                metadata: { environmentId, secret, created: keys.created, updated: keys.updated, counts },
               },
               tx,
             );
           }
-          return { created: keys.created.length, updated: keys.updated.length, unchanged: keys.unchanged.length };
+          return counts;
         },
         { timeoutMs: BULK_TIMEOUT_MS },
       ),
@@ -195,7 +176,7 @@ export class SecretsService {
       );
       return current;
     });
-    return { key, value: this.open(sealed), version: sealed.version };
+    return { key, value: openSealed(this.envelope, sealed), version: sealed.version };
   }
 
   /** Version history, newest first, without values. Works for deleted variables too. */
@@ -203,7 +184,10 @@ export class SecretsService {
     const existing = await this.repository.findByKey(scope, environmentId, key);
     if (!existing) throw notFound(`Variable ${key}`);
     const rows = await this.repository.listVersions(scope, existing.id);
-    const emails = await this.repository.authorEmails(scope, rows.map((r) => r.createdById));
+    const emails = await this.repository.authorEmails(
+      scope,
+      rows.map((r) => r.createdById),
+    );
     return rows.map((r) => ({
       version: r.version,
       secret: r.secret,
@@ -216,74 +200,12 @@ export class SecretsService {
   /** Current decrypted values of every live variable, sorted by key, for a release snapshot. */
   async resolveForRelease(scope: TenantScope, environmentId: string): Promise<ResolvedEnvVar[]> {
     const rows = await this.repository.readSealedValues(scope, environmentId);
-    return rows.map((r) => ({ key: r.key, value: this.open(r), version: r.version, secret: r.secret }));
+    return rows.map((r) => ({ key: r.key, value: openSealed(this.envelope, r), version: r.version, secret: r.secret }));
   }
 
   /** Current secret values (non-empty, distinct), so build and runtime logs can redact them. */
   async secretValues(scope: TenantScope, environmentId: string): Promise<string[]> {
     const rows = await this.repository.readSealedValues(scope, environmentId, { secret: true });
-    return [...new Set(rows.map((r) => this.open(r)).filter((v) => v !== ''))];
-  }
-
-  /** Writes one variable inside `tx`; the caller audits. */
-  private async write(
-    tx: Tx,
-    scope: TenantScope,
-    actor: Actor,
-    environmentId: string,
-    key: string,
-    value: string,
-    requestedSecret: boolean,
-    options: { keepSecret?: boolean } = {},
-  ): Promise<WriteResult> {
-    const existing = await this.repository.findByKey(scope, environmentId, key, tx);
-    if (!existing) {
-      const created = await this.repository.createVar(scope, { environmentId, key, secret: requestedSecret }, tx);
-      const { createdAt } = await this.insertValue(tx, scope, actor, created.id, 1, requestedSecret, value);
-      return { outcome: 'created', version: 1, updatedAt: createdAt, updatedById: actor.userId, secret: requestedSecret };
-    }
-    const secret = requestedSecret || (options.keepSecret === true && existing.secret && !existing.deletedAt);
-    if (!existing.deletedAt) {
-      const [current] = await this.repository.readSealedValues(scope, environmentId, { keys: [key] }, tx);
-      if (current && current.secret === secret && this.open(current) === value) {
-        const meta = await this.repository.findVersion(scope, existing.id, current.version, tx);
-        return { outcome: 'unchanged', version: current.version, secret, updatedAt: meta?.createdAt ?? new Date(), updatedById: meta?.createdById ?? null };
-      }
-    }
-    const version = existing.currentVersion + 1;
-    if (!(await this.repository.advanceVar(scope, existing.id, existing.currentVersion, { secret, deleted: false }, tx))) {
-      throw new ConcurrentChange();
-    }
-    const { createdAt } = await this.insertValue(tx, scope, actor, existing.id, version, secret, value);
-    return { outcome: existing.deletedAt ? 'created' : 'updated', version, secret, updatedAt: createdAt, updatedById: actor.userId };
-  }
-
-  private insertValue(tx: Tx, scope: TenantScope, actor: Actor, envVarId: string, version: number, secret: boolean, value: string) {
-    const sealedValue = this.envelope.seal(value, envVarAad(envVarId, version));
-    return this.repository.insertVersion(scope, { envVarId, version, secret, deleted: false, sealedValue, createdById: actor.userId }, tx);
-  }
-
-  private open(row: SealedValueRow): string {
-    try {
-      return this.envelope.open(row.sealedValue, envVarAad(row.envVarId, row.version));
-    } catch {
-      // Never echo the sealed string; the key name and version are enough to investigate.
-      throw new AppError('INTERNAL', `Variable ${row.key} (version ${row.version}) cannot be decrypted with the configured master key.`);
-    }
-  }
-
-  /** Concurrent writers of the same key: the loser's transaction rolls back and runs again. */
-  private async withRetry<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (error) {
-        const retryable = error instanceof ConcurrentChange || isUniqueViolation(error);
-        if (!retryable || attempt >= MAX_ATTEMPTS) {
-          if (retryable) throw new AppError('SERVICE_UNAVAILABLE', 'The variable is being changed by someone else. Retry.', undefined, { retryable: true, retryAfterSeconds: 1 });
-          throw error;
-        }
-      }
-    }
+    return [...new Set(rows.map((r) => openSealed(this.envelope, r)).filter((v) => v !== ''))];
   }
 }

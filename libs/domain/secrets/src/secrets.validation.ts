@@ -18,7 +18,10 @@ interface Issues {
 }
 
 const problems = (error: Issues, fallbackPath: string): FieldProblem[] =>
-  error.issues.map((i) => ({ path: i.path.length > 0 ? i.path.map(String).join('.') : fallbackPath, message: i.message }));
+  error.issues.map((i) => ({
+    path: i.path.length > 0 ? i.path.map(String).join('.') : fallbackPath,
+    message: i.message,
+  }));
 
 /** Validates one `set`: the key, the body, and the value's size in bytes (not characters). */
 export function validateSetInput(key: string, input: UpsertEnvVarInput): { key: string; value: string; secret: boolean } {
@@ -36,14 +39,21 @@ export function validateSetInput(key: string, input: UpsertEnvVarInput): { key: 
  * Parses and validates a bulk import. Any bad line fails the whole import, listing every
  * bad line as `line N`, so nothing is half-imported.
  */
-export function validateBulkInput(input: BulkEnvVarsInput): { entries: DotenvEntry[]; secret: boolean } {
+export function validateBulkInput(input: BulkEnvVarsInput): {
+  entries: DotenvEntry[];
+  secret: boolean;
+} {
   const parsed = bulkEnvVarsInputSchema.safeParse(input);
   if (!parsed.success) throw validationFailed(problems(parsed.error, 'dotenv'));
   const { entries, errors } = parseDotenv(parsed.data.dotenv);
   const found = errors.map((e) => ({ line: e.line, message: e.message }));
   for (const entry of entries) {
     if (byteLength(entry.value) > ENV_VALUE_MAX_BYTES) found.push({ line: entry.line, message: `${entry.key}: ${tooLarge}` });
-    else if (parsed.data.secret && entry.value === '') found.push({ line: entry.line, message: `${entry.key}: A secret cannot be empty.` });
+    else if (parsed.data.secret && entry.value === '')
+      found.push({
+        line: entry.line,
+        message: `${entry.key}: A secret cannot be empty.`,
+      });
   }
   if (found.length > 0) {
     found.sort((a, b) => a.line - b.line);

@@ -4,5 +4,8 @@ import { PasswordHasher } from './password-hasher';
 
 /** Global: Envelope (needs the global CONFIG from ConfigModule) and PasswordHasher. */
 @Global()
-@Module({ providers: [Envelope, PasswordHasher], exports: [Envelope, PasswordHasher] })
+@Module({
+  providers: [Envelope, PasswordHasher],
+  exports: [Envelope, PasswordHasher],
+})
 export class CryptoModule {}

@@ -102,8 +102,17 @@ describe('Envelope', () => {
   });
 
   it('reads the master key from configuration and refuses a wrong-sized key', () => {
-    const fromConfig = new Envelope({ SLIPWAY_MASTER_KEY: key.toString('base64'), SLIPWAY_MASTER_KEY_FILE: '' });
+    const fromConfig = new Envelope({
+      SLIPWAY_MASTER_KEY: key.toString('base64'),
+      SLIPWAY_MASTER_KEY_FILE: '',
+    });
     expect(fromConfig.open(envelope.seal('cfg', AAD), AAD)).toBe('cfg');
-    expect(() => new Envelope({ SLIPWAY_MASTER_KEY: randomBytes(16).toString('base64'), SLIPWAY_MASTER_KEY_FILE: '' })).toThrow(/32 bytes/);
+    expect(
+      () =>
+        new Envelope({
+          SLIPWAY_MASTER_KEY: randomBytes(16).toString('base64'),
+          SLIPWAY_MASTER_KEY_FILE: '',
+        }),
+    ).toThrow(/32 bytes/);
   });
 });

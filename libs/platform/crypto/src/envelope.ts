@@ -49,7 +49,10 @@ export class Envelope {
    * sealed under any of `previous` (the start of key rotation).
    */
   static fromMasterKeys(current: Buffer, ...previous: Buffer[]): Envelope {
-    const envelope = new Envelope({ SLIPWAY_MASTER_KEY: current.toString('base64'), SLIPWAY_MASTER_KEY_FILE: '' });
+    const envelope = new Envelope({
+      SLIPWAY_MASTER_KEY: current.toString('base64'),
+      SLIPWAY_MASTER_KEY_FILE: '',
+    });
     for (const key of previous) {
       if (key.length !== KEY_BYTES) throw new Error(`A master key must be ${KEY_BYTES} bytes.`);
       envelope.keys.set(masterKeyId(key), key);
@@ -81,12 +84,21 @@ export class Envelope {
     if (version !== VERSION) throw new EnvelopeError(`format version "${version}" is not supported.`);
     const masterKey = this.keys.get(keyId);
     if (!masterKey) {
-      throw new EnvelopeError(`it was sealed under master key ${keyId}, which is not configured (the current key is ${this.currentKeyId}).`);
+      throw new EnvelopeError(
+        `it was sealed under master key ${keyId}, which is not configured (the current key is ${this.currentKeyId}).`,
+      );
     }
     const wrapped = unb64(wrappedPart);
     const iv = unb64(ivPart);
     const ctTag = unb64(ctPart);
-    if (!wrapped || wrapped.length !== IV_BYTES + KEY_BYTES + TAG_BYTES || !iv || iv.length !== IV_BYTES || !ctTag || ctTag.length < TAG_BYTES) {
+    if (
+      !wrapped ||
+      wrapped.length !== IV_BYTES + KEY_BYTES + TAG_BYTES ||
+      !iv ||
+      iv.length !== IV_BYTES ||
+      !ctTag ||
+      ctTag.length < TAG_BYTES
+    ) {
       throw new EnvelopeError('it is malformed.');
     }
     let dataKey: Buffer;
@@ -112,7 +124,9 @@ const valueAad = (aad: string): Buffer => Buffer.from(`slipway:value:${VERSION}:
 /** iv | ciphertext | tag */
 function encrypt(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+  const cipher = createCipheriv(ALGORITHM, key, iv, {
+    authTagLength: TAG_BYTES,
+  });
   cipher.setAAD(aad);
   return Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
@@ -121,7 +135,9 @@ function decrypt(key: Buffer, ivCtTag: Buffer, aad: Buffer): Buffer {
   const iv = ivCtTag.subarray(0, IV_BYTES);
   const tag = ivCtTag.subarray(ivCtTag.length - TAG_BYTES);
   const ct = ivCtTag.subarray(IV_BYTES, ivCtTag.length - TAG_BYTES);
-  const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv(ALGORITHM, key, iv, {
+    authTagLength: TAG_BYTES,
+  });
   decipher.setAAD(aad);
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(ct), decipher.final()]);
