@@ -23,13 +23,15 @@ export async function startDockerd({ stateDir, log }) {
   child.unref();
   writeFileSync(path.join(stateDir, 'dockerd.pid'), `${child.pid}\n`);
 
-  const ready = await waitUntil(async () => !isExited(child) && (await dockerAnswers()) && capture('docker', ['version']).code === 0, {
+  // Stop waiting as soon as dockerd exits (e.g. another engine holds /var/run/docker.pid).
+  await waitUntil(async () => isExited(child) || ((await dockerAnswers()) && capture('docker', ['version']).code === 0), {
     timeoutMs: 60_000,
     intervalMs: 500,
   });
-  if (!ready) {
+  if (isExited(child) || capture('docker', ['version']).code !== 0) {
     const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
-    throw new SetupError(`dockerd did not become ready within 60 s. Last lines of ${logFile}:\n${tail}`);
+    const why = isExited(child) ? `exited (${child.exitCode ?? child.signalCode})` : 'did not answer within 60 s';
+    throw new SetupError(`dockerd ${why}. Last lines of ${logFile}:\n${tail}`);
   }
   return {
     pid: child.pid,

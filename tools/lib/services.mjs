@@ -40,7 +40,7 @@ export async function ensureServices({ log, root, stateDir = path.join(root, '.s
   const redisUrl = env.REDIS_URL || DEFAULT_REDIS_URL;
   const endpoint = dockerEndpoint(env.DOCKER_HOST);
 
-  const [pgUp, redisUp, dockerUp] = await Promise.all([postgresAnswers(databaseUrl), redisAnswers(redisUrl), dockerAnswers(endpoint)]);
+  let [pgUp, redisUp, dockerUp] = await Promise.all([postgresAnswers(databaseUrl), redisAnswers(redisUrl), dockerAnswers(endpoint)]);
   log.info(`PostgreSQL ${pgUp ? 'answers' : 'does not answer'} at ${redact(databaseUrl)}`);
   log.info(`Redis ${redisUp ? 'answers' : 'does not answer'} at ${redact(redisUrl)}`);
   log.info(`Docker ${dockerUp ? 'answers' : 'does not answer'} at ${endpoint.socketPath ?? `${endpoint.host}:${endpoint.port}`}`);
@@ -58,7 +58,15 @@ export async function ensureServices({ log, root, stateDir = path.join(root, '.s
   if (!redisUp && !which('redis-server', ['/usr/bin', '/usr/sbin'])) missing.push('redis-server');
   if ((!dockerUp && !which('dockerd', ['/usr/sbin'])) || !which('docker')) missing.push('docker.io');
   for (const [binary, pkg] of Object.entries(binaries)) if (!which(binary)) missing.push(pkg);
-  await aptInstall(missing, { log, why: `missing: ${missing.join(', ')}` });
+  if (missing.length) {
+    await aptInstall(missing, { log, why: `missing: ${missing.join(', ')}` });
+    // Debian's post-install scripts may have started a server themselves: ask again.
+    [pgUp, redisUp, dockerUp] = await Promise.all([
+      pgUp || postgresAnswers(databaseUrl),
+      redisUp || redisAnswers(redisUrl),
+      dockerUp || dockerAnswers(endpoint),
+    ]);
+  }
 
   /** @type {{ name: string, stop(): Promise<void> }[]} */
   const started = [];
