@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { colour, createLog, SetupError, since } from './lib/log.mjs';
 import { run } from './lib/system.mjs';
 import { ensureDeps } from './lib/deps.mjs';
-import { ensureDatabase, ensureServices, withDatabase } from './lib/services.mjs';
+import { ensureDatabase, ensureServices, flushRedisDb, recreateDatabase, withDatabase } from './lib/services.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
 import { startPlatform } from './lib/platform.mjs';
@@ -107,10 +107,14 @@ async function main() {
   const binaries = { busybox: 'busybox-static', ...(selected.includes('e2e') ? { chromium: 'chromium' } : {}) };
   state.services = await ensureServices({ log, root, binaries });
   await ensureBaseImages({ log });
-  // Tests never touch dev data: their own database, their own Redis db index.
-  await ensureDatabase(state.services.env.DATABASE_URL, 'slipway_test', { log });
+  // Tests never touch dev data: their own database, their own Redis db index. A run that
+  // migrates starts from an empty database (proving the migrations apply from scratch); a
+  // `--only unit,int` run keeps the one migrated before.
+  if (selected.includes('migrate')) await recreateDatabase(state.services.env.DATABASE_URL, 'slipway_test', { log });
+  else await ensureDatabase(state.services.env.DATABASE_URL, 'slipway_test', { log });
   const redis = new URL(state.services.env.REDIS_URL);
   redis.pathname = '/1';
+  await flushRedisDb(redis.toString());
   const env = { ...process.env, DATABASE_URL: withDatabase(state.services.env.DATABASE_URL, 'slipway_test'), REDIS_URL: redis.toString() };
   log.info(`setup done (${since(t0)})`);
 

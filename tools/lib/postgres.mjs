@@ -132,6 +132,17 @@ export async function ensureDatabase(url, name, { log = console } = {}) {
   if (r.code !== 0) throw new SetupError(`Could not create database ${name}: ${r.stderr.trim()}`);
 }
 
+/**
+ * Drops and recreates database `name` (tests start from an empty schema, so the migrations
+ * are proven to apply from scratch). WITH (FORCE) ends sessions left by an aborted run.
+ */
+export async function recreateDatabase(url, name, { log = console } = {}) {
+  const psql = await psqlPath(log);
+  const sql = "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'name')\\gexec\nSELECT format('CREATE DATABASE %I', :'name')\\gexec\n";
+  const r = capture(psql, [libpqUrl(url, 'postgres'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `name=${name}`], { input: sql });
+  if (r.code !== 0) throw new SetupError(`Could not recreate database ${name}: ${r.stderr.trim()}`);
+}
+
 /** The same URL pointing at another database (e.g. slipway_test). */
 export function withDatabase(url, name) {
   const u = new URL(url);

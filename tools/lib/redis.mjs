@@ -1,6 +1,7 @@
 // A project-local Redis: no persistence (BullMQ state in dev is disposable), bound to
 // 127.0.0.1, daemonised with a pid file under .slipway/ so it is stopped by its own PID.
 import { mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { SetupError } from './log.mjs';
 import { capture, isAlive, readPid, which } from './system.mjs';
@@ -61,4 +62,31 @@ export async function startLocalRedis({ url, stateDir, log }) {
       await stopPid(pidFile);
     },
   };
+}
+
+/**
+ * Empties the logical database of `url` (e.g. redis://…/1), so queued jobs of an earlier
+ * test run never reach this run's worker. Plain RESP over a socket: no client library yet.
+ */
+export function flushRedisDb(url) {
+  const { hostname, port, password, pathname } = new URL(url);
+  const db = pathname.slice(1) || '0';
+  const cmd = (...args) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+  const commands = [...(password ? [cmd('AUTH', decodeURIComponent(password))] : []), cmd('SELECT', db), cmd('FLUSHDB')];
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    let reply = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error('timeout')));
+    socket.on('connect', () => socket.write(commands.join('')));
+    socket.on('data', (d) => {
+      reply += d.toString('latin1');
+      const lines = reply.split('\r\n').filter(Boolean);
+      if (lines.some((l) => l.startsWith('-'))) socket.destroy(new Error(`redis: ${lines.find((l) => l.startsWith('-'))}`));
+      else if (lines.length >= commands.length) {
+        socket.end();
+        resolve();
+      }
+    });
+    socket.on('error', (err) => reject(new SetupError(`Could not flush ${url}: ${err.message}`)));
+  });
 }

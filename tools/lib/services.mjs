@@ -10,7 +10,8 @@ import { databaseOf, ensureDatabase, startLocalPostgres } from './postgres.mjs';
 import { startLocalRedis } from './redis.mjs';
 import { startDockerd } from './dockerd.mjs';
 
-export { ensureDatabase, withDatabase } from './postgres.mjs';
+export { ensureDatabase, recreateDatabase, withDatabase } from './postgres.mjs';
+export { flushRedisDb } from './redis.mjs';
 
 // The config schema's defaults (libs/platform/config/src/schema.ts); repeated here because
 // these scripts run before anything is built or installed.
