@@ -367,6 +367,8 @@ if (args.version) {
 } else if (args.cliCommand) {
   process.exitCode = await runCliCommand(args.datasource ?? {}, args.cliCommand);
 } else {
+  // Ctrl-C reaches the whole process group: still drop the temporary shadow database.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => exit(signal === 'SIGINT' ? 130 : 143));
   await serveRpc(args).catch(async (error) => {
     log('ERROR', { message: `slipway schema-engine stand-in: ${error?.stack ?? error}` });
     await exit(1);
