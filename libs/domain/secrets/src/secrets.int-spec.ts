@@ -51,7 +51,7 @@ const auditActions = async (): Promise<{ action: string; metadata: unknown }[]> 
   });
 
 beforeAll(async () => {
-  db = await createTestDatabase(process.env['DATABASE_URL'] ?? 'postgresql://slipway@127.0.0.1:54329/slipway');
+  db = await createTestDatabase(); // DATABASE_URL, else the dev server's default
   const config = {
     DATABASE_URL: db.url,
     SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
