@@ -369,8 +369,14 @@ if (args.version) {
 } else {
   // Ctrl-C reaches the whole process group: still drop the temporary shadow database.
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => exit(signal === 'SIGINT' ? 130 : 143));
-  await serveRpc(args).catch(async (error) => {
+  // Some engine failures surface as exceptions thrown from a wasm-bindgen callback, outside any
+  // request's promise. Report them as the binary reports fatal errors (an ERROR log line, exit
+  // 1), so the CLI shows "Error in Schema engine: <message>" instead of a bare stack trace.
+  const fail = async (error) => {
     log('ERROR', { message: `slipway schema-engine stand-in: ${error?.stack ?? error}` });
     await exit(1);
-  });
+  };
+  process.once('uncaughtException', fail);
+  process.once('unhandledRejection', fail);
+  await serveRpc(args).catch(fail);
 }
