@@ -8,7 +8,9 @@ export const envVarKeySchema = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Use letters, digits and underscores, not starting with a digit.');
 
 export const ENV_VALUE_MAX_BYTES = 64 * 1024;
-export const envVarValueSchema = z.string().max(ENV_VALUE_MAX_BYTES, 'Values are limited to 64 KiB.');
+export const envVarValueSchema = z
+  .string()
+  .refine((v) => new TextEncoder().encode(v).length <= ENV_VALUE_MAX_BYTES, 'Values are limited to 64 KiB.');
 
 export const upsertEnvVarInputSchema = z
   .object({ value: envVarValueSchema, secret: z.boolean().default(false) })

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ConfigModule } from '@slipway/config';
+import { DbModule } from '@slipway/db';
+import { RedisModule } from '@slipway/redis';
+import { CryptoModule } from '@slipway/crypto';
+import { GitModule } from '@slipway/git';
+import { AuditModule } from '@slipway/audit';
+import { IdentityModule } from '@slipway/identity';
+import { ProjectsModule } from '@slipway/projects';
+import { SecretsModule } from '@slipway/secrets';
+import { AuthGuard } from './http/auth.guard';
+import { ProblemFilter } from './http/problem.filter';
+import { AuthController } from './controllers/auth.controller';
+import { OrganizationsController } from './controllers/organizations.controller';
+import { ProjectsController } from './controllers/projects.controller';
+import { VariablesController } from './controllers/variables.controller';
+import { TokensController } from './controllers/tokens.controller';
+import { AuditController } from './controllers/audit.controller';
+import { HealthController } from './controllers/health.controller';
+import { DocsController } from './controllers/docs.controller';
+
+@Module({
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule],
+  controllers: [
+    AuthController,
+    OrganizationsController,
+    ProjectsController,
+    VariablesController,
+    TokensController,
+    AuditController,
+    HealthController,
+    DocsController,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ProblemFilter },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { SessionDto } from '@slipway/contracts';
+
+export const API_URL = process.env.E2E_API_URL ?? 'http://127.0.0.1:4000';
+
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A user agent of the API: keeps the session cookie and sends the CSRF token, as the console does. */
+export class ApiClient {
+  private cookies = new Map<string, string>();
+  csrf?: string;
+  bearer?: string;
+
+  static withToken(token: string): ApiClient {
+    const c = new ApiClient();
+    c.bearer = token;
+    return c;
+  }
+
+  async call<T = any>(method: string, path: string, body?: unknown, init: { headers?: Record<string, string>; raw?: string } = {}): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.csrf && method !== 'GET' && !('x-csrf-token' in headers)) headers['x-csrf-token'] = this.csrf;
+    if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
+    let payload: string | undefined = init.raw;
+    if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] = 'application/json';
+    } else if (init.raw !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(API_URL + path, { method, headers, body: payload, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, ...v] = pair!.split('=');
+      const value = v.join('=');
+      if (!value || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(k!.trim());
+      else this.cookies.set(k!.trim(), value);
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get = <T = any>(p: string) => this.call<T>('GET', p);
+  post = <T = any>(p: string, b?: unknown) => this.call<T>('POST', p, b ?? {});
+  put = <T = any>(p: string, b?: unknown) => this.call<T>('PUT', p, b);
+  patch = <T = any>(p: string, b?: unknown) => this.call<T>('PATCH', p, b);
+  del = <T = any>(p: string) => this.call<T>('DELETE', p);
+
+  forgetCookies(): void {
+    this.cookies.clear();
+  }
+}
+
+export const uniqueEmail = (who: string) => `${who}-${randomBytes(4).toString('hex')}@example.test`;
+
+/** Signs a new user up; returns their client (logged in) and session. */
+export async function signUp(who: string, organizationName?: string): Promise<{ client: ApiClient; session: SessionDto; email: string; password: string }> {
+  const client = new ApiClient();
+  const email = uniqueEmail(who);
+  const password = 'correct horse battery staple';
+  const res = await client.post<SessionDto>('/api/v1/auth/signup', { name: who, email, password, organizationName });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  client.csrf = res.body.csrfToken;
+  return { client, session: res.body, email, password };
+}

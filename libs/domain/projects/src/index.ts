@@ -1,0 +1,4 @@
+export * from './projects.service';
+export * from './environments.service';
+export * from './urls';
+export * from './projects.module';

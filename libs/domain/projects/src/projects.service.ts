@@ -1,0 +1,101 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PrismaService, isUniqueViolation } from '@slipway/db';
+import { GitRepositories } from '@slipway/git';
+import { AppError, notFound } from '@slipway/errors';
+import { AuditService } from '@slipway/audit';
+import {
+  DEFAULT_RESOURCES,
+  slugify,
+  slugSchema,
+  type CreateProjectInput,
+  type OrgActor,
+  type ProjectDto,
+  type ProjectSummaryDto,
+  type TenantScope,
+} from '@slipway/contracts';
+import { ProjectsRepository } from './projects.repository';
+import { PRODUCTION, ProjectUrls } from './urls';
+import { toEnvironmentDto } from './mappers';
+
+@Injectable()
+export class ProjectsService {
+  private readonly logger = new Logger('projects');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly repository: ProjectsRepository,
+    private readonly git: GitRepositories,
+    private readonly urls: ProjectUrls,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(actor: OrgActor): Promise<ProjectSummaryDto[]> {
+    const rows = await this.repository.list(actor);
+    return rows.map((p) => ({
+      id: p.id,
+      slug: p.slug,
+      name: p.name,
+      gitRemoteUrl: this.urls.gitRemote(actor.organizationSlug, p.slug),
+      createdAt: p.createdAt.toISOString(),
+      environmentCount: p._count.environments,
+    }));
+  }
+
+  async get(actor: OrgActor, slug: string): Promise<ProjectDto> {
+    return this.toDto(actor, await this.require(actor, slug));
+  }
+
+  /** Another tenant's project answers exactly like a missing one. */
+  async require(scope: TenantScope, slug: string) {
+    const project = await this.repository.findBySlug(scope, slug);
+    if (!project) throw notFound(`Project "${slug}"`);
+    return project;
+  }
+
+  /**
+   * The project, its production environment and its bare git repository come into being
+   * together: the repository is created inside the transaction, so a failure leaves nothing.
+   */
+  async create(actor: OrgActor, input: CreateProjectInput): Promise<ProjectDto> {
+    const slug = input.slug ?? slugify(input.name);
+    const parsed = slugSchema.safeParse(slug);
+    if (!parsed.success) {
+      throw new AppError('VALIDATION_FAILED', `Cannot derive a valid slug from "${input.name}": choose one.`, [{ path: 'slug', message: parsed.error.issues[0]?.message ?? 'Invalid slug.' }]);
+    }
+    let repositoryOf: string | undefined;
+    try {
+      const project = await this.prisma.$transaction(async (tx) => {
+        const created = await this.repository.create(actor, { slug, name: input.name }, { name: PRODUCTION, branch: 'main', healthCheckPath: '/', ...DEFAULT_RESOURCES }, tx);
+        await this.git.create(created.id);
+        repositoryOf = created.id;
+        await this.audit.record({ organizationId: actor.organizationId, actor, action: 'project.created', target: `project:${slug}`, metadata: { name: input.name } }, tx);
+        return created;
+      });
+      return this.toDto(actor, project);
+    } catch (err) {
+      if (repositoryOf) await this.git.remove(repositoryOf).catch(() => undefined);
+      if (isUniqueViolation(err)) throw new AppError('SLUG_TAKEN', `A project with the slug "${slug}" already exists in this organization.`, [{ path: 'slug', message: 'Already taken.' }]);
+      throw err;
+    }
+  }
+
+  async delete(actor: OrgActor, slug: string): Promise<void> {
+    const project = await this.require(actor, slug);
+    await this.prisma.$transaction(async (tx) => {
+      await this.repository.delete(actor, project.id, tx);
+      await this.audit.record({ organizationId: actor.organizationId, actor, action: 'project.deleted', target: `project:${slug}` }, tx);
+    });
+    await this.git.remove(project.id).catch((err: unknown) => this.logger.warn(`could not remove repository of ${project.id}: ${String(err)}`));
+  }
+
+  private toDto(actor: OrgActor, p: { id: string; slug: string; name: string; createdAt: Date; environments: Parameters<typeof toEnvironmentDto>[0][] }): ProjectDto {
+    return {
+      id: p.id,
+      slug: p.slug,
+      name: p.name,
+      gitRemoteUrl: this.urls.gitRemote(actor.organizationSlug, p.slug),
+      createdAt: p.createdAt.toISOString(),
+      environments: p.environments.map((e) => toEnvironmentDto(e, this.urls.app(p.slug, e.name))),
+    };
+  }
+}
