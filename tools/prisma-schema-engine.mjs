@@ -172,7 +172,7 @@ async function dropShadowDb(database) {
   const admin = SlipwayPgFactory.leftovers.get(database);
   if (!admin) return;
   SlipwayPgFactory.leftovers.delete(database);
-  // WITH (FORCE): a connection the engine leaked must not keep the database alive.
+  // WITH (FORCE) (PostgreSQL 13+): a connection the engine leaked must not keep the database alive.
   await runSql(admin, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => {});
 }
 
