@@ -38,7 +38,7 @@ export class ApiError extends Error {
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const e of this.problem?.errors ?? []) {
-      const key = e.path.split(/[.\/]/).filter(Boolean).pop() ?? e.path;
+      const key = e.path.split(/[./]/).filter(Boolean).pop() ?? e.path;
       out[key] ??= e.message;
     }
     return out;

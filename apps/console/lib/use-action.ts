@@ -30,7 +30,7 @@ export function useAction(): Action {
   }, []);
 
   const run = useCallback(
-    async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+    async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
       setBusy(true);
       setError(null);
       try {

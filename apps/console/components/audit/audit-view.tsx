@@ -37,7 +37,22 @@ export function AuditView() {
 
   return (
     <>
-      <PageHeader title="Audit log" description="Security-relevant actions in this organization, newest first." actions={<Button size="sm" onClick={() => { setOlder([]); setDone(false); void first.reload(); }}>Refresh</Button>} />
+      <PageHeader
+        title="Audit log"
+        description="Security-relevant actions in this organization, newest first."
+        actions={
+          <Button
+            size="sm"
+            onClick={() => {
+              setOlder([]);
+              setDone(false);
+              void first.reload();
+            }}
+          >
+            Refresh
+          </Button>
+        }
+      />
       <Section title="Events">
         <ResourceState resource={first}>
           {(entries) => {

@@ -45,8 +45,24 @@ export function LoginForm() {
     >
       <form onSubmit={submit} noValidate className="flex flex-col gap-4">
         <ErrorAlert>{action.error}</ErrorAlert>
-        <TextField label="Email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={action.fieldErrors.email} required />
-        <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={action.fieldErrors.password} required />
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={action.fieldErrors.email}
+          required
+        />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={action.fieldErrors.password}
+          required
+        />
         <Button type="submit" variant="primary" busy={action.busy}>
           Log in
         </Button>

@@ -52,7 +52,15 @@ export function SignupForm() {
       <form onSubmit={submit} noValidate className="flex flex-col gap-4">
         <ErrorAlert>{action.error}</ErrorAlert>
         <TextField label="Name" autoComplete="name" value={form.name} onChange={set('name')} error={action.fieldErrors.name} required />
-        <TextField label="Email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={action.fieldErrors.email} required />
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="email"
+          value={form.email}
+          onChange={set('email')}
+          error={action.fieldErrors.email}
+          required
+        />
         <TextField
           label="Password"
           type="password"

@@ -45,7 +45,8 @@ export function InviteView({ token }: { token: string }) {
       title={`Join ${inv.organizationName}`}
       subtitle={
         <>
-          You are invited as <strong className="text-zinc-800">{inv.role.toLowerCase()}</strong>. The link expires {formatDateTime(inv.expiresAt)}.
+          You are invited as <strong className="text-zinc-800">{inv.role.toLowerCase()}</strong>. The link expires{' '}
+          {formatDateTime(inv.expiresAt)}.
         </>
       }
     >
@@ -68,10 +69,16 @@ export function InviteView({ token }: { token: string }) {
       ) : (
         <div className="flex flex-col gap-3">
           <p className="text-sm text-zinc-600">Log in or create an account to accept.</p>
-          <Link href={`/login?next=${next}`} className="rounded-md bg-zinc-900 px-3.5 py-2 text-center text-sm font-medium text-white hover:bg-zinc-700">
+          <Link
+            href={`/login?next=${next}`}
+            className="rounded-md bg-zinc-900 px-3.5 py-2 text-center text-sm font-medium text-white hover:bg-zinc-700"
+          >
             Log in to accept
           </Link>
-          <Link href={`/signup?next=${next}`} className="rounded-md border border-zinc-300 px-3.5 py-2 text-center text-sm font-medium hover:bg-zinc-50">
+          <Link
+            href={`/signup?next=${next}`}
+            className="rounded-md border border-zinc-300 px-3.5 py-2 text-center text-sm font-medium hover:bg-zinc-50"
+          >
             Sign up to accept
           </Link>
         </div>

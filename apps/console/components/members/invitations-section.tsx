@@ -67,7 +67,12 @@ export function InvitationsSection({ org, myRole }: { org: string; myRole: Role 
                   <Td className="text-zinc-500">{formatDateTime(i.createdAt)}</Td>
                   <Td className="text-zinc-500">{formatDateTime(i.expiresAt)}</Td>
                   <Td className="text-right">
-                    <ConfirmButton label={`Revoke invitation ${i.email ?? i.id}`} question="Revoke?" confirmLabel="Revoke" onConfirm={() => revokeOne(i.id)}>
+                    <ConfirmButton
+                      label={`Revoke invitation ${i.email ?? i.id}`}
+                      question="Revoke?"
+                      confirmLabel="Revoke"
+                      onConfirm={() => revokeOne(i.id)}
+                    >
                       Revoke
                     </ConfirmButton>
                   </Td>

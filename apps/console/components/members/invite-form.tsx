@@ -35,7 +35,14 @@ export function InviteForm({ org, myRole, onCreated }: { org: string; myRole: Ro
             </option>
           ))}
         </SelectField>
-        <TextField label="Email (optional)" type="email" placeholder="teammate@example.com" value={email} onChange={(e) => setEmail(e.target.value)} error={action.fieldErrors.email} />
+        <TextField
+          label="Email (optional)"
+          type="email"
+          placeholder="teammate@example.com"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={action.fieldErrors.email}
+        />
         <Button type="submit" variant="primary" busy={action.busy} className="sm:mt-5">
           Invite member
         </Button>

@@ -30,8 +30,17 @@ export function DeleteProject({ org, slug }: { org: string; slug: string }) {
       {open ? (
         <form onSubmit={submit} className="flex flex-col gap-3" aria-label="Delete project">
           <ErrorAlert>{action.error}</ErrorAlert>
-          <p className="text-sm text-zinc-700">This deletes the project, its environments, variables and git repository. It cannot be undone.</p>
-          <TextField label={`Type ${slug} to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" className="font-mono" fieldClassName="max-w-sm" />
+          <p className="text-sm text-zinc-700">
+            This deletes the project, its environments, variables and git repository. It cannot be undone.
+          </p>
+          <TextField
+            label={`Type ${slug} to confirm`}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            className="font-mono"
+            fieldClassName="max-w-sm"
+          />
           <div className="flex gap-2">
             <Button type="submit" variant="danger" disabled={typed !== slug} busy={action.busy}>
               Delete this project

@@ -44,7 +44,9 @@ export function EnvironmentForm({ org, project, environment, onSaved, onCancel }
     if (environment) {
       const parsed = updateEnvironmentInputSchema.safeParse(values);
       if (!parsed.success) return action.setError(null, zodFieldErrors(parsed.error.issues));
-      const saved = await action.run(() => api('updateEnvironment', { params: { org, project, env: environment.name }, body: parsed.data }));
+      const saved = await action.run(() =>
+        api('updateEnvironment', { params: { org, project, env: environment.name }, body: parsed.data }),
+      );
       if (saved) onSaved(saved);
     } else {
       const parsed = createEnvironmentInputSchema.safeParse({ ...values, name: form.name.trim() });
@@ -56,15 +58,58 @@ export function EnvironmentForm({ org, project, environment, onSaved, onCancel }
 
   const title = environment ? `Edit ${environment.name}` : 'Add environment';
   return (
-    <form onSubmit={submit} noValidate aria-label={title} className="mt-4 flex flex-col gap-3 rounded-md border border-zinc-200 bg-zinc-50 p-4">
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-label={title}
+      className="mt-4 flex flex-col gap-3 rounded-md border border-zinc-200 bg-zinc-50 p-4"
+    >
       <h3 className="text-sm font-semibold">{title}</h3>
       <ErrorAlert>{action.error}</ErrorAlert>
       <div className="grid gap-3 sm:grid-cols-3">
-        {environment ? null : <TextField label="Environment name" placeholder="staging" value={form.name} onChange={set('name')} error={err.name} className="font-mono" />}
-        <TextField label="Branch" placeholder="main" value={form.branch} onChange={set('branch')} error={err.branch} className="font-mono" />
-        <TextField label="Health check path" value={form.healthCheckPath} onChange={set('healthCheckPath')} error={err.healthCheckPath} className="font-mono" />
-        <TextField label="Memory (MB)" type="number" min={64} step={64} value={form.memoryMb} onChange={set('memoryMb')} error={err.memoryMb} />
-        <TextField label="CPU (millicores)" type="number" min={50} step={50} value={form.cpuMillis} onChange={set('cpuMillis')} error={err.cpuMillis} />
+        {environment ? null : (
+          <TextField
+            label="Environment name"
+            placeholder="staging"
+            value={form.name}
+            onChange={set('name')}
+            error={err.name}
+            className="font-mono"
+          />
+        )}
+        <TextField
+          label="Branch"
+          placeholder="main"
+          value={form.branch}
+          onChange={set('branch')}
+          error={err.branch}
+          className="font-mono"
+        />
+        <TextField
+          label="Health check path"
+          value={form.healthCheckPath}
+          onChange={set('healthCheckPath')}
+          error={err.healthCheckPath}
+          className="font-mono"
+        />
+        <TextField
+          label="Memory (MB)"
+          type="number"
+          min={64}
+          step={64}
+          value={form.memoryMb}
+          onChange={set('memoryMb')}
+          error={err.memoryMb}
+        />
+        <TextField
+          label="CPU (millicores)"
+          type="number"
+          min={50}
+          step={50}
+          value={form.cpuMillis}
+          onChange={set('cpuMillis')}
+          error={err.cpuMillis}
+        />
         <TextField label="Replicas" type="number" min={1} max={20} value={form.replicas} onChange={set('replicas')} error={err.replicas} />
       </div>
       <div className="flex gap-2">

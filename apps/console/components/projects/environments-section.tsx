@@ -15,7 +15,17 @@ import { EnvironmentForm } from './environment-form';
 
 type Mode = { kind: 'add' } | { kind: 'edit'; name: string } | null;
 
-export function EnvironmentsSection({ org, project, environments, onChange }: { org: string; project: string; environments: EnvironmentDto[]; onChange: (envs: EnvironmentDto[]) => void }) {
+export function EnvironmentsSection({
+  org,
+  project,
+  environments,
+  onChange,
+}: {
+  org: string;
+  project: string;
+  environments: EnvironmentDto[];
+  onChange: (envs: EnvironmentDto[]) => void;
+}) {
   const canEdit = useCan('MEMBER');
   const canDelete = useCan('ADMIN');
   const [mode, setMode] = useState<Mode>(null);
@@ -51,7 +61,7 @@ export function EnvironmentsSection({ org, project, environments, onChange }: { 
       <ErrorAlert>{remove.error}</ErrorAlert>
       <Table label="Environments" head={['Name', 'Branch', 'Memory', 'CPU', 'Replicas', 'Health check', 'URL', '']}>
         {environments.map((env) => (
-          <tr key={env.id}>
+          <tr key={env.id} aria-label={env.name}>
             <Td>
               <Link href={`/o/${org}/projects/${project}/environments/${env.name}`} className="font-medium hover:underline">
                 {env.name}
@@ -82,7 +92,12 @@ export function EnvironmentsSection({ org, project, environments, onChange }: { 
                 </Button>
               ) : null}
               {canDelete && env.name !== 'production' ? (
-                <ConfirmButton label={`Delete ${env.name}`} question={`Delete ${env.name}?`} confirmLabel="Delete" onConfirm={() => deleteEnv(env.name)}>
+                <ConfirmButton
+                  label={`Delete ${env.name}`}
+                  question={`Delete ${env.name}?`}
+                  confirmLabel="Delete"
+                  onConfirm={() => deleteEnv(env.name)}
+                >
                   Delete
                 </ConfirmButton>
               ) : null}
@@ -90,8 +105,19 @@ export function EnvironmentsSection({ org, project, environments, onChange }: { 
           </tr>
         ))}
       </Table>
-      {mode?.kind === 'add' ? <EnvironmentForm key="add" org={org} project={project} onSaved={saved} onCancel={() => setMode(null)} /> : null}
-      {editing ? <EnvironmentForm key={editing.id} org={org} project={project} environment={editing} onSaved={saved} onCancel={() => setMode(null)} /> : null}
+      {mode?.kind === 'add' ? (
+        <EnvironmentForm key="add" org={org} project={project} onSaved={saved} onCancel={() => setMode(null)} />
+      ) : null}
+      {editing ? (
+        <EnvironmentForm
+          key={editing.id}
+          org={org}
+          project={project}
+          environment={editing}
+          onSaved={saved}
+          onCancel={() => setMode(null)}
+        />
+      ) : null}
     </Section>
   );
 }

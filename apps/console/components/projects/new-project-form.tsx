@@ -29,7 +29,13 @@ export function NewProjectForm({ org, onCreated }: { org: string; onCreated: (pr
     <form onSubmit={submit} noValidate className="flex flex-col gap-3">
       <ErrorAlert>{slugTaken ? null : action.error}</ErrorAlert>
       <div className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-start">
-        <TextField label="Project name" placeholder="Web App" value={name} onChange={(e) => setName(e.target.value)} error={action.fieldErrors.name} />
+        <TextField
+          label="Project name"
+          placeholder="Web App"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={action.fieldErrors.name}
+        />
         <TextField
           label="Project slug"
           className="font-mono"

@@ -14,7 +14,10 @@ export function PushPanel({ gitRemoteUrl }: { gitRemoteUrl: string }) {
             <span className="text-xs font-medium text-zinc-700">Commands</span>
             <CopyButton value={commands} label="Copy commands" />
           </div>
-          <pre aria-label="Push commands" className="overflow-x-auto rounded-md bg-zinc-900 px-3 py-2.5 font-mono text-xs leading-relaxed text-zinc-100">
+          <pre
+            aria-label="Push commands"
+            className="overflow-x-auto rounded-md bg-zinc-900 px-3 py-2.5 font-mono text-xs leading-relaxed text-zinc-100"
+          >
             <code>{commands}</code>
           </pre>
         </div>
@@ -25,7 +28,9 @@ export function PushPanel({ gitRemoteUrl }: { gitRemoteUrl: string }) {
           </Link>
           . Any username works.
         </p>
-        <Notice tone="info">Push-to-deploy arrives in the next release: the repository exists and accepts your token, builds start with that release.</Notice>
+        <Notice tone="info">
+          Push-to-deploy arrives in the next release: the repository exists and accepts your token, builds start with that release.
+        </Notice>
       </div>
     </Section>
   );

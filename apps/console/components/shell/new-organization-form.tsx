@@ -36,7 +36,13 @@ export function NewOrganizationForm() {
         <form onSubmit={submit} noValidate className="flex max-w-lg flex-col gap-3">
           <ErrorAlert>{action.error}</ErrorAlert>
           <TextField label="Organization name" value={name} onChange={(e) => setName(e.target.value)} error={action.fieldErrors.name} />
-          <TextField label="Organization slug" value={effectiveSlug} onChange={(e) => setSlug(e.target.value)} error={action.fieldErrors.slug} className="font-mono" />
+          <TextField
+            label="Organization slug"
+            value={effectiveSlug}
+            onChange={(e) => setSlug(e.target.value)}
+            error={action.fieldErrors.slug}
+            className="font-mono"
+          />
           <div>
             <Button type="submit" variant="primary" busy={action.busy}>
               Create organization

@@ -14,7 +14,12 @@ export function OrgSwitcher({ session, current }: { session: SessionDto; current
           <ul>
             {session.organizations.map((o) => (
               <li key={o.organizationId}>
-                <Link href={`/o/${o.slug}/projects`} onClick={close} className={MENU_ITEM} aria-current={o.slug === current ? 'true' : undefined}>
+                <Link
+                  href={`/o/${o.slug}/projects`}
+                  onClick={close}
+                  className={MENU_ITEM}
+                  aria-current={o.slug === current ? 'true' : undefined}
+                >
                   <span className="truncate">{o.name}</span>
                   <span className="text-xs text-zinc-400">{o.role.toLowerCase()}</span>
                 </Link>

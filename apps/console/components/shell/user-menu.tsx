@@ -24,7 +24,15 @@ export function UserMenu({ session }: { session: SessionDto }) {
   }
 
   return (
-    <Menu label="Account menu" align="right" button={<span className="flex size-6 items-center justify-center rounded-full bg-zinc-900 text-xs text-white">{session.user.name.slice(0, 1).toUpperCase()}</span>}>
+    <Menu
+      label="Account menu"
+      align="right"
+      button={
+        <span className="flex size-6 items-center justify-center rounded-full bg-zinc-900 text-xs text-white">
+          {session.user.name.slice(0, 1).toUpperCase()}
+        </span>
+      }
+    >
       {(close) => (
         <div>
           <div className="px-2.5 py-1.5">

@@ -47,7 +47,13 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken
     <form onSubmit={submit} noValidate aria-label="Create token" className="flex flex-col gap-4">
       <ErrorAlert>{action.error}</ErrorAlert>
       <div className="grid gap-3 sm:grid-cols-2">
-        <TextField label="Token name" placeholder="CI deploys" value={name} onChange={(e) => setName(e.target.value)} error={action.fieldErrors.name} />
+        <TextField
+          label="Token name"
+          placeholder="CI deploys"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={action.fieldErrors.name}
+        />
         <SelectField label="Expiration" value={expiry} onChange={(e) => setExpiry(e.target.value)} error={action.fieldErrors.expiresInDays}>
           {EXPIRY.map((o) => (
             <option key={o.value} value={o.value}>

@@ -15,7 +15,10 @@ export function TokensView() {
 
   return (
     <>
-      <PageHeader title="API tokens" description="Personal tokens for the CLI, CI and git push. A token acts as you, limited to its scopes." />
+      <PageHeader
+        title="API tokens"
+        description="Personal tokens for the CLI, CI and git push. A token acts as you, limited to its scopes."
+      />
       <Section title="Create a token">
         {created ? (
           <CreatedToken token={created} onDone={() => setCreated(null)} />

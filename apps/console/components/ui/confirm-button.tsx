@@ -16,13 +16,28 @@ interface ConfirmButtonProps {
 }
 
 /** A destructive action that asks inline before it runs (no blocking window.confirm). */
-export function ConfirmButton({ label, children, question, confirmLabel = 'Confirm', onConfirm, disabled, size = 'sm' }: ConfirmButtonProps) {
+export function ConfirmButton({
+  label,
+  children,
+  question,
+  confirmLabel = 'Confirm',
+  onConfirm,
+  disabled,
+  size = 'sm',
+}: ConfirmButtonProps) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
 
   if (!asking) {
     return (
-      <Button size={size} variant="ghost" className="text-red-600 hover:text-red-700" aria-label={label} disabled={disabled} onClick={() => setAsking(true)}>
+      <Button
+        size={size}
+        variant="ghost"
+        className="text-red-600 hover:text-red-700"
+        aria-label={label}
+        disabled={disabled}
+        onClick={() => setAsking(true)}
+      >
         {children}
       </Button>
     );

@@ -77,7 +77,13 @@ export function SelectField({ label, hint, error, fieldClassName, className = ''
   const id = idProp ?? generated;
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className={fieldClassName}>
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={`${CONTROL} h-9 ${border(error)} ${className}`} {...rest}>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={`${CONTROL} h-9 ${border(error)} ${className}`}
+        {...rest}
+      >
         {children}
       </select>
     </FieldShell>

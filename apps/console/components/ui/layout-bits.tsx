@@ -1,7 +1,17 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 
-export function PageHeader({ title, description, actions, crumbs }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; crumbs?: { href: string; label: string }[] }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+  crumbs,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  crumbs?: { href: string; label: string }[];
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div className="min-w-0">
@@ -25,7 +35,19 @@ export function PageHeader({ title, description, actions, crumbs }: { title: Rea
   );
 }
 
-export function Section({ title, description, actions, children, labelledBy }: { title: string; description?: ReactNode; actions?: ReactNode; children: ReactNode; labelledBy?: string }) {
+export function Section({
+  title,
+  description,
+  actions,
+  children,
+  labelledBy,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  labelledBy?: string;
+}) {
   const headingId = labelledBy ?? `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   return (
     <section aria-labelledby={headingId} className="mb-6 rounded-lg border border-zinc-200 bg-white">
@@ -64,5 +86,9 @@ export function Badge({ children, tone = 'zinc' }: { children: ReactNode; tone?:
     red: 'bg-red-50 text-red-700 ring-red-200',
     blue: 'bg-blue-50 text-blue-700 ring-blue-200',
   } as const;
-  return <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ring-zinc-200 ${tones[tone]}`}>{children}</span>;
+  return (
+    <span className={`inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ring-zinc-200 ${tones[tone]}`}>
+      {children}
+    </span>
+  );
 }

@@ -3,7 +3,17 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 /** A disclosure menu: a button that opens a panel; closes on Escape, outside click or navigation. */
-export function Menu({ label, button, children, align = 'left' }: { label: string; button: ReactNode; children: (close: () => void) => ReactNode; align?: 'left' | 'right' }) {
+export function Menu({
+  label,
+  button,
+  children,
+  align = 'left',
+}: {
+  label: string;
+  button: ReactNode;
+  children: (close: () => void) => ReactNode;
+  align?: 'left' | 'right';
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const panelId = useId();
@@ -40,7 +50,10 @@ export function Menu({ label, button, children, align = 'left' }: { label: strin
         </span>
       </button>
       {open ? (
-        <div id={panelId} className={`absolute top-full z-20 mt-1 min-w-56 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg ${align === 'right' ? 'right-0' : 'left-0'}`}>
+        <div
+          id={panelId}
+          className={`absolute top-full z-20 mt-1 min-w-56 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg ${align === 'right' ? 'right-0' : 'left-0'}`}
+        >
           {children(() => setOpen(false))}
         </div>
       ) : null}
@@ -48,4 +61,5 @@ export function Menu({ label, button, children, align = 'left' }: { label: strin
   );
 }
 
-export const MENU_ITEM = 'flex w-full items-center justify-between gap-2 rounded-md px-2.5 py-1.5 text-left text-sm text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900';
+export const MENU_ITEM =
+  'flex w-full items-center justify-between gap-2 rounded-md px-2.5 py-1.5 text-left text-sm text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900';

@@ -35,8 +35,24 @@ export function AddVariableForm({ params, onSaved }: { params: EnvParams; onSave
     <form onSubmit={submit} noValidate aria-label="Add variable" className="mt-4 flex flex-col gap-3 border-t border-zinc-100 pt-4">
       <ErrorAlert>{action.error}</ErrorAlert>
       <div className="grid gap-3 sm:grid-cols-[1fr_2fr_auto_auto] sm:items-start">
-        <TextField label="Key" placeholder="DATABASE_URL" value={key} onChange={(e) => setKey(e.target.value)} error={action.fieldErrors.key} className="font-mono" autoComplete="off" />
-        <TextField label="Value" value={value} onChange={(e) => setValue(e.target.value)} error={action.fieldErrors.value} className="font-mono" autoComplete="off" type={secret ? 'password' : 'text'} />
+        <TextField
+          label="Key"
+          placeholder="DATABASE_URL"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          error={action.fieldErrors.key}
+          className="font-mono"
+          autoComplete="off"
+        />
+        <TextField
+          label="Value"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={action.fieldErrors.value}
+          className="font-mono"
+          autoComplete="off"
+          type={secret ? 'password' : 'text'}
+        />
         <Checkbox label="Secret" checked={secret} onChange={(e) => setSecret(e.target.checked)} className="sm:mt-7" />
         <Button type="submit" variant="primary" busy={action.busy} className="sm:mt-5">
           Add variable

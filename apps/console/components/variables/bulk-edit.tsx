@@ -30,7 +30,12 @@ export function BulkEdit({ params, onDone, onClose }: { params: EnvParams; onDon
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Bulk edit variables" className="mb-4 flex flex-col gap-3 rounded-md border border-zinc-200 bg-zinc-50 p-4">
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-label="Bulk edit variables"
+      className="mb-4 flex flex-col gap-3 rounded-md border border-zinc-200 bg-zinc-50 p-4"
+    >
       <ErrorAlert>{action.error}</ErrorAlert>
       {result ? (
         <Notice tone="success">

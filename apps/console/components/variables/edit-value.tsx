@@ -9,7 +9,17 @@ import { Button } from '../ui/button';
 type KeyParams = { org: string; project: string; env: string; key: string };
 
 /** Inline editor for one value; a secret starts empty because its value is never sent to us. */
-export function EditValue({ variable, params, onSaved, onCancel }: { variable: EnvVarDto; params: KeyParams; onSaved: () => void; onCancel: () => void }) {
+export function EditValue({
+  variable,
+  params,
+  onSaved,
+  onCancel,
+}: {
+  variable: EnvVarDto;
+  params: KeyParams;
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   const action = useAction();
   const [value, setValue] = useState(variable.secret ? '' : variable.value);
 

@@ -93,7 +93,13 @@ export function VariableRow({ variable: v, params, canEdit, onChanged }: Props) 
               Edit
             </Button>
           ) : null}
-          <Button size="sm" variant="ghost" aria-label={`History of ${v.key}`} aria-expanded={history} onClick={() => setHistory((h) => !h)}>
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={`History of ${v.key}`}
+            aria-expanded={history}
+            onClick={() => setHistory((h) => !h)}
+          >
             History
           </Button>
           {canEdit ? (
