@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCookie from '@fastify/cookie';
 import { API_PREFIX } from '@slipway/contracts';
-import type { Config } from '@slipway/config';
+import { nestLogLevels, type Config } from '@slipway/config';
 import { AppModule } from './app.module';
 
 /** Builds the api (without listening), so tests and main.ts share one wiring. */
@@ -20,7 +20,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
     trustProxy: '127.0.0.1',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
-    logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+    logger: nestLogLevels(config.LOG_LEVEL),
   });
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie as never);

@@ -1,18 +1,18 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@slipway/config';
+import { ConfigError, loadConfig, nestLogLevels } from '@slipway/config';
 import { PrismaService } from '@slipway/db';
 import { RedisService } from '@slipway/redis';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
-  loadConfig(); // fail fast with every configuration problem listed
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['log', 'error', 'warn'] });
+  const config = loadConfig(); // fail fast with every configuration problem listed
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: nestLogLevels(config.LOG_LEVEL) });
   app.enableShutdownHooks();
   await app.get(PrismaService).$queryRaw`SELECT 1`;
   if (!(await app.get(RedisService).ping())) throw new Error('Redis does not answer at REDIS_URL.');
-  new Logger('worker').log('worker ready');
+  // Printed whatever LOG_LEVEL is: `npm start` waits for this line.
+  console.log('worker ready');
 }
 
 main().catch((err: unknown) => {

@@ -2,3 +2,4 @@ export * from './schema';
 export * from './load-config';
 export * from './config.module';
 export * from './master-key';
+export * from './log-levels';
