@@ -4,6 +4,8 @@ import type { SessionDto } from '@slipway/contracts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api';
 
+export { homePath, safeNext } from './paths';
+
 export type SessionState =
   | { status: 'loading'; session: null }
   | { status: 'authenticated'; session: SessionDto }
@@ -61,15 +63,4 @@ export function useSession(): SessionContextValue {
   const ctx = useContext(SessionContext);
   if (!ctx) throw new Error('useSession must be used inside <SessionProvider>.');
   return ctx;
-}
-
-/** Where to go after signing in: only same-site paths, never `//host` or absolute URLs. */
-export function safeNext(next: string | null | undefined, fallback: string): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  return next;
-}
-
-export function homePath(session: SessionDto): string {
-  const first = session.organizations[0];
-  return first ? `/o/${first.slug}/projects` : '/orgs/new';
 }

@@ -1,7 +1,6 @@
 import { MASK } from '@slipway/contracts';
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, screenshotAll, type BrowserSession } from '../support/browser';
+import { hidden, logIn, openBrowser, row, screenshotAll, signUp, snap, visible, type BrowserSession } from '../support/browser';
 
 /**
  * Walks the console as its users would: an owner sets up a project, its environments,
@@ -10,9 +9,9 @@ import { openBrowser, screenshotAll, type BrowserSession } from '../support/brow
  */
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const PASSWORD = 'correct horse battery staple';
-const owner = { name: 'Olivia Owner', email: `owner-${run}@example.test`, org: `Acme ${run}` };
-const viewer = { name: 'Victor Viewer', email: `viewer-${run}@example.test` };
-const stranger = { name: 'Sam Stranger', email: `stranger-${run}@example.test` };
+const owner = { name: 'Olivia Owner', email: `owner-${run}@example.test`, password: PASSWORD, org: `Acme ${run}` };
+const viewer = { name: 'Victor Viewer', email: `viewer-${run}@example.test`, password: PASSWORD };
+const stranger = { name: 'Sam Stranger', email: `stranger-${run}@example.test`, password: PASSWORD };
 const WAIT = { timeout: 10_000, interval: 100 };
 
 let ownerBrowser: BrowserSession | undefined;
@@ -22,31 +21,6 @@ let orgSlug = '';
 let projectPath = '';
 let stagingPath = '';
 let invitePath = '';
-
-/** With E2E_SCREENSHOT_DIR set, keeps a picture of each step for a human to look at. */
-async function snap(page: Page, name: string) {
-  const dir = process.env.E2E_SCREENSHOT_DIR;
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
-
-const visible = (l: Locator) => l.waitFor({ state: 'visible' });
-const hidden = (l: Locator) => l.waitFor({ state: 'hidden' });
-const row = (page: Page, table: string, name: string) => page.getByRole('table', { name: table }).getByRole('row', { name, exact: true });
-
-async function signUp(page: Page, who: { name: string; email: string; org?: string }, path = '/signup') {
-  await page.goto(path);
-  await page.getByLabel('Name', { exact: true }).fill(who.name);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  if (who.org) await page.getByLabel('Organization name').fill(who.org);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-}
-
-async function logIn(page: Page, email: string) {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
 
 describe('console', () => {
   beforeAll(async () => {
@@ -226,10 +200,7 @@ describe('console', () => {
     await snap(vpage, 'invite-preview');
     await vpage.getByRole('link', { name: 'Sign up to accept' }).click();
     await vpage.waitForURL(/\/signup\?next=/);
-    await vpage.getByLabel('Name', { exact: true }).fill(viewer.name);
-    await vpage.getByLabel('Email').fill(viewer.email);
-    await vpage.getByLabel('Password').fill(PASSWORD);
-    await vpage.getByRole('button', { name: 'Sign up' }).click();
+    await signUp(vpage, viewer, '');
     await vpage.waitForURL((u) => u.pathname === invitePath);
     await vpage.getByRole('button', { name: 'Accept invitation' }).click();
     await vpage.waitForURL((u) => u.pathname === `/o/${orgSlug}/projects`);
@@ -273,7 +244,7 @@ describe('console', () => {
     await page.waitForURL(/\/login$/);
     await page.goto(`/o/${orgSlug}/audit`);
     await page.waitForURL(/\/login\?next=/);
-    await logIn(page, owner.email);
+    await logIn(page, owner);
     await page.waitForURL((u) => u.pathname === `/o/${orgSlug}/audit`);
 
     const log = page.getByRole('table', { name: 'Audit log' });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium; tests never download a browser. */
 const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -73,4 +73,40 @@ export async function screenshotAll(name: string, sessions: (BrowserSession | un
     }
   }
   return saved;
+}
+
+/** With E2E_SCREENSHOT_DIR set, keeps a picture of each step for a human to look at. */
+export async function snap(page: Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+export const visible = (l: Locator) => l.waitFor({ state: 'visible' });
+export const hidden = (l: Locator) => l.waitFor({ state: 'hidden' });
+
+/** A row of a labelled table, by the row's own label (tables label rows by key, email, name). */
+export const row = (page: Page, table: string, name: string) =>
+  page.getByRole('table', { name: table }).getByRole('row', { name, exact: true });
+
+export interface Person {
+  name: string;
+  email: string;
+  password: string;
+  org?: string;
+}
+
+/** Fills the sign-up form at `path` (which may carry `?next=`). */
+export async function signUp(page: Page, who: Person, at = '/signup'): Promise<void> {
+  if (at) await page.goto(at);
+  await page.getByLabel('Name', { exact: true }).fill(who.name);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  if (who.org) await page.getByLabel('Organization name').fill(who.org);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+}
+
+export async function logIn(page: Page, who: Person): Promise<void> {
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
 }
