@@ -80,7 +80,8 @@ async function vitest(tier, env) {
 /** @type {Record<string, (env: NodeJS.ProcessEnv) => Promise<boolean>>} */
 const steps = {
   lint: (env) => ok('npm', ['run', 'lint'], env),
-  build: (env) => ok('npm', ['run', 'build'], env),
+  // The console's /api/* rewrite is resolved by `next build`, so build it for the test api.
+  build: (env) => ok('npm', ['run', 'build'], { ...env, API_INTERNAL_URL: `http://127.0.0.1:${PORTS.API_PORT}` }),
   migrate: (env) => ok('npm', ['run', 'db:migrate'], env),
   drift: (env) => ok('npm', ['run', 'db:drift'], env),
   unit: (env) => vitest('unit', env),
