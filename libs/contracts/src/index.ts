@@ -9,3 +9,4 @@ export * from './audit';
 export * from './routes';
 export * from './openapi';
 export * from './scope';
+export * from './edge';

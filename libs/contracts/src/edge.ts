@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * The edge's route table: which upstreams serve which host. The worker writes the whole table
+ * to Redis (`EDGE_ROUTES_KEY`, JSON) after every change and publishes its version on
+ * `EDGE_ROUTES_CHANNEL`; an edge loads the full table at start and on every (re)connect, and
+ * keeps serving its last table while Redis is unreachable.
+ */
+export const EDGE_ROUTES_KEY = 'slipway:edge:routes';
+export const EDGE_ROUTES_CHANNEL = 'slipway:edge:routes:changed';
+/** Redis stream the edge appends per-release traffic counters to (for observability). */
+export const EDGE_METRICS_STREAM = 'slipway:edge:metrics';
+
+export const edgeUpstreamSchema = z.object({
+  /** Always a loopback address: containers publish on 127.0.0.1 only. */
+  host: z.literal('127.0.0.1'),
+  port: z.number().int().min(1).max(65535),
+  containerId: z.string(),
+});
+export type EdgeUpstream = z.infer<typeof edgeUpstreamSchema>;
+
+export const edgeRouteSchema = z.object({
+  /** Lower-case host names without port: `web.localhost`, `web-staging.localhost`, custom domains. */
+  hosts: z.array(z.string().min(1)).min(1),
+  organizationId: z.string(),
+  projectId: z.string(),
+  environmentId: z.string(),
+  releaseId: z.string(),
+  upstreams: z.array(edgeUpstreamSchema).min(1),
+});
+export type EdgeRoute = z.infer<typeof edgeRouteSchema>;
+
+export const edgeRouteTableSchema = z.object({
+  /** Monotonic: an edge ignores a table older than the one it has. */
+  version: z.number().int().nonnegative(),
+  generatedAt: z.string(),
+  routes: z.array(edgeRouteSchema),
+});
+export type EdgeRouteTable = z.infer<typeof edgeRouteTableSchema>;
+
+/** One flush of an edge's counters for one release (a stream entry). */
+export const edgeMetricsSchema = z.object({
+  releaseId: z.string(),
+  environmentId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  requests: z.number().int(),
+  status: z.object({ '2xx': z.number().int(), '3xx': z.number().int(), '4xx': z.number().int(), '5xx': z.number().int() }),
+  /** Upper bounds in ms of the latency histogram buckets, and the count in each. */
+  latencyBucketsMs: z.array(z.number()),
+  latencyCounts: z.array(z.number().int()),
+});
+export type EdgeMetrics = z.infer<typeof edgeMetricsSchema>;
