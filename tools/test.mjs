@@ -54,12 +54,13 @@ function platformEnv(env) {
 
 const state = { services: null, platform: null, counts: [], results: [] };
 
-async function cleanup() {
-  await state.platform?.stop();
-  state.platform = null;
-  await state.services?.stop({ docker: true }); // CI: leave nothing behind that we started
-  state.services = null;
-}
+let cleaning = null;
+/** Stops the platform and every service this run started, once (Ctrl-C and `finally` both call it). */
+const cleanup = () =>
+  (cleaning ??= (async () => {
+    await state.platform?.stop();
+    await state.services?.stop({ docker: true }); // CI: leave nothing behind that we started
+  })());
 
 /** Runs a command for a step; resolves true on exit 0. */
 const ok = async (cmd, args, env) => (await run(cmd, args, { cwd: root, env })) === 0;
@@ -92,7 +93,13 @@ const steps = {
     state.platform = await startPlatform({ root, env: platform, log, logDir: path.join(testDir, 'logs') });
     const url = (port) => `http://127.0.0.1:${port}`;
     const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT) };
-    const passed = await vitest('e2e', e2eEnv);
+    let passed = await vitest('e2e', e2eEnv);
+    // An app that died during the run explains failing tests better than the tests can.
+    const crash = await Promise.race([state.platform.crashed, Promise.resolve(null)]);
+    if (crash) {
+      log.error(crash.message);
+      passed = false;
+    }
     await state.platform.stop();
     state.platform = null;
     return passed;

@@ -72,7 +72,7 @@ export async function ensureServices({ log, root, stateDir = path.join(root, '.s
   /** @type {{ name: string, stop(): Promise<void> }[]} */
   const started = [];
   const stopAll = async ({ docker = false } = {}) => {
-    for (const s of started.reverse()) {
+    for (const s of [...started].reverse()) {
       if (s.name === 'dockerd' && !docker) continue;
       await s.stop().catch((err) => log.warn(`could not stop ${s.name}: ${err.message}`));
     }
