@@ -1,6 +1,17 @@
 import { MASK } from '@slipway/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hidden, logIn, openBrowser, row, screenshotAll, signUp, snap, visible, type BrowserSession } from '../support/browser';
+import {
+  CONSOLE_URL,
+  hidden,
+  logIn,
+  openBrowser,
+  row,
+  screenshotAll,
+  signUp,
+  snap,
+  visible,
+  type BrowserSession,
+} from '../support/browser';
 
 /**
  * Walks the console as its users would: an owner sets up a project, its environments,
@@ -24,6 +35,14 @@ let invitePath = '';
 
 describe('console', () => {
   beforeAll(async () => {
+    // Fail with the cause, not 6 timeouts, when the console's /api rewrite reaches no api.
+    // Next bakes rewrites into the build: API_INTERNAL_URL must be set when `next build` runs.
+    const probe = await fetch(`${CONSOLE_URL}/api/v1/auth/session`);
+    if (probe.status !== 401) {
+      throw new Error(
+        `${CONSOLE_URL}/api/v1/auth/session answered ${probe.status}, not 401: the console does not reach the api (was it built with API_INTERNAL_URL?)`,
+      );
+    }
     ownerBrowser = await openBrowser();
   });
 
