@@ -1,0 +1,127 @@
+/**
+ * The port the domain types against to build images and run containers. `DockerEngine`
+ * implements it on a real dockerd; `FakeDockerEngine` (@slipway/testing) in memory.
+ *
+ * Every id it returns is Docker's full id. Everything it creates carries the label
+ * `slipway.managed=1` on top of the caller's labels (see labels.ts).
+ */
+export interface ContainerRuntime {
+  /** True when the engine answers within a second; never throws. */
+  ping(): Promise<boolean>;
+
+  /** The image id (`sha256:…`) of a local image reference, or null when absent. */
+  findImage(ref: string): Promise<string | null>;
+
+  /**
+   * Builds an image from a folder, with the layer cache. Streams every output line to
+   * `onLog` as it arrives. Rejects with `BuildFailedError` (message: docker's error line)
+   * when the build fails, `BuildCancelledError` when `signal` fires.
+   */
+  buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
+
+  /** Creates the bridge network `name` unless it exists; returns its id. Idempotent. */
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<string>;
+
+  /**
+   * Creates and starts a confined container (see README: limits, no-new-privileges, all
+   * capabilities dropped, port published on 127.0.0.1 only). Rejects with
+   * `ContainerStartError` (leaving no container) when the engine refuses to create or
+   * start it: missing image or network, name taken, invalid limits. A process that starts
+   * and then exits (even a missing executable, reported by the init process with exit code
+   * 127) is not an error here: `getContainer` shows the exit code, `tailLogs` the reason.
+   * `hostPort` is 0 when the process exited before the engine reported the port.
+   */
+  runContainer(options: RunContainerOptions): Promise<RunningContainer>;
+
+  /** SIGTERM, then SIGKILL after `timeoutSeconds`. A missing or stopped container is fine. */
+  stopContainer(id: string, options: { timeoutSeconds: number }): Promise<void>;
+
+  /** Removes the container (and its anonymous volumes). A missing container is fine. */
+  removeContainer(id: string, options: { force: boolean }): Promise<void>;
+
+  /** The container, or null when it does not exist. */
+  getContainer(id: string): Promise<ContainerInfo | null>;
+
+  /** Containers carrying every given label (`all: false` = running only). */
+  listContainers(labels: Record<string, string>, options: { all: boolean }): Promise<ContainerInfo[]>;
+
+  /** The last `lines` lines of stdout and stderr, in order; [] for a missing container. */
+  tailLogs(id: string, lines: number): Promise<string[]>;
+
+  /** Removes an image by reference or id. A missing image is fine; one in use is an error. */
+  removeImage(ref: string): Promise<void>;
+
+  /** Removes a network. A missing network is fine; one with containers attached is an error. */
+  removeNetwork(name: string): Promise<void>;
+}
+
+/** Injection token bound to the ContainerRuntime implementation (DockerModule: DockerEngine). */
+export const CONTAINER_RUNTIME = Symbol('CONTAINER_RUNTIME');
+
+export interface BuildImageOptions {
+  /** Folder sent as the build context (e.g. a `git archive` extraction). */
+  contextDir: string;
+  /** Path of the Dockerfile inside the context, e.g. `Dockerfile` or `docker/web.Dockerfile`. */
+  dockerfile: string;
+  /** Image references to tag the result with, e.g. `slipway/<project>:<commit>`. */
+  tags: string[];
+  labels: Record<string, string>;
+  buildArgs?: Record<string, string>;
+  /** `host` lets RUN steps reach the network (e.g. `npm ci`) on machines without a bridge route. */
+  networkMode?: 'host' | 'default';
+  /** Called once per output line (no trailing newline), as the engine emits it. */
+  onLog: (line: string) => void;
+  /** Aborting cancels the build on the engine (cancel button, build timeout). */
+  signal?: AbortSignal;
+}
+
+export interface BuildImageResult {
+  imageId: string;
+}
+
+export interface RunContainerOptions {
+  /** Unique container name, e.g. `slipway-<project>-<env>-<release>-<replica>`. */
+  name: string;
+  image: string;
+  /** The complete environment (the caller injects PORT and SLIPWAY_* itself). */
+  env: Record<string, string>;
+  /** The port the app listens on inside the container; published on 127.0.0.1:<free port>. */
+  containerPort: number;
+  labels: Record<string, string>;
+  memoryMb: number;
+  /** 1000 = one CPU. */
+  cpuMillis: number;
+  /** Maximum number of processes/threads; 256 when unset. */
+  pidsLimit?: number;
+  /** Name of the project's network (ensureNetwork). */
+  network: string;
+  /** Capabilities to keep after dropping ALL (project opt-in), e.g. ['NET_BIND_SERVICE']. */
+  capAdd?: string[];
+  /** Overrides the image's CMD. */
+  command?: string[];
+}
+
+export interface RunningContainer {
+  id: string;
+  /** The port on 127.0.0.1 that reaches `containerPort`. */
+  hostPort: number;
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  /** Image id the container runs. */
+  image: string;
+  state: ContainerState;
+  /** Human-readable status, e.g. `Up 3 seconds`, `Exited (1) 2 minutes ago`. */
+  status: string;
+  labels: Record<string, string>;
+  /** Published port on 127.0.0.1, while running. */
+  hostPort?: number;
+  /** Set once the container has exited. */
+  exitCode?: number;
+  startedAt?: Date;
+  finishedAt?: Date;
+}

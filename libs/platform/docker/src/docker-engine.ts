@@ -1,0 +1,323 @@
+import { readdir } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import Docker from 'dockerode';
+import { CONFIG, type Config } from '@slipway/config';
+import { AppError } from '@slipway/errors';
+import type { BuildImageOptions, BuildImageResult, ContainerInfo, ContainerRuntime, ContainerState, RunContainerOptions, RunningContainer } from './container-runtime';
+import { BuildCancelledError, BuildFailedError, ContainerStartError, DockerOperationError, DockerUnavailableError } from './docker.errors';
+import { BuildStreamDecoder, demuxLogLines, dockerDate, dockerMessage, dockerStatus, isUnreachable, parseDockerHost, type DockerAddress } from './docker-internals';
+import { MANAGED_LABELS, labelFilter } from './labels';
+
+const MIB = 1024 * 1024;
+const DEFAULT_PIDS_LIMIT = 256;
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * ContainerRuntime on a real Docker engine (dockerode, API negotiated by the engine). The
+ * only place that imports dockerode. Confinement defaults are fixed here, not by callers:
+ * see README.md.
+ */
+@Injectable()
+export class DockerEngine implements ContainerRuntime {
+  private readonly docker: Docker;
+  private readonly address: DockerAddress;
+  /** Concurrent ensureNetwork calls for one name share one creation. */
+  private readonly creatingNetworks = new Map<string, Promise<string>>();
+
+  constructor(@Inject(CONFIG) config: Pick<Config, 'DOCKER_HOST'>) {
+    this.address = parseDockerHost(config.DOCKER_HOST);
+    this.docker = new Docker(this.address.modem);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await withTimeout(this.docker.ping(), 1_000);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async findImage(ref: string): Promise<string | null> {
+    try {
+      return (await this.docker.getImage(ref).inspect()).Id;
+    } catch (err) {
+      if (dockerStatus(err) === 404) return null;
+      throw this.translate('image inspect', err);
+    }
+  }
+
+  async buildImage(options: BuildImageOptions): Promise<BuildImageResult> {
+    const { signal } = options;
+    const dockerfile = insideContext(options.dockerfile);
+    if (signal?.aborted) throw cancelled(signal);
+    const entries = await readdir(options.contextDir);
+    const decoder = new BuildStreamDecoder(options.onLog);
+
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.buildImage(
+        { context: options.contextDir, src: entries },
+        {
+          // docker-modem repeats an array as `t=a&t=b`, which the engine reads as several tags.
+          t: options.tags as unknown as string,
+          dockerfile,
+          labels: { ...options.labels, ...MANAGED_LABELS },
+          buildargs: options.buildArgs ?? {},
+          networkmode: options.networkMode === 'host' ? 'host' : 'default',
+          rm: true,
+          forcerm: true, // no intermediate containers left behind by a failed step
+          abortSignal: signal,
+        },
+      );
+    } catch (err) {
+      if (signal?.aborted) throw cancelled(signal);
+      if (isUnreachable(err)) throw this.translate('build', err);
+      // The engine refused before building: unknown Dockerfile path, parse error, bad FROM…
+      throw new BuildFailedError(dockerMessage(err));
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      // Closing the connection makes the engine cancel the build and kill its RUN step.
+      const onAbort = () => {
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        done(cancelled(signal!));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (chunk: Buffer) => decoder.push(chunk));
+      stream.on('end', () => done());
+      stream.on('error', (err: Error) => done(signal?.aborted ? cancelled(signal) : this.translate('build', err)));
+    });
+    decoder.end();
+    if (decoder.error) throw new BuildFailedError(decoder.error);
+    const imageId = decoder.imageId ?? (options.tags[0] ? await this.findImage(options.tags[0]) : null);
+    if (!imageId) throw new BuildFailedError('The build finished without producing an image.');
+    return { imageId };
+  }
+
+  async ensureNetwork(name: string, labels: Record<string, string>): Promise<string> {
+    const pending = this.creatingNetworks.get(name);
+    if (pending) return pending;
+    const creation = this.createNetworkOnce(name, labels).finally(() => this.creatingNetworks.delete(name));
+    this.creatingNetworks.set(name, creation);
+    return creation;
+  }
+
+  private async createNetworkOnce(name: string, labels: Record<string, string>): Promise<string> {
+    const existing = await this.findNetwork(name);
+    if (existing) return existing;
+    try {
+      const network = await this.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        // Apps may reach out; Docker's isolation rules keep separate bridge networks apart.
+        Internal: false,
+        CheckDuplicate: true,
+        Labels: { ...labels, ...MANAGED_LABELS },
+      });
+      return network.id;
+    } catch (err) {
+      if (dockerStatus(err) === 409) {
+        const created = await this.findNetwork(name); // another process won the race
+        if (created) return created;
+      }
+      throw this.translate('network create', err);
+    }
+  }
+
+  private async findNetwork(name: string): Promise<string | null> {
+    const found = await this.call('network list', () => this.docker.listNetworks({ filters: { name: [name] } }));
+    return found.find((n) => n.Name === name)?.Id ?? null; // the name filter matches substrings
+  }
+
+  async runContainer(options: RunContainerOptions): Promise<RunningContainer> {
+    const portKey = `${options.containerPort}/tcp`;
+    const container = await this.startFailure(options.name, () =>
+      this.docker.createContainer({
+        name: options.name,
+        Image: options.image,
+        Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`),
+        Cmd: options.command,
+        Labels: { ...options.labels, ...MANAGED_LABELS },
+        ExposedPorts: { [portKey]: {} },
+        HostConfig: {
+          // HostPort '' = a free port chosen by the engine, on loopback only.
+          PortBindings: { [portKey]: [{ HostIp: LOOPBACK, HostPort: '' }] },
+          NetworkMode: options.network,
+          Memory: options.memoryMb * MIB,
+          MemorySwap: options.memoryMb * MIB, // no swap beyond the memory limit
+          NanoCpus: options.cpuMillis * 1_000_000,
+          PidsLimit: options.pidsLimit ?? DEFAULT_PIDS_LIMIT,
+          SecurityOpt: ['no-new-privileges'],
+          CapDrop: ['ALL'],
+          CapAdd: options.capAdd ?? [],
+          Privileged: false,
+          ReadonlyRootfs: false,
+          // No bind mounts or volumes at all: in particular never the Docker socket.
+          Binds: [],
+          Mounts: [],
+          // The reconciler restarts crashed replicas (with backoff, visibly), not the engine.
+          RestartPolicy: { Name: 'no' },
+          // A real PID 1 forwards SIGTERM, so apps that ignore signals still stop promptly.
+          Init: true,
+          LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+        },
+      }),
+    );
+    try {
+      await this.startFailure(options.name, () => container.start());
+    } catch (err) {
+      await container.remove({ force: true }).catch(() => undefined);
+      throw err;
+    }
+    const info = await this.call('container inspect', () => container.inspect());
+    // 0 when the process exited before the engine reported the port (getContainer says why).
+    return { id: info.Id, hostPort: loopbackPort(info.NetworkSettings.Ports) ?? 0 };
+  }
+
+  async stopContainer(id: string, options: { timeoutSeconds: number }): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: options.timeoutSeconds });
+    } catch (err) {
+      const status = dockerStatus(err);
+      if (status === 304 || status === 404) return; // already stopped / gone
+      throw this.translate('container stop', err);
+    }
+  }
+
+  async removeContainer(id: string, options: { force: boolean }): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: options.force, v: true });
+    } catch (err) {
+      const status = dockerStatus(err);
+      if (status === 404) return;
+      if (status === 409 && /already in progress/i.test(dockerMessage(err))) return;
+      throw this.translate('container remove', err);
+    }
+  }
+
+  async getContainer(id: string): Promise<ContainerInfo | null> {
+    const [found] = await this.describe({ all: true, filters: { id: [id], label: labelFilter(MANAGED_LABELS) } });
+    return found && (found.id === id || found.id.startsWith(id) || found.name === id) ? found : null;
+  }
+
+  async listContainers(labels: Record<string, string>, options: { all: boolean }): Promise<ContainerInfo[]> {
+    return this.describe({ all: options.all, filters: { label: labelFilter({ ...labels, ...MANAGED_LABELS }) } });
+  }
+
+  /** The list call gives the human status; inspect gives exit code and times. */
+  private async describe(query: Docker.ContainerListOptions): Promise<ContainerInfo[]> {
+    const summaries = await this.call('container list', () => this.docker.listContainers(query));
+    const infos = await Promise.all(
+      summaries.map(async (s): Promise<ContainerInfo | null> => {
+        let i: Docker.ContainerInspectInfo;
+        try {
+          i = await this.docker.getContainer(s.Id).inspect();
+        } catch (err) {
+          if (dockerStatus(err) === 404) return null; // removed since the list
+          throw this.translate('container inspect', err);
+        }
+        const state = i.State.Status as ContainerState;
+        const ended = state === 'exited' || state === 'dead';
+        return {
+          id: i.Id,
+          name: i.Name.replace(/^\//, ''),
+          image: i.Image,
+          state,
+          status: s.Status,
+          labels: i.Config.Labels ?? {},
+          hostPort: loopbackPort(i.NetworkSettings.Ports),
+          exitCode: ended ? i.State.ExitCode : undefined,
+          startedAt: dockerDate(i.State.StartedAt),
+          finishedAt: ended ? dockerDate(i.State.FinishedAt) : undefined,
+        };
+      }),
+    );
+    return infos.filter((x): x is ContainerInfo => x !== null);
+  }
+
+  async tailLogs(id: string, lines: number): Promise<string[]> {
+    try {
+      const body = await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false });
+      return demuxLogLines(Buffer.isBuffer(body) ? body : Buffer.from(String(body))).slice(-lines);
+    } catch (err) {
+      if (dockerStatus(err) === 404) return [];
+      throw this.translate('container logs', err);
+    }
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    try {
+      await this.docker.getImage(ref).remove();
+    } catch (err) {
+      if (dockerStatus(err) === 404) return;
+      throw this.translate('image remove', err);
+    }
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).remove();
+    } catch (err) {
+      if (dockerStatus(err) === 404) return;
+      throw this.translate('network remove', err);
+    }
+  }
+
+  /** Refusals to create or start (missing image, name taken, bad limits…) are ContainerStartError. */
+  private async startFailure<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isUnreachable(err)) throw this.translate('container run', err);
+      throw new ContainerStartError(name, dockerMessage(err));
+    }
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.translate(operation, err);
+    }
+  }
+
+  private translate(operation: string, err: unknown): Error {
+    if (err instanceof AppError) return err;
+    if (isUnreachable(err)) return new DockerUnavailableError(this.address.label, err.code ?? 'unreachable');
+    return new DockerOperationError(operation, dockerStatus(err), dockerMessage(err));
+  }
+}
+
+/** The host port bound on 127.0.0.1, from inspect's NetworkSettings.Ports. */
+function loopbackPort(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | undefined): number | undefined {
+  for (const bindings of Object.values(ports ?? {})) {
+    const port = Number(bindings?.find((b) => b.HostIp === LOOPBACK)?.HostPort);
+    if (port > 0) return port;
+  }
+  return undefined;
+}
+
+/** A relative path that stays inside the context: the engine is not the only line of defence. */
+function insideContext(dockerfile: string): string {
+  const normalized = posix.normalize(dockerfile.replace(/\\/g, '/'));
+  if (!normalized || normalized.startsWith('/') || normalized === '..' || normalized.startsWith('../')) {
+    throw new BuildFailedError(`The Dockerfile path "${dockerfile}" must be a relative path inside the repository.`);
+  }
+  return normalized;
+}
+
+function cancelled(signal: AbortSignal): BuildCancelledError {
+  const reason = signal.reason as { name?: string } | undefined;
+  return new BuildCancelledError(reason?.name === 'TimeoutError' ? 'timeout' : 'cancelled');
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}

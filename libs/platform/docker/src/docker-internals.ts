@@ -1,0 +1,159 @@
+/** Pure helpers of DockerEngine: address parsing, build-stream decoding, log demultiplexing. */
+
+export interface DockerAddress {
+  /** Options for docker-modem; every key set, so the modem never falls back to process.env. */
+  modem: { socketPath?: string; host?: string; port?: string; protocol?: 'http' | 'https' };
+  /** How error messages name the engine. */
+  label: string;
+}
+
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+
+/** `unix:///path`, `tcp://host:port`, `http(s)://host:port`, or unset (the default socket). */
+export function parseDockerHost(dockerHost: string | undefined): DockerAddress {
+  if (!dockerHost) return { modem: { socketPath: DEFAULT_SOCKET, host: undefined, port: undefined }, label: `${DEFAULT_SOCKET} (DOCKER_HOST unset)` };
+  if (dockerHost.startsWith('unix://')) {
+    const socketPath = dockerHost.slice('unix://'.length) || DEFAULT_SOCKET;
+    return { modem: { socketPath, host: undefined, port: undefined }, label: `${socketPath} (DOCKER_HOST=${dockerHost})` };
+  }
+  const m = /^(tcp|http|https):\/\/([^:/]+|\[[^\]]+\]):(\d+)\/?$/.exec(dockerHost);
+  if (!m) throw new Error(`DOCKER_HOST=${dockerHost} is not supported: use unix:///path/to/docker.sock or tcp://host:port.`);
+  const [, scheme, host, port] = m as unknown as [string, string, string, string];
+  return {
+    modem: { socketPath: undefined, host, port, protocol: scheme === 'https' || port === '2376' ? 'https' : 'http' },
+    label: `DOCKER_HOST=${dockerHost}`,
+  };
+}
+
+/** Connection-level failures: the engine is not there, as opposed to answering with an error. */
+export function isUnreachable(err: unknown): err is NodeJS.ErrnoException {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code);
+}
+
+/** dockerode's HTTP errors carry the status and docker's JSON `{ message }`. */
+export function dockerStatus(err: unknown): number | undefined {
+  const s = (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof s === 'number' ? s : undefined;
+}
+
+export function dockerMessage(err: unknown): string {
+  const e = err as { json?: { message?: unknown } | null; reason?: unknown; message?: unknown } | undefined;
+  if (e?.json && typeof e.json.message === 'string') return e.json.message.trim();
+  if (typeof e?.message === 'string') return e.message.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+  return String(err);
+}
+
+/** One message of the engine's JSON progress stream (classic builder). */
+export interface BuildMessage {
+  stream?: string;
+  status?: string;
+  progress?: string;
+  id?: string;
+  error?: string;
+  errorDetail?: { message?: string; code?: number };
+  aux?: { ID?: string };
+}
+
+/**
+ * Turns the engine's build output (newline-delimited JSON, arbitrarily chunked) into text
+ * lines, the error line and the image id. `stream` text is itself arbitrarily split, so
+ * partial lines are held until their newline.
+ */
+export class BuildStreamDecoder {
+  imageId?: string;
+  error?: string;
+  private json = '';
+  private text = '';
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer | string): void {
+    this.json += chunk.toString();
+    let nl: number;
+    while ((nl = this.json.indexOf('\n')) >= 0) {
+      const raw = this.json.slice(0, nl).trim();
+      this.json = this.json.slice(nl + 1);
+      if (raw) this.message(raw);
+    }
+  }
+
+  /** Flushes what is left (a last message without newline, a last line of text). */
+  end(): void {
+    const raw = this.json.trim();
+    this.json = '';
+    if (raw) this.message(raw);
+    this.flushText(true);
+  }
+
+  private message(raw: string): void {
+    let msg: BuildMessage;
+    try {
+      msg = JSON.parse(raw) as BuildMessage;
+    } catch {
+      this.text += `${raw}\n`; // not JSON: pass it on as text rather than lose it
+      this.flushText(false);
+      return;
+    }
+    if (msg.aux?.ID) this.imageId = msg.aux.ID;
+    if (typeof msg.stream === 'string') {
+      this.text += msg.stream;
+      this.flushText(false);
+    }
+    if (typeof msg.status === 'string') {
+      this.flushText(true);
+      this.emit([msg.id, msg.status, msg.progress].filter(Boolean).join(' '));
+    }
+    if (msg.errorDetail?.message || msg.error) {
+      this.flushText(true);
+      this.error = (msg.errorDetail?.message ?? msg.error ?? '').trim();
+      this.emit(this.error);
+    }
+  }
+
+  private flushText(all: boolean): void {
+    const parts = this.text.split('\n');
+    this.text = all ? '' : (parts.pop() ?? '');
+    for (const p of parts) this.emit(p);
+  }
+
+  private emit(line: string): void {
+    const clean = line.replace(/\r$/, '').trimEnd();
+    if (clean.trim()) this.onLine(clean);
+  }
+}
+
+/**
+ * Splits the multiplexed body of `GET /containers/{id}/logs` (8-byte headers: stream type,
+ * 3 zero bytes, big-endian length) into lines, keeping the order stdout and stderr
+ * arrived in. A body without valid headers (TTY container) is taken as plain text.
+ */
+export function demuxLogLines(body: Buffer): string[] {
+  const lines: string[] = [];
+  const partial: Record<number, string> = { 1: '', 2: '' };
+  let offset = 0;
+  while (offset + 8 <= body.length) {
+    const type = body.readUInt8(offset);
+    const length = body.readUInt32BE(offset + 4);
+    if ((type !== 1 && type !== 2) || offset + 8 + length > body.length) break;
+    const text = partial[type] + body.subarray(offset + 8, offset + 8 + length).toString('utf8');
+    const parts = text.split('\n');
+    partial[type] = parts.pop() ?? '';
+    lines.push(...parts);
+    offset += 8 + length;
+  }
+  if (offset === 0 && body.length > 0) {
+    const plain = body.toString('utf8').split('\n');
+    if (plain.at(-1) === '') plain.pop();
+    return plain.map((l) => l.replace(/\r$/, ''));
+  }
+  for (const rest of [partial[1], partial[2]]) if (rest) lines.push(rest);
+  return lines.map((l) => l.replace(/\r$/, ''));
+}
+
+/** Docker's zero time (`0001-01-01T00:00:00Z`) means "never". */
+export function dockerDate(value: string | undefined): Date | undefined {
+  if (!value || value.startsWith('0001-')) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}

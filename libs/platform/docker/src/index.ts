@@ -1,0 +1,5 @@
+export * from './container-runtime';
+export * from './docker.errors';
+export * from './docker-engine';
+export * from './docker.module';
+export * from './labels';
