@@ -14,6 +14,7 @@ import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
 import { pendingMigrations } from './lib/migrations.mjs';
 import { startPlatform } from './lib/platform.mjs';
+import { onParentExit } from './lib/processes.mjs';
 import { readyBanner } from './lib/banner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,14 +35,14 @@ const shutdown = () =>
   })());
 
 let interrupted = false;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    if (interrupted) return; // a second Ctrl-C while stopping: the SIGKILL fallback is on its way
-    interrupted = true;
-    log.step(`${sig}: stopping`);
-    shutdown().then(() => process.exit(0));
-  });
-}
+const interrupt = (why) => {
+  if (interrupted) return; // a second Ctrl-C while stopping: the SIGKILL fallback is on its way
+  interrupted = true;
+  log.step(`${why}: stopping`);
+  shutdown().then(() => process.exit(0));
+};
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => interrupt(sig));
+onParentExit(() => interrupt('parent process exited'));
 
 /** Runs one step with a progress line and its duration. */
 async function step(title, fn) {

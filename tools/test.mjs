@@ -14,6 +14,7 @@ import { ensureDatabase, ensureServices, flushRedisDb, recreateDatabase, withDat
 import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
 import { startPlatform } from './lib/platform.mjs';
+import { onParentExit } from './lib/processes.mjs';
 import { addCounts, readVitestJson, summaryLine } from './lib/test-results.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -149,12 +150,12 @@ async function main() {
 }
 
 let exitCode = 0;
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    log.warn(`${sig}: cleaning up`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const interrupt = (why) => {
+  log.warn(`${why}: cleaning up`);
+  cleanup().finally(() => process.exit(130));
+};
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => interrupt(sig));
+onParentExit(() => interrupt('parent process exited'));
 try {
   await main();
 } catch (err) {

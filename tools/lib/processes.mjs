@@ -115,3 +115,19 @@ export async function stopApps(apps, graceMs = 10_000) {
   for (const a of running) if (!groupGone(a.child.pid)) signal(a.child.pid, 'SIGKILL');
   await Promise.all(running.map((a) => a.exited));
 }
+
+/**
+ * Calls `onExit` when our parent goes away. `npm start` killed with SIGTERM (a process
+ * manager, a CI timeout) exits without forwarding the signal, which would orphan us and the
+ * apps; polling the parent PID notices within a second.
+ */
+export function onParentExit(onExit, intervalMs = 1000) {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onExit();
+    }
+  }, intervalMs);
+  timer.unref();
+}
