@@ -11,6 +11,7 @@ import { ProjectsModule } from '@slipway/projects';
 import { SecretsModule } from '@slipway/secrets';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
+import { GitHttpRoute } from './git/git-http.route';
 import { AuthController } from './controllers/auth.controller';
 import { OrganizationsController } from './controllers/organizations.controller';
 import { ProjectsController } from './controllers/projects.controller';
@@ -35,6 +36,7 @@ import { DocsController } from './controllers/docs.controller';
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
+    GitHttpRoute,
   ],
 })
 export class AppModule {}

@@ -7,6 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import { API_PREFIX } from '@slipway/contracts';
 import { nestLogLevels, type Config } from '@slipway/config';
 import { AppModule } from './app.module';
+import { GitHttpRoute } from './git/git-http.route';
 
 /** Builds the api (without listening), so tests and main.ts share one wiring. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
@@ -24,6 +25,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   });
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie as never);
+  app.get(GitHttpRoute).register(fastify);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

@@ -19,17 +19,17 @@ export interface DomainTestContext {
  * random master key, a temporary DATA_DIR, and the given modules on top of the real
  * platform modules the caller imports (DbModule, CryptoModule, …).
  */
-export async function createDomainTestContext(imports: Array<Type | DynamicModule>, overrides: Partial<Record<keyof Config, string>> = {}): Promise<DomainTestContext> {
+export async function createDomainTestContext(imports: Array<Type | DynamicModule>, overrides: Partial<Config> = {}): Promise<DomainTestContext> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-it-'));
-  const config = loadConfig({
-    ...process.env,
+  const config: Config = {
+    ...loadConfig(),
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
     DATA_DIR: dataDir,
     ...overrides,
-  });
+  };
 
   @Global()
   @Module({ providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] })

@@ -5,6 +5,7 @@ import { DbModule, PrismaService } from '@slipway/db';
 import { RedisModule } from '@slipway/redis';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
 import { AppError } from '@slipway/errors';
+import { loadConfig } from '@slipway/config';
 import { AuthService } from './auth.service';
 import { IdentityModule } from './identity.module';
 import { InvitationsService } from './invitations.service';
@@ -20,7 +21,9 @@ const email = () => `user${++n}-${Date.now()}@example.test`;
 
 beforeAll(async () => {
   // A Redis db index of its own so throttling counters never meet the dev server's.
-  ctx = await createDomainTestContext([DbModule, RedisModule, CryptoModule, AuditModule, IdentityModule], { REDIS_URL: `${process.env.REDIS_URL ?? 'redis://127.0.0.1:63799'}`.replace(/\/\d*$/, '') + '/3' });
+  const redis = new URL(loadConfig().REDIS_URL);
+  redis.pathname = '/3';
+  ctx = await createDomainTestContext([DbModule, RedisModule, CryptoModule, AuditModule, IdentityModule], { REDIS_URL: redis.toString() });
   auth = ctx.app.get(AuthService);
   prisma = ctx.app.get(PrismaService);
 });

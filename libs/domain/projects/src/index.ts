@@ -2,3 +2,4 @@ export * from './projects.service';
 export * from './environments.service';
 export * from './urls';
 export * from './projects.module';
+export * from './git-access.service';

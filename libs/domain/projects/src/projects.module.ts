@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { EnvironmentsService } from './environments.service';
+import { GitAccessService } from './git-access.service';
+import { IdentityModule } from '@slipway/identity';
 import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
 import { ProjectUrls } from './urls';
 
 @Module({
-  providers: [ProjectsRepository, ProjectsService, EnvironmentsService, ProjectUrls],
-  exports: [ProjectsService, EnvironmentsService, ProjectUrls],
+  imports: [IdentityModule],
+  providers: [ProjectsRepository, ProjectsService, EnvironmentsService, ProjectUrls, GitAccessService],
+  exports: [ProjectsService, EnvironmentsService, ProjectUrls, GitAccessService],
 })
 export class ProjectsModule {}

@@ -3,3 +3,4 @@ export * from './load-config';
 export * from './config.module';
 export * from './master-key';
 export * from './log-levels';
+export * from './child-env';

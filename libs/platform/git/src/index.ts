@@ -1,2 +1,3 @@
 export * from './git-repositories';
 export * from './git.module';
+export * from './http-backend';
