@@ -1,2 +1,4 @@
 export * from './db';
 export * from './nest-context';
+export * from './fake-docker-engine';
+export * from './sample-apps';

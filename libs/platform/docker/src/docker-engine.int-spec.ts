@@ -70,9 +70,21 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const label = [`slipway.test.run=${run}`];
-  for (const c of await raw.listContainers({ all: true, filters: { label } })) await raw.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  for (const n of await raw.listNetworks({ filters: { label } })) await raw.getNetwork(n.Id).remove().catch(() => undefined);
-  for (const i of await raw.listImages({ filters: { label } })) await raw.getImage(i.Id).remove({ force: true }).catch(() => undefined);
+  for (const c of await raw.listContainers({ all: true, filters: { label } }))
+    await raw
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  for (const n of await raw.listNetworks({ filters: { label } }))
+    await raw
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => undefined);
+  for (const i of await raw.listImages({ filters: { label } }))
+    await raw
+      .getImage(i.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
   for (const dir of contexts) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -81,11 +93,18 @@ describe('DockerEngine on a real dockerd', () => {
 
   it('builds an image, streaming its log lines while the build runs, and reuses the layer cache', async () => {
     const dir = context({
-      'Dockerfile': `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY server.js .\nRUN echo first-marker-${run} && sleep 1\nCMD ["node", "server.js"]\n`,
+      Dockerfile: `FROM ${BASE_IMAGE}\nWORKDIR /app\nCOPY server.js .\nRUN echo first-marker-${run} && sleep 1\nCMD ["node", "server.js"]\n`,
       'server.js': SERVER,
     });
     const seen: Array<{ line: string; at: number }> = [];
-    const build = () => engine.buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tags: [image], labels: TEST, onLog: (line) => seen.push({ line, at: Date.now() }) });
+    const build = () =>
+      engine.buildImage({
+        contextDir: dir,
+        dockerfile: 'Dockerfile',
+        tags: [image],
+        labels: TEST,
+        onLog: (line) => seen.push({ line, at: Date.now() }),
+      });
 
     const result = await build();
     const finished = Date.now();
@@ -100,17 +119,19 @@ describe('DockerEngine on a real dockerd', () => {
     expect(again.imageId).toBe(imageId); // every step from cache: the same image
   });
 
-  it('rejects a failing build with docker\'s error line', async () => {
-    const dir = context({ 'Dockerfile': `FROM ${BASE_IMAGE}\nRUN echo about-to-fail && exit 3\n` });
+  it("rejects a failing build with docker's error line", async () => {
+    const dir = context({ Dockerfile: `FROM ${BASE_IMAGE}\nRUN echo about-to-fail && exit 3\n` });
     const lines: string[] = [];
-    const err = await engine.buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tags: [], labels: TEST, onLog: (l) => lines.push(l) }).catch((e: unknown) => e);
+    const err = await engine
+      .buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tags: [], labels: TEST, onLog: (l) => lines.push(l) })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BuildFailedError);
     expect((err as Error).message).toMatch(/returned a non-zero code: 3/);
     expect(lines).toContain('about-to-fail');
   });
 
   it('rejects a Dockerfile that does not parse or is missing, naming the problem', async () => {
-    const dir = context({ 'Dockerfile': `FROM ${BASE_IMAGE}\nBOGUS instruction\n` });
+    const dir = context({ Dockerfile: `FROM ${BASE_IMAGE}\nBOGUS instruction\n` });
     const opts = { contextDir: dir, tags: [], labels: TEST, onLog: () => undefined };
     await expect(engine.buildImage({ ...opts, dockerfile: 'Dockerfile' })).rejects.toThrow(/unknown instruction: BOGUS/i);
     await expect(engine.buildImage({ ...opts, dockerfile: 'nope/Dockerfile' })).rejects.toBeInstanceOf(BuildFailedError);
@@ -118,7 +139,7 @@ describe('DockerEngine on a real dockerd', () => {
   });
 
   it('cancels a running build when the signal fires', async () => {
-    const dir = context({ 'Dockerfile': `FROM ${BASE_IMAGE}\nRUN echo started-${run} && sleep 30\n` });
+    const dir = context({ Dockerfile: `FROM ${BASE_IMAGE}\nRUN echo started-${run} && sleep 30\n` });
     const controller = new AbortController();
     const started = Date.now();
     const build = engine.buildImage({
@@ -144,7 +165,14 @@ describe('DockerEngine on a real dockerd', () => {
     expect(sleeping).toBe(0);
 
     await expect(
-      engine.buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tags: [], labels: TEST, onLog: () => undefined, signal: AbortSignal.timeout(1) }),
+      engine.buildImage({
+        contextDir: dir,
+        dockerfile: 'Dockerfile',
+        tags: [],
+        labels: TEST,
+        onLog: () => undefined,
+        signal: AbortSignal.timeout(1),
+      }),
     ).rejects.toMatchObject({ name: 'BuildCancelledError' });
   });
 
@@ -205,7 +233,9 @@ describe('DockerEngine on a real dockerd', () => {
   });
 
   it('reports a crashed container with its exit code and last lines', async () => {
-    const { id } = await engine.runContainer(baseRun('crash', { command: ['node', '-e', 'console.error("fatal: no config"); process.exit(3)'] }));
+    const { id } = await engine.runContainer(
+      baseRun('crash', { command: ['node', '-e', 'console.error("fatal: no config"); process.exit(3)'] }),
+    );
     const until = Date.now() + 10_000;
     let info = await engine.getContainer(id);
     while (info?.state !== 'exited' && Date.now() < until) {

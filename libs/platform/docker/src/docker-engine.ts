@@ -1,17 +1,34 @@
-import { readdir } from 'node:fs/promises';
-import { posix } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import Docker from 'dockerode';
 import { CONFIG, type Config } from '@slipway/config';
 import { AppError } from '@slipway/errors';
-import type { BuildImageOptions, BuildImageResult, ContainerInfo, ContainerRuntime, ContainerState, RunContainerOptions, RunningContainer } from './container-runtime';
-import { BuildCancelledError, BuildFailedError, ContainerStartError, DockerOperationError, DockerUnavailableError } from './docker.errors';
-import { BuildStreamDecoder, demuxLogLines, dockerDate, dockerMessage, dockerStatus, isUnreachable, parseDockerHost, type DockerAddress } from './docker-internals';
+import type {
+  BuildImageOptions,
+  BuildImageResult,
+  ContainerInfo,
+  ContainerRuntime,
+  ContainerState,
+  RunContainerOptions,
+  RunningContainer,
+} from './container-runtime';
+import { ContainerStartError, DockerOperationError, DockerUnavailableError } from './docker.errors';
+import {
+  demuxLogLines,
+  dockerDate,
+  dockerMessage,
+  dockerStatus,
+  isUnreachable,
+  LOOPBACK,
+  loopbackPort,
+  parseDockerHost,
+  withTimeout,
+  type DockerAddress,
+} from './docker-internals';
+import { buildImage } from './image-build';
 import { MANAGED_LABELS, labelFilter } from './labels';
 
 const MIB = 1024 * 1024;
 const DEFAULT_PIDS_LIMIT = 256;
-const LOOPBACK = '127.0.0.1';
 
 /**
  * ContainerRuntime on a real Docker engine (dockerode, API negotiated by the engine). The
@@ -49,56 +66,10 @@ export class DockerEngine implements ContainerRuntime {
   }
 
   async buildImage(options: BuildImageOptions): Promise<BuildImageResult> {
-    const { signal } = options;
-    const dockerfile = insideContext(options.dockerfile);
-    if (signal?.aborted) throw cancelled(signal);
-    const entries = await readdir(options.contextDir);
-    const decoder = new BuildStreamDecoder(options.onLog);
-
-    let stream: NodeJS.ReadableStream;
-    try {
-      stream = await this.docker.buildImage(
-        { context: options.contextDir, src: entries },
-        {
-          // docker-modem repeats an array as `t=a&t=b`, which the engine reads as several tags.
-          t: options.tags as unknown as string,
-          dockerfile,
-          labels: { ...options.labels, ...MANAGED_LABELS },
-          buildargs: options.buildArgs ?? {},
-          networkmode: options.networkMode === 'host' ? 'host' : 'default',
-          rm: true,
-          forcerm: true, // no intermediate containers left behind by a failed step
-          abortSignal: signal,
-        },
-      );
-    } catch (err) {
-      if (signal?.aborted) throw cancelled(signal);
-      if (isUnreachable(err)) throw this.translate('build', err);
-      // The engine refused before building: unknown Dockerfile path, parse error, bad FROM…
-      throw new BuildFailedError(dockerMessage(err));
-    }
-
-    await new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve();
-      };
-      // Closing the connection makes the engine cancel the build and kill its RUN step.
-      const onAbort = () => {
-        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-        done(cancelled(signal!));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (chunk: Buffer) => decoder.push(chunk));
-      stream.on('end', () => done());
-      stream.on('error', (err: Error) => done(signal?.aborted ? cancelled(signal) : this.translate('build', err)));
+    return buildImage(this.docker, options, {
+      translate: (err) => this.translate('build', err),
+      findImage: (ref) => this.findImage(ref),
     });
-    decoder.end();
-    if (decoder.error) throw new BuildFailedError(decoder.error);
-    const imageId = decoder.imageId ?? (options.tags[0] ? await this.findImage(options.tags[0]) : null);
-    if (!imageId) throw new BuildFailedError('The build finished without producing an image.');
-    return { imageId };
   }
 
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<string> {
@@ -293,31 +264,4 @@ export class DockerEngine implements ContainerRuntime {
     if (isUnreachable(err)) return new DockerUnavailableError(this.address.label, err.code ?? 'unreachable');
     return new DockerOperationError(operation, dockerStatus(err), dockerMessage(err));
   }
-}
-
-/** The host port bound on 127.0.0.1, from inspect's NetworkSettings.Ports. */
-function loopbackPort(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | undefined): number | undefined {
-  for (const bindings of Object.values(ports ?? {})) {
-    const port = Number(bindings?.find((b) => b.HostIp === LOOPBACK)?.HostPort);
-    if (port > 0) return port;
-  }
-  return undefined;
-}
-
-/** A relative path that stays inside the context: the engine is not the only line of defence. */
-function insideContext(dockerfile: string): string {
-  const normalized = posix.normalize(dockerfile.replace(/\\/g, '/'));
-  if (!normalized || normalized.startsWith('/') || normalized === '..' || normalized.startsWith('../')) {
-    throw new BuildFailedError(`The Dockerfile path "${dockerfile}" must be a relative path inside the repository.`);
-  }
-  return normalized;
-}
-
-function cancelled(signal: AbortSignal): BuildCancelledError {
-  const reason = signal.reason as { name?: string } | undefined;
-  return new BuildCancelledError(reason?.name === 'TimeoutError' ? 'timeout' : 'cancelled');
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 }

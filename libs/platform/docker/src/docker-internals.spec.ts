@@ -17,7 +17,12 @@ describe('parseDockerHost', () => {
     expect(parseDockerHost('unix:///run/user/1/docker.sock').modem.socketPath).toBe('/run/user/1/docker.sock');
   });
   it('reads tcp and https addresses', () => {
-    expect(parseDockerHost('tcp://10.0.0.5:2375').modem).toEqual({ socketPath: undefined, host: '10.0.0.5', port: '2375', protocol: 'http' });
+    expect(parseDockerHost('tcp://10.0.0.5:2375').modem).toEqual({
+      socketPath: undefined,
+      host: '10.0.0.5',
+      port: '2375',
+      protocol: 'http',
+    });
     expect(parseDockerHost('tcp://docker:2376').modem.protocol).toBe('https');
   });
   it('rejects what it cannot use, saying what to write', () => {

@@ -1,4 +1,8 @@
 /** Pure helpers of DockerEngine: address parsing, build-stream decoding, log demultiplexing. */
+import { posix } from 'node:path';
+import { BuildCancelledError, BuildFailedError } from './docker.errors';
+
+export const LOOPBACK = '127.0.0.1';
 
 export interface DockerAddress {
   /** Options for docker-modem; every key set, so the modem never falls back to process.env. */
@@ -11,7 +15,8 @@ const DEFAULT_SOCKET = '/var/run/docker.sock';
 
 /** `unix:///path`, `tcp://host:port`, `http(s)://host:port`, or unset (the default socket). */
 export function parseDockerHost(dockerHost: string | undefined): DockerAddress {
-  if (!dockerHost) return { modem: { socketPath: DEFAULT_SOCKET, host: undefined, port: undefined }, label: `${DEFAULT_SOCKET} (DOCKER_HOST unset)` };
+  if (!dockerHost)
+    return { modem: { socketPath: DEFAULT_SOCKET, host: undefined, port: undefined }, label: `${DEFAULT_SOCKET} (DOCKER_HOST unset)` };
   if (dockerHost.startsWith('unix://')) {
     const socketPath = dockerHost.slice('unix://'.length) || DEFAULT_SOCKET;
     return { modem: { socketPath, host: undefined, port: undefined }, label: `${socketPath} (DOCKER_HOST=${dockerHost})` };
@@ -28,7 +33,12 @@ export function parseDockerHost(dockerHost: string | undefined): DockerAddress {
 /** Connection-level failures: the engine is not there, as opposed to answering with an error. */
 export function isUnreachable(err: unknown): err is NodeJS.ErrnoException {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code);
+  return (
+    typeof code === 'string' &&
+    ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(
+      code,
+    )
+  );
 }
 
 /** dockerode's HTTP errors carry the status and docker's JSON `{ message }`. */
@@ -156,4 +166,31 @@ export function dockerDate(value: string | undefined): Date | undefined {
   if (!value || value.startsWith('0001-')) return undefined;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** The host port bound on 127.0.0.1, from inspect's NetworkSettings.Ports. */
+export function loopbackPort(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | undefined): number | undefined {
+  for (const bindings of Object.values(ports ?? {})) {
+    const port = Number(bindings?.find((b) => b.HostIp === LOOPBACK)?.HostPort);
+    if (port > 0) return port;
+  }
+  return undefined;
+}
+
+/** A relative path that stays inside the context: the engine is not the only line of defence. */
+export function insideContext(dockerfile: string): string {
+  const normalized = posix.normalize(dockerfile.replace(/\\/g, '/'));
+  if (!normalized || normalized.startsWith('/') || normalized === '..' || normalized.startsWith('../')) {
+    throw new BuildFailedError(`The Dockerfile path "${dockerfile}" must be a relative path inside the repository.`);
+  }
+  return normalized;
+}
+
+export function cancelled(signal: AbortSignal): BuildCancelledError {
+  const reason = signal.reason as { name?: string } | undefined;
+  return new BuildCancelledError(reason?.name === 'TimeoutError' ? 'timeout' : 'cancelled');
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 }

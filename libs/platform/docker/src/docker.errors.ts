@@ -6,9 +6,14 @@ import { AppError } from '@slipway/errors';
  */
 export class DockerUnavailableError extends AppError {
   constructor(address: string, cause: string) {
-    super('SERVICE_UNAVAILABLE', `Docker engine unreachable at ${address} (${cause}). Start dockerd or set DOCKER_HOST to a Docker engine that answers.`, undefined, {
-      retryable: true,
-    });
+    super(
+      'SERVICE_UNAVAILABLE',
+      `Docker engine unreachable at ${address} (${cause}). Start dockerd or set DOCKER_HOST to a Docker engine that answers.`,
+      undefined,
+      {
+        retryable: true,
+      },
+    );
     this.name = 'DockerUnavailableError';
   }
 }
@@ -20,7 +25,9 @@ export class DockerOperationError extends AppError {
     readonly statusCode: number | undefined,
     dockerMessage: string,
   ) {
-    super('INTERNAL', `Docker ${operation} failed: ${dockerMessage}`, undefined, { retryable: statusCode === undefined || statusCode >= 500 });
+    super('INTERNAL', `Docker ${operation} failed: ${dockerMessage}`, undefined, {
+      retryable: statusCode === undefined || statusCode >= 500,
+    });
     this.name = 'DockerOperationError';
   }
 }
