@@ -7,7 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createLog, SetupError, since } from './lib/log.mjs';
-import { run } from './lib/system.mjs';
+import { run, stopRunning } from './lib/system.mjs';
 import { ensureDeps } from './lib/deps.mjs';
 import { ensureServices } from './lib/services.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
@@ -30,6 +30,7 @@ let cleanup = null;
 /** Stops what this run started, once, however we got here (Ctrl-C, a crash, an error). */
 const shutdown = () =>
   (cleanup ??= (async () => {
+    await stopRunning(); // a build or migration in progress
     await running.platform?.stop();
     await running.services?.stop(); // dockerd stays up: see lib/dockerd.mjs
   })());

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { colour, createLog, SetupError, since } from './lib/log.mjs';
-import { run } from './lib/system.mjs';
+import { run, stopRunning } from './lib/system.mjs';
 import { ensureDeps } from './lib/deps.mjs';
 import { ensureDatabase, ensureServices, flushRedisDb, recreateDatabase, withDatabase } from './lib/services.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
@@ -59,6 +59,7 @@ let cleaning = null;
 /** Stops the platform and every service this run started, once (Ctrl-C and `finally` both call it). */
 const cleanup = () =>
   (cleaning ??= (async () => {
+    await stopRunning(); // a step in progress (build, vitest…)
     await state.platform?.stop();
     await state.services?.stop({ docker: true }); // CI: leave nothing behind that we started
   })());

@@ -30,16 +30,42 @@ export function capture(cmd, args, options = {}) {
   return { code: r.status ?? (r.error ? 127 : 1), stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error?.message ?? '') };
 }
 
+/** Step commands still running, so that a shutdown can end them (see stopRunning). */
+const runningSteps = new Set();
+
 /**
  * Runs a command with inherited stdio (the user sees its output) and resolves its exit code.
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, input?: string }} [options]
+ * It gets its own process group: `npm run build` → sh → nx → next is a tree, and npm does
+ * not forward SIGTERM, so stopRunning() signals the whole group by its id.
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [options]
  */
 export function run(cmd, args, options = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true, ...options });
+    runningSteps.add(child);
     child.on('error', () => resolve(127));
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('exit', (code, signal) => {
+      runningSteps.delete(child);
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
+}
+
+/** Ends the running step commands: SIGTERM to their groups, SIGKILL after 5 s. */
+export async function stopRunning() {
+  const groups = [...runningSteps].map((c) => c.pid).filter(Boolean);
+  const signal = (sig) =>
+    groups.forEach((pid) => {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        // the group is already gone
+      }
+    });
+  signal('SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (groups.some((pid) => isAlive(-pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  signal('SIGKILL');
 }
 
 /** Command prefix that runs as the `postgres` system user when we are root (initdb refuses root). */
