@@ -1,20 +1,27 @@
 import { ConfigError, loadConfig } from '@slipway/config';
-import { createEdgeServer } from './server';
+import { startEdge } from './edge';
+import { createLogger } from './log';
 
-function main(): void {
+async function main(): Promise<void> {
   const config = loadConfig();
-  const server = createEdgeServer();
-  server.listen(config.EDGE_PORT, config.EDGE_HOST, () => {
-    console.log(`edge listening on http://${config.EDGE_HOST}:${config.EDGE_PORT} (apps at http://<project>.${config.APPS_DOMAIN}:${config.EDGE_PORT})`);
-  });
-  const stop = () => server.close(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const log = createLogger(config.LOG_LEVEL);
+  const edge = await startEdge({ host: config.EDGE_HOST, port: config.EDGE_PORT, redisUrl: config.REDIS_URL, dataDir: config.DATA_DIR, log });
+  log.info(`edge listening on http://${config.EDGE_HOST}:${edge.port} (apps at http://<project>.${config.APPS_DOMAIN}:${edge.port})`, { routeTableVersion: edge.routes.version });
+  let signalled = false;
+  const stop = (signal: string) => {
+    if (signalled) process.exit(1); // a second signal: do not wait any longer
+    signalled = true;
+    log.info('shutting down: draining in-flight requests', { signal, inFlight: edge.traffic.inFlight });
+    edge.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
-}
+});

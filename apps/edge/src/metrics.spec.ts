@@ -1,0 +1,76 @@
+import { edgeMetricsSchema } from '@slipway/contracts';
+import { describe, expect, it } from 'vitest';
+import { bucketIndex, EdgeMetricsCollector, LATENCY_BUCKETS_MS, statusClass } from './metrics';
+import { startMetricsFlusher } from './metrics-flusher';
+import { renderPrometheus } from './prometheus';
+import { RouteTable } from './route-table';
+
+describe('latency histogram', () => {
+  it('puts a duration in the first bucket whose bound it does not exceed', () => {
+    expect(bucketIndex(0)).toBe(0);
+    expect(bucketIndex(5)).toBe(0);
+    expect(bucketIndex(5.01)).toBe(1);
+    expect(bucketIndex(99)).toBe(4);
+    expect(bucketIndex(5000)).toBe(9);
+    expect(bucketIndex(5000.1)).toBe(LATENCY_BUCKETS_MS.length); // +Inf
+  });
+
+  it('classes statuses; 1xx counts as a request only', () => {
+    expect([200, 304, 404, 503, 101].map(statusClass)).toEqual(['2xx', '3xx', '4xx', '5xx', undefined]);
+  });
+});
+
+describe('EdgeMetricsCollector', () => {
+  it('drains one schema-valid entry per release and starts a new window', () => {
+    const m = new EdgeMetricsCollector();
+    m.record('rel_a', 'env_1', 200, 3);
+    m.record('rel_a', 'env_1', 502, 30);
+    m.record('rel_b', 'env_2', 200, 7000);
+    const out = m.drain(new Date('2026-01-01T00:00:10Z'));
+    expect(out).toHaveLength(2);
+    for (const e of out) expect(edgeMetricsSchema.parse(e)).toEqual(e);
+    const a = out.find((e) => e.releaseId === 'rel_a')!;
+    expect(a).toMatchObject({ requests: 2, status: { '2xx': 1, '3xx': 0, '4xx': 0, '5xx': 1 }, to: '2026-01-01T00:00:10.000Z' });
+    expect(a.latencyCounts).toHaveLength(a.latencyBucketsMs.length + 1);
+    expect(a.latencyCounts[0]).toBe(1);
+    expect(a.latencyCounts[3]).toBe(1);
+    expect(out.find((e) => e.releaseId === 'rel_b')!.latencyCounts.at(-1)).toBe(1);
+    expect(m.drain()).toEqual([]);
+  });
+
+  it('renders cumulative Prometheus buckets from lifetime counters', () => {
+    const m = new EdgeMetricsCollector();
+    m.record('rel_a', 'env_1', 200, 3);
+    m.record('rel_a', 'env_1', 200, 30);
+    m.drain();
+    const text = renderPrometheus(m, 7);
+    expect(text).toContain('slipway_edge_request_duration_ms_bucket{release_id="rel_a",environment_id="env_1",le="5"} 1');
+    expect(text).toContain('slipway_edge_request_duration_ms_bucket{release_id="rel_a",environment_id="env_1",le="50"} 2');
+    expect(text).toContain('slipway_edge_request_duration_ms_bucket{release_id="rel_a",environment_id="env_1",le="+Inf"} 2');
+    expect(text).toContain('slipway_edge_request_duration_ms_count{release_id="rel_a",environment_id="env_1"} 2');
+    expect(text).toContain('slipway_edge_route_table_version 7');
+  });
+});
+
+describe('metrics flusher', () => {
+  it('drops entries when the sink fails, without throwing', async () => {
+    const m = new EdgeMetricsCollector();
+    const flusher = startMetricsFlusher({ metrics: m, routes: new RouteTable(), sink: { append: () => Promise.reject(new Error('redis down')) }, intervalMs: 60_000 });
+    m.record('rel_a', 'env_1', 200, 1);
+    await flusher.flush();
+    expect(flusher.dropped).toBe(1);
+    flusher.stop();
+  });
+
+  it('sends one entry per active release', async () => {
+    const m = new EdgeMetricsCollector();
+    const sent: unknown[] = [];
+    const flusher = startMetricsFlusher({ metrics: m, routes: new RouteTable(), sink: { append: async (e) => sent.push(...e) }, intervalMs: 60_000 });
+    m.record('rel_a', 'env_1', 200, 1);
+    m.record('rel_b', 'env_1', 200, 1);
+    await flusher.flush();
+    await flusher.flush(); // nothing new: nothing sent
+    expect(sent).toHaveLength(2);
+    flusher.stop();
+  });
+});
