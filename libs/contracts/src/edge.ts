@@ -31,14 +31,17 @@ export const edgeRouteSchema = z.object({
 export type EdgeRoute = z.infer<typeof edgeRouteSchema>;
 
 export const edgeRouteTableSchema = z.object({
-  /** Monotonic: an edge ignores a table older than the one it has. */
+  /**
+   * Monotonic, even across a Redis wipe (take it from a Postgres sequence or the clock): an
+   * edge, including one restarted from its file snapshot, ignores versions at or below its own.
+   */
   version: z.number().int().nonnegative(),
   generatedAt: z.string(),
   routes: z.array(edgeRouteSchema),
 });
 export type EdgeRouteTable = z.infer<typeof edgeRouteTableSchema>;
 
-/** One flush of an edge's counters for one release (a stream entry). */
+/** One flush of an edge's counters for one release: a stream entry whose single field `data` holds this JSON. */
 export const edgeMetricsSchema = z.object({
   releaseId: z.string(),
   environmentId: z.string(),
@@ -46,7 +49,7 @@ export const edgeMetricsSchema = z.object({
   to: z.string(),
   requests: z.number().int(),
   status: z.object({ '2xx': z.number().int(), '3xx': z.number().int(), '4xx': z.number().int(), '5xx': z.number().int() }),
-  /** Upper bounds in ms of the latency histogram buckets, and the count in each. */
+  /** Upper bounds in ms of the latency histogram buckets, and the count in each; `latencyCounts` has one more entry, the +Inf bucket. */
   latencyBucketsMs: z.array(z.number()),
   latencyCounts: z.array(z.number().int()),
 });
