@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const VENDOR_SDKS = ['@prisma/client', '@prisma/adapter-pg', 'pg', 'dockerode', 'bullmq', 'ioredis', 'undici', '@anthropic-ai/sdk', 'openai', 'argon2'];
+const VENDOR_SDKS = ['@prisma/client', '@prisma/adapter-pg', 'pg', 'dockerode', 'bullmq', 'ioredis', 'undici', '@anthropic-ai/sdk', 'openai', 'hash-wasm'];
 const vendor = (except = []) =>
   VENDOR_SDKS.filter((p) => !except.includes(p)).map((name) => ({
     name,
@@ -50,7 +50,7 @@ export default tseslint.config(
   },
   {
     // The config lib is the one place that reads process.env; tools and config files run outside the apps.
-    files: ['libs/platform/config/**', 'tools/**', '**/*.config.*', 'apps/e2e/**', '**/*.int-spec.ts'],
+    files: ['libs/platform/config/**', 'tools/**', '**/*.config.*', 'apps/console/proxy.ts', 'apps/e2e/**', '**/*.int-spec.ts', 'apps/edge/bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -70,8 +70,7 @@ try {
     if (pending?.length === 0) return log.info('every migration is applied');
     await npmScript('db:migrate', env);
   });
-  // The console's /api/* rewrite is resolved by `next build`: build it for this api port.
-  await step('build', () => npmScript('build', { ...env, API_INTERNAL_URL: `http://127.0.0.1:${env.API_PORT || 4000}` }));
+  await step('build', () => npmScript('build', env));
   running.platform = await step('apps', () => startPlatform({ root, env, log }));
   console.log(readyBanner(env, since(t0)));
 

@@ -46,6 +46,8 @@ function platformEnv(env) {
     PUBLIC_API_URL: url(PORTS.API_PORT),
     PUBLIC_CONSOLE_URL: url(PORTS.CONSOLE_PORT),
     SLIPWAY_MASTER_KEY_FILE: keyFile,
+    // Small, so the e2e tests can prove an oversize push is refused without pushing megabytes.
+    PUSH_MAX_BYTES: String(2 * 1024 * 1024),
     DATA_DIR: path.join(testDir, 'data'),
   };
   delete platform.SLIPWAY_MASTER_KEY; // the test key file must be the one in use
@@ -83,8 +85,7 @@ async function vitest(tier, env) {
 /** @type {Record<string, (env: NodeJS.ProcessEnv) => Promise<boolean>>} */
 const steps = {
   lint: (env) => ok('npm', ['run', 'lint'], env),
-  // The console's /api/* rewrite is resolved by `next build`, so build it for the test api.
-  build: (env) => ok('npm', ['run', 'build'], { ...env, API_INTERNAL_URL: `http://127.0.0.1:${PORTS.API_PORT}` }),
+  build: (env) => ok('npm', ['run', 'build'], env),
   migrate: (env) => ok('npm', ['run', 'db:migrate'], env),
   drift: (env) => ok('npm', ['run', 'db:drift'], env),
   unit: (env) => vitest('unit', env),
