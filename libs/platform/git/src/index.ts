@@ -1,3 +1,4 @@
 export * from './git-repositories';
 export * from './git.module';
 export * from './http-backend';
+export * from './commits';
