@@ -39,7 +39,6 @@ http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeH
   .listen(Number(process.env.PORT), '127.0.0.1', () => process.send('ready'));`;
 
 function spawnReady(cmd, argv, env, readyCheck) {
-  // eslint-disable-next-line no-restricted-syntax -- a bench launches processes with their config, as tools/ scripts do
   const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return { child, ready: readyCheck(child) };
 }
