@@ -6,8 +6,21 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApi(config);
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
-  new Logger('api').log(`api listening on http://${config.API_HOST}:${config.API_PORT} (docs at /api/docs)`);
+  const logger = new Logger('api');
+  logger.log(`api listening on http://${config.API_HOST}:${config.API_PORT} (docs at /api/docs)`);
+  // Nest closes gracefully on these signals; a request that never ends (a stalled upload) must
+  // not keep the process alive forever.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        logger.warn(`still draining ${SHUTDOWN_GRACE_MS / 1000} s after ${signal}: exiting`);
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS).unref();
+    });
+  }
 }
+
+const SHUTDOWN_GRACE_MS = 10_000;
 
 main().catch((err: unknown) => {
   // A configuration problem is the operator's to fix: print the list, not a stack trace.

@@ -1,1 +1,4 @@
 export * from './recipe';
+export * from './builds.service';
+export * from './run-build';
+export * from './builds.module';

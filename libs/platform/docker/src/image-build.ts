@@ -1,9 +1,9 @@
-import { readdir } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import type { BuildImageOptions, BuildImageResult } from './container-runtime';
 import { BuildFailedError } from './docker.errors';
 import { BuildStreamDecoder, cancelled, dockerMessage, insideContext, isUnreachable } from './docker-internals';
 import { MANAGED_LABELS } from './labels';
+import { packBuildContext } from './build-context';
 
 /** What the build needs back from DockerEngine. */
 export interface BuildEngine {
@@ -13,19 +13,19 @@ export interface BuildEngine {
 
 /**
  * `POST /build` with the classic builder: the context folder as a tar stream (honouring
- * .dockerignore), the layer cache, every output line to onLog as it arrives.
+ * .dockerignore as the Docker CLI does), the layer cache, every output line to onLog as it arrives.
  */
 export async function buildImage(docker: Docker, options: BuildImageOptions, engine: BuildEngine): Promise<BuildImageResult> {
   const { signal } = options;
   const dockerfile = insideContext(options.dockerfile);
   if (signal?.aborted) throw cancelled(signal);
-  const entries = await readdir(options.contextDir);
+  const context = await packBuildContext(options.contextDir, dockerfile);
   const decoder = new BuildStreamDecoder(options.onLog);
 
   let stream: NodeJS.ReadableStream;
   try {
     stream = await docker.buildImage(
-      { context: options.contextDir, src: entries },
+      context,
       {
         // docker-modem repeats an array as `t=a&t=b`, which the engine reads as several tags.
         t: options.tags as unknown as string,

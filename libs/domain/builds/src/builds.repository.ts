@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type Prisma, type Tx } from '@slipway/db';
+import type { TenantScope } from '@slipway/contracts';
+
+export interface NewBuild {
+  projectId: string;
+  environmentId: string;
+  commitSha: string;
+  branch: string;
+  authorName: string;
+  authorEmail: string;
+  message: string;
+}
+
+export interface NewRelease {
+  projectId: string;
+  environmentId: string;
+  buildId: string;
+  imageId: string;
+  commitSha: string;
+  authorName: string;
+  message: string;
+  envVarVersions: Record<string, number>;
+  slipwayConfig: Prisma.InputJsonValue;
+  runtime: Prisma.InputJsonValue;
+}
+
+/** Builds, their log lines and the releases they make. Tenant scope first, optional tx last. */
+@Injectable()
+export class BuildsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(scope: TenantScope, data: NewBuild, tx?: Tx) {
+    return (tx ?? this.prisma).build.create({ data: { ...data, organizationId: scope.organizationId } });
+  }
+
+  async find(scope: TenantScope, id: string, tx?: Tx) {
+    return (tx ?? this.prisma).build.findFirst({ where: { id, organizationId: scope.organizationId } });
+  }
+
+  /** A build with what running it needs: its environment's settings and its project's slug. */
+  async findForRun(scope: TenantScope, id: string) {
+    return this.prisma.build.findFirst({
+      where: { id, organizationId: scope.organizationId },
+      include: { environment: { include: { project: { select: { id: true, slug: true } } } } },
+    });
+  }
+
+  /** Only a QUEUED build can start; false when it was cancelled or taken meanwhile. */
+  async markRunning(scope: TenantScope, id: string, now: Date): Promise<boolean> {
+    const { count } = await this.prisma.build.updateMany({ where: { id, organizationId: scope.organizationId, status: 'QUEUED' }, data: { status: 'RUNNING', startedAt: now } });
+    return count === 1;
+  }
+
+  async finish(scope: TenantScope, id: string, data: { status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'; failureReason?: string | null; imageId?: string | null; cacheKey?: string | null; reusedImage?: boolean }, tx?: Tx): Promise<void> {
+    await (tx ?? this.prisma).build.updateMany({
+      where: { id, organizationId: scope.organizationId, status: { in: ['QUEUED', 'RUNNING'] } },
+      data: { ...data, finishedAt: new Date() },
+    });
+  }
+
+  async setCacheKey(scope: TenantScope, id: string, cacheKey: string): Promise<void> {
+    await this.prisma.build.updateMany({ where: { id, organizationId: scope.organizationId }, data: { cacheKey } });
+  }
+
+  /** The image of an earlier successful build of this project with the same cache key. */
+  async imageForCacheKey(scope: TenantScope, projectId: string, cacheKey: string): Promise<string | null> {
+    const hit = await this.prisma.build.findFirst({
+      where: { organizationId: scope.organizationId, projectId, cacheKey, status: 'SUCCEEDED', imageId: { not: null } },
+      orderBy: { finishedAt: 'desc' },
+      select: { imageId: true },
+    });
+    return hit?.imageId ?? null;
+  }
+
+  async appendLogLines(buildId: string, lines: { seq: number; line: string }[]): Promise<void> {
+    if (lines.length) await this.prisma.buildLogLine.createMany({ data: lines.map((l) => ({ buildId, ...l })) });
+  }
+
+  async logLines(scope: TenantScope, buildId: string, afterSeq = -1) {
+    return this.prisma.buildLogLine.findMany({
+      where: { buildId, seq: { gt: afterSeq }, build: { organizationId: scope.organizationId } },
+      orderBy: { seq: 'asc' },
+      select: { seq: true, line: true, at: true },
+    });
+  }
+
+  /** Release numbers count up per environment; the unique index settles a race. */
+  async createRelease(scope: TenantScope, data: NewRelease, tx: Tx) {
+    const last = await tx.release.findFirst({ where: { environmentId: data.environmentId }, orderBy: { number: 'desc' }, select: { number: true } });
+    return tx.release.create({ data: { ...data, organizationId: scope.organizationId, number: (last?.number ?? 0) + 1 } });
+  }
+
+  async releaseOfBuild(scope: TenantScope, buildId: string) {
+    return this.prisma.release.findFirst({ where: { buildId, organizationId: scope.organizationId } });
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn);
+  }
+}

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditModule } from '@slipway/audit';
+import { CryptoModule } from '@slipway/crypto';
+import { DbModule, PrismaService } from '@slipway/db';
+import { CONTAINER_RUNTIME, DockerModule, type ContainerRuntime } from '@slipway/docker';
+import { GitModule, GitRepositories, readCommit } from '@slipway/git';
+import { SecretsService } from '@slipway/secrets';
+import { createDomainTestContext, sampleAppPath, type DomainTestContext } from '@slipway/testing';
+import type { TenantScope } from '@slipway/contracts';
+import { BuildsModule } from './builds.module';
+import { BuildsService } from './builds.service';
+import { RunBuild } from './run-build';
+
+const exec = promisify(execFile);
+const gitEnv = { PATH: process.env.PATH, HOME: tmpdir(), GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.test', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.test' };
+
+let ctx: DomainTestContext;
+let prisma: PrismaService;
+let scope: TenantScope;
+let n = 0;
+const images = new Set<string>();
+
+/** A project whose bare repository holds one commit of `files` (or of a sample app). */
+async function projectWithCommit(source: { sample?: string; files?: Record<string, string> }, message = 'first') {
+  n += 1;
+  const project = await prisma.project.create({ data: { organizationId: scope.organizationId, slug: `app${n}`, name: `App ${n}` } });
+  const env = await prisma.environment.create({
+    data: { organizationId: scope.organizationId, projectId: project.id, name: 'production', branch: 'main', memoryMb: 128, cpuMillis: 500, replicas: 1, healthCheckPath: '/healthz' },
+  });
+  const bare = await ctx.app.get(GitRepositories).create(project.id);
+  const work = mkdtempSync(join(tmpdir(), 'slipway-src-'));
+  if (source.sample) cpSync(sampleAppPath(source.sample as never), work, { recursive: true });
+  for (const [name, content] of Object.entries(source.files ?? {})) writeFileSync(join(work, name), content);
+  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-qm', message], ['push', '-q', bare, 'main']]) await exec('git', args, { cwd: work, env: gitEnv });
+  const commit = await readCommit(bare, 'main');
+  const build = await ctx.app.get(BuildsService).queue(scope, { projectId: project.id, environmentId: env.id, branch: 'main' }, commit);
+  return { project, env, commit, build };
+}
+
+async function run(buildId: string) {
+  const lines: string[] = [];
+  const outcome = await ctx.app.get(RunBuild).execute(scope, buildId, { onLine: (_, l) => lines.push(l.line) });
+  const row = await prisma.build.findUniqueOrThrow({ where: { id: buildId } });
+  if (row.imageId) images.add(row.imageId);
+  return { outcome, lines, row };
+}
+
+beforeAll(async () => {
+  ctx = await createDomainTestContext([DbModule, CryptoModule, AuditModule, GitModule, DockerModule, BuildsModule], { BUILD_NETWORK: 'default' });
+  prisma = ctx.app.get(PrismaService);
+  const org = await prisma.organization.create({ data: { slug: 'builds-it', name: 'Builds IT' } });
+  scope = { organizationId: org.id };
+}, 120_000);
+
+afterAll(async () => {
+  const runtime = ctx?.app.get<ContainerRuntime>(CONTAINER_RUNTIME);
+  for (const image of images) await runtime?.removeImage(image).catch(() => undefined);
+  await ctx?.close();
+});
+
+describe('running a build against the real git and Docker', () => {
+  it('builds a Node app without a Dockerfile into an immutable release, and reuses the image for the same commit', async () => {
+    const { env, commit, build } = await projectWithCommit({ sample: 'node-http' }, 'add server');
+    const first = await run(build.id);
+    expect(first.outcome, JSON.stringify(first.outcome)).toMatchObject({ status: 'SUCCEEDED', reusedImage: false });
+    expect(first.lines.join('\n')).toContain('Detected a Node.js app');
+    expect(await prisma.buildLogLine.count({ where: { buildId: build.id } })).toBe(first.lines.length);
+    const release = await prisma.release.findUniqueOrThrow({ where: { buildId: build.id } });
+    expect(release).toMatchObject({ number: 1, commitSha: commit.sha, message: 'add server', authorName: 'Ada', imageId: first.row.imageId });
+    expect(release.runtime).toMatchObject({ port: 3000, healthCheckPath: '/healthz', memoryMb: 128 });
+
+    const again = await ctx.app.get(BuildsService).queue(scope, { projectId: env.projectId, environmentId: env.id, branch: 'main' }, commit);
+    const second = await run(again.id);
+    expect(second.outcome).toMatchObject({ status: 'SUCCEEDED', reusedImage: true });
+    expect(second.row.imageId).toBe(first.row.imageId);
+    expect((await prisma.release.findUniqueOrThrow({ where: { buildId: again.id } })).number).toBe(2);
+  });
+
+  it('builds a static site', async () => {
+    const { build } = await projectWithCommit({ sample: 'static-site' });
+    const { outcome } = await run(build.id);
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it("fails a Dockerfile error with docker's error line", async () => {
+    const { build } = await projectWithCommit({ files: { Dockerfile: 'FROM slipway/base-node:20\nRUN echo compiling && exit 3\n' } });
+    const { outcome, row } = await run(build.id);
+    expect(outcome.status).toBe('FAILED');
+    expect(row.failureReason).toMatch(/exit 3|non-zero code: 3/);
+  });
+
+  it('fails when nothing can be detected, saying how to fix it', async () => {
+    const { build } = await projectWithCommit({ files: { 'notes.txt': 'hello' } });
+    const { outcome } = await run(build.id);
+    expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/Dockerfile/) });
+  });
+
+  it('fails an invalid slipway.yaml naming the line', async () => {
+    const { build } = await projectWithCommit({ sample: 'static-site', files: { 'slipway.yaml': 'run:\n  port: 99999\n' } });
+    const { outcome } = await run(build.id);
+    expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/line 2/) });
+  });
+
+  it('redacts known secret values from the build log', async () => {
+    const secret = 'sk-build-secret-4242';
+    const { env, build } = await projectWithCommit({ files: { Dockerfile: `FROM slipway/base-node:20\nRUN echo token=${secret}\n` } });
+    await ctx.app.get(SecretsService).set(scope, { userId: 'u', email: 'u@example.test' }, env.id, 'API_TOKEN', { value: secret, secret: true });
+    const { outcome, lines } = await run(build.id);
+    expect(outcome.status).toBe('SUCCEEDED');
+    const stored = await prisma.buildLogLine.findMany({ where: { buildId: build.id } });
+    expect(lines.join('\n')).not.toContain(secret);
+    expect(stored.map((l) => l.line).join('\n')).not.toContain(secret);
+    expect(stored.map((l) => l.line).join('\n')).toContain('[redacted]');
+  });
+});

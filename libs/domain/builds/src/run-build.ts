@@ -1,0 +1,173 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CONFIG, type Config } from '@slipway/config';
+import { BuildCancelledError, BuildFailedError, CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
+import { GitRepositories, extractCommit, type ObjectEnv } from '@slipway/git';
+import { SecretsService } from '@slipway/secrets';
+import type { TenantScope } from '@slipway/contracts';
+import { BuildsRepository } from './builds.repository';
+import { BuildLog, type BuildLogListener } from './build-log';
+import { sourceFolder } from './source-folder';
+import {
+  GENERATED_DOCKERFILE_NAME,
+  SLIPWAY_YAML,
+  buildCacheKey,
+  createRedactor,
+  detectRecipe,
+  formatSlipwayYamlErrors,
+  generateDockerfile,
+  generateDockerignore,
+  parseSlipwayYaml,
+  type BuildableRecipe,
+  type SlipwayConfig,
+} from './recipe';
+
+/** The app listens here unless slipway.yaml says otherwise; it gets it as $PORT. */
+export const DEFAULT_APP_PORT = 3000;
+
+/** A build the user must fix (bad slipway.yaml, nothing detectable): failed, not retried. */
+class BuildRejected extends Error {}
+
+export interface RunBuildOptions {
+  /** Objects of a push still in quarantine (the pre-receive hook's environment). */
+  objects?: ObjectEnv;
+  signal?: AbortSignal;
+  onLine?: BuildLogListener;
+}
+
+export type BuildOutcome = { status: 'SUCCEEDED'; releaseId: string; reusedImage: boolean } | { status: 'FAILED' | 'CANCELLED'; reason: string } | { status: 'SKIPPED' };
+
+/**
+ * Runs one QUEUED build to its end: checkout of the commit → slipway.yaml → recipe →
+ * image (reused when the cache key matches) → immutable release. Every outcome is written to
+ * the build row; the caller only reads the result.
+ */
+@Injectable()
+export class RunBuild {
+  private readonly logger = new Logger('builds');
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CONTAINER_RUNTIME) private readonly runtime: ContainerRuntime,
+    private readonly repository: BuildsRepository,
+    private readonly repositories: GitRepositories,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  async execute(scope: TenantScope, buildId: string, options: RunBuildOptions = {}): Promise<BuildOutcome> {
+    const build = await this.repository.findForRun(scope, buildId);
+    if (!build || !(await this.repository.markRunning(scope, buildId, new Date()))) return { status: 'SKIPPED' };
+    const env = build.environment;
+    const redact = createRedactor(await this.secrets.secretValues(scope, env.id));
+    const log = new BuildLog(build.id, this.repository, redact, options.onLine);
+    const signal = AbortSignal.any([AbortSignal.timeout(this.config.BUILD_TIMEOUT_SECONDS * 1000), ...(options.signal ? [options.signal] : [])]);
+    const workdir = await mkdtemp(join(tmpdir(), 'slipway-build-'));
+    try {
+      log.write(`-----> Building ${build.commitSha.slice(0, 7)} "${build.message}" for ${env.project.slug}/${env.name}`);
+      const source = join(workdir, 'src');
+      await extractCommit(this.repositories.pathOf(env.project.id), build.commitSha, source, options.objects);
+      const tree = sourceFolder(source);
+
+      const parsed = parseSlipwayYaml((await tree.readFile(SLIPWAY_YAML)) ?? '');
+      if (!parsed.ok) throw new BuildRejected(formatSlipwayYamlErrors(parsed.errors).join('; '));
+      const slipway: SlipwayConfig = parsed.config;
+      const recipe = await detectRecipe(tree, slipway);
+      if (recipe.kind === 'none') throw new BuildRejected(recipe.reason);
+      for (const warning of recipe.warnings) log.write(`       warning: ${warning}`);
+
+      const baseImages = { node: this.config.SLIPWAY_BASE_IMAGE_NODE, static: this.config.SLIPWAY_BASE_IMAGE_STATIC };
+      const port = slipway.run?.port ?? DEFAULT_APP_PORT;
+      const cacheKey = buildCacheKey({ commitSha: build.commitSha, recipe, config: slipway, baseImages, port });
+      await this.repository.setCacheKey(scope, build.id, cacheKey);
+
+      let imageId = await this.reusableImage(scope, env.project.id, cacheKey);
+      const reusedImage = imageId !== null;
+      if (imageId) {
+        log.write(`-----> Reusing the image of an identical earlier build (${imageId.slice(7, 19)})`);
+      } else {
+        log.write(`-----> ${recipe.kind === 'dockerfile' ? `Using ${recipe.dockerfile}` : `Detected a ${recipe.kind === 'node' ? 'Node.js app' : 'static site'}; generating a Dockerfile`}`);
+        const contextDir = join(source, recipe.context);
+        const dockerfile = await this.prepareContext(recipe, contextDir, { baseImages, port });
+        ({ imageId } = await this.runtime.buildImage({
+          contextDir,
+          dockerfile,
+          tags: [`slipway/${env.project.slug}:${build.commitSha.slice(0, 12)}`],
+          labels: { [LABELS.project]: env.project.id, [LABELS.environment]: env.id, [LABELS.build]: build.id },
+          buildArgs: recipe.kind === 'dockerfile' ? recipe.buildArgs : slipway.build?.args,
+          networkMode: this.config.BUILD_NETWORK,
+          onLog: (line) => log.write(line),
+          signal,
+        }));
+      }
+
+      const variables = await this.secrets.resolveForRelease(scope, env.id);
+      const release = await this.repository.transaction(async (tx) => {
+        const created = await this.repository.createRelease(
+          scope,
+          {
+            projectId: env.project.id,
+            environmentId: env.id,
+            buildId: build.id,
+            imageId: imageId!,
+            commitSha: build.commitSha,
+            authorName: build.authorName,
+            message: build.message,
+            envVarVersions: Object.fromEntries(variables.map((v) => [v.key, v.version])),
+            slipwayConfig: JSON.parse(JSON.stringify(slipway)),
+            runtime: {
+              port,
+              healthCheckPath: slipway.healthCheck?.path ?? env.healthCheckPath,
+              healthCheckTimeoutSeconds: slipway.healthCheck?.timeoutSeconds ?? 60,
+              memoryMb: slipway.resources?.memoryMb ?? env.memoryMb,
+              cpuMillis: slipway.resources?.cpuMillis ?? env.cpuMillis,
+              replicas: slipway.resources?.replicas ?? env.replicas,
+              capAdd: slipway.capabilities?.add ?? [],
+              command: slipway.run?.command ?? null,
+            },
+          },
+          tx,
+        );
+        await this.repository.finish(scope, build.id, { status: 'SUCCEEDED', imageId, cacheKey, reusedImage }, tx);
+        return created;
+      });
+      log.write(`-----> Built release v${release.number}`);
+      return { status: 'SUCCEEDED', releaseId: release.id, reusedImage };
+    } catch (err) {
+      const { status, reason } = this.classify(err, signal);
+      log.write(`-----> Build ${status === 'CANCELLED' ? 'cancelled' : 'failed'}: ${reason}`);
+      await this.repository.finish(scope, build.id, { status, failureReason: redact(reason) });
+      if (!(err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof BuildCancelledError)) this.logger.error(`build ${build.id}: ${err instanceof Error ? err.stack : String(err)}`);
+      return { status, reason: redact(reason) };
+    } finally {
+      await log.flush().catch((e: unknown) => this.logger.warn(`build ${build.id}: could not store log lines: ${String(e)}`));
+      await rm(workdir, { recursive: true, force: true });
+    }
+  }
+
+  /** The Dockerfile to build, relative to the context; generated ones are written into it. */
+  private async prepareContext(recipe: BuildableRecipe, contextDir: string, options: { baseImages: { node: string; static: string }; port: number }): Promise<string> {
+    if (recipe.kind === 'dockerfile') return recipe.dockerfileInContext;
+    const ignoreFile = join(contextDir, '.dockerignore');
+    const existing = await readFile(ignoreFile, 'utf8').catch(() => null);
+    await writeFile(ignoreFile, generateDockerignore(recipe, existing));
+    await writeFile(join(contextDir, GENERATED_DOCKERFILE_NAME), generateDockerfile(recipe, options));
+    return GENERATED_DOCKERFILE_NAME;
+  }
+
+  private async reusableImage(scope: TenantScope, projectId: string, cacheKey: string): Promise<string | null> {
+    const candidate = await this.repository.imageForCacheKey(scope, projectId, cacheKey);
+    return candidate && (await this.runtime.findImage(candidate)) ? candidate : null;
+  }
+
+  private classify(err: unknown, signal: AbortSignal): { status: 'FAILED' | 'CANCELLED'; reason: string } {
+    if (err instanceof BuildCancelledError) {
+      return err.reason === 'timeout' || (signal.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError')
+        ? { status: 'FAILED', reason: `The build took longer than ${this.config.BUILD_TIMEOUT_SECONDS} s (BUILD_TIMEOUT_SECONDS).` }
+        : { status: 'CANCELLED', reason: 'Cancelled.' };
+    }
+    if (err instanceof BuildRejected || err instanceof BuildFailedError) return { status: 'FAILED', reason: err.message };
+    return { status: 'FAILED', reason: 'Internal error while building; the platform log has details.' };
+  }
+}
