@@ -16,6 +16,7 @@ import { notFound } from '@slipway/errors';
 import { SecretsRepository } from './secrets.repository';
 import { openSealed } from './secrets.sealing';
 import { validateBulkInput, validateSetInput } from './secrets.validation';
+import { readValuesAt } from './use-cases/values-at';
 import { EnvVarWriter, type WriteOutcome } from './use-cases/write-env-var';
 
 export interface ResolvedEnvVar {
@@ -201,6 +202,14 @@ export class SecretsService {
   async resolveForRelease(scope: TenantScope, environmentId: string): Promise<ResolvedEnvVar[]> {
     const rows = await this.repository.readSealedValues(scope, environmentId);
     return rows.map((r) => ({ key: r.key, value: openSealed(this.envelope, r), version: r.version, secret: r.secret }));
+  }
+
+  /**
+   * Decrypted values of exactly these versions (`Release.envVarVersions`), for starting a
+   * release's containers as it was built, whatever the variables are today.
+   */
+  async valuesAt(scope: TenantScope, environmentId: string, versions: Record<string, number>): Promise<Record<string, string>> {
+    return readValuesAt(this.repository, this.envelope, scope, environmentId, versions);
   }
 
   /** Current secret values (non-empty, distinct), so build and runtime logs can redact them. */
