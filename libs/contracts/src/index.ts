@@ -10,3 +10,4 @@ export * from './routes';
 export * from './openapi';
 export * from './scope';
 export * from './edge';
+export * from './jobs';

@@ -38,6 +38,11 @@ export class BuildsRepository {
     return (tx ?? this.prisma).build.findFirst({ where: { id, organizationId: scope.organizationId } });
   }
 
+  /** The environments of a project that deploy pushes to `branch`. */
+  async environmentsFollowing(scope: TenantScope, projectId: string, branch: string) {
+    return this.prisma.environment.findMany({ where: { organizationId: scope.organizationId, projectId, branch }, select: { id: true, name: true }, orderBy: { createdAt: 'asc' } });
+  }
+
   /** A build with what running it needs: its environment's settings and its project's slug. */
   async findForRun(scope: TenantScope, id: string) {
     return this.prisma.build.findFirst({

@@ -8,7 +8,10 @@ import { ProjectsService } from './projects.service';
 export type GitService = 'upload-pack' | 'receive-pack';
 
 export interface GitAccess {
+  organizationId: string;
+  organizationSlug: string;
   projectId: string;
+  projectSlug: string;
   repositoryPath: string;
   userEmail: string;
 }
@@ -44,6 +47,13 @@ export class GitAccessService {
     if (!roleAtLeast(actor.role, rule.role)) {
       throw new AppError('FORBIDDEN', `${input.service === 'receive-pack' ? 'Pushing' : 'Cloning'} needs the ${rule.role} role or higher; you are ${actor.role}.`);
     }
-    return { projectId: project.id, repositoryPath: this.repositories.pathOf(project.id), userEmail: principal.user.email };
+    return {
+      organizationId: actor.organizationId,
+      organizationSlug: actor.organizationSlug,
+      projectId: project.id,
+      projectSlug: project.slug,
+      repositoryPath: this.repositories.pathOf(project.id),
+      userEmail: principal.user.email,
+    };
   }
 }

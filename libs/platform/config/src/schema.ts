@@ -47,6 +47,8 @@ export const configSchema = z.object({
   SLIPWAY_BASE_IMAGE_STATIC: z.string().default('slipway/base-static:1').describe('Base image of generated Dockerfiles for static sites (must provide busybox httpd).'),
   BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(900).describe('A build running longer is cancelled and failed.'),
   BUILD_NETWORK: z.enum(['host', 'default']).default('host').describe('Network of build steps (host lets `npm ci` reach the registry).'),
+  GIT_HOOKS_DIR: z.string().default('tools/git-hooks').describe("Folder of Slipway's git hooks (pre-receive builds and deploys a push)."),
+  BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2).describe('Builds one worker process runs at once.'),
   PUSH_MAX_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024).describe('Largest accepted git push (bytes).'),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10).describe('Failed logins per account per window.'),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50).describe('Failed logins per IP per window.'),

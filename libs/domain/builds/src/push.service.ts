@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { readCommit, type ObjectEnv } from '@slipway/git';
+import { JobQueue } from '@slipway/queue';
+import type { TenantScope } from '@slipway/contracts';
+import { BuildsService } from './builds.service';
+import { BuildsRepository } from './builds.repository';
+
+/** What a push sees of a deployment; implemented by the deployments context. */
+export interface DeploymentProgress {
+  /** The deployment a successful build of this release started, once it exists. */
+  forRelease(scope: TenantScope, releaseId: string): Promise<{ id: string } | null>;
+  /** Status and the timeline entries after `afterId`. */
+  progress(scope: TenantScope, deploymentId: string, afterId: bigint): Promise<{ status: string; failureReason: string | null; failedReplicaLogs: string | null; events: { id: bigint; message: string }[] }>;
+}
+export const DEPLOYMENT_PROGRESS = Symbol('DEPLOYMENT_PROGRESS');
+
+export interface RefUpdate {
+  oldSha: string;
+  newSha: string;
+  ref: string;
+}
+
+const ZERO_SHA = /^0+$/;
+const POLL_MS = 300;
+const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/**
+ * A `git push` as the user lives it: for each pushed branch, the environments that follow
+ * it are built and deployed while the push waits, and every build line and deployment step
+ * is written back (git shows them as `remote:` lines). Resolves false when any build or
+ * deployment failed, so the pre-receive hook rejects the push.
+ */
+@Injectable()
+export class PushService {
+  constructor(
+    private readonly builds: BuildsService,
+    private readonly repository: BuildsRepository,
+    private readonly queue: JobQueue,
+    @Inject(DEPLOYMENT_PROGRESS) private readonly deployments: DeploymentProgress,
+  ) {}
+
+  async receive(scope: TenantScope, target: { projectId: string; repositoryPath: string }, updates: RefUpdate[], objects: ObjectEnv, say: (line: string) => void, urlOf: (environmentName: string) => string): Promise<boolean> {
+    let ok = true;
+    for (const update of updates) {
+      const branch = update.ref.replace(/^refs\/heads\//, '');
+      if (!update.ref.startsWith('refs/heads/') || ZERO_SHA.test(update.newSha)) continue;
+      const environments = await this.repository.environmentsFollowing(scope, target.projectId, branch);
+      if (!environments.length) {
+        say(`No environment follows branch ${branch}: nothing was deployed.`);
+        continue;
+      }
+      const commit = await readCommit(target.repositoryPath, update.newSha, objects);
+      for (const env of environments) {
+        const build = await this.builds.queue(scope, { projectId: target.projectId, environmentId: env.id, branch }, commit);
+        await this.queue.enqueue('build', build.id, { organizationId: scope.organizationId, buildId: build.id, objects: objects as Record<string, string> });
+        ok = (await this.follow(scope, build.id, env.name, say, urlOf(env.name))) && ok;
+      }
+    }
+    return ok;
+  }
+
+  private async follow(scope: TenantScope, buildId: string, envName: string, say: (line: string) => void, url: string): Promise<boolean> {
+    let seq = -1;
+    for (;;) {
+      for (const l of await this.repository.logLines(scope, buildId, seq)) {
+        say(l.line);
+        seq = l.seq;
+      }
+      const build = await this.repository.find(scope, buildId);
+      if (!build || FINAL.has(build.status)) {
+        for (const l of await this.repository.logLines(scope, buildId, seq)) say(l.line);
+        if (build?.status !== 'SUCCEEDED') {
+          say(`Build ${build?.status === 'CANCELLED' ? 'cancelled' : 'failed'}: ${build?.failureReason ?? 'unknown reason'}`);
+          return false;
+        }
+        break;
+      }
+      await sleep(POLL_MS);
+    }
+    const release = await this.repository.releaseOfBuild(scope, buildId);
+    if (!release) return false;
+    let deployment: { id: string } | null = null;
+    while (!(deployment = await this.deployments.forRelease(scope, release.id))) await sleep(POLL_MS);
+    let after = -1n;
+    for (;;) {
+      const p = await this.deployments.progress(scope, deployment.id, after);
+      for (const e of p.events) {
+        say(`-----> ${e.message}`);
+        after = e.id;
+      }
+      if (FINAL.has(p.status)) {
+        if (p.status === 'SUCCEEDED') {
+          say(`-----> ${envName} is live at ${url}`);
+          return true;
+        }
+        say(`-----> Deployment failed: ${p.failureReason ?? 'unknown reason'}. The previous release keeps serving.`);
+        for (const line of (p.failedReplicaLogs ?? '').split('\n').filter(Boolean)) say(`       | ${line}`);
+        return false;
+      }
+      await sleep(POLL_MS);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,35 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { CONFIG, type Config } from '@slipway/config';
+import { JOBS, type JobName } from '@slipway/contracts';
+import type { z } from 'zod';
+
+export type JobHandler<N extends JobName> = (payload: z.output<(typeof JOBS)[N]['payload']>) => Promise<void>;
+
+/** Runs job handlers. Handlers are idempotent and read their state from Postgres. */
+@Injectable()
+export class JobWorkers implements OnModuleDestroy {
+  private readonly logger = new Logger('jobs');
+  private readonly workers: Worker[] = [];
+
+  constructor(@Inject(CONFIG) private readonly config: Pick<Config, 'REDIS_URL'>) {}
+
+  register<N extends JobName>(name: N, handler: JobHandler<N>, concurrency: number): void {
+    const job = JOBS[name];
+    const worker = new Worker(
+      job.queue,
+      async (j) => {
+        const payload = job.payload.parse(j.data) as z.output<(typeof JOBS)[N]['payload']>;
+        await handler(payload);
+      },
+      { connection: { url: this.config.REDIS_URL, maxRetriesPerRequest: null }, concurrency },
+    );
+    worker.on('failed', (j, err) => this.logger.error(`${name} job ${j?.id ?? '?'} failed: ${err.message}`));
+    worker.on('error', (err) => this.logger.warn(`${name} worker: ${err.message}`));
+    this.workers.push(worker);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
