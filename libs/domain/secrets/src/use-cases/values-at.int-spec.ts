@@ -20,7 +20,16 @@ const actor = { userId: 'u-1', email: 'dev@example.com' };
 async function newEnvironment(prisma: PrismaService, organizationId: string, slug: string): Promise<string> {
   const project = await prisma.project.create({ data: { organizationId, slug, name: slug } });
   const env = await prisma.environment.create({
-    data: { organizationId, projectId: project.id, name: 'production', branch: 'main', memoryMb: 256, cpuMillis: 500, replicas: 1, healthCheckPath: '/' },
+    data: {
+      organizationId,
+      projectId: project.id,
+      name: 'production',
+      branch: 'main',
+      memoryMb: 256,
+      cpuMillis: 500,
+      replicas: 1,
+      healthCheckPath: '/',
+    },
   });
   return env.id;
 }
@@ -33,7 +42,10 @@ beforeAll(async () => {
   @Module({ providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] })
   class TestConfigModule {}
 
-  app = await NestFactory.createApplicationContext({ module: class Root {}, imports: [TestConfigModule, DbModule, CryptoModule, AuditModule, SecretsModule] }, { logger: false });
+  app = await NestFactory.createApplicationContext(
+    { module: class Root {}, imports: [TestConfigModule, DbModule, CryptoModule, AuditModule, SecretsModule] },
+    { logger: false },
+  );
   secrets = app.get(SecretsService);
   const org = await app.get(PrismaService).organization.create({ data: { slug: 'values-at', name: 'Values at' } });
   scope = { organizationId: org.id };
@@ -50,7 +62,9 @@ describe('SecretsService.valuesAt (what a release pinned)', () => {
     await secrets.set(scope, actor, env, 'API_KEY', { value: 'old-secret', secret: true });
     await secrets.set(scope, actor, env, 'MODE', { value: 'one' });
     await secrets.set(scope, actor, env, 'EXTRA', { value: 'x' });
-    const pinned = Object.fromEntries((await secrets.resolveForRelease(scope, env)).filter((v) => v.key !== 'EXTRA').map((v) => [v.key, v.version]));
+    const pinned = Object.fromEntries(
+      (await secrets.resolveForRelease(scope, env)).filter((v) => v.key !== 'EXTRA').map((v) => [v.key, v.version]),
+    );
 
     await secrets.set(scope, actor, env, 'API_KEY', { value: 'new-secret', secret: true });
     await secrets.remove(scope, actor, env, 'MODE');
@@ -63,7 +77,10 @@ describe('SecretsService.valuesAt (what a release pinned)', () => {
   it('fails naming the key when a pinned version does not exist or belongs to another tenant', async () => {
     const env = await newEnvironment(app.get(PrismaService), scope.organizationId, 'missing');
     await secrets.set(scope, actor, env, 'A', { value: '1' });
-    await expect(secrets.valuesAt(scope, env, { A: 1, B: 3 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('B v3') });
+    await expect(secrets.valuesAt(scope, env, { A: 1, B: 3 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('B v3'),
+    });
     await secrets.remove(scope, actor, env, 'A'); // version 2 is the deletion: no value to pin
     await expect(secrets.valuesAt(scope, env, { A: 2 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(secrets.valuesAt({ organizationId: 'someone-else' }, env, { A: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -1,0 +1,307 @@
+import type { Config } from '@slipway/config';
+import type { TenantScope } from '@slipway/contracts';
+import { FakeDockerEngine } from '@slipway/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DeployRelease, DeploymentBusyError } from './deploy-release';
+import type { DeploymentsRepository, TimelineEntry } from './deployments.repository';
+import { waitHealthy, type HealthProbe } from './health-check';
+import type { PublishedRouteTable, RouteTablePublisher } from './route-table';
+
+const scope: TenantScope = { organizationId: 'org' };
+type Row = Record<string, unknown> & { id: string };
+
+/** The slice of DeploymentsRepository DeployRelease uses, in memory (Postgres is covered by the int spec). */
+class MemoryRepository {
+  deployments = new Map<string, Row>();
+  releases = new Map<string, Row>();
+  replicas: Row[] = [];
+  timeline: (TimelineEntry & { deploymentId: string })[] = [];
+  env = { id: 'env', name: 'production', liveReleaseId: null as string | null, project: { id: 'proj', slug: 'web' } };
+  private seq = 0;
+
+  addRelease(number: number, image: string, runtime: Record<string, unknown> = {}): string {
+    const id = `rel${number}`;
+    this.releases.set(id, {
+      id,
+      number,
+      imageId: image,
+      commitSha: `c0ffee${number}`,
+      envVarVersions: { API_KEY: 1 },
+      slipwayConfig: {},
+      runtime: {
+        port: 3000,
+        healthCheckPath: '/healthz',
+        healthCheckTimeoutSeconds: 2,
+        memoryMb: 128,
+        cpuMillis: 500,
+        replicas: 2,
+        capAdd: [],
+        command: null,
+        ...runtime,
+      },
+    });
+    return id;
+  }
+  addDeployment(releaseId: string, status = 'QUEUED'): string {
+    const id = `dep${++this.seq}`;
+    this.deployments.set(id, { id, releaseId, environmentId: 'env', status });
+    return id;
+  }
+  async find(_s: TenantScope, id: string) {
+    return this.deployments.get(id) ?? null;
+  }
+  async findForRun(_s: TenantScope, id: string) {
+    const d = this.deployments.get(id);
+    return d ? { ...d, release: this.releases.get(d.releaseId as string), environment: this.env } : null;
+  }
+  async transaction<T>(fn: (tx: unknown) => Promise<T>) {
+    return fn({});
+  }
+  async markRunning(_s: TenantScope, id: string) {
+    if ([...this.deployments.values()].some((d) => d.status === 'RUNNING' && d.id !== id)) return 'BUSY';
+    const d = this.deployments.get(id)!;
+    if (d.status !== 'QUEUED') return 'NOT_QUEUED';
+    Object.assign(d, { status: 'RUNNING', previousReleaseId: this.env.liveReleaseId });
+    return 'STARTED';
+  }
+  async finish(_s: TenantScope, id: string, data: Record<string, unknown>) {
+    Object.assign(this.deployments.get(id)!, data);
+    return true;
+  }
+  async appendEvent(_s: TenantScope, deploymentId: string, entry: TimelineEntry) {
+    this.timeline.push({ ...entry, deploymentId });
+    return null;
+  }
+  async events(_s: TenantScope, deploymentId: string) {
+    return this.timeline.filter((e) => e.deploymentId === deploymentId);
+  }
+  async createReplica(_s: TenantScope, data: Record<string, unknown>) {
+    const row = { id: `r${++this.seq}`, ...data, containerId: null, hostPort: null, state: 'STARTING' };
+    this.replicas.push(row);
+    return row;
+  }
+  async setReplicaContainer(_s: TenantScope, id: string, data: Record<string, unknown>) {
+    Object.assign(
+      this.replicas.find((r) => r.id === id)!,
+      data,
+    );
+  }
+  async setReplicaState(_s: TenantScope, ids: string[], state: string, extra: Record<string, unknown> = {}) {
+    for (const r of this.replicas) if (ids.includes(r.id)) Object.assign(r, { state, ...extra });
+  }
+  async replicasOfDeployment(_s: TenantScope, deploymentId: string, states?: string[]) {
+    return this.replicas.filter((r) => r.deploymentId === deploymentId && (!states || states.includes(r.state as string)));
+  }
+  async runningReplicasNotOf(_s: TenantScope, _env: string, deploymentId: string) {
+    return this.replicas.filter(
+      (r) => r.deploymentId !== deploymentId && ['STARTING', 'HEALTHY', 'CRASHED', 'DRAINING'].includes(r.state as string),
+    );
+  }
+  async setLiveRelease(_s: TenantScope, _env: string, releaseId: string) {
+    this.env.liveReleaseId = releaseId;
+  }
+  async findRelease(_s: TenantScope, id: string) {
+    return this.releases.get(id) ?? null;
+  }
+}
+
+let docker: FakeDockerEngine;
+let repo: MemoryRepository;
+let order: string[];
+let published: number;
+/** Containers whose image is in here answer 500; everything else 200. */
+let unhealthyImages: Set<string>;
+
+function deployer(): DeployRelease {
+  const routes: RouteTablePublisher = {
+    publish: async () => {
+      published++;
+      order.push(`publish(live=${repo.env.liveReleaseId})`);
+      return {} as PublishedRouteTable;
+    },
+  };
+  const probe: HealthProbe = async (port) => {
+    const c = [...docker.containers.values()].find((x) => x.hostPort === port);
+    return c && !unhealthyImages.has(c.spec.image) ? { status: 200 } : { status: 500 };
+  };
+  const secrets = { valuesAt: async () => ({ API_KEY: 'sk-pinned-value' }), secretValues: async () => ['sk-pinned-value'] };
+  return new DeployRelease(
+    { APPS_DOMAIN: 'localhost' } as Config,
+    docker,
+    repo as unknown as DeploymentsRepository,
+    secrets as never,
+    routes,
+    (rt, o) => waitHealthy(rt, { ...o, intervalMs: 5, probe }),
+    { drainSeconds: 0 },
+  );
+}
+
+beforeEach(() => {
+  docker = new FakeDockerEngine();
+  repo = new MemoryRepository();
+  order = [];
+  published = 0;
+  unhealthyImages = new Set();
+  docker.addImage('img-v1');
+  docker.addImage('img-v2');
+  docker.addImage('img-bad');
+});
+
+/** Deploys release `number` (image `img`) to success, returning the deployment id. */
+async function deployed(number: number, image: string): Promise<string> {
+  const rel = repo.addRelease(number, image);
+  const id = repo.addDeployment(rel);
+  expect(await deployer().execute(scope, id)).toMatchObject({ status: 'SUCCEEDED' });
+  return id;
+}
+
+const trace = () =>
+  docker.calls
+    .filter((c) => ['runContainer', 'stopContainer', 'removeContainer'].includes(c.method))
+    .map((c) => `${c.method}(${c.method === 'runContainer' ? (c.args[0] as { image: string }).image : 'x'})`);
+
+describe('DeployRelease', () => {
+  it('starts the new replicas beside the old ones, switches the route table, then stops the old ones', async () => {
+    await deployed(1, 'img-v1');
+    const v1 = docker.running().map((c) => c.id);
+    expect(v1).toHaveLength(2);
+    docker.calls.length = 0;
+    order.length = 0;
+
+    const rel2 = repo.addRelease(2, 'img-v2');
+    const dep2 = repo.addDeployment(rel2);
+    const events: string[] = [];
+    const outcome = await deployer().execute(scope, dep2, { onEvent: (_id, e) => events.push(e.message) });
+
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', releaseId: rel2 });
+    // Every start happens before the first stop; the publish (with v2 live) sits between.
+    const calls = docker.calls.map((c) => c.method);
+    const lastRun = calls.lastIndexOf('runContainer');
+    const firstStop = calls.indexOf('stopContainer');
+    expect(lastRun).toBeLessThan(firstStop);
+    expect(trace().slice(0, 2)).toEqual(['runContainer(img-v2)', 'runContainer(img-v2)']);
+    expect(order).toEqual([`publish(live=${rel2})`]);
+    expect(docker.running().map((c) => c.spec.image)).toEqual(['img-v2', 'img-v2']);
+    expect(v1.every((id) => !docker.containers.has(id))).toBe(true);
+    expect(repo.env.liveReleaseId).toBe(rel2);
+    expect(repo.replicas.filter((r) => r.releaseId === 'rel1').map((r) => r.state)).toEqual(['STOPPED', 'STOPPED']);
+    expect(repo.replicas.filter((r) => r.releaseId === rel2).map((r) => r.state)).toEqual(['HEALTHY', 'HEALTHY']);
+    expect(events).toEqual([
+      'starting 2 replicas of v2',
+      expect.stringMatching(/^replica \d healthy in \d+\.\d s$/),
+      expect.stringMatching(/^replica \d healthy in \d+\.\d s$/),
+      'switching traffic to v2',
+      'draining v1 (2 replicas) for 0 s',
+      'stopped v1 (2 replicas)',
+      expect.stringMatching(/^deployment succeeded in \d+\.\d s$/),
+    ]);
+
+    // What the containers got: pinned variables, PORT and metadata, limits, labels, a unique name.
+    const spec = docker.running()[0]!.spec;
+    expect(spec.env).toMatchObject({
+      API_KEY: 'sk-pinned-value',
+      PORT: '3000',
+      SLIPWAY_PROJECT: 'web',
+      SLIPWAY_ENVIRONMENT: 'production',
+      SLIPWAY_RELEASE: 'v2',
+      SLIPWAY_COMMIT: 'c0ffee2',
+      SLIPWAY_DEPLOYMENT: dep2,
+    });
+    expect(spec).toMatchObject({
+      memoryMb: 128,
+      cpuMillis: 500,
+      pidsLimit: 256,
+      network: 'slipway-proj',
+      capAdd: [],
+      labels: { 'slipway.release': rel2, 'slipway.deployment': dep2, 'slipway.environment': 'env', 'slipway.project': 'proj' },
+    });
+    expect(spec.name).toMatch(/^slipway-web-production-v2-[01]-[0-9a-f]{4}$/);
+  });
+
+  it('keeps the old release live and removes the new containers when a health check fails', async () => {
+    await deployed(1, 'img-v1');
+    const v1 = docker.running().map((c) => c.id);
+    unhealthyImages.add('img-bad');
+    docker.onRun(
+      (c) => c.spec.image === 'img-bad' && docker.appendLogs(c.id, 'listening on 3000', 'GET /healthz 500: cannot reach the database'),
+    );
+    const bad = repo.addDeployment(repo.addRelease(2, 'img-bad'));
+    published = 0;
+
+    const outcome = await deployer().execute(scope, bad);
+
+    expect(outcome).toMatchObject({
+      status: 'FAILED',
+      reason: expect.stringContaining('failed its health check (GET /healthz)'),
+      logs: expect.arrayContaining(['GET /healthz 500: cannot reach the database']),
+    });
+    expect(published).toBe(0);
+    expect(repo.env.liveReleaseId).toBe('rel1');
+    expect(docker.running().map((c) => c.id)).toEqual(v1);
+    expect([...docker.containers.values()].filter((c) => c.spec.image === 'img-bad')).toEqual([]);
+    expect(repo.replicas.filter((r) => r.releaseId === 'rel2').map((r) => r.state)).toEqual(['FAILED', 'FAILED']);
+    expect(repo.deployments.get(bad)).toMatchObject({
+      status: 'FAILED',
+      failedReplicaLogs: expect.stringContaining('cannot reach the database'),
+    });
+  });
+
+  it('detects a crash on start early, with the exit code and the last lines, and redacts secrets from them', async () => {
+    await deployed(1, 'img-v1');
+    docker.onRun((c) => c.spec.image === 'img-bad' && docker.exitContainer(c.id, 1, ['fatal: API_KEY=sk-pinned-value rejected']));
+    const rel = repo.addRelease(2, 'img-bad', { healthCheckTimeoutSeconds: 60, replicas: 1 });
+    const started = Date.now();
+    const outcome = await deployer().execute(scope, repo.addDeployment(rel));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(outcome).toMatchObject({
+      status: 'FAILED',
+      reason: expect.stringContaining('exited with code 1'),
+      logs: ['fatal: API_KEY=[redacted] rejected'],
+    });
+    expect(repo.replicas.find((r) => r.releaseId === rel)).toMatchObject({ state: 'FAILED', lastExitCode: 1 });
+    expect(repo.env.liveReleaseId).toBe('rel1');
+  });
+
+  it('fails with a clear reason when the engine cannot start the container (image gone)', async () => {
+    const rel = repo.addRelease(1, 'img-missing');
+    const outcome = await deployer().execute(scope, repo.addDeployment(rel));
+    expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('No such image') });
+    expect(docker.containers.size).toBe(0);
+  });
+
+  it('skips finished deployments, waits behind a running one, and resumes its own interrupted run', async () => {
+    const first = await deployed(1, 'img-v1');
+    expect(await deployer().execute(scope, first)).toEqual({ status: 'SKIPPED' });
+
+    // A worker died while starting v2: a RUNNING row with one STARTING replica and its container.
+    const rel2 = repo.addRelease(2, 'img-v2');
+    const crashed = repo.addDeployment(rel2, 'RUNNING');
+    const orphanRow = await repo.createReplica(scope, {
+      deploymentId: crashed,
+      releaseId: rel2,
+      environmentId: 'env',
+      index: 0,
+      containerName: 'slipway-web-production-v2-0-dead',
+    });
+    await docker.ensureNetwork('slipway-proj', {});
+    await docker.runContainer({
+      name: 'slipway-web-production-v2-0-dead',
+      image: 'img-v2',
+      env: {},
+      containerPort: 3000,
+      labels: {},
+      memoryMb: 128,
+      cpuMillis: 500,
+      network: 'slipway-proj',
+    });
+
+    const queued = repo.addDeployment(repo.addRelease(3, 'img-v2'));
+    await expect(deployer().execute(scope, queued)).rejects.toBeInstanceOf(DeploymentBusyError);
+
+    expect(await deployer().execute(scope, crashed)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(orphanRow.state).toBe('FAILED');
+    expect([...docker.containers.values()].some((c) => c.name === 'slipway-web-production-v2-0-dead')).toBe(false);
+    expect(docker.running().map((c) => c.spec.image)).toEqual(['img-v2', 'img-v2']);
+    expect(repo.timeline.find((e) => e.deploymentId === crashed)?.step).toBe('resume');
+  });
+});

@@ -1,0 +1,360 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { CONFIG, type Config } from '@slipway/config';
+import type { TenantScope } from '@slipway/contracts';
+import { CONTAINER_RUNTIME, ContainerStartError, LABELS, type ContainerRuntime } from '@slipway/docker';
+import { AppError } from '@slipway/errors';
+import { SecretsService } from '@slipway/secrets';
+import { DeploymentsRepository } from './deployments.repository';
+import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
+import { healthIntervalOf, readEnvVarVersions, readReleaseRuntime } from './release-runtime';
+import type { RouteTablePublisher } from './route-table';
+import { Timeline, seconds, type DeploymentEventListener } from './timeline';
+
+/** Binds the RouteTablePublisher (RouteTable in DeploymentsModule). */
+export const ROUTE_TABLE_PUBLISHER = Symbol('ROUTE_TABLE_PUBLISHER');
+/** Optional: replaces `waitHealthy` (unit tests). */
+export const HEALTH_CHECKER = Symbol('HEALTH_CHECKER');
+/** Optional `DeployOptions` (DeploymentsModule.register). */
+export const DEPLOY_OPTIONS = Symbol('DEPLOY_OPTIONS');
+
+export interface DeployOptions {
+  /** Seconds the old replicas keep running after the switch; else Config.DEPLOY_DRAIN_SECONDS, else 5. */
+  drainSeconds?: number;
+  /** SIGTERM → SIGKILL grace when stopping old replicas. Default 10. */
+  stopTimeoutSeconds?: number;
+  /** Health-check poll interval when slipway.yaml sets none. Default 500 ms. */
+  healthIntervalMs?: number;
+  /** Extra labels on every container and network (tests add `slipway.test`). */
+  extraLabels?: Record<string, string>;
+}
+
+export interface DeployRunOptions {
+  onEvent?: DeploymentEventListener;
+}
+
+export type DeployOutcome =
+  | { status: 'SUCCEEDED'; releaseId: string; durationMs: number }
+  | { status: 'FAILED'; reason: string; logs?: string[] }
+  | { status: 'SKIPPED' };
+
+/** Another deployment of the environment is RUNNING; retry the job later. */
+export class DeploymentBusyError extends AppError {
+  constructor(environmentId: string) {
+    super('SERVICE_UNAVAILABLE', `Another deployment of environment ${environmentId} is running.`, undefined, {
+      retryable: true,
+      retryAfterSeconds: 5,
+    });
+    this.name = 'DeploymentBusyError';
+  }
+}
+
+/** A failure to show the user; the previous release stays live. */
+class DeployRejected extends Error {
+  constructor(
+    message: string,
+    readonly logs: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_DRAIN_SECONDS = 5;
+const PIDS_LIMIT = 256;
+
+interface NewReplica {
+  id: string;
+  index: number;
+  containerName: string;
+  containerId?: string;
+  hostPort?: number;
+}
+
+/**
+ * Puts one deployment's release live with zero downtime (README: state diagrams):
+ * start the new replicas beside the old ones → health-check them all → switch (live release
+ * + route table) → drain → stop the old replicas. A failed health check removes the new
+ * replicas and leaves the previous release and the route table untouched. Re-running a
+ * RUNNING deployment (worker crash) resumes: before the switch it removes its own replicas
+ * and starts over; after it, it republishes and finishes the drain.
+ */
+@Injectable()
+export class DeployRelease {
+  private readonly logger = new Logger('deployments');
+  private readonly health: HealthChecker;
+  private readonly options: DeployOptions;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CONTAINER_RUNTIME) private readonly runtime: ContainerRuntime,
+    @Inject(DeploymentsRepository) private readonly repository: DeploymentsRepository,
+    @Inject(SecretsService) private readonly secrets: Pick<SecretsService, 'valuesAt' | 'secretValues'>,
+    @Inject(ROUTE_TABLE_PUBLISHER) private readonly routes: RouteTablePublisher,
+    @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
+    @Optional() @Inject(DEPLOY_OPTIONS) options?: DeployOptions,
+  ) {
+    this.health = health ?? waitHealthy;
+    this.options = options ?? {};
+  }
+
+  private get drainSeconds(): number {
+    const configured = (this.config as Partial<Record<string, unknown>>).DEPLOY_DRAIN_SECONDS;
+    return this.options.drainSeconds ?? (typeof configured === 'number' ? configured : DEFAULT_DRAIN_SECONDS);
+  }
+
+  async execute(scope: TenantScope, deploymentId: string, run: DeployRunOptions = {}): Promise<DeployOutcome> {
+    const claim = await this.claim(scope, deploymentId);
+    if (claim === 'SKIP') return { status: 'SKIPPED' };
+    const d = await this.repository.findForRun(scope, deploymentId);
+    if (!d) return { status: 'SKIPPED' };
+    const timeline = new Timeline(scope, d.id, this.repository, run.onEvent);
+    const started = Date.now();
+
+    if (claim === 'RESUMED') {
+      const switched = (await this.repository.events(scope, d.id)).some((e) => e.step === 'switch');
+      await timeline.add(
+        'resume',
+        switched ? 'resuming after an interrupted run: traffic was already switched' : 'resuming after an interrupted run: starting over',
+        'warn',
+      );
+      if (switched) return this.finishAfterSwitch(scope, d.id, d.environmentId, d.release.id, timeline, started);
+      await this.removeReplicas(
+        scope,
+        await this.repository.replicasOfDeployment(scope, d.id, ['STARTING', 'HEALTHY', 'CRASHED']),
+        'FAILED',
+      );
+    }
+
+    let started_: NewReplica[] = [];
+    try {
+      started_ = await this.startReplicas(scope, d, timeline, (r) => started_.push(r));
+      await this.healthGate(scope, d, started_, timeline);
+    } catch (err) {
+      await this.removeReplicas(scope, await this.repository.replicasOfDeployment(scope, d.id, ['STARTING', 'HEALTHY']), 'FAILED').catch(
+        (e: unknown) => this.logger.warn(`deployment ${d.id}: clean-up failed: ${String(e)}`),
+      );
+      if (err instanceof DeployRejected) {
+        const redacted = await this.redactor(scope, d.environmentId);
+        const reason = redacted(err.message);
+        const logs = err.logs.map(redacted);
+        await timeline.add('failed', `deployment failed: ${reason}`, 'error');
+        await this.repository.finish(scope, d.id, {
+          status: 'FAILED',
+          failureReason: reason,
+          failedReplicaLogs: logs.length ? logs.join('\n') : null,
+        });
+        return { status: 'FAILED', reason, logs };
+      }
+      if (err instanceof AppError && err.retryable) throw err; // still RUNNING: the re-run resumes
+      this.logger.error(`deployment ${d.id}: ${err instanceof Error ? err.stack : String(err)}`);
+      const reason = err instanceof AppError ? err.message : 'Internal error while deploying; the platform log has details.';
+      await timeline.add('failed', `deployment failed: ${reason}`, 'error');
+      await this.repository.finish(scope, d.id, { status: 'FAILED', failureReason: reason });
+      return { status: 'FAILED', reason };
+    }
+
+    // The switch: live release, old replicas DRAINING and the `switch` event commit together,
+    // so a resumed run knows traffic moved. From here on errors leave the deployment RUNNING.
+    await this.repository.setReplicaState(
+      scope,
+      started_.map((r) => r.id),
+      'HEALTHY',
+    );
+    const old = await this.repository.runningReplicasNotOf(scope, d.environmentId, d.id);
+    await this.repository.transaction(async (tx) => {
+      await this.repository.setLiveRelease(scope, d.environmentId, d.release.id, tx);
+      await this.repository.setReplicaState(
+        scope,
+        old.map((r) => r.id),
+        'DRAINING',
+        {},
+        tx,
+      );
+      await this.repository.appendEvent(scope, d.id, { step: 'switch', message: `switching traffic to v${d.release.number}` }, tx);
+    });
+    run.onEvent?.(d.id, { at: new Date(), step: 'switch', message: `switching traffic to v${d.release.number}`, level: 'info' });
+    return this.finishAfterSwitch(scope, d.id, d.environmentId, d.release.id, timeline, started);
+  }
+
+  /** QUEUED → RUNNING (STARTED), RUNNING → RESUMED, anything else SKIP. */
+  private async claim(scope: TenantScope, id: string): Promise<'STARTED' | 'RESUMED' | 'SKIP'> {
+    const row = await this.repository.find(scope, id);
+    if (!row) return 'SKIP';
+    if (row.status === 'RUNNING') return 'RESUMED';
+    if (row.status !== 'QUEUED') return 'SKIP';
+    const result = await this.repository.transaction((tx) => this.repository.markRunning(scope, id, row.environmentId, new Date(), tx));
+    if (result === 'BUSY') throw new DeploymentBusyError(row.environmentId);
+    return result === 'STARTED' ? 'STARTED' : 'SKIP';
+  }
+
+  private async startReplicas(
+    scope: TenantScope,
+    d: NonNullable<Awaited<ReturnType<DeploymentsRepository['findForRun']>>>,
+    timeline: Timeline,
+    onStarted: (r: NewReplica) => void,
+  ): Promise<NewReplica[]> {
+    const { release, environment: env } = d;
+    const project = env.project;
+    const rt = readReleaseRuntime(release.runtime);
+    const extra = this.options.extraLabels ?? {};
+    await timeline.add('start', `starting ${rt.replicas} replica${rt.replicas === 1 ? '' : 's'} of v${release.number}`);
+    const network = `slipway-${project.id}`;
+    await this.runtime.ensureNetwork(network, { [LABELS.project]: project.id, ...extra });
+    const variables = await this.secrets.valuesAt(scope, env.id, readEnvVarVersions(release.envVarVersions));
+    const env_ = {
+      ...variables,
+      PORT: String(rt.port),
+      SLIPWAY_PROJECT: project.slug,
+      SLIPWAY_ENVIRONMENT: env.name,
+      SLIPWAY_RELEASE: `v${release.number}`,
+      SLIPWAY_COMMIT: release.commitSha,
+      SLIPWAY_DEPLOYMENT: d.id,
+    };
+
+    const replicas: NewReplica[] = [];
+    for (let index = 0; index < rt.replicas; index++) {
+      // The row exists before the container, so a crash in between leaves a name to clean up.
+      const containerName =
+        `slipway-${project.slug}-${env.name}-v${release.number}-${index}-${randomBytes(2).toString('hex')}`.toLowerCase();
+      const row = await this.repository.createReplica(scope, {
+        environmentId: env.id,
+        releaseId: release.id,
+        deploymentId: d.id,
+        index,
+        containerName,
+      });
+      const replica: NewReplica = { id: row.id, index, containerName };
+      replicas.push(replica);
+      onStarted(replica);
+    }
+    await Promise.all(
+      replicas.map(async (replica) => {
+        let container;
+        try {
+          container = await this.runtime.runContainer({
+            name: replica.containerName,
+            image: release.imageId,
+            env: env_,
+            containerPort: rt.port,
+            labels: {
+              [LABELS.project]: project.id,
+              [LABELS.environment]: env.id,
+              [LABELS.release]: release.id,
+              [LABELS.deployment]: d.id,
+              [LABELS.replica]: String(replica.index),
+              ...extra,
+            },
+            memoryMb: rt.memoryMb,
+            cpuMillis: rt.cpuMillis,
+            pidsLimit: PIDS_LIMIT,
+            network,
+            capAdd: rt.capAdd,
+            ...(rt.command ? { command: ['sh', '-c', `exec ${rt.command}`] } : {}),
+          });
+        } catch (err) {
+          if (err instanceof ContainerStartError) throw new DeployRejected(err.message);
+          throw err;
+        }
+        replica.containerId = container.id;
+        replica.hostPort = container.hostPort;
+        await this.repository.setReplicaContainer(scope, replica.id, { containerId: container.id, hostPort: container.hostPort || null });
+      }),
+    );
+    return replicas;
+  }
+
+  /** Every new replica must pass; the first failure cancels the others' checks. */
+  private async healthGate(
+    scope: TenantScope,
+    d: { id: string; release: { slipwayConfig: unknown; runtime: unknown } },
+    replicas: NewReplica[],
+    timeline: Timeline,
+  ): Promise<void> {
+    const rt = readReleaseRuntime(d.release.runtime);
+    const abort = new AbortController();
+    const results = await Promise.all(
+      replicas.map(async (r): Promise<[NewReplica, HealthResult]> => {
+        const result = await this.health(this.runtime, {
+          containerId: r.containerId!,
+          hostPort: r.hostPort ?? 0,
+          path: rt.healthCheckPath,
+          timeoutMs: rt.healthCheckTimeoutSeconds * 1000,
+          intervalMs: healthIntervalOf(d.release.slipwayConfig) ?? this.options.healthIntervalMs ?? 500,
+          signal: abort.signal,
+        });
+        if (result.healthy) await timeline.add('health', `replica ${r.index + 1} healthy in ${seconds(result.elapsedMs)}`);
+        else abort.abort();
+        return [r, result];
+      }),
+    );
+    const failed = results.find(([, res]) => !res.healthy && !(abort.signal.aborted && res.reason === 'the health check was cancelled'));
+    if (!failed) return;
+    const [replica, res] = failed as [NewReplica, Extract<HealthResult, { healthy: false }>];
+    if (res.exitCode !== undefined) {
+      await this.repository.setReplicaState(scope, [replica.id], 'FAILED', { lastExitCode: res.exitCode });
+    }
+    await timeline.add('health', `replica ${replica.index + 1} failed its health check: ${res.reason}`, 'error');
+    throw new DeployRejected(`replica ${replica.index + 1} failed its health check (GET ${rt.healthCheckPath}): ${res.reason}`, res.logs);
+  }
+
+  private async finishAfterSwitch(
+    scope: TenantScope,
+    deploymentId: string,
+    environmentId: string,
+    releaseId: string,
+    timeline: Timeline,
+    started: number,
+  ): Promise<DeployOutcome> {
+    await this.routes.publish();
+    // Everything of other deployments still running went DRAINING in the switch transaction.
+    const draining = await this.repository.runningReplicasNotOf(scope, environmentId, deploymentId);
+    if (draining.length > 0) {
+      const label = await this.releaseLabel(scope, draining);
+      await timeline.add('drain', `draining ${label} for ${this.drainSeconds} s`);
+      await new Promise((r) => setTimeout(r, this.drainSeconds * 1000));
+      await this.removeReplicas(scope, draining, 'STOPPED');
+      await timeline.add('stop', `stopped ${label}`);
+    }
+    const durationMs = Date.now() - started;
+    await timeline.add('done', `deployment succeeded in ${seconds(durationMs)}`);
+    await this.repository.finish(scope, deploymentId, { status: 'SUCCEEDED' });
+    return { status: 'SUCCEEDED', releaseId, durationMs };
+  }
+
+  /** SIGTERM (grace), then remove; rows end in `state`. Missing containers are fine. */
+  private async removeReplicas(
+    scope: TenantScope,
+    replicas: { id: string; containerId: string | null; containerName: string }[],
+    state: 'STOPPED' | 'FAILED',
+  ): Promise<void> {
+    const timeoutSeconds = state === 'STOPPED' ? (this.options.stopTimeoutSeconds ?? 10) : 0;
+    await Promise.all(
+      replicas.map(async (r) => {
+        const ref = r.containerId ?? r.containerName;
+        if (state === 'STOPPED') await this.runtime.stopContainer(ref, { timeoutSeconds });
+        await this.runtime.removeContainer(ref, { force: true });
+      }),
+    );
+    // A replica already FAILED with its exit code keeps it.
+    await this.repository.setReplicaState(
+      scope,
+      replicas.map((r) => r.id),
+      state,
+    );
+  }
+
+  private async releaseLabel(scope: TenantScope, replicas: { releaseId: string }[]): Promise<string> {
+    const ids = [...new Set(replicas.map((r) => r.releaseId))];
+    const numbers = await Promise.all(ids.map(async (id) => (await this.repository.findRelease(scope, id))?.number));
+    const count = replicas.length === 1 ? '1 replica' : `${replicas.length} replicas`;
+    return `${numbers.map((n) => (n === undefined ? 'an unknown release' : `v${n}`)).join(', ')} (${count})`;
+  }
+
+  /** Secret values (non-trivial ones) never reach the timeline or the stored log lines. */
+  private async redactor(scope: TenantScope, environmentId: string): Promise<(text: string) => string> {
+    const values = (await this.secrets.secretValues(scope, environmentId).catch(() => [] as string[]))
+      .filter((v) => v.length >= 4)
+      .sort((a, b) => b.length - a.length);
+    return (text) => values.reduce((t, v) => t.split(v).join('[redacted]'), text);
+  }
+}

@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { SecretsModule } from '@slipway/secrets';
+import { DEPLOY_OPTIONS, DeployRelease, ROUTE_TABLE_PUBLISHER, type DeployOptions } from './deploy-release';
+import { DeploymentsRepository } from './deployments.repository';
+import { DeploymentsService } from './deployments.service';
+import { RouteTable } from './route-table';
+
+/** Deployments, rollbacks and the edge route table. Relies on the global Db, Config, Docker and Redis modules. */
+@Module({
+  imports: [SecretsModule],
+  providers: [
+    DeploymentsRepository,
+    DeploymentsService,
+    DeployRelease,
+    RouteTable,
+    { provide: ROUTE_TABLE_PUBLISHER, useExisting: RouteTable },
+  ],
+  exports: [DeploymentsService, DeployRelease, RouteTable],
+})
+export class DeploymentsModule {
+  /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */
+  static register(options: DeployOptions): DynamicModule {
+    return { module: DeploymentsModule, providers: [{ provide: DEPLOY_OPTIONS, useValue: options }] };
+  }
+}

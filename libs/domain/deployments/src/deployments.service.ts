@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Actor, TenantScope } from '@slipway/contracts';
+import type { DeploymentKind } from '@slipway/db';
+import { AppError, notFound } from '@slipway/errors';
+import { DeploymentsRepository } from './deployments.repository';
+
+export interface DeployReleaseInput {
+  releaseId: string;
+  kind: DeploymentKind;
+  createdById?: string | null;
+}
+
+/**
+ * Deployments as the api and the push see them. Creating one only queues a row (QUEUED); the
+ * worker runs it with DeployRelease (jobId = deployment id).
+ *
+ * One deployment at a time per environment: a new one CANCELS the environment's QUEUED ones
+ * (the newest intent wins, as with builds) and waits behind a RUNNING one (DeployRelease
+ * refuses to start it with a retryable DeploymentBusyError until the running one finishes).
+ */
+@Injectable()
+export class DeploymentsService {
+  constructor(@Inject(DeploymentsRepository) private readonly repository: DeploymentsRepository) {}
+
+  async deployRelease(scope: TenantScope, input: DeployReleaseInput) {
+    const release = await this.repository.findRelease(scope, input.releaseId);
+    if (!release) throw notFound('Release');
+    return this.repository.transaction(async (tx) => {
+      await this.repository.cancelQueued(scope, release.environmentId, `Superseded by a newer deployment of v${release.number}.`, tx);
+      return this.repository.create(
+        scope,
+        {
+          projectId: release.projectId,
+          environmentId: release.environmentId,
+          releaseId: release.id,
+          kind: input.kind,
+          createdById: input.createdById ?? null,
+        },
+        tx,
+      );
+    });
+  }
+
+  /**
+   * Queues a ROLLBACK to an earlier release of the same environment: no rebuild, the release's
+   * own image and pinned variables, the same health gate. Only a release older than the live
+   * one whose build succeeded qualifies.
+   */
+  async rollback(scope: TenantScope, environmentId: string, releaseId: string, actor: Pick<Actor, 'userId'>) {
+    const env = await this.repository.findEnvironment(scope, environmentId);
+    if (!env) throw notFound('Environment');
+    const release = (await this.repository.successfulReleases(scope, environmentId)).find((r) => r.id === releaseId);
+    if (!release) throw notFound('Release');
+    const live = env.liveReleaseId ? await this.repository.findRelease(scope, env.liveReleaseId) : null;
+    if (!live)
+      throw new AppError('VALIDATION_FAILED', 'Nothing is live in this environment yet: deploy a release first.', [
+        { path: 'releaseId', message: 'nothing to roll back from' },
+      ]);
+    if (release.id === live.id)
+      throw new AppError('VALIDATION_FAILED', `v${release.number} is already live.`, [{ path: 'releaseId', message: 'already live' }]);
+    if (release.number > live.number) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `v${release.number} is newer than the live v${live.number}: deploy it instead of rolling back.`,
+        [{ path: 'releaseId', message: 'not an earlier release' }],
+      );
+    }
+    return this.deployRelease(scope, { releaseId: release.id, kind: 'ROLLBACK', createdById: actor.userId });
+  }
+
+  async find(scope: TenantScope, deploymentId: string) {
+    const found = await this.repository.find(scope, deploymentId);
+    if (!found) throw notFound('Deployment');
+    return found;
+  }
+
+  /** Newest first, with the release's number, commit and message. */
+  async list(scope: TenantScope, environmentId: string) {
+    return this.repository.listForEnvironment(scope, environmentId);
+  }
+
+  async timeline(scope: TenantScope, deploymentId: string) {
+    await this.find(scope, deploymentId);
+    return this.repository.events(scope, deploymentId);
+  }
+
+  /** Releases a rollback may target (every successful release of the environment, newest first). */
+  async releases(scope: TenantScope, environmentId: string) {
+    return this.repository.successfulReleases(scope, environmentId);
+  }
+}
