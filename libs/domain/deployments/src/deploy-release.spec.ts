@@ -2,7 +2,8 @@ import type { Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
 import { FakeDockerEngine } from '@slipway/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DeployRelease, DeploymentBusyError } from './deploy-release';
+import { DeploymentBusyError } from './deploy-options';
+import { DeployRelease } from './deploy-release';
 import type { DeploymentsRepository, TimelineEntry } from './deployments.repository';
 import { waitHealthy, type HealthProbe } from './health-check';
 import type { PublishedRouteTable, RouteTablePublisher } from './route-table';
@@ -259,6 +260,7 @@ describe('DeployRelease', () => {
       logs: ['fatal: API_KEY=[redacted] rejected'],
     });
     expect(repo.replicas.find((r) => r.releaseId === rel)).toMatchObject({ state: 'FAILED', lastExitCode: 1 });
+    expect([...docker.containers.values()].filter((c) => c.spec.image === 'img-bad')).toEqual([]);
     expect(repo.env.liveReleaseId).toBe('rel1');
   });
 

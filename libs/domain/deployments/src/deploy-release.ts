@@ -5,49 +5,20 @@ import type { TenantScope } from '@slipway/contracts';
 import { CONTAINER_RUNTIME, ContainerStartError, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { AppError } from '@slipway/errors';
 import { SecretsService } from '@slipway/secrets';
+import {
+  DEPLOY_OPTIONS,
+  DeploymentBusyError,
+  HEALTH_CHECKER,
+  ROUTE_TABLE_PUBLISHER,
+  type DeployOptions,
+  type DeployOutcome,
+  type DeployRunOptions,
+} from './deploy-options';
 import { DeploymentsRepository } from './deployments.repository';
 import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
 import { healthIntervalOf, readEnvVarVersions, readReleaseRuntime } from './release-runtime';
 import type { RouteTablePublisher } from './route-table';
-import { Timeline, seconds, type DeploymentEventListener } from './timeline';
-
-/** Binds the RouteTablePublisher (RouteTable in DeploymentsModule). */
-export const ROUTE_TABLE_PUBLISHER = Symbol('ROUTE_TABLE_PUBLISHER');
-/** Optional: replaces `waitHealthy` (unit tests). */
-export const HEALTH_CHECKER = Symbol('HEALTH_CHECKER');
-/** Optional `DeployOptions` (DeploymentsModule.register). */
-export const DEPLOY_OPTIONS = Symbol('DEPLOY_OPTIONS');
-
-export interface DeployOptions {
-  /** Seconds the old replicas keep running after the switch; else Config.DEPLOY_DRAIN_SECONDS, else 5. */
-  drainSeconds?: number;
-  /** SIGTERM → SIGKILL grace when stopping old replicas. Default 10. */
-  stopTimeoutSeconds?: number;
-  /** Health-check poll interval when slipway.yaml sets none. Default 500 ms. */
-  healthIntervalMs?: number;
-  /** Extra labels on every container and network (tests add `slipway.test`). */
-  extraLabels?: Record<string, string>;
-}
-
-export interface DeployRunOptions {
-  onEvent?: DeploymentEventListener;
-}
-
-export type DeployOutcome =
-  | { status: 'SUCCEEDED'; releaseId: string; durationMs: number }
-  | { status: 'FAILED'; reason: string; logs?: string[] }
-  | { status: 'SKIPPED' };
-
-/** Another deployment of the environment is RUNNING; retry the job later. */
-export class DeploymentBusyError extends AppError {
-  constructor(environmentId: string) {
-    super('SERVICE_UNAVAILABLE', `Another deployment of environment ${environmentId} is running.`, undefined, {
-      retryable: true,
-      retryAfterSeconds: 5,
-    });
-    this.name = 'DeploymentBusyError';
-  }
-}
+import { Timeline, seconds } from './timeline';
 
 /** A failure to show the user; the previous release stays live. */
 class DeployRejected extends Error {
@@ -125,14 +96,17 @@ export class DeployRelease {
       );
     }
 
-    let started_: NewReplica[] = [];
+    let fresh: NewReplica[];
     try {
-      started_ = await this.startReplicas(scope, d, timeline, (r) => started_.push(r));
-      await this.healthGate(scope, d, started_, timeline);
+      fresh = await this.startReplicas(scope, d, timeline);
+      await this.healthGate(scope, d, fresh, timeline);
     } catch (err) {
-      await this.removeReplicas(scope, await this.repository.replicasOfDeployment(scope, d.id, ['STARTING', 'HEALTHY']), 'FAILED').catch(
-        (e: unknown) => this.logger.warn(`deployment ${d.id}: clean-up failed: ${String(e)}`),
-      );
+      // FAILED too: a replica that exited is marked with its exit code before its container goes.
+      await this.removeReplicas(
+        scope,
+        await this.repository.replicasOfDeployment(scope, d.id, ['STARTING', 'HEALTHY', 'FAILED']),
+        'FAILED',
+      ).catch((e: unknown) => this.logger.warn(`deployment ${d.id}: clean-up failed: ${String(e)}`));
       if (err instanceof DeployRejected) {
         const redacted = await this.redactor(scope, d.environmentId);
         const reason = redacted(err.message);
@@ -157,7 +131,7 @@ export class DeployRelease {
     // so a resumed run knows traffic moved. From here on errors leave the deployment RUNNING.
     await this.repository.setReplicaState(
       scope,
-      started_.map((r) => r.id),
+      fresh.map((r) => r.id),
       'HEALTHY',
     );
     const old = await this.repository.runningReplicasNotOf(scope, d.environmentId, d.id);
@@ -191,7 +165,6 @@ export class DeployRelease {
     scope: TenantScope,
     d: NonNullable<Awaited<ReturnType<DeploymentsRepository['findForRun']>>>,
     timeline: Timeline,
-    onStarted: (r: NewReplica) => void,
   ): Promise<NewReplica[]> {
     const { release, environment: env } = d;
     const project = env.project;
@@ -201,7 +174,7 @@ export class DeployRelease {
     const network = `slipway-${project.id}`;
     await this.runtime.ensureNetwork(network, { [LABELS.project]: project.id, ...extra });
     const variables = await this.secrets.valuesAt(scope, env.id, readEnvVarVersions(release.envVarVersions));
-    const env_ = {
+    const containerEnv = {
       ...variables,
       PORT: String(rt.port),
       SLIPWAY_PROJECT: project.slug,
@@ -225,16 +198,16 @@ export class DeployRelease {
       });
       const replica: NewReplica = { id: row.id, index, containerName };
       replicas.push(replica);
-      onStarted(replica);
     }
-    await Promise.all(
+    // allSettled: every start has finished before a failure is handled, so clean-up sees them all.
+    const starts = await Promise.allSettled(
       replicas.map(async (replica) => {
         let container;
         try {
           container = await this.runtime.runContainer({
             name: replica.containerName,
             image: release.imageId,
-            env: env_,
+            env: containerEnv,
             containerPort: rt.port,
             labels: {
               [LABELS.project]: project.id,
@@ -260,6 +233,8 @@ export class DeployRelease {
         await this.repository.setReplicaContainer(scope, replica.id, { containerId: container.id, hostPort: container.hostPort || null });
       }),
     );
+    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
     return replicas;
   }
 

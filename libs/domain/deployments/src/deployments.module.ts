@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SecretsModule } from '@slipway/secrets';
-import { DEPLOY_OPTIONS, DeployRelease, ROUTE_TABLE_PUBLISHER, type DeployOptions } from './deploy-release';
+import { DEPLOY_OPTIONS, ROUTE_TABLE_PUBLISHER, type DeployOptions } from './deploy-options';
+import { DeployRelease } from './deploy-release';
 import { DeploymentsRepository } from './deployments.repository';
 import { DeploymentsService } from './deployments.service';
 import { RouteTable } from './route-table';

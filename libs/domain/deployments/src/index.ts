@@ -1,5 +1,6 @@
 export * from './deployments.module';
 export * from './deployments.service';
+export * from './deploy-options';
 export * from './deploy-release';
 export * from './route-table';
 export * from './health-check';

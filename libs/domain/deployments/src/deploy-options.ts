@@ -1,0 +1,40 @@
+import { AppError } from '@slipway/errors';
+import type { DeploymentEventListener } from './timeline';
+
+/** Binds the RouteTablePublisher (RouteTable in DeploymentsModule). */
+export const ROUTE_TABLE_PUBLISHER = Symbol('ROUTE_TABLE_PUBLISHER');
+/** Optional: replaces `waitHealthy` (unit tests). */
+export const HEALTH_CHECKER = Symbol('HEALTH_CHECKER');
+/** Optional `DeployOptions` (DeploymentsModule.register). */
+export const DEPLOY_OPTIONS = Symbol('DEPLOY_OPTIONS');
+
+export interface DeployOptions {
+  /** Seconds the old replicas keep running after the switch; else Config.DEPLOY_DRAIN_SECONDS, else 5. */
+  drainSeconds?: number;
+  /** SIGTERM → SIGKILL grace when stopping old replicas. Default 10. */
+  stopTimeoutSeconds?: number;
+  /** Health-check poll interval when slipway.yaml sets none. Default 500 ms. */
+  healthIntervalMs?: number;
+  /** Extra labels on every container and network (tests add `slipway.test`). */
+  extraLabels?: Record<string, string>;
+}
+
+export interface DeployRunOptions {
+  onEvent?: DeploymentEventListener;
+}
+
+export type DeployOutcome =
+  | { status: 'SUCCEEDED'; releaseId: string; durationMs: number }
+  | { status: 'FAILED'; reason: string; logs?: string[] }
+  | { status: 'SKIPPED' };
+
+/** Another deployment of the environment is RUNNING; retry the job later. */
+export class DeploymentBusyError extends AppError {
+  constructor(environmentId: string) {
+    super('SERVICE_UNAVAILABLE', `Another deployment of environment ${environmentId} is running.`, undefined, {
+      retryable: true,
+      retryAfterSeconds: 5,
+    });
+    this.name = 'DeploymentBusyError';
+  }
+}
