@@ -9,6 +9,10 @@ import { AuditModule } from '@slipway/audit';
 import { IdentityModule } from '@slipway/identity';
 import { ProjectsModule } from '@slipway/projects';
 import { SecretsModule } from '@slipway/secrets';
+import { DockerModule } from '@slipway/docker';
+import { QueueModule } from '@slipway/queue';
+import { BuildsModule } from '@slipway/builds';
+import { DeploymentsModule } from '@slipway/deployments';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -20,9 +24,11 @@ import { TokensController } from './controllers/tokens.controller';
 import { AuditController } from './controllers/audit.controller';
 import { HealthController } from './controllers/health.controller';
 import { DocsController } from './controllers/docs.controller';
+import { DeploymentsController } from './controllers/deployments.controller';
+import { GitHooks } from './git/git-hooks';
 
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -32,11 +38,13 @@ import { DocsController } from './controllers/docs.controller';
     AuditController,
     HealthController,
     DocsController,
+    DeploymentsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
     GitHttpRoute,
+    GitHooks,
   ],
 })
 export class AppModule {}

@@ -4,8 +4,9 @@ import { ApiClient, signUp, uniqueEmail } from '../support/api-client';
 
 describe('accounts and sessions', () => {
   it('signs up into a new organization owned by the user, and the session cookie works', async () => {
-    const { client, session } = await signUp('Ada', 'Analytical Engines');
-    expect(session.organizations).toEqual([expect.objectContaining({ name: 'Analytical Engines', slug: 'analytical-engines', role: 'OWNER' })]);
+    const tag = Date.now().toString(36);
+    const { client, session } = await signUp('Ada', `Analytical Engines ${tag}`);
+    expect(session.organizations).toEqual([expect.objectContaining({ name: `Analytical Engines ${tag}`, slug: `analytical-engines-${tag}`, role: 'OWNER' })]);
     const me = await client.get('/api/v1/auth/session');
     expect(me.status).toBe(200);
     expect(me.body.user.email).toBe(session.user.email);

@@ -1,35 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_URL, ApiClient, signUp } from '../support/api-client';
-
-const exec = promisify(execFile);
-
-/** Runs the real git client; resolves with its output whatever the exit code. */
-async function git(args: string[], cwd?: string): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await exec('git', args, { cwd, env: { PATH: process.env.PATH, HOME: tmpdir(), GIT_TERMINAL_PROMPT: '0' } });
-    return { code: 0, out: stdout + stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
-
-const remote = (token: string, org: string, project: string) => `${API_URL.replace('://', `://push:${token}@`)}/git/${org}/${project}.git`;
-
-async function repoWithCommit(files: Record<string, string | Buffer>): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'slipway-push-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  await git(['init', '-q', '-b', 'main'], dir);
-  await git(['add', '-A'], dir);
-  await git(['-c', 'user.name=E2E', '-c', 'user.email=e2e@example.test', 'commit', '-qm', 'first'], dir);
-  return dir;
-}
+import { git, remoteUrl as remote, workingCopy as repoWithCommit } from '../support/git';
 
 describe('the git remote of a project (smart HTTP, real git client)', () => {
   let owner: ApiClient;

@@ -4,12 +4,19 @@ import { DbModule } from '@slipway/db';
 import { RedisModule } from '@slipway/redis';
 import { CryptoModule } from '@slipway/crypto';
 import { AuditModule } from '@slipway/audit';
+import { DockerModule } from '@slipway/docker';
+import { GitModule } from '@slipway/git';
+import { QueueModule } from '@slipway/queue';
 import { IdentityModule } from '@slipway/identity';
+import { BuildsModule } from '@slipway/builds';
+import { DeploymentsModule } from '@slipway/deployments';
 import { SessionCleanup } from './session-cleanup';
+import { BuildJob } from './jobs/build.job';
+import { DeployJob } from './jobs/deploy.job';
 
-/** Job processors. Build, deploy and reconcile processors join here with push-to-deploy. */
+/** Job processors: builds and deployments (BullMQ), expired-session cleanup. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, IdentityModule],
-  providers: [SessionCleanup],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule],
+  providers: [SessionCleanup, BuildJob, DeployJob],
 })
 export class WorkerModule {}

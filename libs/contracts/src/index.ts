@@ -11,3 +11,4 @@ export * from './openapi';
 export * from './scope';
 export * from './edge';
 export * from './jobs';
+export * from './releases';

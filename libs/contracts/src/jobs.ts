@@ -20,7 +20,8 @@ export const JOBS = {
   deploy: {
     queue: 'slipway-deployments',
     payload: z.object({ organizationId: z.string(), deploymentId: z.string() }),
-    attempts: 1,
+    /** Retried while another deployment of the environment runs; a re-run resumes a crashed one. */
+    attempts: 30,
   },
 } as const;
 

@@ -29,6 +29,7 @@ import {
   upsertEnvVarInputSchema,
 } from './secrets';
 import { createTokenInputSchema, createdTokenSchema, tokenSchema, type TokenScope } from './tokens';
+import { deploymentSchema, releaseSchema, rollbackInputSchema } from './releases';
 
 /**
  * Every HTTP endpoint, declared once. The api binds its handlers to these paths, the OpenAPI
@@ -90,6 +91,10 @@ export const routes = {
   bulkVariables: { method: 'POST', path: `${ENV}/variables/bulk`, summary: 'Paste many variables in .env format', tag: 'variables', auth: 'user', role: 'MEMBER', scope: 'secrets:write', body: bulkEnvVarsInputSchema, response: bulkResultSchema },
   revealVariable: { method: 'POST', path: `${VAR}/reveal`, summary: "Reveal a secret's value (audited)", tag: 'variables', auth: 'user', role: 'MEMBER', scope: 'secrets:read', response: revealedEnvVarSchema },
   variableVersions: { method: 'GET', path: `${VAR}/versions`, summary: 'Version history of a variable (no values)', tag: 'variables', auth: 'user', role: 'VIEWER', scope: 'secrets:read', response: z.array(envVarVersionSchema) },
+
+  listReleases: { method: 'GET', path: `${ENV}/releases`, summary: 'Releases of an environment, newest first', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(releaseSchema) },
+  listDeployments: { method: 'GET', path: `${ENV}/deployments`, summary: 'Deployments of an environment, newest first', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(deploymentSchema) },
+  rollback: { method: 'POST', path: `${ENV}/rollback`, summary: 'Put an earlier release live again (no rebuild, same health gate)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', body: rollbackInputSchema, response: deploymentSchema, status: 202 },
 
   listTokens: { method: 'GET', path: '/tokens', summary: "The caller's personal API tokens", tag: 'tokens', auth: 'user', response: z.array(tokenSchema) },
   createToken: { method: 'POST', path: '/tokens', summary: 'Create a personal API token (shown once)', tag: 'tokens', auth: 'user', body: createTokenInputSchema, response: createdTokenSchema, status: 201 },

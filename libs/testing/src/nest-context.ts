@@ -35,7 +35,8 @@ export async function createDomainTestContext(imports: Array<Type | DynamicModul
   @Module({ providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] })
   class TestConfigModule {}
 
-  const app = await NestFactory.createApplicationContext({ module: class TestRoot {}, imports: [TestConfigModule, ...imports] } as DynamicModule, { logger: false });
+  // abortOnError false: a wiring mistake fails the test with its message instead of aborting the worker.
+  const app = await NestFactory.createApplicationContext({ module: class TestRoot {}, imports: [TestConfigModule, ...imports] } as DynamicModule, { logger: false, abortOnError: false });
   return {
     app,
     config,

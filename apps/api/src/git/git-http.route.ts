@@ -6,6 +6,7 @@ import { ERROR_CODES, problemType } from '@slipway/contracts';
 import { AppError } from '@slipway/errors';
 import { GitBodyTooLargeError, isSmartHttpPath, serveGitHttp } from '@slipway/git';
 import { GitAccessService, type GitService } from '@slipway/projects';
+import { GitHooks, PRE_RECEIVE_PATH } from './git-hooks';
 
 const GIT_CONTENT_TYPES = ['application/x-git-upload-pack-request', 'application/x-git-receive-pack-request'];
 
@@ -21,12 +22,14 @@ export class GitHttpRoute {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly access: GitAccessService,
+    private readonly hooks: GitHooks,
   ) {}
 
   register(fastify: FastifyInstance): void {
     // Pack bodies stream straight to git, never parsed or buffered; the size limit is ours.
     fastify.addContentTypeParser(GIT_CONTENT_TYPES, (_req, payload, done) => done(null, payload));
     fastify.route({ method: ['GET', 'POST'], url: '/git/:org/:repo/*', handler: (req, reply) => this.handle(req, reply) });
+    fastify.post(PRE_RECEIVE_PATH, (req, reply) => this.hooks.preReceive(req, reply));
   }
 
   private async handle(req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -47,6 +50,7 @@ export class GitHttpRoute {
         remoteUser: access.userEmail,
         remoteAddr: req.ip ?? '',
         maxBodyBytes: this.config.PUSH_MAX_BYTES,
+        env: service === 'receive-pack' ? this.hooks.environmentFor(access) : undefined,
       });
       void reply.status(res.status).headers({ ...res.headers, 'cache-control': 'no-cache' });
       return reply.send(res.body);

@@ -32,4 +32,17 @@ export class BuildsService {
   async logLines(scope: TenantScope, buildId: string, afterSeq?: number) {
     return this.repository.logLines(scope, buildId, afterSeq);
   }
+
+  async find(scope: TenantScope, buildId: string) {
+    return this.repository.find(scope, buildId);
+  }
+
+  async releaseOfBuild(scope: TenantScope, buildId: string) {
+    return this.repository.releaseOfBuild(scope, buildId);
+  }
+
+  /** The environments of a project that deploy pushes to `branch`. */
+  async environmentsFollowing(scope: TenantScope, projectId: string, branch: string) {
+    return this.repository.environmentsFollowing(scope, projectId, branch);
+  }
 }

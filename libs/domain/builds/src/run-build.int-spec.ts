@@ -28,7 +28,7 @@ const images = new Set<string>();
 /** A project whose bare repository holds one commit of `files` (or of a sample app). */
 async function projectWithCommit(source: { sample?: string; files?: Record<string, string> }, message = 'first') {
   n += 1;
-  const project = await prisma.project.create({ data: { organizationId: scope.organizationId, slug: `app${n}`, name: `App ${n}` } });
+  const project = await prisma.project.create({ data: { organizationId: scope.organizationId, slug: `app${n}`, hostLabel: `app${n}`, name: `App ${n}` } });
   const env = await prisma.environment.create({
     data: { organizationId: scope.organizationId, projectId: project.id, name: 'production', branch: 'main', memoryMb: 128, cpuMillis: 500, replicas: 1, healthCheckPath: '/healthz' },
   });

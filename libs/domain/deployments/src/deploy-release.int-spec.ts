@@ -10,6 +10,7 @@ import { BuildsModule, BuildsService, RunBuild } from '@slipway/builds';
 import { EDGE_ROUTES_KEY, type EdgeRouteTable, type TenantScope } from '@slipway/contracts';
 import { CryptoModule } from '@slipway/crypto';
 import { DbModule, PrismaService } from '@slipway/db';
+import { QueueModule } from '@slipway/queue';
 import { CONTAINER_RUNTIME, DockerModule, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { GitModule, GitRepositories, readCommit } from '@slipway/git';
 import { RedisModule, RedisService, RouteTableStore } from '@slipway/redis';
@@ -97,6 +98,7 @@ beforeAll(async () => {
       GitModule,
       DockerModule,
       RedisModule,
+      QueueModule,
       BuildsModule,
       DeploymentsModule.register({ drainSeconds: 1, healthIntervalMs: 100, extraLabels: { [LABELS.test]: '1' } }),
     ],
@@ -108,7 +110,7 @@ beforeAll(async () => {
   await store.client.del(EDGE_ROUTES_KEY);
   const org = await prisma.organization.create({ data: { slug: 'deploy-it', name: 'Deploy IT' } });
   scope = { organizationId: org.id };
-  const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'shop', name: 'Shop' } });
+  const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'shop', hostLabel: 'shop', name: 'Shop' } });
   projectId = project.id;
   const env = await prisma.environment.create({
     data: {

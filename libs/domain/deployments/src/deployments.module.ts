@@ -5,18 +5,21 @@ import { DeployRelease } from './deploy-release';
 import { DeploymentsRepository } from './deployments.repository';
 import { DeploymentsService } from './deployments.service';
 import { RouteTable } from './route-table';
+import { PushService } from './push.service';
+import { BuildsModule } from '@slipway/builds';
 
 /** Deployments, rollbacks and the edge route table. Relies on the global Db, Config, Docker and Redis modules. */
 @Module({
-  imports: [SecretsModule],
+  imports: [SecretsModule, BuildsModule],
   providers: [
     DeploymentsRepository,
     DeploymentsService,
     DeployRelease,
     RouteTable,
     { provide: ROUTE_TABLE_PUBLISHER, useExisting: RouteTable },
+    PushService,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable],
+  exports: [DeploymentsService, DeployRelease, RouteTable, PushService],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */

@@ -38,6 +38,8 @@ export interface LiveEnvironmentRoute {
   organizationId: string;
   projectId: string;
   projectSlug: string;
+  /** The project's label in host names, unique across tenants. */
+  hostLabel: string;
   environmentId: string;
   environmentName: string;
   releaseId: string;
@@ -68,6 +70,10 @@ export class DeploymentsRepository {
 
   async find(scope: TenantScope, id: string, tx?: Tx) {
     return (tx ?? this.prisma).deployment.findFirst({ where: { id, organizationId: scope.organizationId } });
+  }
+
+  async findWithRelease(scope: TenantScope, id: string) {
+    return this.prisma.deployment.findFirst({ where: { id, organizationId: scope.organizationId }, include: { release: { select: { number: true, commitSha: true, message: true, authorName: true } } } });
   }
 
   /** A deployment with what running it needs: its release and its environment's project slug. */
@@ -148,6 +154,20 @@ export class DeploymentsRepository {
     return db.deploymentEvent.create({
       data: { deploymentId, step: entry.step, message: entry.message, level: entry.level ?? 'info', ...(entry.at ? { at: entry.at } : {}) },
     });
+  }
+
+  /** The newest deployment of a release (what a push follows after its build). */
+  async latestForRelease(scope: TenantScope, releaseId: string) {
+    return this.prisma.deployment.findFirst({ where: { organizationId: scope.organizationId, releaseId }, orderBy: { queuedAt: 'desc' }, select: { id: true } });
+  }
+
+  /** Status and the timeline entries after `afterId`, for live followers. */
+  async progress(scope: TenantScope, deploymentId: string, afterId: bigint) {
+    const deployment = await this.prisma.deployment.findFirst({
+      where: { id: deploymentId, organizationId: scope.organizationId },
+      select: { status: true, failureReason: true, failedReplicaLogs: true, events: { where: { id: { gt: afterId } }, orderBy: { id: 'asc' }, select: { id: true, message: true } } },
+    });
+    return deployment;
   }
 
   async events(scope: TenantScope, deploymentId: string, tx?: Tx) {
@@ -249,7 +269,7 @@ export class DeploymentsRepository {
   async liveRoutesOfAllTenants(tx?: Tx): Promise<LiveEnvironmentRoute[]> {
     const envs = await (tx ?? this.prisma).environment.findMany({
       where: { liveReleaseId: { not: null } },
-      select: { id: true, name: true, organizationId: true, liveReleaseId: true, project: { select: { id: true, slug: true } } },
+      select: { id: true, name: true, organizationId: true, liveReleaseId: true, project: { select: { id: true, slug: true, hostLabel: true } } },
       orderBy: { id: 'asc' },
     });
     if (envs.length === 0) return [];
@@ -272,6 +292,7 @@ export class DeploymentsRepository {
               organizationId: e.organizationId,
               projectId: e.project.id,
               projectSlug: e.project.slug,
+              hostLabel: e.project.hostLabel,
               environmentId: e.id,
               environmentName: e.name,
               releaseId: e.liveReleaseId!,

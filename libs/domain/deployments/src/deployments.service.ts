@@ -69,7 +69,7 @@ export class DeploymentsService {
   }
 
   async find(scope: TenantScope, deploymentId: string) {
-    const found = await this.repository.find(scope, deploymentId);
+    const found = await this.repository.findWithRelease(scope, deploymentId);
     if (!found) throw notFound('Deployment');
     return found;
   }
@@ -82,6 +82,21 @@ export class DeploymentsService {
   async timeline(scope: TenantScope, deploymentId: string) {
     await this.find(scope, deploymentId);
     return this.repository.events(scope, deploymentId);
+  }
+
+  async liveReleaseId(scope: TenantScope, environmentId: string): Promise<string | null> {
+    return this.repository.liveReleaseId(scope, environmentId);
+  }
+
+  async forRelease(scope: TenantScope, releaseId: string): Promise<{ id: string } | null> {
+    return this.repository.latestForRelease(scope, releaseId);
+  }
+
+  /** What a live follower (a push, a console page) needs: status, failure and new timeline entries. */
+  async progress(scope: TenantScope, deploymentId: string, afterId: bigint) {
+    const found = await this.repository.progress(scope, deploymentId, afterId);
+    if (!found) throw notFound('Deployment');
+    return found;
   }
 
   /** Releases a rollback may target (every successful release of the environment, newest first). */

@@ -7,3 +7,4 @@ export * from './health-check';
 export { readReleaseRuntime, type ReleaseRuntime } from './release-runtime';
 export type { DeploymentEventListener, DeploymentTimelineEvent } from './timeline';
 export type { LiveEnvironmentRoute } from './deployments.repository';
+export * from './push.service';

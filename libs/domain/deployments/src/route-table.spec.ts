@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildRouteTable, environmentHost, nextRouteTableVersion } from './route-table';
 
-const live = (name: string, ports: number[]) => ({
+const live = (name: string, ports: number[], hostLabel = 'Shop') => ({
   organizationId: 'o',
   projectId: 'p',
-  projectSlug: 'Shop',
+  projectSlug: 'shop',
+  hostLabel,
   environmentId: `e-${name}`,
   environmentName: name,
   releaseId: `r-${name}`,
@@ -39,6 +40,11 @@ describe('route table', () => {
         expect.objectContaining({ hosts: ['shop-staging.localhost'], environmentId: 'e-staging' }),
       ],
     });
+  });
+
+  it('gives a host to exactly one environment: the older one keeps it', () => {
+    const table = buildRouteTable([live('staging', [4001], 'shop'), live('production', [4002], 'shop-staging')], 'localhost', 1, new Date());
+    expect(table.routes.map((r) => [r.hosts, r.environmentId])).toEqual([[['shop-staging.localhost'], 'e-staging']]);
   });
 
   it('versions always increase: the clock, or one past the stored table when the clock is behind', () => {

@@ -4,24 +4,36 @@ import type { EdgeRoute, EdgeRouteTable } from '@slipway/contracts';
 import { RedisService, RouteTableStore } from '@slipway/redis';
 import { DeploymentsRepository, type LiveEnvironmentRoute } from './deployments.repository';
 
-/** The production environment answers at `<project>.<domain>`, any other at `<project>-<env>.<domain>`. */
+/** The production environment answers at `<hostLabel>.<domain>`, any other at `<hostLabel>-<env>.<domain>`. */
 export const PRODUCTION_ENVIRONMENT = 'production';
 
-export function environmentHost(projectSlug: string, environmentName: string, appsDomain: string): string {
-  const name = environmentName === PRODUCTION_ENVIRONMENT ? projectSlug : `${projectSlug}-${environmentName}`;
+export function environmentHost(hostLabel: string, environmentName: string, appsDomain: string): string {
+  const name = environmentName === PRODUCTION_ENVIRONMENT ? hostLabel : `${hostLabel}-${environmentName}`;
   return `${name}.${appsDomain}`.toLowerCase();
 }
 
-/** The whole table for a set of live environments; pure, so it is unit-tested without Postgres. */
+/**
+ * The whole table for a set of live environments; pure, so it is unit-tested without Postgres.
+ * A host is served by exactly one environment: if two ever compute the same host (project
+ * `a` env `b` and project `a-b`), the older environment keeps it (`live` is in creation order).
+ */
 export function buildRouteTable(live: LiveEnvironmentRoute[], appsDomain: string, version: number, now: Date): EdgeRouteTable {
-  const routes: EdgeRoute[] = live.map((e) => ({
-    hosts: [environmentHost(e.projectSlug, e.environmentName, appsDomain)],
-    organizationId: e.organizationId,
-    projectId: e.projectId,
-    environmentId: e.environmentId,
-    releaseId: e.releaseId,
-    upstreams: e.replicas.map((r) => ({ host: '127.0.0.1' as const, port: r.hostPort, containerId: r.containerId })),
-  }));
+  const claimed = new Set<string>();
+  const routes: EdgeRoute[] = live.flatMap((e) => {
+    const host = environmentHost(e.hostLabel, e.environmentName, appsDomain);
+    if (claimed.has(host)) return [];
+    claimed.add(host);
+    return [
+      {
+        hosts: [host],
+        organizationId: e.organizationId,
+        projectId: e.projectId,
+        environmentId: e.environmentId,
+        releaseId: e.releaseId,
+        upstreams: e.replicas.map((r) => ({ host: '127.0.0.1' as const, port: r.hostPort, containerId: r.containerId })),
+      },
+    ];
+  });
   return { version, generatedAt: now.toISOString(), routes };
 }
 

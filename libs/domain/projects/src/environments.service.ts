@@ -21,6 +21,7 @@ export interface ResolvedEnvironment {
   name: string;
   projectId: string;
   projectSlug: string;
+  hostLabel: string;
 }
 
 @Injectable()
@@ -38,7 +39,7 @@ export class EnvironmentsService {
     const project = await this.projects.require(scope, projectSlug);
     const env = project.environments.find((e) => e.name === envName);
     if (!env) throw notFound(`Environment "${envName}"`);
-    return { id: env.id, name: env.name, projectId: project.id, projectSlug: project.slug };
+    return { id: env.id, name: env.name, projectId: project.id, projectSlug: project.slug, hostLabel: project.hostLabel };
   }
 
   async create(actor: OrgActor, projectSlug: string, raw: CreateEnvironmentInput): Promise<EnvironmentDto> {
@@ -50,7 +51,7 @@ export class EnvironmentsService {
         await this.audit.record({ organizationId: actor.organizationId, actor, action: 'environment.created', target: `environment:${project.slug}/${input.name}`, metadata: { branch: input.branch } }, tx);
         return created;
       });
-      return toEnvironmentDto(env, this.urls.app(project.slug, env.name));
+      return toEnvironmentDto(env, this.urls.app(project.hostLabel, env.name));
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('ENVIRONMENT_NAME_TAKEN', `"${project.slug}" already has an environment named "${input.name}".`, [{ path: 'name', message: 'Already taken.' }]);
       throw err;
@@ -64,7 +65,7 @@ export class EnvironmentsService {
       await this.audit.record({ organizationId: actor.organizationId, actor, action: 'environment.updated', target: `environment:${projectSlug}/${envName}`, metadata: { ...input } }, tx);
       return row;
     });
-    return toEnvironmentDto(updated, this.urls.app(projectSlug, updated.name));
+    return toEnvironmentDto(updated, this.urls.app(env.hostLabel, updated.name));
   }
 
   async delete(actor: OrgActor, projectSlug: string, envName: string): Promise<void> {

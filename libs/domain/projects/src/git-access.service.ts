@@ -12,6 +12,7 @@ export interface GitAccess {
   organizationSlug: string;
   projectId: string;
   projectSlug: string;
+  hostLabel: string;
   repositoryPath: string;
   userEmail: string;
 }
@@ -52,6 +53,7 @@ export class GitAccessService {
       organizationSlug: actor.organizationSlug,
       projectId: project.id,
       projectSlug: project.slug,
+      hostLabel: project.hostLabel,
       repositoryPath: this.repositories.pathOf(project.id),
       userEmail: principal.user.email,
     };

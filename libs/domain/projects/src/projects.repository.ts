@@ -28,7 +28,12 @@ export class ProjectsRepository {
     });
   }
 
-  async create(scope: TenantScope, data: { slug: string; name: string }, production: EnvironmentData, tx?: Tx) {
+  /** Host labels are global (they become host names), so this one check spans tenants. */
+  async hostLabelTaken(hostLabel: string, tx?: Tx): Promise<boolean> {
+    return (await (tx ?? this.prisma).project.count({ where: { hostLabel } })) > 0;
+  }
+
+  async create(scope: TenantScope, data: { slug: string; name: string; hostLabel: string }, production: EnvironmentData, tx?: Tx) {
     return (tx ?? this.prisma).project.create({
       data: {
         ...data,

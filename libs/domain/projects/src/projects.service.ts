@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService, isUniqueViolation } from '@slipway/db';
+import { randomBytes } from 'node:crypto';
+import { PrismaService, isUniqueViolation, type Tx } from '@slipway/db';
 import { GitRepositories } from '@slipway/git';
 import { AppError, notFound } from '@slipway/errors';
 import { AuditService } from '@slipway/audit';
@@ -65,7 +66,8 @@ export class ProjectsService {
     let repositoryOf: string | undefined;
     try {
       const project = await this.prisma.$transaction(async (tx) => {
-        const created = await this.repository.create(actor, { slug, name: input.name }, { name: PRODUCTION, branch: 'main', healthCheckPath: '/', ...DEFAULT_RESOURCES }, tx);
+        const hostLabel = await this.freeHostLabel(slug, actor.organizationSlug, tx);
+        const created = await this.repository.create(actor, { slug, name: input.name, hostLabel }, { name: PRODUCTION, branch: 'main', healthCheckPath: '/', ...DEFAULT_RESOURCES }, tx);
         await this.git.create(created.id);
         repositoryOf = created.id;
         await this.audit.record({ organizationId: actor.organizationId, actor, action: 'project.created', target: `project:${slug}`, metadata: { name: input.name } }, tx);
@@ -74,7 +76,7 @@ export class ProjectsService {
       return this.toDto(actor, project);
     } catch (err) {
       if (repositoryOf) await this.git.remove(repositoryOf).catch(() => undefined);
-      if (isUniqueViolation(err)) throw new AppError('SLUG_TAKEN', `A project with the slug "${slug}" already exists in this organization.`, [{ path: 'slug', message: 'Already taken.' }]);
+      if (isUniqueViolation(err, 'slug')) throw new AppError('SLUG_TAKEN', `A project with the slug "${slug}" already exists in this organization.`, [{ path: 'slug', message: 'Already taken.' }]);
       throw err;
     }
   }
@@ -88,14 +90,24 @@ export class ProjectsService {
     await this.git.remove(project.id).catch((err: unknown) => this.logger.warn(`could not remove repository of ${project.id}: ${String(err)}`));
   }
 
-  private toDto(actor: OrgActor, p: { id: string; slug: string; name: string; createdAt: Date; environments: Parameters<typeof toEnvironmentDto>[0][] }): ProjectDto {
+  /**
+   * The project's label in app host names: its slug when no other project (of any tenant) has
+   * it, else `<slug>-<org>`, else `<slug>-<random>`.
+   */
+  private async freeHostLabel(slug: string, orgSlug: string, tx: Tx): Promise<string> {
+    const candidates = [slug, `${slug}-${orgSlug}`.slice(0, 63).replace(/-+$/, ''), `${slug.slice(0, 40)}-${randomBytes(3).toString('hex')}`];
+    for (const label of candidates) if (!(await this.repository.hostLabelTaken(label, tx))) return label;
+    return `${slug.slice(0, 40)}-${randomBytes(6).toString('hex')}`;
+  }
+
+  private toDto(actor: OrgActor, p: { id: string; slug: string; hostLabel: string; name: string; createdAt: Date; environments: Parameters<typeof toEnvironmentDto>[0][] }): ProjectDto {
     return {
       id: p.id,
       slug: p.slug,
       name: p.name,
       gitRemoteUrl: this.urls.gitRemote(actor.organizationSlug, p.slug),
       createdAt: p.createdAt.toISOString(),
-      environments: p.environments.map((e) => toEnvironmentDto(e, this.urls.app(p.slug, e.name))),
+      environments: p.environments.map((e) => toEnvironmentDto(e, this.urls.app(p.hostLabel, e.name))),
     };
   }
 }

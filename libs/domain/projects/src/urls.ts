@@ -12,9 +12,9 @@ export class ProjectUrls {
     return `${this.config.PUBLIC_API_URL.replace(/\/$/, '')}/git/${orgSlug}/${projectSlug}.git`;
   }
 
-  /** `<project>.<domain>` for production, `<project>-<env>.<domain>` otherwise. */
-  app(projectSlug: string, environmentName: string): string {
-    const host = environmentName === PRODUCTION ? projectSlug : `${projectSlug}-${environmentName}`;
+  /** `<hostLabel>.<domain>` for production, `<hostLabel>-<env>.<domain>` otherwise. */
+  app(hostLabel: string, environmentName: string): string {
+    const host = environmentName === PRODUCTION ? hostLabel : `${hostLabel}-${environmentName}`;
     const port = this.config.EDGE_PORT === 80 ? '' : `:${this.config.EDGE_PORT}`;
     return `http://${host}.${this.config.APPS_DOMAIN}${port}`;
   }

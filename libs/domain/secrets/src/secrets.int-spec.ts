@@ -26,7 +26,7 @@ let seq = 0;
 async function newEnvironment(organizationId = scope.organizationId): Promise<string> {
   seq += 1;
   const project = await prisma.project.create({
-    data: { organizationId, slug: `p${seq}`, name: `P${seq}` },
+    data: { organizationId, slug: `p${seq}`, hostLabel: `p${seq}`, name: `P${seq}` },
   });
   const env = await prisma.environment.create({
     data: {

@@ -49,6 +49,7 @@ export const configSchema = z.object({
   BUILD_NETWORK: z.enum(['host', 'default']).default('host').describe('Network of build steps (host lets `npm ci` reach the registry).'),
   GIT_HOOKS_DIR: z.string().default('tools/git-hooks').describe("Folder of Slipway's git hooks (pre-receive builds and deploys a push)."),
   BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2).describe('Builds one worker process runs at once.'),
+  DEPLOY_DRAIN_SECONDS: z.coerce.number().int().min(0).max(600).default(5).describe('Seconds old replicas keep serving in-flight requests after traffic switches to a new release.'),
   PUSH_MAX_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024).describe('Largest accepted git push (bytes).'),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10).describe('Failed logins per account per window.'),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50).describe('Failed logins per IP per window.'),

@@ -48,8 +48,8 @@ describe('PrismaService', () => {
     expect(isNotFound(err)).toBe(false);
 
     const org = await prisma.organization.create({ data: { slug: 'acme', name: 'Acme' } });
-    await prisma.project.create({ data: { organizationId: org.id, slug: 'web', name: 'Web' } });
-    const dup = await prisma.project.create({ data: { organizationId: org.id, slug: 'web', name: 'Web 2' } }).catch((e: unknown) => e);
+    await prisma.project.create({ data: { organizationId: org.id, slug: 'web', hostLabel: 'web', name: 'Web' } });
+    const dup = await prisma.project.create({ data: { organizationId: org.id, slug: 'web', hostLabel: 'web-2', name: 'Web 2' } }).catch((e: unknown) => e);
     expect(isUniqueViolation(dup, 'slug')).toBe(true);
     expect(isUniqueViolation(dup, 'organizationId')).toBe(true);
   });

@@ -19,7 +19,13 @@ export class JobQueue implements OnModuleDestroy {
   async enqueue<N extends JobName>(name: N, jobId: string, payload: JobPayload<N>): Promise<void> {
     const job = JOBS[name];
     const data = job.payload.parse(payload);
-    await this.queue(job.queue).add(name, data, { jobId, attempts: job.attempts, removeOnComplete: 1000, removeOnFail: 5000 });
+    await this.queue(job.queue).add(name, data, {
+      jobId,
+      attempts: job.attempts,
+      backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    });
   }
 
   private queue(name: string): Queue {

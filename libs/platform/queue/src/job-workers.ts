@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { CONFIG, type Config } from '@slipway/config';
 import { JOBS, type JobName } from '@slipway/contracts';
 import type { z } from 'zod';
@@ -20,7 +20,13 @@ export class JobWorkers implements OnModuleDestroy {
       job.queue,
       async (j) => {
         const payload = job.payload.parse(j.data) as z.output<(typeof JOBS)[N]['payload']>;
-        await handler(payload);
+        try {
+          await handler(payload);
+        } catch (err) {
+          // Domain errors say whether a retry can help (AppError.retryable); unknown errors may be transient.
+          if ((err as { retryable?: unknown } | null)?.retryable === false) throw new UnrecoverableError((err as Error).message);
+          throw err;
+        }
       },
       { connection: { url: this.config.REDIS_URL, maxRetriesPerRequest: null }, concurrency },
     );

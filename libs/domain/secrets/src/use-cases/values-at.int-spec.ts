@@ -18,7 +18,7 @@ let scope: TenantScope;
 const actor = { userId: 'u-1', email: 'dev@example.com' };
 
 async function newEnvironment(prisma: PrismaService, organizationId: string, slug: string): Promise<string> {
-  const project = await prisma.project.create({ data: { organizationId, slug, name: slug } });
+  const project = await prisma.project.create({ data: { organizationId, slug, hostLabel: `${slug}-${organizationId.slice(-8)}`, name: slug } });
   const env = await prisma.environment.create({
     data: {
       organizationId,

@@ -1,18 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { readCommit, type ObjectEnv } from '@slipway/git';
 import { JobQueue } from '@slipway/queue';
+import { BuildsService } from '@slipway/builds';
 import type { TenantScope } from '@slipway/contracts';
-import { BuildsService } from './builds.service';
-import { BuildsRepository } from './builds.repository';
-
-/** What a push sees of a deployment; implemented by the deployments context. */
-export interface DeploymentProgress {
-  /** The deployment a successful build of this release started, once it exists. */
-  forRelease(scope: TenantScope, releaseId: string): Promise<{ id: string } | null>;
-  /** Status and the timeline entries after `afterId`. */
-  progress(scope: TenantScope, deploymentId: string, afterId: bigint): Promise<{ status: string; failureReason: string | null; failedReplicaLogs: string | null; events: { id: bigint; message: string }[] }>;
-}
-export const DEPLOYMENT_PROGRESS = Symbol('DEPLOYMENT_PROGRESS');
+import { DeploymentsService } from './deployments.service';
 
 export interface RefUpdate {
   oldSha: string;
@@ -34,9 +25,8 @@ const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 export class PushService {
   constructor(
     private readonly builds: BuildsService,
-    private readonly repository: BuildsRepository,
     private readonly queue: JobQueue,
-    @Inject(DEPLOYMENT_PROGRESS) private readonly deployments: DeploymentProgress,
+    private readonly deployments: DeploymentsService,
   ) {}
 
   async receive(scope: TenantScope, target: { projectId: string; repositoryPath: string }, updates: RefUpdate[], objects: ObjectEnv, say: (line: string) => void, urlOf: (environmentName: string) => string): Promise<boolean> {
@@ -44,7 +34,7 @@ export class PushService {
     for (const update of updates) {
       const branch = update.ref.replace(/^refs\/heads\//, '');
       if (!update.ref.startsWith('refs/heads/') || ZERO_SHA.test(update.newSha)) continue;
-      const environments = await this.repository.environmentsFollowing(scope, target.projectId, branch);
+      const environments = await this.builds.environmentsFollowing(scope, target.projectId, branch);
       if (!environments.length) {
         say(`No environment follows branch ${branch}: nothing was deployed.`);
         continue;
@@ -62,13 +52,13 @@ export class PushService {
   private async follow(scope: TenantScope, buildId: string, envName: string, say: (line: string) => void, url: string): Promise<boolean> {
     let seq = -1;
     for (;;) {
-      for (const l of await this.repository.logLines(scope, buildId, seq)) {
+      for (const l of await this.builds.logLines(scope, buildId, seq)) {
         say(l.line);
         seq = l.seq;
       }
-      const build = await this.repository.find(scope, buildId);
+      const build = await this.builds.find(scope, buildId);
       if (!build || FINAL.has(build.status)) {
-        for (const l of await this.repository.logLines(scope, buildId, seq)) say(l.line);
+        for (const l of await this.builds.logLines(scope, buildId, seq)) say(l.line);
         if (build?.status !== 'SUCCEEDED') {
           say(`Build ${build?.status === 'CANCELLED' ? 'cancelled' : 'failed'}: ${build?.failureReason ?? 'unknown reason'}`);
           return false;
@@ -77,10 +67,13 @@ export class PushService {
       }
       await sleep(POLL_MS);
     }
-    const release = await this.repository.releaseOfBuild(scope, buildId);
+    const release = await this.builds.releaseOfBuild(scope, buildId);
     if (!release) return false;
-    let deployment: { id: string } | null = null;
-    while (!(deployment = await this.deployments.forRelease(scope, release.id))) await sleep(POLL_MS);
+    let deployment = await this.deployments.forRelease(scope, release.id);
+    while (!deployment) {
+      await sleep(POLL_MS);
+      deployment = await this.deployments.forRelease(scope, release.id);
+    }
     let after = -1n;
     for (;;) {
       const p = await this.deployments.progress(scope, deployment.id, after);

@@ -1,0 +1,59 @@
+import { Controller, Param } from '@nestjs/common';
+import { DeploymentsService } from '@slipway/deployments';
+import { EnvironmentsService } from '@slipway/projects';
+import { JobQueue } from '@slipway/queue';
+import type { DeploymentDto, OrgActor, ReleaseDto, RollbackInput } from '@slipway/contracts';
+import { Route } from '../http/route.decorator';
+import { CurrentOrg, ValidBody } from '../http/params';
+
+/** Releases and deployments of `/orgs/:org/projects/:project/environments/:env`. */
+@Controller()
+export class DeploymentsController {
+  constructor(
+    private readonly environments: EnvironmentsService,
+    private readonly deployments: DeploymentsService,
+    private readonly queue: JobQueue,
+  ) {}
+
+  @Route('listReleases')
+  async releases(@CurrentOrg() actor: OrgActor, @Param('project') project: string, @Param('env') env: string): Promise<ReleaseDto[]> {
+    const environment = await this.environments.resolve(actor, project, env);
+    const live = await this.deployments.liveReleaseId(actor, environment.id);
+    return (await this.deployments.releases(actor, environment.id)).map((r) => ({
+      id: r.id,
+      number: r.number,
+      commitSha: r.commitSha,
+      authorName: r.authorName,
+      message: r.message,
+      live: r.id === live,
+      createdAt: r.createdAt.toISOString(),
+    }));
+  }
+
+  @Route('listDeployments')
+  async list(@CurrentOrg() actor: OrgActor, @Param('project') project: string, @Param('env') env: string): Promise<DeploymentDto[]> {
+    const environment = await this.environments.resolve(actor, project, env);
+    return (await this.deployments.list(actor, environment.id)).map(toDeploymentDto);
+  }
+
+  @Route('rollback')
+  async rollback(@CurrentOrg() actor: OrgActor, @Param('project') project: string, @Param('env') env: string, @ValidBody('rollback') input: RollbackInput): Promise<DeploymentDto> {
+    const environment = await this.environments.resolve(actor, project, env);
+    const deployment = await this.deployments.rollback(actor, environment.id, input.releaseId, actor);
+    await this.queue.enqueue('deploy', deployment.id, { organizationId: actor.organizationId, deploymentId: deployment.id });
+    return toDeploymentDto(await this.deployments.find(actor, deployment.id));
+  }
+}
+
+function toDeploymentDto(d: { id: string; kind: DeploymentDto['kind']; status: DeploymentDto['status']; releaseId: string; release: { number: number }; failureReason: string | null; queuedAt: Date; finishedAt: Date | null }): DeploymentDto {
+  return {
+    id: d.id,
+    kind: d.kind,
+    status: d.status,
+    releaseId: d.releaseId,
+    releaseNumber: d.release.number,
+    failureReason: d.failureReason,
+    queuedAt: d.queuedAt.toISOString(),
+    finishedAt: d.finishedAt?.toISOString() ?? null,
+  };
+}

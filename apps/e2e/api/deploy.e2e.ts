@@ -1,0 +1,68 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, signUp } from '../support/api-client';
+import { getViaEdge, steadyLoad } from '../support/edge';
+import { commitAll, git, remoteUrl, workingCopy } from '../support/git';
+
+/** Push to deploy, end to end: the real git client, the api, the worker, dockerd and the edge. */
+describe('git push deploys with zero downtime, and a release rolls back', () => {
+  let owner: ApiClient;
+  let org: string;
+  let token: string;
+  let app: string;
+  const host = 'shop.localhost';
+
+  beforeAll(async () => {
+    const u = await signUp('Deployer');
+    owner = u.client;
+    org = u.session.organizations[0]!.slug;
+    expect((await owner.post(`/api/v1/orgs/${org}/projects`, { name: 'shop' })).status).toBe(201);
+    token = (await owner.post('/api/v1/tokens', { name: 'push', scopes: ['deploy'] })).body.token;
+    app = await workingCopy({ VERSION: 'v1\n' }, 'node-http', 'v1');
+    await git(['remote', 'add', 'slipway', remoteUrl(token, org, 'shop')], app);
+  });
+
+  it('streams the build and deploy into the push output and ends with the live URL', async () => {
+    const push = await git(['push', 'slipway', 'main'], app);
+    expect(push.out, push.out).toContain('remote: -----> Detected a Node.js app');
+    expect(push.out).toMatch(/remote: -----> production is live at http:\/\/shop\.localhost:\d+/);
+    expect(push.code).toBe(0);
+    expect(await getViaEdge(host)).toEqual({ status: 200, body: 'node-http v1\n' });
+  });
+
+  it('deploys the next version with no failed request under a steady load', async () => {
+    writeFileSync(join(app, 'VERSION'), 'v2\n');
+    await commitAll(app, 'v2');
+    const load = steadyLoad(host, 50, 90_000);
+    const push = await git(['push', 'slipway', 'main'], app);
+    const results = await load.stop();
+    expect(push.code, push.out).toBe(0);
+    expect(await getViaEdge(host)).toEqual({ status: 200, body: 'node-http v2\n' });
+    expect(results.failures).toEqual([]);
+    expect(results.ok).toBeGreaterThan(20);
+    expect([...results.bodies].sort()).toEqual(['node-http v1', 'node-http v2']);
+  });
+
+  it('rejects a push whose app fails its health check, keeps the old version live and says why', async () => {
+    // slipway.yaml shortens the health window so the test does not wait the default minute.
+    const broken = await workingCopy({ 'slipway.yaml': 'healthCheck:\n  timeoutSeconds: 6\n' }, 'unhealthy', 'broken');
+    const push = await git(['push', '--force', remoteUrl(token, org, 'shop'), 'main'], broken);
+    expect(push.code).not.toBe(0);
+    expect(push.out).toContain('Deployment failed');
+    expect(push.out).toContain('The previous release keeps serving');
+    expect(push.out).toMatch(/remote: +\| /); // the failing container's own log lines
+    expect(await getViaEdge(host)).toEqual({ status: 200, body: 'node-http v2\n' });
+  });
+
+  it('rolls back to the first release in seconds, without a rebuild', async () => {
+    const releases = await owner.get(`/api/v1/orgs/${org}/projects/shop/environments/production/releases`);
+    const v1 = releases.body.find((r: { number: number }) => r.number === 1);
+    const started = Date.now();
+    const rollback = await owner.post(`/api/v1/orgs/${org}/projects/shop/environments/production/rollback`, { releaseId: v1.id });
+    expect(rollback.status, JSON.stringify(rollback.body)).toBe(202);
+    for (let i = 0; i < 60 && (await getViaEdge(host)).body !== 'node-http v1\n'; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(await getViaEdge(host)).toEqual({ status: 200, body: 'node-http v1\n' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
