@@ -48,6 +48,7 @@ function platformEnv(env) {
     SLIPWAY_MASTER_KEY_FILE: keyFile,
     // Small, so the e2e tests can prove an oversize push is refused without pushing megabytes.
     PUSH_MAX_BYTES: String(2 * 1024 * 1024),
+    DEPLOY_DRAIN_SECONDS: '2',
     DATA_DIR: path.join(testDir, 'data'),
   };
   delete platform.SLIPWAY_MASTER_KEY; // the test key file must be the one in use
