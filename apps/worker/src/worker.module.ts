@@ -13,10 +13,11 @@ import { DeploymentsModule } from '@slipway/deployments';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
+import { ReconcileTimer } from './jobs/reconcile.timer';
 
-/** Job processors: builds and deployments (BullMQ), expired-session cleanup. */
+/** Job processors: builds and deployments (BullMQ), the reconciler, expired-session cleanup. */
 @Module({
   imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule],
-  providers: [SessionCleanup, BuildJob, DeployJob],
+  providers: [SessionCleanup, BuildJob, DeployJob, ReconcileTimer],
 })
 export class WorkerModule {}

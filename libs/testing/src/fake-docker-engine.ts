@@ -201,6 +201,17 @@ export class FakeDockerEngine implements ContainerRuntime {
     if (c?.state === 'running') this.markExited(c, 0);
   }
 
+  async startContainer(id: string): Promise<void> {
+    this.enter('startContainer', [id]);
+    const c = this.find(id);
+    if (!c) throw new DockerOperationError('container start', 404, `No such container: ${id}`);
+    if (c.state === 'running') return;
+    c.state = 'running';
+    c.hostPort = this.nextPort++;
+    c.startedAt = new Date();
+    c.exitCode = undefined;
+  }
+
   async removeContainer(id: string, options: { force: boolean }): Promise<void> {
     this.enter('removeContainer', [id, options]);
     const c = this.find(id);

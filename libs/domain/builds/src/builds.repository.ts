@@ -25,6 +25,14 @@ export interface NewRelease {
   runtime: Prisma.InputJsonValue;
 }
 
+/** What a build view shows beside the build row itself. */
+const BUILD_VIEW = {
+  environment: { select: { name: true } },
+  release: { select: { number: true, deployments: { orderBy: { queuedAt: 'desc' }, take: 1, select: { id: true } } } },
+} as const satisfies Prisma.BuildInclude;
+
+export type BuildView = NonNullable<Awaited<ReturnType<BuildsRepository['findView']>>>;
+
 /** Builds, their log lines and the releases they make. Tenant scope first, optional tx last. */
 @Injectable()
 export class BuildsRepository {
@@ -51,10 +59,19 @@ export class BuildsRepository {
     });
   }
 
-  /** Only a QUEUED build can start; false when it was cancelled or taken meanwhile. */
-  async markRunning(scope: TenantScope, id: string, now: Date): Promise<boolean> {
-    const { count } = await this.prisma.build.updateMany({ where: { id, organizationId: scope.organizationId, status: 'QUEUED' }, data: { status: 'RUNNING', startedAt: now } });
-    return count === 1;
+  /**
+   * Starts a QUEUED build, or restarts a RUNNING one whose worker died (the queue re-runs a
+   * job only when its worker stopped holding it): the old attempt's log lines are dropped.
+   * False when the build is final (cancelled, or finished meanwhile).
+   */
+  async markRunning(scope: TenantScope, id: string, now: Date): Promise<'STARTED' | 'RESTARTED' | false> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.build.findFirst({ where: { id, organizationId: scope.organizationId, status: { in: ['QUEUED', 'RUNNING'] } }, select: { status: true } });
+      if (!row) return false;
+      if (row.status === 'RUNNING') await tx.buildLogLine.deleteMany({ where: { buildId: id } });
+      await tx.build.update({ where: { id }, data: { status: 'RUNNING', startedAt: now } });
+      return row.status === 'RUNNING' ? 'RESTARTED' : 'STARTED';
+    });
   }
 
   async finish(scope: TenantScope, id: string, data: { status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'; failureReason?: string | null; imageId?: string | null; cacheKey?: string | null; reusedImage?: boolean }, tx?: Tx): Promise<void> {
@@ -98,6 +115,32 @@ export class BuildsRepository {
 
   async releaseOfBuild(scope: TenantScope, buildId: string) {
     return this.prisma.release.findFirst({ where: { buildId, organizationId: scope.organizationId } });
+  }
+
+  // ---- queries for the api and the console -------------------------------------------
+
+  /** Builds of a project, newest first, with their environment's name, release and its newest deployment. */
+  async listForProject(scope: TenantScope, projectId: string, take = 50) {
+    return this.prisma.build.findMany({
+      where: { organizationId: scope.organizationId, projectId },
+      orderBy: { queuedAt: 'desc' },
+      take,
+      include: BUILD_VIEW,
+    });
+  }
+
+  /** One build of a project, as listed. */
+  async findView(scope: TenantScope, projectId: string, id: string) {
+    return this.prisma.build.findFirst({ where: { id, projectId, organizationId: scope.organizationId }, include: BUILD_VIEW });
+  }
+
+  /** QUEUED → CANCELLED; false when the build had started or finished meanwhile. */
+  async cancelQueued(scope: TenantScope, id: string, reason: string): Promise<boolean> {
+    const { count } = await this.prisma.build.updateMany({
+      where: { id, organizationId: scope.organizationId, status: 'QUEUED' },
+      data: { status: 'CANCELLED', failureReason: reason, finishedAt: new Date() },
+    });
+    return count === 1;
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

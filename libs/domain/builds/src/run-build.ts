@@ -58,13 +58,15 @@ export class RunBuild {
 
   async execute(scope: TenantScope, buildId: string, options: RunBuildOptions = {}): Promise<BuildOutcome> {
     const build = await this.repository.findForRun(scope, buildId);
-    if (!build || !(await this.repository.markRunning(scope, buildId, new Date()))) return { status: 'SKIPPED' };
+    const start = build ? await this.repository.markRunning(scope, buildId, new Date()) : false;
+    if (!build || !start) return { status: 'SKIPPED' };
     const env = build.environment;
     const redact = createRedactor(await this.secrets.secretValues(scope, env.id));
     const log = new BuildLog(build.id, this.repository, redact, options.onLine);
     const signal = AbortSignal.any([AbortSignal.timeout(this.config.BUILD_TIMEOUT_SECONDS * 1000), ...(options.signal ? [options.signal] : [])]);
     const workdir = await mkdtemp(join(tmpdir(), 'slipway-build-'));
     try {
+      if (start === 'RESTARTED') log.write('-----> The previous attempt stopped with its worker; building again');
       log.write(`-----> Building ${build.commitSha.slice(0, 7)} "${build.message}" for ${env.project.slug}/${env.name}`);
       const source = join(workdir, 'src');
       await extractCommit(this.repositories.pathOf(env.project.id), build.commitSha, source, options.objects);

@@ -6,6 +6,8 @@ import { DeploymentsRepository } from './deployments.repository';
 import { DeploymentsService } from './deployments.service';
 import { RouteTable } from './route-table';
 import { PushService } from './push.service';
+import { Reconciler } from './reconcile/reconciler';
+import { ReconcileRepository } from './reconcile/reconcile.repository';
 import { BuildsModule } from '@slipway/builds';
 
 /** Deployments, rollbacks and the edge route table. Relies on the global Db, Config, Docker and Redis modules. */
@@ -18,8 +20,10 @@ import { BuildsModule } from '@slipway/builds';
     RouteTable,
     { provide: ROUTE_TABLE_PUBLISHER, useExisting: RouteTable },
     PushService,
+    ReconcileRepository,
+    Reconciler,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable, PushService],
+  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */

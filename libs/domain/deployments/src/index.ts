@@ -8,3 +8,4 @@ export { readReleaseRuntime, type ReleaseRuntime } from './release-runtime';
 export type { DeploymentEventListener, DeploymentTimelineEvent } from './timeline';
 export type { LiveEnvironmentRoute } from './deployments.repository';
 export * from './push.service';
+export * from './reconcile/reconciler';

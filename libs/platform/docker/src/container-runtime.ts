@@ -35,6 +35,8 @@ export interface ContainerRuntime {
 
   /** SIGTERM, then SIGKILL after `timeoutSeconds`. A missing or stopped container is fine. */
   stopContainer(id: string, options: { timeoutSeconds: number }): Promise<void>;
+  /** Starts a stopped (e.g. crashed) container again, with its own configuration; its host port may change. */
+  startContainer(id: string): Promise<void>;
 
   /** Removes the container (and its anonymous volumes). A missing container is fine. */
   removeContainer(id: string, options: { force: boolean }): Promise<void>;

@@ -162,6 +162,15 @@ export class DockerEngine implements ContainerRuntime {
     }
   }
 
+  async startContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).start();
+    } catch (err) {
+      if (dockerStatus(err) === 304) return; // already running
+      throw this.translate('container start', err);
+    }
+  }
+
   async removeContainer(id: string, options: { force: boolean }): Promise<void> {
     try {
       await this.docker.getContainer(id).remove({ force: options.force, v: true });

@@ -28,7 +28,8 @@ export class JobWorkers implements OnModuleDestroy {
           throw err;
         }
       },
-      { connection: { url: this.config.REDIS_URL, maxRetriesPerRequest: null }, concurrency },
+      // A short lock: when a worker dies its job is re-run within seconds, not half a minute.
+      { connection: { url: this.config.REDIS_URL, maxRetriesPerRequest: null }, concurrency, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 },
     );
     worker.on('failed', (j, err) => this.logger.error(`${name} job ${j?.id ?? '?'} failed: ${err.message}`));
     worker.on('error', (err) => this.logger.warn(`${name} worker: ${err.message}`));

@@ -1,0 +1,150 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { CONFIG, type Config } from '@slipway/config';
+import { CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
+import { JobQueue } from '@slipway/queue';
+import { HEALTH_CHECKER, ROUTE_TABLE_PUBLISHER } from '../deploy-options';
+import type { RouteTablePublisher } from '../route-table';
+import { waitHealthy, type HealthChecker } from '../health-check';
+import { readReleaseRuntime } from '../release-runtime';
+import { ReconcileRepository } from './reconcile.repository';
+
+/** A replica that crashed this many times in a row is reported as a crash loop. */
+export const CRASH_LOOP_RESTARTS = 5;
+/** Restart delays: 1 s, 2 s, 4 s … capped at a minute. */
+export const restartDelayMs = (restarts: number): number => Math.min(60_000, 1000 * 2 ** Math.max(0, restarts - 1));
+/** A job this long in QUEUED is enqueued again (enqueuing is idempotent by job id). */
+const REQUEUE_AFTER_MS = 30_000;
+/** A deployment RUNNING this long is failed: its health window and drain are far shorter. */
+const DEPLOYMENT_STUCK_MS = 15 * 60_000;
+/** Containers this young are left alone: their deployment is still recording them. */
+const ORPHAN_GRACE_MS = 2 * 60_000;
+
+export interface ReconcileReport {
+  crashed: number;
+  restarted: number;
+  orphansRemoved: number;
+  failedStuck: number;
+  requeued: number;
+}
+
+/**
+ * Desired state (Postgres) against actual state (Docker), at worker start and on a timer:
+ * crashed replicas restart with backoff (a crash loop becomes a visible event), orphan
+ * containers of our environments are removed, stuck deployments and builds are failed with
+ * a reason, and queued work whose job was lost is enqueued again. Postgres is the state
+ * machine; this only repairs.
+ */
+@Injectable()
+export class Reconciler {
+  private readonly logger = new Logger('reconciler');
+  private readonly health: HealthChecker;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CONTAINER_RUNTIME) private readonly runtime: ContainerRuntime,
+    @Inject(ROUTE_TABLE_PUBLISHER) private readonly routes: RouteTablePublisher,
+    private readonly repository: ReconcileRepository,
+    private readonly queue: JobQueue,
+    @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
+  ) {
+    this.health = health ?? waitHealthy;
+  }
+
+  async run(now = new Date()): Promise<ReconcileReport> {
+    const report: ReconcileReport = { crashed: 0, restarted: 0, orphansRemoved: 0, failedStuck: 0, requeued: 0 };
+    const routesChanged = await this.replicas(now, report);
+    await this.orphans(now, report);
+    await this.stuck(now, report);
+    await this.lostJobs(now, report);
+    if (routesChanged) await this.routes.publish();
+    if (report.crashed + report.restarted + report.orphansRemoved + report.failedStuck + report.requeued > 0) this.logger.log(JSON.stringify(report));
+    return report;
+  }
+
+  /** Crashed replicas leave the route table at once and come back when healthy again. */
+  private async replicas(now: Date, report: ReconcileReport): Promise<boolean> {
+    let changed = false;
+    for (const r of await this.repository.replicasToWatch()) {
+      const info = await this.runtime.getContainer(r.containerId!);
+      const running = info?.state === 'running';
+      if (r.state === 'HEALTHY' && !running) {
+        const restarts = r.restarts + 1;
+        const delay = restartDelayMs(restarts);
+        await this.repository.markCrashed(r.id, { restarts, lastExitCode: info?.exitCode ?? null, nextRestartAt: new Date(now.getTime() + delay) });
+        const loop = restarts >= CRASH_LOOP_RESTARTS;
+        await this.repository.event(
+          r.deploymentId,
+          loop ? 'crash-loop' : 'replica-crashed',
+          `replica ${r.index + 1} of v${r.deployment.release.number} ${info ? `exited with code ${info.exitCode ?? '?'}` : 'disappeared'}${loop ? ` — crash loop (${restarts} crashes in a row)` : ''}; restarting in ${delay / 1000} s`,
+          loop ? 'error' : 'warn',
+        );
+        report.crashed++;
+        changed = true;
+      } else if (r.state === 'CRASHED' && r.nextRestartAt && r.nextRestartAt <= now) {
+        if (await this.restart(r)) {
+          report.restarted++;
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+
+  private async restart(r: Awaited<ReturnType<ReconcileRepository['replicasToWatch']>>[number]): Promise<boolean> {
+    const runtime = readReleaseRuntime(r.deployment.release.runtime);
+    try {
+      await this.runtime.startContainer(r.containerId!);
+      const info = await this.runtime.getContainer(r.containerId!);
+      if (!info?.hostPort) throw new Error('the container has no published port after starting');
+      const health = await this.health(this.runtime, { containerId: r.containerId!, hostPort: info.hostPort, path: runtime.healthCheckPath, timeoutMs: Math.min(runtime.healthCheckTimeoutSeconds, 30) * 1000, intervalMs: 250 });
+      if (!health.healthy) throw new Error(health.reason);
+      await this.repository.setState(r.id, 'HEALTHY', { hostPort: info.hostPort, nextRestartAt: null });
+      await this.repository.event(r.deploymentId, 'replica-restarted', `replica ${r.index + 1} restarted and healthy again`, 'info');
+      return true;
+    } catch (err) {
+      const delay = restartDelayMs(r.restarts + 1);
+      await this.repository.markCrashed(r.id, { restarts: r.restarts + 1, lastExitCode: r.lastExitCode, nextRestartAt: new Date(Date.now() + delay) });
+      await this.repository.event(r.deploymentId, 'replica-restart-failed', `replica ${r.index + 1} did not come back (${err instanceof Error ? err.message : String(err)}); next try in ${delay / 1000} s`, 'warn');
+      return false;
+    }
+  }
+
+  /**
+   * Containers of our environments that no replica row wants. Containers of environments this
+   * database does not know are left alone: the Docker engine may be shared.
+   */
+  private async orphans(now: Date, report: ReconcileReport): Promise<void> {
+    const containers = (await this.runtime.listContainers({ [LABELS.managed]: '1' }, { all: true })).filter((c) => c.labels[LABELS.environment] && c.labels[LABELS.deployment]);
+    if (!containers.length) return;
+    const { known, replicas } = await this.repository.replicasOfEnvironments([...new Set(containers.map((c) => c.labels[LABELS.environment]!))]);
+    const wanted = new Set(replicas.filter((r) => ['STARTING', 'HEALTHY', 'CRASHED', 'DRAINING'].includes(r.state)).flatMap((r) => [r.containerId!, r.containerName]));
+    for (const c of containers) {
+      if (!known.has(c.labels[LABELS.environment]!) || wanted.has(c.id) || wanted.has(c.name.replace(/^\//, ''))) continue;
+      if (c.startedAt && now.getTime() - c.startedAt.getTime() < ORPHAN_GRACE_MS && c.state === 'running') continue;
+      await this.runtime.removeContainer(c.id, { force: true });
+      report.orphansRemoved++;
+    }
+  }
+
+  private async stuck(now: Date, report: ReconcileReport): Promise<void> {
+    for (const d of await this.repository.stuckDeployments(new Date(now.getTime() - DEPLOYMENT_STUCK_MS))) {
+      if (await this.repository.failDeployment(d.id, `Did not finish within ${DEPLOYMENT_STUCK_MS / 60_000} minutes (its worker stopped?). The previous release stays live.`)) report.failedStuck++;
+    }
+    const buildDeadline = (this.config.BUILD_TIMEOUT_SECONDS + 120) * 1000;
+    for (const b of await this.repository.stuckBuilds(new Date(now.getTime() - buildDeadline))) {
+      if (await this.repository.failBuild(b.id, `Did not finish within ${Math.round(buildDeadline / 60_000)} minutes (its worker stopped?).`)) report.failedStuck++;
+    }
+  }
+
+  private async lostJobs(now: Date, report: ReconcileReport): Promise<void> {
+    const before = new Date(now.getTime() - REQUEUE_AFTER_MS);
+    for (const b of await this.repository.waitingBuilds(before)) {
+      await this.queue.enqueue('build', b.id, { organizationId: b.organizationId, buildId: b.id, objects: {} });
+      report.requeued++;
+    }
+    for (const d of await this.repository.waitingDeployments(before)) {
+      await this.queue.enqueue('deploy', d.id, { organizationId: d.organizationId, deploymentId: d.id });
+      report.requeued++;
+    }
+  }
+}
