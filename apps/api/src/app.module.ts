@@ -25,6 +25,7 @@ import { AuditController } from './controllers/audit.controller';
 import { HealthController } from './controllers/health.controller';
 import { DocsController } from './controllers/docs.controller';
 import { DeploymentsController } from './controllers/deployments.controller';
+import { BuildsController } from './controllers/builds.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -39,6 +40,7 @@ import { GitHooks } from './git/git-hooks';
     HealthController,
     DocsController,
     DeploymentsController,
+    BuildsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

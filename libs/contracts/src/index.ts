@@ -12,3 +12,4 @@ export * from './scope';
 export * from './edge';
 export * from './jobs';
 export * from './releases';
+export * from './builds';

@@ -19,11 +19,33 @@ export const deploymentSchema = z.object({
   status: z.enum(DEPLOYMENT_STATUSES),
   releaseId: z.string(),
   releaseNumber: z.number().int(),
+  /** The release's commit and message, for lists. */
+  commitSha: z.string(),
+  message: z.string(),
   failureReason: z.string().nullable(),
   queuedAt: isoDateSchema,
+  startedAt: isoDateSchema.nullable(),
   finishedAt: isoDateSchema.nullable(),
+  /** From start to finish (or to now while running); null before it starts. */
+  durationMs: z.number().int().nullable(),
 });
 export type DeploymentDto = z.infer<typeof deploymentSchema>;
 
 export const rollbackInputSchema = z.object({ releaseId: z.string().min(1) });
 export type RollbackInput = z.infer<typeof rollbackInputSchema>;
+
+export const deploymentEventSchema = z.object({
+  at: isoDateSchema,
+  step: z.string(),
+  message: z.string(),
+  level: z.enum(['info', 'warn', 'error']),
+});
+export type DeploymentEventDto = z.infer<typeof deploymentEventSchema>;
+
+/** One deployment with its timeline and, when a new replica failed, that container's last lines. */
+export const deploymentDetailSchema = deploymentSchema.extend({
+  environment: z.string(),
+  events: z.array(deploymentEventSchema),
+  failedReplicaLogs: z.string().nullable(),
+});
+export type DeploymentDetailDto = z.infer<typeof deploymentDetailSchema>;

@@ -29,7 +29,8 @@ import {
   upsertEnvVarInputSchema,
 } from './secrets';
 import { createTokenInputSchema, createdTokenSchema, tokenSchema, type TokenScope } from './tokens';
-import { deploymentSchema, releaseSchema, rollbackInputSchema } from './releases';
+import { deploymentDetailSchema, deploymentSchema, releaseSchema, rollbackInputSchema } from './releases';
+import { buildSchema } from './builds';
 
 /**
  * Every HTTP endpoint, declared once. The api binds its handlers to these paths, the OpenAPI
@@ -99,6 +100,14 @@ export const routes = {
   listTokens: { method: 'GET', path: '/tokens', summary: "The caller's personal API tokens", tag: 'tokens', auth: 'user', response: z.array(tokenSchema) },
   createToken: { method: 'POST', path: '/tokens', summary: 'Create a personal API token (shown once)', tag: 'tokens', auth: 'user', body: createTokenInputSchema, response: createdTokenSchema, status: 201 },
   revokeToken: { method: 'DELETE', path: '/tokens/:tokenId', summary: 'Revoke a token at once', tag: 'tokens', auth: 'user', status: 204 },
+
+  listBuilds: { method: 'GET', path: `${PROJECT}/builds`, summary: 'Builds of a project, newest first', tag: 'builds', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(buildSchema) },
+  getBuild: { method: 'GET', path: `${PROJECT}/builds/:buildId`, summary: 'One build', tag: 'builds', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: buildSchema },
+  // No JSON response: a text/event-stream (see builds.ts for its events).
+  buildLog: { method: 'GET', path: `${PROJECT}/builds/:buildId/log`, summary: 'Live build log as Server-Sent Events (text/event-stream): `line` events (id = seq) then one `end`; resumes after `Last-Event-ID`', tag: 'builds', auth: 'user', role: 'VIEWER', scope: 'projects:read' },
+  cancelBuild: { method: 'POST', path: `${PROJECT}/builds/:buildId/cancel`, summary: 'Cancel a queued build at once, or ask the worker to stop a running one', tag: 'builds', auth: 'user', role: 'MEMBER', scope: 'deploy', response: buildSchema, status: 202 },
+  getDeployment: { method: 'GET', path: `${ENV}/deployments/:deploymentId`, summary: 'One deployment with its timeline and the failing container\'s last lines', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: deploymentDetailSchema },
+  redeploy: { method: 'POST', path: `${ENV}/redeploy`, summary: 'Deploy the live release again (fresh replicas, same health gate)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', response: deploymentSchema, status: 202 },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

@@ -2,7 +2,7 @@ import { Controller, Param } from '@nestjs/common';
 import { DeploymentsService } from '@slipway/deployments';
 import { EnvironmentsService } from '@slipway/projects';
 import { JobQueue } from '@slipway/queue';
-import type { DeploymentDto, OrgActor, ReleaseDto, RollbackInput } from '@slipway/contracts';
+import type { DeploymentDetailDto, DeploymentDto, DeploymentEventDto, OrgActor, ReleaseDto, RollbackInput } from '@slipway/contracts';
 import { Route } from '../http/route.decorator';
 import { CurrentOrg, ValidBody } from '../http/params';
 
@@ -33,7 +33,7 @@ export class DeploymentsController {
   @Route('listDeployments')
   async list(@CurrentOrg() actor: OrgActor, @Param('project') project: string, @Param('env') env: string): Promise<DeploymentDto[]> {
     const environment = await this.environments.resolve(actor, project, env);
-    return (await this.deployments.list(actor, environment.id)).map(toDeploymentDto);
+    return (await this.deployments.list(actor, environment.id)).map((d) => toDeploymentDto(d));
   }
 
   @Route('rollback')
@@ -43,17 +43,55 @@ export class DeploymentsController {
     await this.queue.enqueue('deploy', deployment.id, { organizationId: actor.organizationId, deploymentId: deployment.id });
     return toDeploymentDto(await this.deployments.find(actor, deployment.id));
   }
+
+  @Route('getDeployment')
+  async get(@CurrentOrg() actor: OrgActor, @Param('project') project: string, @Param('env') env: string, @Param('deploymentId') deploymentId: string): Promise<DeploymentDetailDto> {
+    const environment = await this.environments.resolve(actor, project, env);
+    const d = await this.deployments.detail(actor, environment.id, deploymentId);
+    return {
+      ...toDeploymentDto(d),
+      environment: environment.name,
+      events: d.events.map((e) => ({ at: e.at.toISOString(), step: e.step, message: e.message, level: toLevel(e.level) })),
+      failedReplicaLogs: d.failedReplicaLogs,
+    };
+  }
+
+  @Route('redeploy')
+  async redeploy(@CurrentOrg() actor: OrgActor, @Param('project') project: string, @Param('env') env: string): Promise<DeploymentDto> {
+    const environment = await this.environments.resolve(actor, project, env);
+    const deployment = await this.deployments.redeploy(actor, environment.id, actor);
+    await this.queue.enqueue('deploy', deployment.id, { organizationId: actor.organizationId, deploymentId: deployment.id });
+    return toDeploymentDto(await this.deployments.find(actor, deployment.id));
+  }
 }
 
-function toDeploymentDto(d: { id: string; kind: DeploymentDto['kind']; status: DeploymentDto['status']; releaseId: string; release: { number: number }; failureReason: string | null; queuedAt: Date; finishedAt: Date | null }): DeploymentDto {
+const toLevel = (level: string): DeploymentEventDto['level'] => (level === 'warn' || level === 'error' ? level : 'info');
+
+interface DeploymentRow {
+  id: string;
+  kind: DeploymentDto['kind'];
+  status: DeploymentDto['status'];
+  releaseId: string;
+  release: { number: number; commitSha: string; message: string };
+  failureReason: string | null;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+function toDeploymentDto(d: DeploymentRow, now = new Date()): DeploymentDto {
   return {
     id: d.id,
     kind: d.kind,
     status: d.status,
     releaseId: d.releaseId,
     releaseNumber: d.release.number,
+    commitSha: d.release.commitSha,
+    message: d.release.message,
     failureReason: d.failureReason,
     queuedAt: d.queuedAt.toISOString(),
+    startedAt: d.startedAt?.toISOString() ?? null,
     finishedAt: d.finishedAt?.toISOString() ?? null,
+    durationMs: d.startedAt ? (d.finishedAt ?? now).getTime() - d.startedAt.getTime() : null,
   };
 }

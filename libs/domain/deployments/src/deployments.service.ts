@@ -103,4 +103,27 @@ export class DeploymentsService {
   async releases(scope: TenantScope, environmentId: string) {
     return this.repository.successfulReleases(scope, environmentId);
   }
+
+  // ---- for the api and the console ------------------------------------------------------
+
+  /** One deployment of an environment with its release and timeline; NOT_FOUND when it is another environment's. */
+  async detail(scope: TenantScope, environmentId: string, deploymentId: string) {
+    const found = await this.repository.findWithRelease(scope, deploymentId);
+    if (!found || found.environmentId !== environmentId) throw notFound('Deployment');
+    return { ...found, events: await this.repository.events(scope, deploymentId) };
+  }
+
+  /**
+   * Queues a REDEPLOY of the environment's live release: fresh replicas of the same image and
+   * pinned variables, through the same health gate.
+   */
+  async redeploy(scope: TenantScope, environmentId: string, actor: Pick<Actor, 'userId'>) {
+    const live = await this.repository.liveReleaseId(scope, environmentId);
+    if (!live) {
+      throw new AppError('VALIDATION_FAILED', 'Nothing is live in this environment yet: push to deploy a first release.', [
+        { path: 'environment', message: 'nothing live to redeploy' },
+      ]);
+    }
+    return this.deployRelease(scope, { releaseId: live, kind: 'REDEPLOY', createdById: actor.userId });
+  }
 }
