@@ -4,6 +4,8 @@ import { useOrg, useCan } from '../../lib/org';
 import { useResource } from '../../lib/use-resource';
 import { PageHeader } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
+import { BuildsSection } from '../deploys/builds-section';
+import { EnvironmentDeploys } from '../deploys/environment-deploys';
 import { DeleteProject } from './delete-project';
 import { EnvironmentsSection } from './environments-section';
 import { PushPanel } from './push-panel';
@@ -26,7 +28,11 @@ export function ProjectView({ project }: { project: string }) {
               </span>
             }
           />
-          <PushPanel gitRemoteUrl={p.gitRemoteUrl} />
+          <PushPanel project={p.slug} gitRemoteUrl={p.gitRemoteUrl} />
+          {p.environments.map((env) => (
+            <EnvironmentDeploys key={env.id} org={org.slug} project={p.slug} environment={env} />
+          ))}
+          <BuildsSection org={org.slug} project={p.slug} />
           <EnvironmentsSection
             org={org.slug}
             project={p.slug}
