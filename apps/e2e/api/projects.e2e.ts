@@ -17,7 +17,7 @@ describe('projects, environments and tenant isolation', () => {
     const res = await owner.post(base, { name: 'Web App!' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ slug: 'web-app', name: 'Web App!', gitRemoteUrl: expect.stringMatching(new RegExp(`/git/${org}/web-app\\.git$`)) });
-    expect(res.body.environments).toEqual([expect.objectContaining({ name: 'production', branch: 'main', replicas: 1, healthCheckPath: '/', url: expect.stringContaining('web-app.') })]);
+    expect(res.body.environments).toEqual([expect.objectContaining({ name: 'production', branch: 'main', replicas: 1, healthCheckPath: '/', url: expect.stringMatching(/^http:\/\/web-app(-[a-z0-9-]+)?\.localhost:\d+$/) })]);
     const list = await owner.get(base);
     expect(list.body.map((p: { slug: string }) => p.slug)).toEqual(['web-app']);
   });
@@ -35,7 +35,7 @@ describe('projects, environments and tenant isolation', () => {
   it('adds a staging environment following a branch with resource limits', async () => {
     const res = await owner.post(`${base}/web-app/environments`, { name: 'staging', branch: 'develop', memoryMb: 256, cpuMillis: 250, replicas: 2, healthCheckPath: '/healthz' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'staging', branch: 'develop', memoryMb: 256, replicas: 2, url: expect.stringContaining('web-app-staging.') });
+    expect(res.body).toMatchObject({ name: 'staging', branch: 'develop', memoryMb: 256, replicas: 2, url: expect.stringMatching(/^http:\/\/web-app(-[a-z0-9-]+)?-staging\.localhost:\d+$/) });
     const dup = await owner.post(`${base}/web-app/environments`, { name: 'staging', branch: 'x' });
     expect(dup.body.code).toBe('ENVIRONMENT_NAME_TAKEN');
     const bad = await owner.post(`${base}/web-app/environments`, { name: 'qa', branch: 'bad..branch', replicas: 0 });
@@ -45,6 +45,14 @@ describe('projects, environments and tenant isolation', () => {
     expect(patched.body.replicas).toBe(3);
     const prod = await owner.del(`${base}/web-app/environments/production`);
     expect(prod.body.code).toBe('ENVIRONMENT_PROTECTED');
+  });
+
+  it('gives each project a host of its own even when another organization has the same slug', async () => {
+    const other = (await signUp('SameSlug')).client;
+    const otherOrg = (await other.get('/api/v1/auth/session')).body.organizations[0].slug;
+    const mine = (await owner.get(`${base}/web-app`)).body.environments[0].url;
+    const theirs = (await other.post(`/api/v1/orgs/${otherOrg}/projects`, { name: 'Web App' })).body.environments[0].url;
+    expect(theirs).not.toBe(mine);
   });
 
   it("answers 404, with no details, for another organization's project, environment and variables", async () => {
