@@ -35,3 +35,20 @@ export async function commitAll(dir: string, message: string): Promise<void> {
   await git(['add', '-A'], dir);
   await git(['commit', '-qm', message], dir);
 }
+
+/**
+ * A Dockerfile for the node-http sample whose build prints a line a second for `seconds`
+ * seconds, so a test can watch a build's log while it still runs. It comes after `COPY . .`,
+ * so every new commit rebuilds it.
+ */
+export function slowBuildDockerfile(seconds = 6): string {
+  return [
+    'ARG BASE_IMAGE=slipway/base-node:20',
+    'FROM ${BASE_IMAGE}',
+    'WORKDIR /app',
+    'COPY . .',
+    `RUN for i in $(seq 1 ${seconds}); do echo "warming up $i of ${seconds}"; sleep 1; done`,
+    'CMD ["node", "server.js"]',
+    '',
+  ].join('\n');
+}
