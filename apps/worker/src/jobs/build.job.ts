@@ -1,13 +1,20 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BUILD_CANCEL_CHANNEL } from '@slipway/contracts';
+import { RedisService } from '@slipway/redis';
 import { CONFIG, type Config } from '@slipway/config';
 import { RunBuild } from '@slipway/builds';
 import { DeploymentsService } from '@slipway/deployments';
 import { JobQueue, JobWorkers } from '@slipway/queue';
 
-/** Runs a queued build; a successful one is deployed right away (the push waits for both). */
+/**
+ * Runs a queued build; a successful one is deployed right away (the push waits for both).
+ * A user's cancel arrives on a Redis channel (any worker may hold the build) and aborts it.
+ */
 @Injectable()
-export class BuildJob implements OnApplicationBootstrap {
+export class BuildJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('build-job');
+  private readonly running = new Map<string, AbortController>();
+  private unsubscribe?: () => void;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -15,15 +22,23 @@ export class BuildJob implements OnApplicationBootstrap {
     private readonly queue: JobQueue,
     private readonly runBuild: RunBuild,
     private readonly deployments: DeploymentsService,
+    private readonly redis: RedisService,
   ) {}
 
   onApplicationBootstrap(): void {
     this.workers.register('build', (job) => this.handle(job), this.config.BUILD_CONCURRENCY);
+    this.unsubscribe = this.redis.subscribe(BUILD_CANCEL_CHANNEL, (buildId) => this.running.get(buildId)?.abort());
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
   }
 
   async handle(job: { organizationId: string; buildId: string; objects: Record<string, string> }): Promise<void> {
     const scope = { organizationId: job.organizationId };
-    const outcome = await this.runBuild.execute(scope, job.buildId, { objects: job.objects });
+    const cancel = new AbortController();
+    this.running.set(job.buildId, cancel);
+    const outcome = await this.runBuild.execute(scope, job.buildId, { objects: job.objects, signal: cancel.signal }).finally(() => this.running.delete(job.buildId));
     this.logger.log(`build ${job.buildId}: ${outcome.status}`);
     if (outcome.status !== 'SUCCEEDED') return;
     const deployment = await this.deployments.deployRelease(scope, { releaseId: outcome.releaseId, kind: 'DEPLOY' });

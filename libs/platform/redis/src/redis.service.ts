@@ -26,6 +26,18 @@ export class RedisService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Follows a pub/sub channel on a connection of its own (a subscribed connection cannot run
+   * other commands). Returns the function that stops following.
+   */
+  subscribe(channel: string, onMessage: (message: string) => void): () => void {
+    const subscriber = this.client.duplicate();
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (ch: string, message: string) => ch === channel && onMessage(message));
+    void subscriber.subscribe(channel).catch(() => undefined);
+    return () => subscriber.disconnect();
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.client.disconnect();
   }
