@@ -45,6 +45,8 @@ export type DeploymentEventDto = z.infer<typeof deploymentEventSchema>;
 /** One deployment with its timeline and, when a new replica failed, that container's last lines. */
 export const deploymentDetailSchema = deploymentSchema.extend({
   environment: z.string(),
+  /** The build that made the release (its log is at `…/builds/:buildId`). */
+  buildId: z.string().nullable(),
   events: z.array(deploymentEventSchema),
   failedReplicaLogs: z.string().nullable(),
 });

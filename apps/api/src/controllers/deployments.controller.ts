@@ -51,6 +51,7 @@ export class DeploymentsController {
     return {
       ...toDeploymentDto(d),
       environment: environment.name,
+      buildId: d.buildId,
       events: d.events.map((e) => ({ at: e.at.toISOString(), step: e.step, message: e.message, level: toLevel(e.level) })),
       failedReplicaLogs: d.failedReplicaLogs,
     };

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { formatClock, formatDateTime, formatDuration, shortSha, subject } from '../../lib/format';
 import { useOrg } from '../../lib/org';
 import { FAST_POLL_MS, usePolling } from '../../lib/use-polling';
@@ -37,6 +38,11 @@ export function DeploymentView({ project, env, deploymentId }: { project: string
                 <Badge>{d.environment}</Badge>
                 <code className="font-mono text-xs">{shortSha(d.commitSha)}</code>
                 <span>{subject(d.message)}</span>
+                {d.buildId ? (
+                  <Link href={`/o/${org.slug}/projects/${project}/builds/${d.buildId}`} className="text-blue-700 hover:underline">
+                    Build log
+                  </Link>
+                ) : null}
               </span>
             }
           />

@@ -110,7 +110,8 @@ export class DeploymentsService {
   async detail(scope: TenantScope, environmentId: string, deploymentId: string) {
     const found = await this.repository.findWithRelease(scope, deploymentId);
     if (!found || found.environmentId !== environmentId) throw notFound('Deployment');
-    return { ...found, events: await this.repository.events(scope, deploymentId) };
+    const release = await this.repository.findRelease(scope, found.releaseId);
+    return { ...found, buildId: release?.buildId ?? null, events: await this.repository.events(scope, deploymentId) };
   }
 
   /**
