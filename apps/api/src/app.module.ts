@@ -25,6 +25,7 @@ import { AuditController } from './controllers/audit.controller';
 import { HealthController } from './controllers/health.controller';
 import { DocsController } from './controllers/docs.controller';
 import { DeploymentsController } from './controllers/deployments.controller';
+import { DomainsController } from './controllers/domains.controller';
 import { BuildsController } from './controllers/builds.controller';
 import { GitHooks } from './git/git-hooks';
 
@@ -40,6 +41,7 @@ import { GitHooks } from './git/git-hooks';
     HealthController,
     DocsController,
     DeploymentsController,
+    DomainsController,
     BuildsController,
   ],
   providers: [

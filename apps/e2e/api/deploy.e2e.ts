@@ -11,13 +11,16 @@ describe('git push deploys with zero downtime, and a release rolls back', () => 
   let org: string;
   let token: string;
   let app: string;
-  const host = 'shop.localhost';
+  /** The app's host: shop.localhost, or shop-<org>.localhost if another organization has a "shop". */
+  let host: string;
 
   beforeAll(async () => {
     const u = await signUp('Deployer');
     owner = u.client;
     org = u.session.organizations[0]!.slug;
-    expect((await owner.post(`/api/v1/orgs/${org}/projects`, { name: 'shop' })).status).toBe(201);
+    const project = await owner.post(`/api/v1/orgs/${org}/projects`, { name: 'shop' });
+    expect(project.status).toBe(201);
+    host = new URL(project.body.environments[0].url).hostname;
     token = (await owner.post('/api/v1/tokens', { name: 'push', scopes: ['deploy'] })).body.token;
     app = await workingCopy({ VERSION: 'v1\n' }, 'node-http', 'v1');
     await git(['remote', 'add', 'slipway', remoteUrl(token, org, 'shop')], app);
@@ -26,7 +29,7 @@ describe('git push deploys with zero downtime, and a release rolls back', () => 
   it('streams the build and deploy into the push output and ends with the live URL', async () => {
     const push = await git(['push', 'slipway', 'main'], app);
     expect(push.out, push.out).toContain('remote: -----> Detected a Node.js app');
-    expect(push.out).toMatch(/remote: -----> production is live at http:\/\/shop\.localhost:\d+/);
+    expect(push.out).toContain(`remote: -----> production is live at http://${host}:`);
     expect(push.code).toBe(0);
     expect(await getViaEdge(host)).toEqual({ status: 200, body: 'node-http v1\n' });
   });
@@ -53,6 +56,22 @@ describe('git push deploys with zero downtime, and a release rolls back', () => 
     expect(push.out).toContain('The previous release keeps serving');
     expect(push.out).toMatch(/remote: +\| /); // the failing container's own log lines
     expect(await getViaEdge(host)).toEqual({ status: 200, body: 'node-http v2\n' });
+  });
+
+  it('routes a custom domain to the live release, and refuses one another tenant already uses', async () => {
+    const domains = `/api/v1/orgs/${org}/projects/shop/environments/production/domains`;
+    const domain = `shop-${Date.now().toString(36)}.example.test`;
+    const added = await owner.post(domains, { hostname: domain.toUpperCase() });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.hostname).toBe(domain);
+    expect(await getViaEdge(domain)).toEqual({ status: 200, body: 'node-http v2\n' });
+    const other = await signUp('DomainThief');
+    const theirOrg = other.session.organizations[0]!.slug;
+    await other.client.post(`/api/v1/orgs/${theirOrg}/projects`, { name: 'thief' });
+    const stolen = await other.client.post(`/api/v1/orgs/${theirOrg}/projects/thief/environments/production/domains`, { hostname: domain });
+    expect(stolen.body.code).toBe('DOMAIN_TAKEN');
+    const reserved = await owner.post(domains, { hostname: 'other.localhost' });
+    expect(reserved.body.code).toBe('VALIDATION_FAILED');
   });
 
   it('rolls back to the first release in seconds, without a rebuild', async () => {

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'secret.deleted',
   'secret.revealed',
   'secret.bulk_imported',
+  'domain.added',
+  'domain.removed',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   ALREADY_MEMBER: { status: 409, title: 'You are already a member of this organization.' },
   LAST_OWNER: { status: 409, title: 'An organization needs at least one owner.' },
   ENVIRONMENT_PROTECTED: { status: 409, title: 'The production environment cannot be deleted.' },
+  DOMAIN_TAKEN: { status: 409, title: 'That host name is already routed by Slipway.' },
   ENVIRONMENT_NAME_TAKEN: { status: 409, title: 'This project already has an environment with that name.' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send the body as application/json.' },

@@ -13,3 +13,4 @@ export * from './edge';
 export * from './jobs';
 export * from './releases';
 export * from './builds';
+export * from './domains';

@@ -30,6 +30,7 @@ import {
 } from './secrets';
 import { createTokenInputSchema, createdTokenSchema, tokenSchema, type TokenScope } from './tokens';
 import { deploymentDetailSchema, deploymentSchema, releaseSchema, rollbackInputSchema } from './releases';
+import { addDomainInputSchema, domainSchema } from './domains';
 import { buildSchema } from './builds';
 
 /**
@@ -96,6 +97,10 @@ export const routes = {
   listReleases: { method: 'GET', path: `${ENV}/releases`, summary: 'Releases of an environment, newest first', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(releaseSchema) },
   listDeployments: { method: 'GET', path: `${ENV}/deployments`, summary: 'Deployments of an environment, newest first', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(deploymentSchema) },
   rollback: { method: 'POST', path: `${ENV}/rollback`, summary: 'Put an earlier release live again (no rebuild, same health gate)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', body: rollbackInputSchema, response: deploymentSchema, status: 202 },
+
+  listDomains: { method: 'GET', path: `${ENV}/domains`, summary: 'Custom domains routed to the environment', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(domainSchema) },
+  addDomain: { method: 'POST', path: `${ENV}/domains`, summary: 'Route a custom host name to the environment', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: addDomainInputSchema, response: domainSchema, status: 201 },
+  removeDomain: { method: 'DELETE', path: `${ENV}/domains/:domainId`, summary: 'Stop routing a custom host name', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'projects:write', status: 204 },
 
   listTokens: { method: 'GET', path: '/tokens', summary: "The caller's personal API tokens", tag: 'tokens', auth: 'user', response: z.array(tokenSchema) },
   createToken: { method: 'POST', path: '/tokens', summary: 'Create a personal API token (shown once)', tag: 'tokens', auth: 'user', body: createTokenInputSchema, response: createdTokenSchema, status: 201 },

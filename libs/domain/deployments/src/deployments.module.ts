@@ -6,6 +6,7 @@ import { DeploymentsRepository } from './deployments.repository';
 import { DeploymentsService } from './deployments.service';
 import { RouteTable } from './route-table';
 import { PushService } from './push.service';
+import { DomainsService } from './domains.service';
 import { Reconciler } from './reconcile/reconciler';
 import { ReconcileRepository } from './reconcile/reconcile.repository';
 import { BuildsModule } from '@slipway/builds';
@@ -22,8 +23,9 @@ import { BuildsModule } from '@slipway/builds';
     PushService,
     ReconcileRepository,
     Reconciler,
+    DomainsService,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler],
+  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */

@@ -40,6 +40,8 @@ export interface LiveEnvironmentRoute {
   projectSlug: string;
   /** The project's label in host names, unique across tenants. */
   hostLabel: string;
+  /** Custom host names of the environment (unique across tenants). */
+  customDomains?: string[];
   environmentId: string;
   environmentName: string;
   releaseId: string;
@@ -269,7 +271,7 @@ export class DeploymentsRepository {
   async liveRoutesOfAllTenants(tx?: Tx): Promise<LiveEnvironmentRoute[]> {
     const envs = await (tx ?? this.prisma).environment.findMany({
       where: { liveReleaseId: { not: null } },
-      select: { id: true, name: true, organizationId: true, liveReleaseId: true, project: { select: { id: true, slug: true, hostLabel: true } } },
+      select: { id: true, name: true, organizationId: true, liveReleaseId: true, project: { select: { id: true, slug: true, hostLabel: true } }, domains: { select: { hostname: true }, orderBy: { hostname: 'asc' } } },
       orderBy: { id: 'asc' },
     });
     if (envs.length === 0) return [];
@@ -293,6 +295,7 @@ export class DeploymentsRepository {
               projectId: e.project.id,
               projectSlug: e.project.slug,
               hostLabel: e.project.hostLabel,
+              customDomains: e.domains.map((d) => d.hostname),
               environmentId: e.id,
               environmentName: e.name,
               releaseId: e.liveReleaseId!,

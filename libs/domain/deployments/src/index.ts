@@ -9,3 +9,4 @@ export type { DeploymentEventListener, DeploymentTimelineEvent } from './timelin
 export type { LiveEnvironmentRoute } from './deployments.repository';
 export * from './push.service';
 export * from './reconcile/reconciler';
+export * from './domains.service';

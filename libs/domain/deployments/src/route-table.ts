@@ -20,12 +20,12 @@ export function environmentHost(hostLabel: string, environmentName: string, apps
 export function buildRouteTable(live: LiveEnvironmentRoute[], appsDomain: string, version: number, now: Date): EdgeRouteTable {
   const claimed = new Set<string>();
   const routes: EdgeRoute[] = live.flatMap((e) => {
-    const host = environmentHost(e.hostLabel, e.environmentName, appsDomain);
-    if (claimed.has(host)) return [];
-    claimed.add(host);
+    const hosts = [environmentHost(e.hostLabel, e.environmentName, appsDomain), ...(e.customDomains ?? [])].filter((h) => !claimed.has(h));
+    if (!hosts.length) return [];
+    for (const h of hosts) claimed.add(h);
     return [
       {
-        hosts: [host],
+        hosts,
         organizationId: e.organizationId,
         projectId: e.projectId,
         environmentId: e.environmentId,

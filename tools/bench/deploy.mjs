@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// `npm run bench:deploy`: push-to-live (cold and cached), rollback time, and failed requests
+// during a deploy and a rollback under a steady 50 req/s, through the real git client, api,
+// worker, dockerd and edge. Starts its own platform on bench ports with a fresh database.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { createLog } from '../lib/log.mjs';
+import { ensureServices, recreateDatabase, withDatabase } from '../lib/services.mjs';
+import { ensureMasterKey } from '../lib/master-key.mjs';
+import { ensureBaseImages } from '../lib/base-images.mjs';
+import { appSpecs, startPlatform } from '../lib/platform.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const log = createLog('bench');
+const exec = promisify(execFile);
+const API = 14500;
+const EDGE = 18580;
+const RATE = 50;
+
+const services = await ensureServices({ log, root });
+await ensureBaseImages({ log });
+await recreateDatabase(services.env.DATABASE_URL, 'slipway_bench_deploy', { log });
+const redis = new URL(services.env.REDIS_URL);
+redis.pathname = '/11';
+const env = {
+  ...process.env,
+  DATABASE_URL: withDatabase(services.env.DATABASE_URL, 'slipway_bench_deploy'),
+  REDIS_URL: redis.toString(),
+  API_PORT: String(API),
+  EDGE_PORT: String(EDGE),
+  PUBLIC_API_URL: `http://127.0.0.1:${API}`,
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  DEPLOY_DRAIN_SECONDS: '2',
+  SLIPWAY_MASTER_KEY_FILE: path.join(root, '.slipway/bench/master.key'),
+  DATA_DIR: path.join(root, '.slipway/bench/deploy-data'),
+};
+ensureMasterKey({ root, env, quiet: true });
+log.step('Building and migrating');
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore', env });
+execFileSync('npx', ['prisma', 'migrate', 'deploy'], { cwd: root, stdio: 'ignore', env });
+execFileSync('redis-cli', ['-u', env.REDIS_URL, 'flushdb'], { stdio: 'ignore' });
+const platform = await startPlatform({ root, env, log, logDir: path.join(root, '.slipway/bench/logs'), specs: appSpecs(env).filter((s) => s.name !== 'console') });
+
+const api = `http://127.0.0.1:${API}`;
+const gitEnv = { PATH: process.env.PATH, HOME: tmpdir(), GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@example.test', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@example.test' };
+const git = (args, cwd) => exec('git', args, { cwd, env: gitEnv, maxBuffer: 16 * 1024 * 1024 });
+
+function viaEdge(host) {
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port: EDGE, path: '/', headers: { host }, agent: false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode, body: body.trim() }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => resolve({ status: 0, body: String(e) }));
+    req.end();
+  });
+}
+
+async function untilServes(host, body, timeoutMs = 120_000) {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    const r = await viaEdge(host);
+    if (r.status === 200 && r.body === body) return performance.now();
+    await new Promise((r2) => setTimeout(r2, 50));
+  }
+  throw new Error(`${host} never served "${body}"`);
+}
+
+/** A steady load of RATE req/s until stopped (bounded to 3 minutes). */
+function load(host) {
+  const out = { ok: 0, failed: 0 };
+  const t0 = Date.now();
+  const timer = setInterval(() => {
+    if (Date.now() - t0 > 180_000) return clearInterval(timer);
+    void viaEdge(host).then((r) => (r.status === 200 ? out.ok++ : out.failed++));
+  }, 1000 / RATE);
+  return { stop: async () => (clearInterval(timer), await new Promise((r) => setTimeout(r, 1000)), out) };
+}
+
+const json = async (res) => ({ status: res.status, body: await res.json().catch(() => null), cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') });
+try {
+  const signup = await json(await fetch(`${api}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', email: `bench-${Date.now()}@example.test`, password: 'benchmark password', organizationName: 'Bench Deploy' }) }));
+  const org = signup.body.organizations[0].slug;
+  const headers = { cookie: signup.cookie, 'x-csrf-token': signup.body.csrfToken, 'content-type': 'application/json' };
+  const project = await json(await fetch(`${api}/api/v1/orgs/${org}/projects`, { method: 'POST', headers, body: JSON.stringify({ name: `bench-${Date.now().toString(36)}` }) }));
+  const host = new URL(project.body.environments[0].url).hostname;
+  const token = (await json(await fetch(`${api}/api/v1/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench', scopes: ['deploy'] }) }))).body.token;
+  const work = mkdtempSync(path.join(tmpdir(), 'slipway-bench-'));
+  cpSync(path.join(root, 'libs/testing/sample-apps/node-http'), work, { recursive: true });
+  await git(['init', '-q', '-b', 'main'], work);
+  await git(['remote', 'add', 'slipway', `http://push:${token}@127.0.0.1:${API}/git/${org}/${project.body.slug}.git`], work);
+
+  const push = async (version) => {
+    writeFileSync(path.join(work, 'VERSION'), `${version}\n`);
+    await git(['add', '-A'], work);
+    await git(['commit', '-qm', version], work);
+    const t0 = performance.now();
+    await git(['push', '-q', 'slipway', 'main'], work);
+    return (await untilServes(host, `node-http ${version}`)) - t0;
+  };
+
+  log.step('Cold push (first build of the project)');
+  const cold = await push('v1');
+  log.step(`Cached push (small change, warm layer cache) under ${RATE} req/s`);
+  let l = load(host);
+  const cached = await push('v2');
+  const deployLoad = await l.stop();
+
+  log.step(`Rollback to v1 under ${RATE} req/s`);
+  const releases = await json(await fetch(`${api}/api/v1/orgs/${org}/projects/${project.body.slug}/environments/production/releases`, { headers }));
+  const v1 = releases.body.find((r) => r.number === 1);
+  l = load(host);
+  const t0 = performance.now();
+  await fetch(`${api}/api/v1/orgs/${org}/projects/${project.body.slug}/environments/production/rollback`, { method: 'POST', headers, body: JSON.stringify({ releaseId: v1.id }) });
+  const rollback = (await untilServes(host, 'node-http v1')) - t0;
+  const rollbackLoad = await l.stop();
+
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`
+measure                                   value      target
+push-to-live, cold                        ${s(cold).padEnd(10)} —
+push-to-live, cached                      ${s(cached).padEnd(10)} ≤ 10 s
+rollback to serving                       ${s(rollback).padEnd(10)} ≤ 3 s
+failed requests during deploy             ${String(deployLoad.failed).padEnd(10)} 0   (of ${deployLoad.ok + deployLoad.failed} at ${RATE} req/s)
+failed requests during rollback           ${String(rollbackLoad.failed).padEnd(10)} 0   (of ${rollbackLoad.ok + rollbackLoad.failed} at ${RATE} req/s)
+`);
+} finally {
+  await platform.stop();
+  await services.stop();
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', 'label=slipway.managed=1', '--filter', `name=slipway-bench-`]).toString().split('\n').filter(Boolean);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+}
