@@ -23,6 +23,15 @@ let projectPath = '';
 let app = '';
 let host = '';
 
+/**
+ * The working copy the first step made. Failing loudly matters: git run with an empty cwd
+ * would commit into the repository the tests run from.
+ */
+function workingCopyDir(): string {
+  if (!app) throw new Error('The first step did not create the working copy.');
+  return app;
+}
+
 /** The app's answer through the edge, as a user's browser would get it. */
 const answer = async () => (await getViaEdge(host)).body;
 
@@ -70,7 +79,7 @@ describe('console: push to deploy, live build log and rollback', () => {
 
   it('shows build log lines while the build is still running, then links to the deployment', async () => {
     const page = browser!.page;
-    const push = git(['push', 'slipway', 'main'], app);
+    const push = git(['push', 'slipway', 'main'], workingCopyDir());
 
     // The new build shows up in the project's builds list; open its log.
     const buildLink = page.getByRole('table', { name: 'Builds' }).getByRole('link', { name: /^Build log of / }).first();
@@ -119,9 +128,10 @@ describe('console: push to deploy, live build log and rollback', () => {
 
   it('pushes v2, then "Roll back to v1" brings v1 back through the edge', async () => {
     const page = browser!.page;
-    writeFileSync(join(app, 'VERSION'), 'v2\n');
-    await commitAll(app, 'Second version');
-    const pushed = await git(['push', 'slipway', 'main'], app);
+    const dir = workingCopyDir();
+    writeFileSync(join(dir, 'VERSION'), 'v2\n');
+    await commitAll(dir, 'Second version');
+    const pushed = await git(['push', 'slipway', 'main'], dir);
     expect(pushed.code, pushed.out).toBe(0);
     expect(await answer()).toBe('node-http v2\n');
 
