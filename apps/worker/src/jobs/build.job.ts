@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { BUILD_CANCEL_CHANNEL } from '@slipway/contracts';
 import { RedisService } from '@slipway/redis';
 import { CONFIG, type Config } from '@slipway/config';
-import { RunBuild } from '@slipway/builds';
+import { BuildBusyError, RunBuild } from '@slipway/builds';
 import { DeploymentsService } from '@slipway/deployments';
 import { JobQueue, JobWorkers } from '@slipway/queue';
 
@@ -34,11 +34,24 @@ export class BuildJob implements OnApplicationBootstrap, OnApplicationShutdown {
     this.unsubscribe?.();
   }
 
+  /** One build at a time per project: wait (holding this slot) while another one runs. */
+  private async runWhenProjectIsFree(scope: { organizationId: string }, job: { buildId: string; objects: Record<string, string> }, signal: AbortSignal) {
+    const deadline = Date.now() + this.config.BUILD_TIMEOUT_SECONDS * 1000;
+    for (;;) {
+      try {
+        return await this.runBuild.execute(scope, job.buildId, { objects: job.objects, signal });
+      } catch (err) {
+        if (!(err instanceof BuildBusyError) || Date.now() > deadline || signal.aborted) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
   async handle(job: { organizationId: string; buildId: string; objects: Record<string, string> }): Promise<void> {
     const scope = { organizationId: job.organizationId };
     const cancel = new AbortController();
     this.running.set(job.buildId, cancel);
-    const outcome = await this.runBuild.execute(scope, job.buildId, { objects: job.objects, signal: cancel.signal }).finally(() => this.running.delete(job.buildId));
+    const outcome = await this.runWhenProjectIsFree(scope, job, cancel.signal).finally(() => this.running.delete(job.buildId));
     this.logger.log(`build ${job.buildId}: ${outcome.status}`);
     if (outcome.status !== 'SUCCEEDED') return;
     const deployment = await this.deployments.deployRelease(scope, { releaseId: outcome.releaseId, kind: 'DEPLOY' });

@@ -62,12 +62,17 @@ export class BuildsRepository {
   /**
    * Starts a QUEUED build, or restarts a RUNNING one whose worker died (the queue re-runs a
    * job only when its worker stopped holding it): the old attempt's log lines are dropped.
-   * False when the build is final (cancelled, or finished meanwhile).
+   * BUSY while another build of the same project runs; false when the build is final
+   * (cancelled, or finished meanwhile).
    */
-  async markRunning(scope: TenantScope, id: string, now: Date): Promise<'STARTED' | 'RESTARTED' | false> {
+  async markRunning(scope: TenantScope, id: string, now: Date): Promise<'STARTED' | 'RESTARTED' | 'BUSY' | false> {
     return this.prisma.$transaction(async (tx) => {
-      const row = await tx.build.findFirst({ where: { id, organizationId: scope.organizationId, status: { in: ['QUEUED', 'RUNNING'] } }, select: { status: true } });
+      const row = await tx.build.findFirst({ where: { id, organizationId: scope.organizationId, status: { in: ['QUEUED', 'RUNNING'] } }, select: { status: true, projectId: true } });
       if (!row) return false;
+      // One build at a time per project: the project row lock serialises workers deciding this.
+      await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${row.projectId} FOR UPDATE`;
+      const other = await tx.build.count({ where: { projectId: row.projectId, status: 'RUNNING', id: { not: id } } });
+      if (other > 0) return 'BUSY';
       if (row.status === 'RUNNING') await tx.buildLogLine.deleteMany({ where: { buildId: id } });
       await tx.build.update({ where: { id }, data: { status: 'RUNNING', startedAt: now } });
       return row.status === 'RUNNING' ? 'RESTARTED' : 'STARTED';

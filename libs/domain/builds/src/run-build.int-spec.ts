@@ -14,7 +14,7 @@ import { createDomainTestContext, sampleAppPath, type DomainTestContext } from '
 import type { TenantScope } from '@slipway/contracts';
 import { BuildsModule } from './builds.module';
 import { BuildsService } from './builds.service';
-import { RunBuild } from './run-build';
+import { BuildBusyError, RunBuild } from './run-build';
 
 const exec = promisify(execFile);
 const gitEnv = { PATH: process.env.PATH, HOME: tmpdir(), GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.test', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.test' };
@@ -104,6 +104,16 @@ describe('running a build against the real git and Docker', () => {
     const { build } = await projectWithCommit({ sample: 'static-site', files: { 'slipway.yaml': 'run:\n  port: 99999\n' } });
     const { outcome } = await run(build.id);
     expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/line 2/) });
+  });
+
+  it('runs one build at a time per project: a second one waits while the first runs', async () => {
+    const { env, commit, build } = await projectWithCommit({ sample: 'static-site' });
+    const second = await ctx.app.get(BuildsService).queue(scope, { projectId: env.projectId, environmentId: env.id, branch: 'other' }, commit);
+    await prisma.build.update({ where: { id: build.id }, data: { status: 'RUNNING', startedAt: new Date() } });
+    await expect(ctx.app.get(RunBuild).execute(scope, second.id)).rejects.toBeInstanceOf(BuildBusyError);
+    expect((await prisma.build.findUniqueOrThrow({ where: { id: second.id } })).status).toBe('QUEUED');
+    await prisma.build.update({ where: { id: build.id }, data: { status: 'FAILED', finishedAt: new Date() } });
+    expect((await run(second.id)).outcome.status).toBe('SUCCEEDED');
   });
 
   it('redacts known secret values from the build log', async () => {

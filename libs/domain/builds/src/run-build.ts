@@ -7,6 +7,7 @@ import { BuildCancelledError, BuildFailedError, CONTAINER_RUNTIME, LABELS, type 
 import { GitRepositories, extractCommit, type ObjectEnv } from '@slipway/git';
 import { SecretsService } from '@slipway/secrets';
 import type { TenantScope } from '@slipway/contracts';
+import { AppError } from '@slipway/errors';
 import { BuildsRepository } from './builds.repository';
 import { BuildLog, type BuildLogListener } from './build-log';
 import { sourceFolder } from './source-folder';
@@ -39,6 +40,13 @@ export interface RunBuildOptions {
 
 export type BuildOutcome = { status: 'SUCCEEDED'; releaseId: string; reusedImage: boolean } | { status: 'FAILED' | 'CANCELLED'; reason: string } | { status: 'SKIPPED' };
 
+/** Another build of the project is running: retry later (one build at a time per project). */
+export class BuildBusyError extends AppError {
+  constructor() {
+    super('SERVICE_UNAVAILABLE', 'Another build of this project is running; this one waits its turn.', undefined, { retryable: true });
+  }
+}
+
 /**
  * Runs one QUEUED build to its end: checkout of the commit → slipway.yaml → recipe →
  * image (reused when the cache key matches) → immutable release. Every outcome is written to
@@ -59,6 +67,7 @@ export class RunBuild {
   async execute(scope: TenantScope, buildId: string, options: RunBuildOptions = {}): Promise<BuildOutcome> {
     const build = await this.repository.findForRun(scope, buildId);
     const start = build ? await this.repository.markRunning(scope, buildId, new Date()) : false;
+    if (start === 'BUSY') throw new BuildBusyError();
     if (!build || !start) return { status: 'SKIPPED' };
     const env = build.environment;
     const redact = createRedactor(await this.secrets.secretValues(scope, env.id));
