@@ -2,3 +2,4 @@ export * from './db';
 export * from './nest-context';
 export * from './fake-docker-engine';
 export * from './sample-apps';
+export * from './mock-llm';
