@@ -128,10 +128,10 @@ function answerText(p: MockPrompt, s: CompletionSettings): string {
   return lorem(o.lorem, hash32(`${s.seed}\0${p.model}\0${p.inputText}`));
 }
 
-/** A value for each schema property; a location-like string is taken from "in <Place>". */
+/** A value for each schema property; a location-like string is taken from "in <Capitalised Words>". */
 function toolInput(tool: MockTool, userText: string): Json {
   const props = isObj(tool.schema.properties) ? tool.schema.properties : {};
-  const place = /\b(?:in|for|at)\s+([A-Z][\w' -]*[\w])/.exec(userText)?.[1] ?? 'San Francisco';
+  const place = /\b(?:in|for|at)\s+([A-Z][\w'-]*(?:[ ,]+[A-Z][\w'-]*)*)/.exec(userText)?.[1] ?? 'San Francisco';
   const input: Json = {};
   for (const [name, def] of Object.entries(props)) {
     const d = isObj(def) ? def : {};
