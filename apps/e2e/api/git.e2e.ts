@@ -58,6 +58,12 @@ describe('the git remote of a project (smart HTTP, real git client)', () => {
     expect((await git(['ls-remote', remote(outsiderToken, org, 'site')])).out).toContain('not found');
   });
 
+  it('keeps the hook callback closed to anyone without a signed hook token', async () => {
+    const res = await fetch(`${API_URL}/internal/git/pre-receive`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${deployToken}` }, body: '{"updates":[]}' });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('Invalid hook token');
+  });
+
   it('refuses a token without the needed scope, and a push over the size limit', async () => {
     const readOnly = (await owner.post('/api/v1/tokens', { name: 'ro', scopes: ['projects:read'] })).body.token;
     const dir = await repoWithCommit({ 'a.txt': 'a' });
