@@ -39,11 +39,16 @@ export function anthropicStreamPlan(c: MockCompletion, model: string, id: string
   const body: PlanEvent[] = [];
   const ev = (event: string, data: unknown, token = false) => body.push({ sse: sse(event, data), token });
   ev('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-  for (const t of c.textTokens) ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } }, true);
+  for (const t of c.textTokens)
+    ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } }, true);
   ev('content_block_stop', { type: 'content_block_stop', index: 0 });
   if (c.toolCall) {
     const tc = c.toolCall;
-    ev('content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: tc.id, name: tc.name, input: {} } });
+    ev('content_block_start', {
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'tool_use', id: tc.id, name: tc.name, input: {} },
+    });
     for (const j of tc.jsonChunks)
       ev('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: j } }, true);
     ev('content_block_stop', { type: 'content_block_stop', index: 1 });

@@ -5,7 +5,11 @@ import { countTokens, createMockLlmServer, type MockLlmServer } from './index';
 const weatherTool = {
   name: 'get_weather',
   description: 'Current weather for a city',
-  input_schema: { type: 'object' as const, properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'] },
+  input_schema: {
+    type: 'object' as const,
+    properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+    required: ['location'],
+  },
 };
 
 describe('mock LLM provider through the official Anthropic SDK', () => {
@@ -30,7 +34,16 @@ describe('mock LLM provider through the official Anthropic SDK', () => {
     const again = await client.messages.create(ask);
     expect(again.content).toEqual(msg.content);
     const rec = mock.requests[0];
-    expect(rec).toMatchObject({ method: 'POST', path: '/v1/messages', api: 'anthropic', endpoint: 'messages', model: 'mock-claude-sonnet', stream: false, status: 200, apiKey: 'sk-mock' });
+    expect(rec).toMatchObject({
+      method: 'POST',
+      path: '/v1/messages',
+      api: 'anthropic',
+      endpoint: 'messages',
+      model: 'mock-claude-sonnet',
+      stream: false,
+      status: 200,
+      apiKey: 'sk-mock',
+    });
     expect(rec?.headers['anthropic-version']).toBeTruthy();
     expect(rec?.headers['anthropic-beta']).toBe('mock-beta-1');
     expect(rec?.headers).not.toHaveProperty('authorization');
@@ -92,7 +105,11 @@ describe('mock LLM provider through the official Anthropic SDK', () => {
     if (use?.type !== 'tool_use') throw new Error('no tool_use');
     const answer = await client.messages.create({
       ...q,
-      messages: [...q.messages, { role: 'assistant', content: msg.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: 'Sunny, 21C' }] }],
+      messages: [
+        ...q.messages,
+        { role: 'assistant', content: msg.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: 'Sunny, 21C' }] },
+      ],
     });
     expect(answer).toMatchObject({ stop_reason: 'end_turn', content: [{ type: 'text', text: 'Echo: Sunny, 21C' }] });
   });
@@ -127,7 +144,10 @@ describe('mock LLM provider through the official Anthropic SDK', () => {
 
   it('an error event after HTTP 200 makes the SDK throw an overloaded error', async () => {
     mock.setFaults([{ fault: { kind: 'stream-error', afterTokens: 1 }, count: 1 }]);
-    const err = await client.messages.stream(ask, { maxRetries: 0 }).finalMessage().catch((e: unknown) => e);
+    const err = await client.messages
+      .stream(ask, { maxRetries: 0 })
+      .finalMessage()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect(err).toMatchObject({ error: { error: { type: 'overloaded_error' } } });
     expect(mock.requests[0]).toMatchObject({ status: 200, fault: 'stream-error' });

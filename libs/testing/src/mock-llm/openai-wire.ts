@@ -22,7 +22,9 @@ function usage(c: MockCompletion) {
 export function openaiCompletion(c: MockCompletion, model: string, id: string) {
   const message: Record<string, unknown> = { role: 'assistant', content: c.text, refusal: null };
   if (c.toolCall)
-    message.tool_calls = [{ id: c.toolCall.id, type: 'function', function: { name: c.toolCall.name, arguments: c.toolCall.jsonChunks.join('') } }];
+    message.tool_calls = [
+      { id: c.toolCall.id, type: 'function', function: { name: c.toolCall.name, arguments: c.toolCall.jsonChunks.join('') } },
+    ];
   return {
     id,
     object: 'chat.completion',
@@ -46,13 +48,16 @@ export function openaiStreamPlan(c: MockCompletion, model: string, id: string, i
       ...(includeUsage ? { usage: null } : {}),
       ...extra,
     });
-  const delta = (d: Record<string, unknown>, finish: string | null = null) => [{ index: 0, delta: d, logprobs: null, finish_reason: finish }];
+  const delta = (d: Record<string, unknown>, finish: string | null = null) => [
+    { index: 0, delta: d, logprobs: null, finish_reason: finish },
+  ];
   const body: PlanEvent[] = c.textTokens.map((t) => ({ sse: chunk(delta({ content: t })), token: true }));
   if (c.toolCall) {
     const tc = c.toolCall;
     const call = { index: 0, id: tc.id, type: 'function', function: { name: tc.name, arguments: '' } };
     body.push({ sse: chunk(delta({ tool_calls: [call] })), token: false });
-    for (const j of tc.jsonChunks) body.push({ sse: chunk(delta({ tool_calls: [{ index: 0, function: { arguments: j } }] })), token: true });
+    for (const j of tc.jsonChunks)
+      body.push({ sse: chunk(delta({ tool_calls: [{ index: 0, function: { arguments: j } }] })), token: true });
   }
   const tail = [chunk(delta({}, FINISH[c.stopReason]))];
   if (includeUsage) tail.push(chunk([], { usage: usage(c) }));

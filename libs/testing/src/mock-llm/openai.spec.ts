@@ -4,7 +4,11 @@ import { countTokens, createMockLlmServer, type MockLlmServer } from './index';
 
 const weatherTool = {
   type: 'function' as const,
-  function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' }, days: { type: 'integer' } } } },
+  function: {
+    name: 'get_weather',
+    description: 'Current weather',
+    parameters: { type: 'object', properties: { location: { type: 'string' }, days: { type: 'integer' } } },
+  },
 };
 
 describe('mock LLM provider through the official OpenAI SDK', () => {
@@ -17,7 +21,13 @@ describe('mock LLM provider through the official OpenAI SDK', () => {
   afterAll(() => mock.close());
   beforeEach(() => mock.reset());
 
-  const ask = { model: 'mock-gpt-4o', messages: [{ role: 'system' as const, content: 'be brief' }, { role: 'user' as const, content: 'tell me something' }] };
+  const ask = {
+    model: 'mock-gpt-4o',
+    messages: [
+      { role: 'system' as const, content: 'be brief' },
+      { role: 'user' as const, content: 'tell me something' },
+    ],
+  };
 
   it('answers deterministically with usage in OpenAI shape', async () => {
     const { data: a, response } = await client.chat.completions.create(ask).withResponse();
@@ -26,7 +36,11 @@ describe('mock LLM provider through the official OpenAI SDK', () => {
     expect(a.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant' } });
     const text = a.choices[0]?.message.content ?? '';
     expect(countTokens(text)).toBe(30);
-    expect(a.usage).toEqual({ prompt_tokens: countTokens('be brief\ntell me something'), completion_tokens: 30, total_tokens: a.usage!.prompt_tokens + 30 });
+    expect(a.usage).toEqual({
+      prompt_tokens: countTokens('be brief\ntell me something'),
+      completion_tokens: 30,
+      total_tokens: a.usage!.prompt_tokens + 30,
+    });
     const b = await client.chat.completions.create(ask);
     expect(b.choices[0]?.message.content).toBe(text);
     const other = await client.chat.completions.create({ ...ask, messages: [{ role: 'user', content: 'something else' }] });
@@ -47,11 +61,13 @@ describe('mock LLM provider through the official OpenAI SDK', () => {
     expect(last?.choices).toEqual([]);
     expect(last?.usage).toEqual(plain.usage);
     expect(chunks[chunks.length - 2]?.choices[0]?.finish_reason).toBe('stop');
-    const raw = await (await fetch(`${mock.openaiBaseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer sk-mock', 'content-type': 'application/json' },
-      body: JSON.stringify({ ...ask, stream: true }),
-    })).text();
+    const raw = await (
+      await fetch(`${mock.openaiBaseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-mock', 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask, stream: true }),
+      })
+    ).text();
     expect(raw.trimEnd().endsWith('data: [DONE]')).toBe(true);
     expect(raw).not.toContain('"usage"');
   });

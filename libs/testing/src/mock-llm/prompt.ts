@@ -37,7 +37,13 @@ export function anthropicPrompt(body: Json): MockPrompt {
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
   const tc = isObj(body.tool_choice) ? body.tool_choice : {};
   const toolChoice: MockPrompt['toolChoice'] =
-    tc.type === 'none' ? 'none' : tc.type === 'any' ? 'any' : tc.type === 'tool' && typeof tc.name === 'string' ? { name: tc.name } : 'auto';
+    tc.type === 'none'
+      ? 'none'
+      : tc.type === 'any'
+        ? 'any'
+        : tc.type === 'tool' && typeof tc.name === 'string'
+          ? { name: tc.name }
+          : 'auto';
   const system = contentText(body.system);
   return {
     api: 'anthropic',

@@ -39,11 +39,19 @@ export async function sendStatusFault(x: Exchange, f: Extract<MockFault, { kind:
   const headers: Record<string, string> = {};
   if (f.retryAfter !== undefined) headers['retry-after'] = String(f.retryAfter);
   if (f.shouldRetry !== undefined) headers['x-should-retry'] = String(f.shouldRetry);
-  const message = f.message ?? (f.status === 529 ? 'Overloaded' : f.status === 429 ? 'Rate limited (mock fault)' : `Mock fault ${f.status}`);
+  const message =
+    f.message ?? (f.status === 529 ? 'Overloaded' : f.status === 429 ? 'Rate limited (mock fault)' : `Mock fault ${f.status}`);
   sendError(x, f.status, message, f.errorType, headers);
 }
 
-export async function sendCompletion(x: Exchange, body: unknown, tokens: number, fault: MockFault | undefined, extraLatency: number, id: string) {
+export async function sendCompletion(
+  x: Exchange,
+  body: unknown,
+  tokens: number,
+  fault: MockFault | undefined,
+  extraLatency: number,
+  id: string,
+) {
   await x.wait(x.timing.latencyMs + extraLatency + generationMs(x.timing, tokens));
   if (!x.alive()) return;
   if (fault?.kind === 'malformed-json') {

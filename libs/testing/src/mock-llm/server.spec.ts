@@ -53,7 +53,9 @@ describe('mock LLM provider: faults, control endpoints, validation', () => {
   };
 
   it('drives faults over HTTP: set (per model, count), list, record, reset', async () => {
-    const set = await control('POST', 'faults', { faults: [{ fault: { kind: 'status', status: 503, retryAfter: 2, shouldRetry: true }, model: 'mock-claude-haiku', count: 1 }] });
+    const set = await control('POST', 'faults', {
+      faults: [{ fault: { kind: 'status', status: 503, retryAfter: 2, shouldRetry: true }, model: 'mock-claude-haiku', count: 1 }],
+    });
     expect(set.json.faults).toEqual([expect.objectContaining({ remaining: 1, hits: 0 })]);
     await expect(anthropic.messages.create(ask)).resolves.toBeTruthy();
     const res = await fetch(`${mock.url}/v1/messages`, {
@@ -80,7 +82,13 @@ describe('mock LLM provider: faults, control endpoints, validation', () => {
     const pattern = async () => {
       await control('POST', 'faults', { faults: [{ fault: { kind: 'status', status: 500 }, probability: 0.5 }], seed: 7 });
       const out: number[] = [];
-      for (let i = 0; i < 12; i++) out.push(await anthropic.messages.create(ask).then(() => 200, (e: { status: number }) => e.status));
+      for (let i = 0; i < 12; i++)
+        out.push(
+          await anthropic.messages.create(ask).then(
+            () => 200,
+            (e: { status: number }) => e.status,
+          ),
+        );
       return out;
     };
     const first = await pattern();
@@ -146,8 +154,14 @@ describe('mock LLM provider: faults, control endpoints, validation', () => {
       status: 400,
       json: { error: { type: 'invalid_request_error', message: expect.stringMatching(/max_tokens/) } },
     });
-    expect(await post('/v1/messages', { 'x-api-key': 'k' }, JSON.stringify(ask))).toMatchObject({ status: 400, json: { error: { message: expect.stringMatching(/anthropic-version/) } } });
-    expect(await post('/v1/messages', { 'anthropic-version': '1' }, JSON.stringify(ask))).toMatchObject({ status: 401, json: { error: { type: 'authentication_error' } } });
+    expect(await post('/v1/messages', { 'x-api-key': 'k' }, JSON.stringify(ask))).toMatchObject({
+      status: 400,
+      json: { error: { message: expect.stringMatching(/anthropic-version/) } },
+    });
+    expect(await post('/v1/messages', { 'anthropic-version': '1' }, JSON.stringify(ask))).toMatchObject({
+      status: 401,
+      json: { error: { type: 'authentication_error' } },
+    });
     expect(await post('/v1/nope', h, '{}')).toMatchObject({ status: 404, json: { error: { type: 'not_found_error' } } });
     const small = await createMockLlmServer({ maxBodyBytes: 100 });
     try {
@@ -158,6 +172,9 @@ describe('mock LLM provider: faults, control endpoints, validation', () => {
       await small.close();
     }
     const models = await (await fetch(`${mock.url}/anthropic/v1/models`, { headers: { 'x-api-key': 'k' } })).json();
-    expect(models).toMatchObject({ has_more: false, data: expect.arrayContaining([expect.objectContaining({ type: 'model', id: 'mock-gpt-4o' })]) });
+    expect(models).toMatchObject({
+      has_more: false,
+      data: expect.arrayContaining([expect.objectContaining({ type: 'model', id: 'mock-gpt-4o' })]),
+    });
   });
 });

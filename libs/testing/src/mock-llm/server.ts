@@ -73,7 +73,11 @@ function recordHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 export async function createMockLlmServer(options: MockLlmServerOptions = {}): Promise<MockLlmServer> {
-  const timing: MockTiming = { latencyMs: options.latencyMs ?? 0, ttftMs: options.ttftMs ?? 0, tokensPerSecond: options.tokensPerSecond ?? 1000 };
+  const timing: MockTiming = {
+    latencyMs: options.latencyMs ?? 0,
+    ttftMs: options.ttftMs ?? 0,
+    tokensPerSecond: options.tokensPerSecond ?? 1000,
+  };
   const seed = options.seed ?? 42;
   const trigger = options.toolTrigger ?? /\bweather\b/i;
   const settings = {
@@ -105,7 +109,8 @@ export async function createMockLlmServer(options: MockLlmServerOptions = {}): P
     res.setHeader('x-mock-llm', '1');
     const url = new URL(req.url ?? '/', 'http://mock');
     if (url.pathname.startsWith('/__mock/')) {
-      if (options.controlEndpoints === false) return void sendJson({ res, onStatus: () => {} }, 404, { error: 'control endpoints disabled' });
+      if (options.controlEndpoints === false)
+        return void sendJson({ res, onStatus: () => {} }, 404, { error: 'control endpoints disabled' });
       const { text } = await readBody(req, MAX_BODY);
       return handleControl(req.method ?? 'GET', url, text, res, { faults, requests, timing, reset: () => requests.splice(0) });
     }
@@ -123,7 +128,12 @@ export async function createMockLlmServer(options: MockLlmServerOptions = {}): P
               ? 'models'
               : 'unknown';
     const api: MockApi =
-      forced ?? (endpoint === 'chat' ? 'openai' : endpoint === 'messages' || endpoint === 'count_tokens' || req.headers['anthropic-version'] ? 'anthropic' : 'openai');
+      forced ??
+      (endpoint === 'chat'
+        ? 'openai'
+        : endpoint === 'messages' || endpoint === 'count_tokens' || req.headers['anthropic-version']
+          ? 'anthropic'
+          : 'openai');
     const { text, tooLarge } = await readBody(req, options.maxBodyBytes ?? MAX_BODY);
     let body: unknown = text;
     let malformed = false;
@@ -186,10 +196,14 @@ export async function createMockLlmServer(options: MockLlmServerOptions = {}): P
     if (fault?.kind === 'timeout' || (fault?.kind === 'stall' && !prompt.stream)) return; // never answer
     if (fault?.kind === 'status') return sendStatusFault(x, fault, extra);
     const c = complete(prompt, settings);
-    const id = api === 'anthropic' ? `msg_mock_${String(record.seq).padStart(6, '0')}` : `chatcmpl-mock-${String(record.seq).padStart(6, '0')}`;
+    const id =
+      api === 'anthropic' ? `msg_mock_${String(record.seq).padStart(6, '0')}` : `chatcmpl-mock-${String(record.seq).padStart(6, '0')}`;
     if (prompt.stream) {
       const includeUsage = (obj.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-      const plan = api === 'anthropic' ? anthropicStreamPlan(c, obj.model, id, options.pingEveryTokens ?? 20) : openaiStreamPlan(c, obj.model, id, includeUsage);
+      const plan =
+        api === 'anthropic'
+          ? anthropicStreamPlan(c, obj.model, id, options.pingEveryTokens ?? 20)
+          : openaiStreamPlan(c, obj.model, id, includeUsage);
       return playStream(x, plan, fault, extra);
     }
     const answer = api === 'anthropic' ? anthropicMessage(c, obj.model, id) : openaiCompletion(c, obj.model, id);
