@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test` (CI runs it through .ci/run): dependencies, services, base images, a separate
-// `slipway_test` database, then lint → build → migrate → drift → unit → int → e2e, each with a
+// `slipway_test` database, then lint → build → typecheck → migrate → drift → unit → int → e2e, each with a
 // header and its duration. The first failing step stops the run; cleanup always happens.
 // Last line: "N passed, N failed[, N skipped]". `npm test -- --only unit,int` runs a subset.
 import { mkdirSync, rmSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { addCounts, readVitestJson, summaryLine } from './lib/test-results.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const testDir = path.join(root, '.slipway', 'test');
 const log = createLog('test');
-const STEPS = ['lint', 'build', 'migrate', 'drift', 'unit', 'int', 'e2e'];
+const STEPS = ['lint', 'build', 'typecheck', 'migrate', 'drift', 'unit', 'int', 'e2e'];
 const PORTS = { API_PORT: '14000', EDGE_PORT: '18080', CONSOLE_PORT: '13000' };
 
 /** `--only unit,int` or `--only=unit,int`; every step by default. */
@@ -87,6 +87,8 @@ async function vitest(tier, env) {
 const steps = {
   lint: (env) => ok('npm', ['run', 'lint'], env),
   build: (env) => ok('npm', ['run', 'build'], env),
+  // The build compiles sources only; this also checks every spec file under strict TypeScript.
+  typecheck: (env) => ok('npm', ['run', 'typecheck'], env),
   migrate: (env) => ok('npm', ['run', 'db:migrate'], env),
   drift: (env) => ok('npm', ['run', 'db:drift'], env),
   unit: (env) => vitest('unit', env),
