@@ -134,7 +134,7 @@ failed requests during rollback           ${String(rollbackLoad.failed).padEnd(1
 `);
 } finally {
   await platform.stop();
-  await services.stop({ docker: true }); // a benchmark leaves nothing running that it started
   const ids = execFileSync('docker', ['ps', '-aq', '--filter', 'label=slipway.managed=1', '--filter', `name=slipway-bench-`]).toString().split('\n').filter(Boolean);
   if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  await services.stop({ docker: true }); // a benchmark leaves nothing running that it started
 }
