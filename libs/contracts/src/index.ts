@@ -14,3 +14,4 @@ export * from './jobs';
 export * from './releases';
 export * from './builds';
 export * from './domains';
+export * from './app-hosts';

@@ -3,7 +3,7 @@ import { CONFIG, type Config } from '@slipway/config';
 import { PrismaService, isUniqueViolation } from '@slipway/db';
 import { AppError, notFound } from '@slipway/errors';
 import { AuditService } from '@slipway/audit';
-import type { AddDomainInput, DomainDto, OrgActor } from '@slipway/contracts';
+import { edgeUrl, type AddDomainInput, type DomainDto, type OrgActor } from '@slipway/contracts';
 import { ROUTE_TABLE_PUBLISHER } from './deploy-options';
 import type { RouteTablePublisher } from './route-table';
 
@@ -56,7 +56,6 @@ export class DomainsService {
   }
 
   private toDto(d: { id: string; hostname: string; createdAt: Date }): DomainDto {
-    const port = this.config.EDGE_PORT === 80 ? '' : `:${this.config.EDGE_PORT}`;
-    return { id: d.id, hostname: d.hostname, url: `http://${d.hostname}${port}`, createdAt: d.createdAt.toISOString() };
+    return { id: d.id, hostname: d.hostname, url: edgeUrl(d.hostname, this.config.EDGE_PORT), createdAt: d.createdAt.toISOString() };
   }
 }

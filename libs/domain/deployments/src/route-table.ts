@@ -1,16 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
-import type { EdgeRoute, EdgeRouteTable } from '@slipway/contracts';
+import { appHost, type EdgeRoute, type EdgeRouteTable } from '@slipway/contracts';
 import { RedisService, RouteTableStore } from '@slipway/redis';
 import { DeploymentsRepository, type LiveEnvironmentRoute } from './deployments.repository';
 
-/** The production environment answers at `<hostLabel>.<domain>`, any other at `<hostLabel>-<env>.<domain>`. */
-export const PRODUCTION_ENVIRONMENT = 'production';
-
-export function environmentHost(hostLabel: string, environmentName: string, appsDomain: string): string {
-  const name = environmentName === PRODUCTION_ENVIRONMENT ? hostLabel : `${hostLabel}-${environmentName}`;
-  return `${name}.${appsDomain}`.toLowerCase();
-}
+/** The host naming rule is shared with the URLs users see (contracts' appHost). */
+export { PRODUCTION_ENVIRONMENT, appHost as environmentHost } from '@slipway/contracts';
 
 /**
  * The whole table for a set of live environments; pure, so it is unit-tested without Postgres.
@@ -20,7 +15,7 @@ export function environmentHost(hostLabel: string, environmentName: string, apps
 export function buildRouteTable(live: LiveEnvironmentRoute[], appsDomain: string, version: number, now: Date): EdgeRouteTable {
   const claimed = new Set<string>();
   const routes: EdgeRoute[] = live.flatMap((e) => {
-    const hosts = [environmentHost(e.hostLabel, e.environmentName, appsDomain), ...(e.customDomains ?? [])].filter((h) => !claimed.has(h));
+    const hosts = [appHost(e.hostLabel, e.environmentName, appsDomain), ...(e.customDomains ?? [])].filter((h) => !claimed.has(h));
     if (!hosts.length) return [];
     for (const h of hosts) claimed.add(h);
     return [

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
+import { PRODUCTION_ENVIRONMENT, appHost, edgeUrl } from '@slipway/contracts';
 
-export const PRODUCTION = 'production';
+export const PRODUCTION = PRODUCTION_ENVIRONMENT;
 
 /** The public addresses users see: git remotes and app URLs. */
 @Injectable()
@@ -12,10 +13,8 @@ export class ProjectUrls {
     return `${this.config.PUBLIC_API_URL.replace(/\/$/, '')}/git/${orgSlug}/${projectSlug}.git`;
   }
 
-  /** `<hostLabel>.<domain>` for production, `<hostLabel>-<env>.<domain>` otherwise. */
+  /** The environment's app URL (the host naming rule lives in contracts' appHost). */
   app(hostLabel: string, environmentName: string): string {
-    const host = environmentName === PRODUCTION ? hostLabel : `${hostLabel}-${environmentName}`;
-    const port = this.config.EDGE_PORT === 80 ? '' : `:${this.config.EDGE_PORT}`;
-    return `http://${host}.${this.config.APPS_DOMAIN}${port}`;
+    return edgeUrl(appHost(hostLabel, environmentName, this.config.APPS_DOMAIN), this.config.EDGE_PORT);
   }
 }
