@@ -29,7 +29,7 @@ export interface AuthenticatedSession {
   sessionId: string;
   csrfToken: string;
   expiresAt: Date;
-  user: { id: string; email: string; name: string };
+  user: { id: string; email: string; name: string; createdAt: Date };
 }
 
 @Injectable()
@@ -115,15 +115,14 @@ export class AuthService {
     }
     // lastSeenAt is informational: write it at most once a minute, not on every request.
     if (now.getTime() - session.lastSeenAt.getTime() > 60_000) void this.sessions.touch(session.id, now).catch(() => undefined);
-    return { sessionId: session.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user: { id: session.user.id, email: session.user.email, name: session.user.name } };
+    return { sessionId: session.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user: { id: session.user.id, email: session.user.email, name: session.user.name, createdAt: session.user.createdAt } };
   }
 
+  /** The session check: the user came with the session lookup, so only memberships are read. */
   async describe(session: AuthenticatedSession): Promise<SessionDto> {
-    const user = await this.users.findById(session.user.id);
-    if (!user) throw new AppError('UNAUTHENTICATED');
     return {
-      user: toUserDto(user),
-      organizations: await this.organizations.summariesFor(user.id),
+      user: toUserDto(session.user),
+      organizations: await this.organizations.summariesFor(session.user.id),
       csrfToken: session.csrfToken,
       expiresAt: session.expiresAt.toISOString(),
     };

@@ -5,16 +5,15 @@ import { PrismaService, type Tx } from '@slipway/db';
 export class SessionsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(data: { userId: string; tokenHash: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null }, tx?: Tx) {
+  async create(
+    data: { userId: string; tokenHash: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+    tx?: Tx,
+  ) {
     return (tx ?? this.prisma).session.create({ data });
   }
 
   async findByTokenHash(tokenHash: string) {
     return this.prisma.session.findUnique({ where: { tokenHash }, include: { user: true } });
-  }
-
-  async findById(id: string) {
-    return this.prisma.session.findUnique({ where: { id } });
   }
 
   async touch(id: string, now: Date) {

@@ -13,8 +13,4 @@ export class UsersRepository {
   async findWithPasswordByEmail(email: string) {
     return this.prisma.user.findUnique({ where: { email }, omit: { passwordHash: false } });
   }
-
-  async findById(id: string) {
-    return this.prisma.user.findUnique({ where: { id } });
-  }
 }

@@ -52,10 +52,6 @@ export class ProjectsRepository {
     return (tx ?? this.prisma).environment.create({ data: { ...data, projectId, organizationId: scope.organizationId } });
   }
 
-  async findEnvironment(scope: TenantScope, projectId: string, name: string, tx?: Tx) {
-    return (tx ?? this.prisma).environment.findFirst({ where: { projectId, name, organizationId: scope.organizationId } });
-  }
-
   async updateEnvironment(scope: TenantScope, environmentId: string, data: Partial<Omit<EnvironmentData, 'name'>>, tx?: Tx) {
     return (tx ?? this.prisma).environment.update({ where: { id: environmentId, organizationId: scope.organizationId }, data });
   }
