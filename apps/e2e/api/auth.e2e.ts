@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ApiClient, signUp, uniqueEmail } from '../support/api-client';
+import { E2E } from '../support/env';
 
 describe('accounts and sessions', () => {
   it('signs up into a new organization owned by the user, and the session cookie works', async () => {
@@ -55,7 +56,7 @@ describe('accounts and sessions', () => {
 
   it('answers an expired session with SESSION_EXPIRED', async () => {
     const { client, session } = await signUp('Expiring');
-    const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const db = new pg.Client({ connectionString: E2E.databaseUrl });
     await db.connect();
     try {
       await db.query(`UPDATE "Session" SET "expiresAt" = now() - interval '1 minute' WHERE "userId" = $1`, [session.user.id]);

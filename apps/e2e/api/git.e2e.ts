@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_URL, ApiClient, signUp } from '../support/api-client';
 import { git, remoteUrl as remote, workingCopy as repoWithCommit } from '../support/git';
+import { E2E } from '../support/env';
 
 describe('the git remote of a project (smart HTTP, real git client)', () => {
   let owner: ApiClient;
@@ -70,7 +71,7 @@ describe('the git remote of a project (smart HTTP, real git client)', () => {
     const push = await git(['push', remote(readOnly, org, 'site'), 'main:other'], dir);
     expect(push.out).toContain('"deploy" scope');
 
-    const limit = Number(process.env.PUSH_MAX_BYTES);
+    const limit = E2E.pushMaxBytes;
     expect(limit, 'the test platform sets PUSH_MAX_BYTES').toBeGreaterThan(0);
     const big = await repoWithCommit({ 'blob.bin': randomBytes(limit + 1024 * 1024) });
     const tooBig = await git(['push', remote(deployToken, org, 'site'), 'main:big'], big);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, signUp } from '../support/api-client';
+import { E2E } from '../support/env';
 
 const run = promisify(execFile);
 const SECRET = `sk-live-${Date.now()}-do-not-leak`;
@@ -70,7 +71,7 @@ describe('environment variables and secrets', () => {
   it('keeps no plaintext secret in a database dump', async () => {
     const plain = `plain-value-${Date.now()}`;
     expect((await owner.put(`${vars}/PLAIN_MARKER`, { value: plain })).status).toBe(200);
-    const { stdout } = await run('pg_dump', ['--data-only', process.env.DATABASE_URL!], { maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await run('pg_dump', ['--data-only', E2E.databaseUrl], { maxBuffer: 256 * 1024 * 1024 });
     expect(stdout).toContain('EnvVarVersion');
     expect(stdout).not.toContain(SECRET);
     expect(stdout).not.toContain(plain); // plain variables are sealed too

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionDto } from '@slipway/contracts';
+import { E2E } from './env';
 
-export const API_URL = process.env.E2E_API_URL ?? 'http://127.0.0.1:4000';
+export const API_URL = E2E.apiUrl;
 
 export interface Answer<T = unknown> {
   status: number;

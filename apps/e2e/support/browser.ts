@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { E2E } from './env';
 
 /** Debian's Chromium; tests never download a browser. */
-const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = E2E.chromium;
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -16,7 +17,7 @@ const ARGS = [
   '--disable-sync',
 ];
 
-export const CONSOLE_URL = (process.env.E2E_CONSOLE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+export const CONSOLE_URL = E2E.consoleUrl;
 
 export interface BrowserSession {
   context: BrowserContext;
@@ -77,7 +78,7 @@ export async function screenshotAll(name: string, sessions: (BrowserSession | un
 
 /** With E2E_SCREENSHOT_DIR set, keeps a picture of each step for a human to look at. */
 export async function snap(page: Page, name: string): Promise<void> {
-  const dir = process.env.E2E_SCREENSHOT_DIR;
+  const dir = E2E.screenshotDir;
   if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
 

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
+import { E2E } from './env';
 
-export const EDGE_URL = process.env.E2E_EDGE_URL ?? 'http://127.0.0.1:8080';
+export const EDGE_URL = E2E.edgeUrl;
 
 /** GET through the edge for an app host (fetch cannot set Host); bounded by a timeout. */
 export function getViaEdge(host: string, path = '/', timeoutMs = 5000): Promise<{ status: number; body: string }> {

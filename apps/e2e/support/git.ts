@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { API_URL } from './api-client';
+import { E2E } from './env';
 
 const exec = promisify(execFile);
-const ENV = { PATH: process.env.PATH, HOME: tmpdir(), GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'E2E', GIT_AUTHOR_EMAIL: 'e2e@example.test', GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.test' };
+const ENV = { PATH: E2E.path, HOME: tmpdir(), GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'E2E', GIT_AUTHOR_EMAIL: 'e2e@example.test', GIT_COMMITTER_NAME: 'E2E', GIT_COMMITTER_EMAIL: 'e2e@example.test' };
 
 /** Runs the real git client; resolves with its output whatever the exit code. */
 export async function git(args: string[], cwd?: string): Promise<{ code: number; out: string }> {
