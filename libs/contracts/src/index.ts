@@ -15,3 +15,5 @@ export * from './releases';
 export * from './builds';
 export * from './domains';
 export * from './app-hosts';
+export * from './gateway';
+export * from './gateway-config';
