@@ -54,10 +54,17 @@ export const configSchema = z.object({
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10).describe('Failed logins per account per window.'),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50).describe('Failed logins per IP per window.'),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60).describe('Login throttling window.'),
+  GATEWAY_MOCK_URL: z.url().default('http://127.0.0.1:4900').describe('The built-in mock model provider (`npm start` runs it); the default provider when no real credentials are configured.'),
+  GATEWAY_URL_FOR_APPS: z.url().optional().describe('The gateway as deployed containers reach it (ANTHROPIC_BASE_URL / OPENAI_BASE_URL); default http://host.docker.internal:<API_PORT>.'),
+  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024).describe('Largest accepted model request body.'),
+  GATEWAY_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100_000).default(256).describe('Requests in flight per provider+model per api process before queueing.'),
+  GATEWAY_QUEUE_SIZE: z.coerce.number().int().min(0).max(100_000).default(64).describe('Requests that may wait for a provider slot; beyond that the gateway answers 429 with retry-after.'),
+  GATEWAY_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000).describe('Longest wait for a provider slot.'),
+  METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token Prometheus sends to /metrics; without it /metrics answers only loopback clients.'),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigKey = keyof Config;
 
 /** Variables whose values never appear in logs or error output. */
-export const SENSITIVE: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['SLIPWAY_MASTER_KEY', 'DATABASE_URL', 'REDIS_URL']);
+export const SENSITIVE: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['SLIPWAY_MASTER_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
