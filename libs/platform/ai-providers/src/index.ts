@@ -1,1 +1,2 @@
-export {};
+export * from './upstream-client';
+export * from './sse-splitter';
