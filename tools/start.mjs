@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: everything a new user needs, in order: dependencies, PostgreSQL/Redis/Docker,
-// master key, base images, migrations, build (Nx-cached), then the four apps with tagged
+// master key, base images, migrations, build (Nx-cached), then the apps (and the mock model provider) with tagged
 // output until Ctrl-C. Only Node built-ins: this runs before `npm ci`.
 import { existsSync } from 'node:fs';
 import path from 'node:path';

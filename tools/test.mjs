@@ -50,6 +50,9 @@ function platformEnv(env) {
     PUSH_MAX_BYTES: String(2 * 1024 * 1024),
     DEPLOY_DRAIN_SECONDS: '2',
     DATA_DIR: path.join(testDir, 'data'),
+    GATEWAY_MOCK_URL: url(14900),
+    // The platform's own gateway calls (Explain this failure) reach the api under test.
+    GATEWAY_URL_FOR_APPS: url(PORTS.API_PORT),
   };
   delete platform.SLIPWAY_MASTER_KEY; // the test key file must be the one in use
   ensureMasterKey({ root, env: platform, quiet: true });
@@ -98,7 +101,7 @@ const steps = {
     log.step(`starting the platform on test ports (logs in ${path.relative(root, testDir)}/logs)`);
     state.platform = await startPlatform({ root, env: platform, log, logDir: path.join(testDir, 'logs') });
     const url = (port) => `http://127.0.0.1:${port}`;
-    const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT) };
+    const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT), E2E_MOCK_LLM_URL: url(14900) };
     let passed = await vitest('e2e', e2eEnv);
     // An app that died during the run explains failing tests better than the tests can.
     const crash = await Promise.race([state.platform.crashed, Promise.resolve(null)]);

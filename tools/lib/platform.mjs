@@ -1,4 +1,4 @@
-// The four platform processes, started the same way by `npm start` and `npm test`: spawn,
+// The platform processes (api, worker, edge, console and the mock model provider), started the same way by `npm start` and `npm test`: spawn,
 // wait until each is ready, and fail fast (with its last lines) when one exits early.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +14,14 @@ export function appSpecs(env) {
   const api = Number(env.API_PORT || 4000);
   const edge = Number(env.EDGE_PORT || 8080);
   const consolePort = Number(env.CONSOLE_PORT || 3000);
+  const mock = new URL(env.GATEWAY_MOCK_URL || 'http://127.0.0.1:4900');
   return [
+    // The built-in mock model provider: the gateway's default when no real credentials are set.
+    {
+      name: 'mock-llm',
+      args: ['libs/testing/bin/mock-llm.mjs', '--host', mock.hostname, '--port', mock.port || '80', '--ttft', '150', '--tps', '80'],
+      ready: { url: `${mock.origin}/__mock/health` },
+    },
     { name: 'api', args: ['apps/api/dist/main.js'], ready: { url: `http://127.0.0.1:${api}/readyz` } },
     { name: 'worker', args: ['apps/worker/dist/main.js'], ready: { line: 'worker ready' } },
     { name: 'edge', args: ['apps/edge/dist/main.js'], ready: { url: `http://127.0.0.1:${edge}/__edge/healthz` } },
