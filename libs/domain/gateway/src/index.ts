@@ -1,2 +1,3 @@
 export {};
 export * from './resilience';
+export * from './translate';
