@@ -1,3 +1,4 @@
 export {};
 export * from './resilience';
+export * from './limits';
 export * from './translate';

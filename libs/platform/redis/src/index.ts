@@ -5,3 +5,4 @@ export * from './route-table-store';
 export * from './route-table-subscriber';
 export * from './route-table-upstreams';
 export * from './metrics-stream';
+export * from './lua-script';

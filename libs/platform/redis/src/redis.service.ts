@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@slipway/config';
+import { isNoScriptError, type LuaScript } from './lua-script';
 
 /** The shared Redis connection. Commands fail fast when Redis is down instead of queueing forever. */
 @Injectable()
@@ -36,6 +37,19 @@ export class RedisService implements OnModuleDestroy {
     subscriber.on('message', (ch: string, message: string) => ch === channel && onMessage(message));
     void subscriber.subscribe(channel).catch(() => undefined);
     return () => subscriber.disconnect();
+  }
+
+  /**
+   * Runs a Lua script atomically. EVALSHA sends only the hash; the source goes over the wire
+   * only when the server does not hold the script yet (first use, restart, SCRIPT FLUSH).
+   */
+  async evalScript(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!isNoScriptError(err)) throw err;
+      return this.client.eval(script.source, keys.length, ...keys, ...args);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
