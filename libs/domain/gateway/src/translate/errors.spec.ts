@@ -19,7 +19,10 @@ describe('error bodies', () => {
   });
 
   it('builds each format’s body', () => {
-    expect(anthropicErrorBody('rate_limit_error', 'slow down')).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } });
+    expect(anthropicErrorBody('rate_limit_error', 'slow down')).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: 'slow down' },
+    });
     expect(openaiErrorBody('invalid_request_error', 'bad', 'model_not_found', 'model')).toEqual({
       error: { message: 'bad', type: 'invalid_request_error', param: 'model', code: 'model_not_found' },
     });
@@ -29,7 +32,9 @@ describe('error bodies', () => {
 
 describe('translateErrorBody', () => {
   const anthropicRaw = JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: 'req_1' });
-  const openaiRaw = JSON.stringify({ error: { message: 'Rate limit reached for gpt-4o', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
+  const openaiRaw = JSON.stringify({
+    error: { message: 'Rate limit reached for gpt-4o', type: 'requests', param: null, code: 'rate_limit_exceeded' },
+  });
 
   it('Anthropic upstream → OpenAI client: message kept, type from the status', () => {
     expect(translateErrorBody('anthropic', 'openai', 529, anthropicRaw)).toEqual({
@@ -61,12 +66,18 @@ describe('translateErrorBody', () => {
     });
     const long = translateErrorBody('anthropic', 'openai', 500, 'x'.repeat(5000)) as { error: { message: string } };
     expect(long.error.message.length).toBeLessThanOrEqual(1001);
-    expect(translateErrorBody('anthropic', 'openai', 503, '')).toMatchObject({ error: { message: 'The upstream provider answered HTTP 503.' } });
+    expect(translateErrorBody('anthropic', 'openai', 503, '')).toMatchObject({
+      error: { message: 'The upstream provider answered HTTP 503.' },
+    });
   });
 
   it('reads loose shapes used by compatible servers ({error:"…"}, {message}, {detail})', () => {
-    expect(translateErrorBody('openai', 'anthropic', 400, '{"error":"model is required"}')).toMatchObject({ error: { message: 'model is required' } });
+    expect(translateErrorBody('openai', 'anthropic', 400, '{"error":"model is required"}')).toMatchObject({
+      error: { message: 'model is required' },
+    });
     expect(translateErrorBody('openai', 'anthropic', 400, '{"detail":"Not Found"}')).toMatchObject({ error: { message: 'Not Found' } });
-    expect(translateErrorBody('openai', 'openai', 400, '{"message":"bad"}')).toMatchObject({ error: { message: 'bad', type: 'invalid_request_error' } });
+    expect(translateErrorBody('openai', 'openai', 400, '{"message":"bad"}')).toMatchObject({
+      error: { message: 'bad', type: 'invalid_request_error' },
+    });
   });
 });

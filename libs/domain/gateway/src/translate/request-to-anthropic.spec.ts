@@ -95,15 +95,21 @@ describe('openaiRequestToAnthropic', () => {
     ['auto', { type: 'auto' }],
     ['required', { type: 'any' }],
     ['none', { type: 'none' }],
-    [{ type: 'function', function: { name: 'get_weather' } }, { type: 'tool', name: 'get_weather' }],
+    [
+      { type: 'function', function: { name: 'get_weather' } },
+      { type: 'tool', name: 'get_weather' },
+    ],
   ])('maps tool_choice %j', (choice, expected) => {
-    expect(openaiRequestToAnthropic({ messages: [], tools: [{ type: 'function', function: fn }], tool_choice: choice }, 'm').tool_choice).toEqual(
-      expected,
-    );
+    expect(
+      openaiRequestToAnthropic({ messages: [], tools: [{ type: 'function', function: fn }], tool_choice: choice }, 'm').tool_choice,
+    ).toEqual(expected);
   });
 
   it('maps parallel_tool_calls: false and legacy functions/function_call', () => {
-    const out = openaiRequestToAnthropic({ messages: [], functions: [fn], function_call: { name: 'get_weather' }, parallel_tool_calls: false }, 'm');
+    const out = openaiRequestToAnthropic(
+      { messages: [], functions: [fn], function_call: { name: 'get_weather' }, parallel_tool_calls: false },
+      'm',
+    );
     expect(out.tools).toEqual([{ name: 'get_weather', description: 'Weather now', input_schema: fn.parameters }]);
     expect(out.tool_choice).toEqual({ type: 'tool', name: 'get_weather', disable_parallel_tool_use: true });
   });

@@ -3,7 +3,11 @@ import { anthropicRequestToOpenAI } from './request-to-openai';
 import { openaiRequestToAnthropic } from './request-to-anthropic';
 
 const user = (content: unknown) => ({ role: 'user', content });
-const tool = { name: 'get_weather', description: 'Weather now', input_schema: { type: 'object', properties: { city: { type: 'string' } } } };
+const tool = {
+  name: 'get_weather',
+  description: 'Weather now',
+  input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+};
 
 describe('anthropicRequestToOpenAI', () => {
   it('maps a plain request with a string system prompt, using the provider model id', () => {
@@ -67,7 +71,9 @@ describe('anthropicRequestToOpenAI', () => {
       ]),
     ];
     const out = anthropicRequestToOpenAI({ messages, tools: [tool], tool_choice: { type: 'auto', disable_parallel_tool_use: true } }, 'm');
-    expect(out.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather now', parameters: tool.input_schema } }]);
+    expect(out.tools).toEqual([
+      { type: 'function', function: { name: 'get_weather', description: 'Weather now', parameters: tool.input_schema } },
+    ]);
     expect(out.tool_choice).toBe('auto');
     expect(out.parallel_tool_calls).toBe(false);
     expect(out.messages).toEqual([
@@ -97,7 +103,10 @@ describe('anthropicRequestToOpenAI', () => {
     [{ type: 'auto' }, 'auto'],
     [{ type: 'any' }, 'required'],
     [{ type: 'none' }, 'none'],
-    [{ type: 'tool', name: 'get_weather' }, { type: 'function', function: { name: 'get_weather' } }],
+    [
+      { type: 'tool', name: 'get_weather' },
+      { type: 'function', function: { name: 'get_weather' } },
+    ],
   ])('maps tool_choice %j', (choice, expected) => {
     expect(anthropicRequestToOpenAI({ messages: [], tools: [tool], tool_choice: choice }, 'm').tool_choice).toEqual(expected);
   });

@@ -10,7 +10,11 @@ export interface OpenAIRequestOptions {
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
 }
 
-export function anthropicRequestToOpenAI(body: Record<string, unknown>, model: string, opts: OpenAIRequestOptions = {}): Record<string, unknown> {
+export function anthropicRequestToOpenAI(
+  body: Record<string, unknown>,
+  model: string,
+  opts: OpenAIRequestOptions = {},
+): Record<string, unknown> {
   const out: Json = { model };
   const messages: Json[] = [];
   const system = systemText(body.system);
@@ -22,7 +26,9 @@ export function anthropicRequestToOpenAI(body: Record<string, unknown>, model: s
   }
   out.messages = messages;
 
-  const tools = arr(body.tools).map(toolDefinition).filter((t): t is Json => t !== undefined);
+  const tools = arr(body.tools)
+    .map(toolDefinition)
+    .filter((t): t is Json => t !== undefined);
   if (tools.length > 0) {
     out.tools = tools;
     const choice = obj(body.tool_choice);
@@ -118,7 +124,8 @@ function contentPart(b: Json): Json | undefined {
   const source = obj(b.source);
   if (!source) return undefined;
   if (b.type === 'image') {
-    if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${str(source.media_type)};base64,${str(source.data)}` } };
+    if (source.type === 'base64')
+      return { type: 'image_url', image_url: { url: `data:${str(source.media_type)};base64,${str(source.data)}` } };
     if (source.type === 'url') return { type: 'image_url', image_url: { url: source.url } };
     return undefined;
   }

@@ -149,7 +149,9 @@ describe('openaiResponseToAnthropic', () => {
 
 describe('usage normalisation', () => {
   it('reads Anthropic usage, cache tokens kept apart from input', () => {
-    expect(usageFromAnthropic({ input_tokens: 5, output_tokens: 9, cache_read_input_tokens: 300, cache_creation_input_tokens: 40 })).toEqual({
+    expect(
+      usageFromAnthropic({ input_tokens: 5, output_tokens: 9, cache_read_input_tokens: 300, cache_creation_input_tokens: 40 }),
+    ).toEqual({
       inputTokens: 5,
       outputTokens: 9,
       cacheReadTokens: 300,
@@ -170,7 +172,9 @@ describe('usage normalisation', () => {
       cacheReadTokens: 1920,
       cacheWriteTokens: 0,
     });
-    expect(usageFromOpenAI({ prompt_tokens: 100, completion_tokens: 1, prompt_cache_hit_tokens: 60, prompt_cache_miss_tokens: 40 })).toMatchObject({
+    expect(
+      usageFromOpenAI({ prompt_tokens: 100, completion_tokens: 1, prompt_cache_hit_tokens: 60, prompt_cache_miss_tokens: 40 }),
+    ).toMatchObject({
       inputTokens: 40,
       cacheReadTokens: 60,
     });

@@ -63,7 +63,10 @@ export class OpenAIToAnthropicStream implements StreamTranslator {
     const err = d.error;
     if (err !== undefined && err !== null) {
       const o = obj(err);
-      return this.fail(str(o?.type) ?? str(o?.code) ?? 'api_error', str(o?.message) ?? str(err) ?? 'The upstream provider reported an error.');
+      return this.fail(
+        str(o?.type) ?? str(o?.code) ?? 'api_error',
+        str(o?.message) ?? str(err) ?? 'The upstream provider reported an error.',
+      );
     }
     let out = this.started ? '' : this.start(d);
     const choice = firstChoice(d.choices);
