@@ -81,10 +81,15 @@ describe('running a build against the real git and Docker', () => {
     expect((await prisma.release.findUniqueOrThrow({ where: { buildId: again.id } })).number).toBe(2);
   });
 
-  it('builds a static site', async () => {
-    const { build } = await projectWithCommit({ sample: 'static-site' });
+  it('builds a static site, freezing its gateway routing into the release', async () => {
+    const gateway = 'gateway:\n  models:\n    chat:\n      routes: [{ provider: mock, model: mock-smart }]\n  budgets:\n    - { scope: project, period: day, limitUsd: 5 }\n';
+    const { build } = await projectWithCommit({ sample: 'static-site', files: { 'slipway.yaml': gateway } });
     const { outcome } = await run(build.id);
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: 'SUCCEEDED' });
+    const release = await prisma.release.findUniqueOrThrow({ where: { buildId: build.id } });
+    expect(release.slipwayConfig).toEqual({
+      gateway: { models: { chat: { routes: [{ provider: 'mock', model: 'mock-smart' }] } }, budgets: [{ scope: 'project', period: 'day', limitUsd: 5, action: 'block' }] },
+    });
   });
 
   it("fails a Dockerfile error with docker's error line", async () => {
@@ -104,6 +109,13 @@ describe('running a build against the real git and Docker', () => {
     const { build } = await projectWithCommit({ sample: 'static-site', files: { 'slipway.yaml': 'run:\n  port: 99999\n' } });
     const { outcome } = await run(build.id);
     expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/line 2/) });
+  });
+
+  it('fails an invalid gateway section naming its line', async () => {
+    const yaml = 'gateway:\n  models:\n    chat:\n      routes:\n        - { provider: mock, model: mock-smart }\n      fallbackOn: [sometimes]\n';
+    const { build } = await projectWithCommit({ sample: 'static-site', files: { 'slipway.yaml': yaml } });
+    const { outcome } = await run(build.id);
+    expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('slipway.yaml line 6: gateway.models.chat.fallbackOn.0: Use one of:') });
   });
 
   it('runs one build at a time per project: a second one waits while the first runs', async () => {

@@ -58,7 +58,7 @@ describe('buildCacheKey', () => {
       healthCheck: { path: '/healthz', timeoutSeconds: 5 },
       resources: { replicas: 3, memoryMb: 1024 },
       capabilities: { add: ['NET_BIND_SERVICE' as const] },
-      gateway: { models: ['x'] },
+      gateway: { models: { chat: { routes: [{ provider: 'mock', model: 'mock-smart' }] } } },
     };
     expect(key({ config: runtimeOnly })).toBe(key());
     expect(key({ recipe: { ...nodeRecipe, warnings: ['something'] } })).toBe(key());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { healthCheckPathSchema, resourcesSchema } from '@slipway/contracts';
+import { GATEWAY_CONFIG_KEYS, gatewayConfigSchema, healthCheckPathSchema, resourcesSchema } from '@slipway/contracts';
 import { capabilityProblem, normalizeCapability, type AllowedCapability } from './capabilities';
 import { normalizeRepoPath } from './source-tree';
 
@@ -91,12 +91,10 @@ export const slipwayConfigSchema = z.strictObject({
     }),
   ),
   /**
-   * Settings of the AI model gateway. Accepted as any mapping for now and typed `unknown`:
-   * the gateway milestone owns and validates its shape.
+   * Routing as code for the model gateway: aliases → routes, budgets, limits (docs/gateway.md).
+   * Validated here so a bad section fails the push naming its line, and frozen into the release.
    */
-  gateway: optional(
-    z.unknown().refine((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'Give gateway as a mapping of keys.'),
-  ),
+  gateway: optional(gatewayConfigSchema),
 });
 
 export type SlipwayConfig = z.output<typeof slipwayConfigSchema>;
@@ -109,4 +107,6 @@ export const SLIPWAY_KEYS = {
   healthCheck: ['path', 'timeoutSeconds', 'intervalMs'],
   resources: ['memoryMb', 'cpuMillis', 'replicas'],
   capabilities: ['add'],
+  // Under gateway, `*` stands for any alias name, list index or catalog key.
+  ...Object.fromEntries(Object.entries(GATEWAY_CONFIG_KEYS).map(([path, keys]) => [path ? `gateway.${path}` : 'gateway', keys])),
 } as const satisfies Record<string, readonly string[]>;

@@ -32,7 +32,16 @@ resources: { memoryMb: 256, cpuMillis: 250, replicas: 2 }
 capabilities:
   add: [NET_BIND_SERVICE, cap_chown, NET_BIND_SERVICE]
 gateway:
-  models: [claude]
+  models:
+    chat:
+      routes:
+        - { provider: anthropic, model: claude-sonnet-4-5, weight: 3, timeouts: { firstByteMs: 20000 } }
+        - { provider: mock, model: mock-smart }
+      fallbackOn: [rate_limit, overloaded]
+  budgets:
+    - { scope: project, period: day, limitUsd: 5 }
+  limits:
+    key: { requestsPerMinute: 600 }
 `),
     );
     expect(config).toEqual({
@@ -41,7 +50,19 @@ gateway:
       healthCheck: { path: '/healthz', timeoutSeconds: 30, intervalMs: 500 },
       resources: { memoryMb: 256, cpuMillis: 250, replicas: 2 },
       capabilities: { add: ['NET_BIND_SERVICE', 'CHOWN'] },
-      gateway: { models: ['claude'] },
+      gateway: {
+        models: {
+          chat: {
+            routes: [
+              { provider: 'anthropic', model: 'claude-sonnet-4-5', weight: 3, timeouts: { firstByteMs: 20000 } },
+              { provider: 'mock', model: 'mock-smart' },
+            ],
+            fallbackOn: ['rate_limit', 'overloaded'],
+          },
+        },
+        budgets: [{ scope: 'project', period: 'day', limitUsd: 5, action: 'block' }],
+        limits: { key: { requestsPerMinute: 600 } },
+      },
     });
   });
 
@@ -160,7 +181,8 @@ gateway:
   });
 
   it('resolves anchors and aliases but bounds them', () => {
-    expect(configOf(parseSlipwayYaml('gateway: &g { a: 1 }\nbuild:\n  args: { X: y }\n'))).toMatchObject({ gateway: { a: 1 } });
+    const shared = 'gateway:\n  models:\n    a:\n      routes: [&r { provider: mock, model: mock-fast }]\n    b:\n      routes: [*r]\n';
+    expect(configOf(parseSlipwayYaml(shared)).gateway?.models?.b).toEqual({ routes: [{ provider: 'mock', model: 'mock-fast' }] });
     const bomb = [
       'a: &a [x, x, x, x, x, x, x, x, x]',
       ...Array.from(
@@ -184,5 +206,87 @@ gateway:
   it('refuses a file larger than the limit', () => {
     const errors = errorsOf(parseSlipwayYaml(`# ${'x'.repeat(SLIPWAY_YAML_MAX_BYTES)}\n`));
     expect(errors[0]!.message).toMatch(/larger than 64 KiB/);
+  });
+});
+
+describe('parseSlipwayYaml: the gateway section (routing as code)', () => {
+  const lines = (text: string) => formatSlipwayYamlErrors(errorsOf(parseSlipwayYaml(text)));
+  const chat = 'gateway:\n  models:\n    chat:\n      routes:\n';
+
+  it('names the line and path of a bad route', () => {
+    expect(
+      lines(`${chat}        - provider: mock\n          model: mock-smart\n        - provider: "my provider"\n          model: x\n`),
+    ).toEqual([
+      'slipway.yaml line 7: gateway.models.chat.routes.1.provider: Name the provider with letters, digits, ".", "_" or "-" (at most 63 characters).',
+    ]);
+    expect(lines(`${chat}        - model: mock-smart\n`)).toEqual([
+      'slipway.yaml line 5: gateway.models.chat.routes.0.provider: Give the provider as text.',
+    ]);
+    expect(lines(`${chat}        - { provider: mock, model: x, weight: -1, maxAttempts: 9 }\n`)).toEqual([
+      'slipway.yaml line 5: gateway.models.chat.routes.0.weight: Use a whole number from 0 to 1000.',
+      'slipway.yaml line 5: gateway.models.chat.routes.0.maxAttempts: Use a whole number from 1 to 5.',
+    ]);
+  });
+
+  it('rejects a budget that downgrades without saying to which alias, on its line', () => {
+    const text = `${chat}        - { provider: mock, model: mock-smart }\n  budgets:\n    - scope: project\n      period: day\n      limitUsd: 5\n      action: downgrade\n`;
+    expect(lines(text)).toEqual([
+      'slipway.yaml line 7: gateway.budgets.0.downgradeTo: Name the alias to downgrade to (downgradeTo: <alias>).',
+    ]);
+  });
+
+  it('rejects a downgradeTo that names no alias, on the line of that key', () => {
+    const text = `${chat}        - { provider: mock, model: mock-smart }\n  budgets:\n    - scope: project\n      period: day\n      limitUsd: 5\n      action: downgrade\n      downgradeTo: cheap\n`;
+    expect(lines(text)).toEqual([
+      'slipway.yaml line 11: gateway.budgets.0.downgradeTo: No alias "cheap" under gateway.models (aliases: chat).',
+    ]);
+  });
+
+  it('rejects an unknown fallbackOn category on its list item', () => {
+    const text = `${chat}        - { provider: mock, model: mock-smart }\n      fallbackOn:\n        - timeout\n        - flaky\n`;
+    expect(lines(text)).toEqual([
+      'slipway.yaml line 8: gateway.models.chat.fallbackOn.1: Use one of: rate_limit, overloaded, server_error, timeout, connection, auth, stream_cut, client.',
+    ]);
+  });
+
+  it('reports every gateway problem at once, cross-references included', () => {
+    const text = `${chat}        - { provider: mock, model: mock-smart }\n      fallbackOn: [sometimes]\n  budgets:\n    - { scope: project, period: day, limitUsd: 5, action: downgrade, downgradeTo: cheap }\n`;
+    expect(errorsOf(parseSlipwayYaml(text)).map((e) => [e.line, e.path])).toEqual([
+      [6, 'gateway.models.chat.fallbackOn.0'],
+      [8, 'gateway.budgets.0.downgradeTo'],
+    ]);
+  });
+
+  it('suggests the right spelling of an unknown key at any depth of the section', () => {
+    const text = `gateway:\n  model: {}\n  models:\n    chat:\n      rotues: []\n      routes:\n        - { provider: mock, model: x, timeouts: { idle: 100 } }\n  limits:\n    customer: { requestsPerMin: 5 }\n`;
+    expect(errorsOf(parseSlipwayYaml(text))).toEqual([
+      {
+        line: 2,
+        column: 3,
+        path: 'gateway.model',
+        message: expect.stringContaining(
+          'Unknown key "model" under gateway (did you mean models?). Allowed: models, budgets, limits, catalog, retryBudget.',
+        ),
+      },
+      { line: 5, column: 7, path: 'gateway.models.chat.rotues', message: expect.stringContaining('(did you mean routes?)') },
+      {
+        line: 7,
+        column: 51,
+        path: 'gateway.models.chat.routes.0.timeouts.idle',
+        message: expect.stringContaining('(did you mean idleMs?)'),
+      },
+      {
+        line: 9,
+        column: 17,
+        path: 'gateway.limits.customer.requestsPerMin',
+        message: expect.stringContaining('Allowed: requestsPerMinute, tokensPerMinute.'),
+      },
+    ]);
+  });
+
+  it('rejects an alias name it cannot route to, on the line of the name', () => {
+    expect(lines('gateway:\n  models:\n    "my chat":\n      routes: [{ provider: mock, model: x }]\n')).toEqual([
+      'slipway.yaml line 3: gateway.models.my chat: Name the alias with letters, digits, ".", "_" or "-" (at most 63 characters).',
+    ]);
   });
 });

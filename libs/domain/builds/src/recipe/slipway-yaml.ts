@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { allowedKeysAt, unknownKeyMessage } from '@slipway/contracts';
 import { SLIPWAY_KEYS, SLIPWAY_YAML, slipwayConfigSchema, type SlipwayConfig } from './slipway-yaml.schema';
 
 export interface SlipwayYamlError {
@@ -67,18 +68,10 @@ function toErrors(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): S
     return issue.keys.map((key) => ({
       ...locate(doc, lines, [...path, key]),
       path: [...path, key].join('.'),
-      message: unknownKeyMessage(path.join('.'), key),
+      message: unknownKeyMessage(path.join('.'), key, allowedKeysAt(SLIPWAY_KEYS, path)),
     }));
   }
   return [{ ...locate(doc, lines, path), path: path.join('.'), message: issue.message }];
-}
-
-function unknownKeyMessage(parent: string, key: string): string {
-  const allowed: readonly string[] | undefined = SLIPWAY_KEYS[parent as keyof typeof SLIPWAY_KEYS];
-  const where = parent ? `under ${parent}` : 'at the top level';
-  if (!allowed) return `Unknown key "${key}" ${where}.`;
-  const suggestion = allowed.find((k) => k.toLowerCase() === key.toLowerCase().replaceAll(/[-_]/g, ''));
-  return `Unknown key "${key}" ${where}${suggestion ? ` (did you mean ${suggestion}?)` : ''}. Allowed: ${allowed.join(', ')}.`;
 }
 
 /**

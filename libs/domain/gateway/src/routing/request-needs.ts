@@ -1,0 +1,60 @@
+import type { WireFormat } from '@slipway/contracts';
+
+/** What a request needs from the model that serves it. */
+export interface RequestNeeds {
+  /** Tool definitions, or tool calls / results in the conversation. */
+  tools: boolean;
+  /** Image (or document) parts. */
+  vision: boolean;
+  /** A cheap over-estimate: characters / 4 of the messages, system prompt and tools. */
+  inputTokensEstimate: number;
+  /** `max_tokens` / `max_completion_tokens`; 0 when the request does not say. */
+  maxOutputTokens: number;
+  stream: boolean;
+}
+
+/**
+ * Roughly what Anthropic charges for one image at its largest size; base64 image data is
+ * counted as this instead of by its length, which would be 100× too much.
+ */
+const TOKENS_PER_IMAGE = 1_600;
+const CHARS_PER_TOKEN = 4;
+
+/** Reads what routing must know from a request body in either wire format, without validating it. */
+export function requestNeeds(format: WireFormat, body: Record<string, unknown>): RequestNeeds {
+  const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
+  const scan = { tools: hasItems(body.tools) || (format === 'openai' && hasItems(body.functions)), images: 0 };
+  // One JSON pass both measures the text and finds tool and image parts.
+  const json = JSON.stringify({ messages, system: body.system, tools: body.tools ?? body.functions }, (_key, value: unknown) => {
+    if (!isObject(value)) return value;
+    if (isToolPart(format, value)) scan.tools = true;
+    if (isImagePart(format, value)) {
+      scan.images += 1;
+      return '[image]';
+    }
+    return value;
+  });
+  const maxOutput = format === 'anthropic' ? body.max_tokens : (body.max_completion_tokens ?? body.max_tokens);
+  return {
+    tools: scan.tools,
+    vision: scan.images > 0,
+    inputTokensEstimate: Math.ceil(json.length / CHARS_PER_TOKEN) + scan.images * TOKENS_PER_IMAGE,
+    maxOutputTokens: typeof maxOutput === 'number' && Number.isFinite(maxOutput) && maxOutput > 0 ? Math.floor(maxOutput) : 0,
+    stream: body.stream === true,
+  };
+}
+
+function isToolPart(format: WireFormat, part: Record<string, unknown>): boolean {
+  if (format === 'anthropic') return part.type === 'tool_use' || part.type === 'tool_result';
+  return part.role === 'tool' || part.role === 'function' || hasItems(part.tool_calls) || isObject(part.function_call);
+}
+
+function isImagePart(format: WireFormat, part: Record<string, unknown>): boolean {
+  // A PDF document is read as images too; a plain-text document is just text.
+  if (format === 'anthropic')
+    return part.type === 'image' || (part.type === 'document' && isObject(part.source) && part.source.type !== 'text');
+  return part.type === 'image_url' || part.type === 'input_image' || part.type === 'file';
+}
+
+const hasItems = (value: unknown) => Array.isArray(value) && value.length > 0;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
