@@ -2,3 +2,4 @@ export {};
 export * from './resilience';
 export * from './limits';
 export * from './translate';
+export * from './routing';
