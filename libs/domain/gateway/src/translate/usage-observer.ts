@@ -62,7 +62,8 @@ class OpenAIUsageObserver implements UsageObserver {
     }
     if (!this.finishSeen && hasNonNullKey(data, '"finish_reason"')) this.finishSeen = true;
     const hasUsage = hasNonNullKey(data, '"usage"');
-    const hasError = hasNonNullKey(data, '"error"');
+    // Error chunks are `{"error":{…}}`; checking the start avoids scanning every chunk for it.
+    const hasError = data.startsWith('{"error"');
     if (!hasUsage && !hasError) return;
     const d = obj(tryParse(data));
     if (!d) return;
@@ -75,18 +76,23 @@ class OpenAIUsageObserver implements UsageObserver {
   }
 }
 
-/** Whether `key` occurs as an object key whose value is not `null` (a cheap pre-check before parsing). */
+/**
+ * Whether the last `key` that is an object key has a value other than `null` (a cheap pre-check
+ * before parsing). Searched from the end: OpenAI puts finish_reason and usage last, and
+ * lastIndexOf finds them without scanning the whole chunk.
+ */
 export function hasNonNullKey(data: string, key: string): boolean {
-  let at = data.indexOf(key);
+  let at = data.lastIndexOf(key);
   while (at !== -1) {
     let i = at + key.length;
     while (isSpace(data.charCodeAt(i))) i++;
     if (data.charCodeAt(i) === 58 /* : */) {
       i++;
       while (isSpace(data.charCodeAt(i))) i++;
-      if (data.charCodeAt(i) !== 110 /* n(ull) */) return true;
+      // Inside a JSON string a quote is escaped, so `"key":` is always a key: the last one decides.
+      return data.charCodeAt(i) !== 110; /* n(ull) */
     }
-    at = data.indexOf(key, at + key.length);
+    at = at === 0 ? -1 : data.lastIndexOf(key, at - 1);
   }
   return false;
 }
