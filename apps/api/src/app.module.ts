@@ -13,6 +13,7 @@ import { DockerModule } from '@slipway/docker';
 import { QueueModule } from '@slipway/queue';
 import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
+import { UsageModule } from '@slipway/gateway';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -27,10 +28,12 @@ import { DocsController } from './controllers/docs.controller';
 import { DeploymentsController } from './controllers/deployments.controller';
 import { DomainsController } from './controllers/domains.controller';
 import { BuildsController } from './controllers/builds.controller';
+import { MetricsController } from './controllers/metrics.controller';
+import { GatewayUsageController } from './controllers/gateway-usage.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, UsageModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -43,6 +46,8 @@ import { GitHooks } from './git/git-hooks';
     DeploymentsController,
     DomainsController,
     BuildsController,
+    MetricsController,
+    GatewayUsageController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

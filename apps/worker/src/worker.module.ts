@@ -10,14 +10,16 @@ import { QueueModule } from '@slipway/queue';
 import { IdentityModule } from '@slipway/identity';
 import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
+import { UsageModule } from '@slipway/gateway';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
 import { ReconcileTimer } from './jobs/reconcile.timer';
+import { UsageConsumerJob } from './jobs/usage-consumer';
 
-/** Job processors: builds and deployments (BullMQ), the reconciler, expired-session cleanup. */
+/** Job processors: builds and deployments (BullMQ), the reconciler, expired-session cleanup, gateway usage. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, ReconcileTimer],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, UsageModule],
+  providers: [SessionCleanup, BuildJob, DeployJob, ReconcileTimer, UsageConsumerJob],
 })
 export class WorkerModule {}

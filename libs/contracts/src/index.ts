@@ -17,3 +17,4 @@ export * from './domains';
 export * from './app-hosts';
 export * from './gateway';
 export * from './gateway-config';
+export * from './gateway-usage';

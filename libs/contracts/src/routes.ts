@@ -32,6 +32,7 @@ import { createTokenInputSchema, createdTokenSchema, tokenSchema, type TokenScop
 import { deploymentDetailSchema, deploymentSchema, releaseSchema, rollbackInputSchema } from './releases';
 import { addDomainInputSchema, domainSchema } from './domains';
 import { buildSchema } from './builds';
+import { gatewayRequestSchema, gatewayRequestsQuerySchema, gatewayUsageQuerySchema, gatewayUsageSchema } from './gateway-usage';
 
 /**
  * Every HTTP endpoint, declared once. The api binds its handlers to these paths, the OpenAPI
@@ -113,6 +114,8 @@ export const routes = {
   cancelBuild: { method: 'POST', path: `${PROJECT}/builds/:buildId/cancel`, summary: 'Cancel a queued build at once, or ask the worker to stop a running one', tag: 'builds', auth: 'user', role: 'MEMBER', scope: 'deploy', response: buildSchema, status: 202 },
   getDeployment: { method: 'GET', path: `${ENV}/deployments/:deploymentId`, summary: 'One deployment with its timeline and the failing container\'s last lines', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: deploymentDetailSchema },
   redeploy: { method: 'POST', path: `${ENV}/redeploy`, summary: 'Deploy the live release again (fresh replicas, same health gate)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', response: deploymentSchema, status: 202 },
+  listGatewayRequests: { method: 'GET', path: `${PROJECT}/gateway/requests`, summary: 'Recent model requests through the gateway, newest first (`before` = last id of the previous page)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayRequestsQuerySchema, response: z.array(gatewayRequestSchema) },
+  gatewayUsage: { method: 'GET', path: `${PROJECT}/gateway/usage`, summary: 'Requests, tokens and spend of the current UTC day or month, by key, model alias, feature and customer', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayUsageQuerySchema, response: gatewayUsageSchema },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

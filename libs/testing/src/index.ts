@@ -3,3 +3,4 @@ export * from './nest-context';
 export * from './fake-docker-engine';
 export * from './sample-apps';
 export * from './mock-llm';
+export * from './gateway-usage-events';

@@ -6,3 +6,4 @@ export * from './route-table-subscriber';
 export * from './route-table-upstreams';
 export * from './metrics-stream';
 export * from './lua-script';
+export * from './stream-group';

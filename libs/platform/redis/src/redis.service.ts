@@ -52,6 +52,22 @@ export class RedisService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * XADDs every payload to `stream` as field `field` in one pipeline (one round trip), trimming
+   * the stream to about `maxLen` entries. Returns the indexes of payloads that were not added.
+   */
+  async xaddBatch(stream: string, field: string, payloads: readonly string[], maxLen: number): Promise<number[]> {
+    if (payloads.length === 0) return [];
+    const pipe = this.client.pipeline();
+    for (const p of payloads) pipe.xadd(stream, 'MAXLEN', '~', maxLen, '*', field, p);
+    const res = (await pipe.exec()) ?? [];
+    const failed: number[] = [];
+    payloads.forEach((_, i) => {
+      if (!res[i] || res[i][0]) failed.push(i);
+    });
+    return failed;
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.client.disconnect();
   }

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { usageEventSchema, type UsageEvent } from '@slipway/contracts';
+import type { StreamEntry } from '@slipway/redis';
+import { USAGE_EVENT_FIELD } from './usage-stream';
+
+const INT4_MAX = 2_147_483_647;
+// PostgreSQL text cannot hold NUL; a value it would refuse must be caught here, or one bad
+// event would fail its whole batch again and again.
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'contains NUL');
+const count = z.number().int().min(0).max(INT4_MAX);
+
+/** The contract's event, narrowed to what the GatewayRequest columns can store. */
+const storableEventSchema = usageEventSchema.extend({
+  id: text(128).min(1),
+  at: z.iso.datetime({ offset: true }),
+  organizationId: text(64).min(1),
+  projectId: text(64).min(1),
+  environmentId: text(64).nullable(),
+  releaseId: text(64).nullable(),
+  keyId: text(64).min(1),
+  feature: text(200).nullable(),
+  customer: text(200).nullable(),
+  modelRequested: text(200),
+  modelServed: text(200).nullable(),
+  provider: text(100).nullable(),
+  status: z.number().int().min(0).max(999),
+  errorCategory: text(64).nullable(),
+  latencyMs: count,
+  ttftMs: count.nullable(),
+  inputTokens: count,
+  outputTokens: count,
+  cacheReadTokens: count,
+  cacheWriteTokens: count,
+  costMicros: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  retries: count,
+  fallbackChain: z.array(text(300)).max(100),
+});
+
+export type ParsedEntry = { ok: true; event: UsageEvent } | { ok: false; reason: string };
+
+/** One stream entry → the event it carries, or why it cannot be stored. */
+export function parseUsageEntry(entry: StreamEntry): ParsedEntry {
+  if (!entry.fields) return { ok: false, reason: 'the entry was trimmed from the stream before it was read' };
+  const raw = entry.fields[USAGE_EVENT_FIELD];
+  if (raw === undefined) return { ok: false, reason: `no "${USAGE_EVENT_FIELD}" field` };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const parsed = storableEventSchema.safeParse(json);
+  if (!parsed.success)
+    return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  return { ok: true, event: parsed.data };
+}

@@ -1,0 +1,112 @@
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { USAGE_STREAM, type UsageEvent } from '@slipway/contracts';
+import { RedisService } from '@slipway/redis';
+import { GatewayMetrics } from './gateway-metrics';
+import { USAGE_EVENT_FIELD, USAGE_STREAM_KEY, USAGE_STREAM_MAXLEN } from './usage-stream';
+
+/** A batch goes out when this many events wait, or FLUSH_EVERY_MS after the first of them. */
+export const FLUSH_BATCH = 200;
+export const FLUSH_EVERY_MS = 50;
+/** Largest pipeline sent at once. */
+const MAX_PER_PIPELINE = 1_000;
+/** While Redis is unreachable, events wait up to this many; the oldest go first (and are counted). */
+const MAX_BUFFERED = 50_000;
+const RETRY_AFTER_FAILURE_MS = 1_000;
+
+/**
+ * Records each gateway request once: into the in-process metrics at once, and into the usage
+ * stream in batches (one pipelined XADD per batch), so the request path never waits on Redis.
+ * Delivery is at-least-once: an event whose XADD fails is sent again, and the worker writes
+ * each request id once. Whatever is buffered is flushed when the module stops.
+ */
+@Injectable()
+export class UsageRecorder implements OnModuleDestroy {
+  private readonly logger = new Logger('gateway-usage');
+  private readonly stream: string;
+  private buffer: UsageEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private retryAt = 0;
+
+  constructor(
+    @Inject(RedisService) private readonly redis: RedisService,
+    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
+    @Optional() @Inject(USAGE_STREAM_KEY) stream?: string,
+  ) {
+    this.stream = stream ?? USAGE_STREAM;
+  }
+
+  /** Called once per request when it ends (answered, failed or rejected). Never throws, never waits. */
+  record(event: UsageEvent): void {
+    this.metrics.observe(event);
+    this.buffer.push(event);
+    if (this.buffer.length > MAX_BUFFERED) {
+      const lost = this.buffer.length - MAX_BUFFERED;
+      this.buffer.splice(0, lost);
+      this.metrics.usageEventsDropped(lost);
+    }
+    if (this.buffer.length >= FLUSH_BATCH && !this.flushing && Date.now() >= this.retryAt) this.startDrain();
+    else this.schedule(FLUSH_EVERY_MS);
+  }
+
+  /** Sends everything buffered now (tests, shutdown); resolves when Redis took it or refused it. */
+  async flush(): Promise<void> {
+    this.retryAt = 0;
+    if (this.flushing) await this.flushing;
+    if (this.buffer.length > 0) {
+      this.startDrain();
+      await this.flushing;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.flush();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length > 0) this.logger.warn(`${this.buffer.length} usage event(s) not written to Redis at shutdown`);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.flushing) return; // the running drain picks the events up, or reschedules
+      if (Date.now() < this.retryAt) this.schedule(this.retryAt - Date.now());
+      else this.startDrain();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private startDrain(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushing = this.drain().finally(() => {
+      this.flushing = undefined;
+      // Events recorded while the last batch was in flight still need a trip.
+      if (this.buffer.length > 0) this.schedule(Math.max(FLUSH_EVERY_MS, this.retryAt - Date.now()));
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, MAX_PER_PIPELINE);
+      let failed: number[];
+      try {
+        failed = await this.redis.xaddBatch(
+          this.stream,
+          USAGE_EVENT_FIELD,
+          batch.map((e) => JSON.stringify(e)),
+          USAGE_STREAM_MAXLEN,
+        );
+      } catch (err) {
+        this.logger.warn(`usage events not written to Redis, will retry: ${err instanceof Error ? err.message : String(err)}`);
+        failed = batch.map((_, i) => i);
+      }
+      if (failed.length > 0) {
+        this.buffer.unshift(...failed.map((i) => batch[i]!));
+        this.retryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
+        return;
+      }
+    }
+  }
+}
