@@ -12,6 +12,21 @@ const TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 
 const OPERATION = 'chat';
+/** Distinct label sets whose series are kept ready; the labels are bounded, so this only caps memory. */
+const MAX_BUNDLES = 10_000;
+
+interface RequestSeries {
+  duration: { observe(v: number): void };
+  ttft: { observe(v: number): void };
+  input: { observe(v: number): void };
+  output: { observe(v: number): void };
+  cacheRead: { observe(v: number): void };
+  cacheWrite: { observe(v: number): void };
+  requests: { inc(by?: number): void };
+  cost: { inc(by?: number): void };
+  retries: { inc(by?: number): void };
+  fallbacks: { inc(by?: number): void };
+}
 const MODEL_LABELS = ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_response_model'] as const;
 
 /**
@@ -29,6 +44,7 @@ export class GatewayMetrics {
   private readonly errorTypes = new BoundedLabel(50);
   private readonly statuses = new BoundedLabel(60);
   private readonly breakerKeys = new BoundedLabel(500);
+  private readonly bundles = new Map<string, RequestSeries>();
 
   private readonly duration = this.registry.register(
     new HistogramFamily(
@@ -93,33 +109,51 @@ export class GatewayMetrics {
     ),
   );
 
-  /** Counts one finished request. Synchronous and allocation-light: it runs on the hot path. */
+  /** Counts one finished request. Synchronous and cheap (one map lookup when the label set was seen before): it runs on the hot path. */
   observe(e: UsageEvent): void {
+    const s = this.seriesOf(e);
+    s.duration.observe(e.latencyMs / 1000);
+    if (e.ttftMs !== null) s.ttft.observe(e.ttftMs / 1000);
+    if (e.modelServed) {
+      s.input.observe(e.inputTokens);
+      s.output.observe(e.outputTokens);
+    }
+    if (e.cacheReadTokens > 0) s.cacheRead.observe(e.cacheReadTokens);
+    if (e.cacheWriteTokens > 0) s.cacheWrite.observe(e.cacheWriteTokens);
+    s.requests.inc();
+    if (e.costMicros > 0) s.cost.inc(e.costMicros);
+    if (e.retries > 0) s.retries.inc(e.retries);
+    const moves = fallbackCount(e.fallbackChain);
+    if (moves > 0) s.fallbacks.inc(moves);
+  }
+
+  /** Every series one request touches, looked up once per distinct label set and kept. */
+  private seriesOf(e: UsageEvent): RequestSeries {
+    const key = `${e.api}\u0000${e.status}\u0000${e.errorCategory ?? ''}\u0000${e.streamed}\u0000${e.provider ?? ''}\u0000${e.modelRequested}\u0000${e.modelServed ?? ''}`;
+    let s = this.bundles.get(key);
+    if (s) return s;
     const provider = e.provider ? this.providers.value(e.provider) : '';
     const requested = this.models.value(e.modelRequested);
     const served = e.modelServed ? this.models.value(e.modelServed) : '';
+    const status = this.statuses.value(String(e.status));
     // error.type: the failure category, else the status of a failed request without one.
-    const errorType = e.errorCategory
-      ? this.errorTypes.value(e.errorCategory)
-      : e.status >= 400
-        ? this.statuses.value(String(e.status))
-        : '';
+    const errorType = e.errorCategory ? this.errorTypes.value(e.errorCategory) : e.status >= 400 ? status : '';
     const model = [OPERATION, provider, requested, served];
-
-    this.duration.observe([...model, errorType], e.latencyMs / 1000);
-    if (e.ttftMs !== null) this.ttft.observe(model, e.ttftMs / 1000);
-    if (e.modelServed) {
-      this.tokens.observe([...model, 'input'], e.inputTokens);
-      this.tokens.observe([...model, 'output'], e.outputTokens);
-    }
-    if (e.cacheReadTokens > 0) this.tokens.observe([...model, 'cache_read'], e.cacheReadTokens);
-    if (e.cacheWriteTokens > 0) this.tokens.observe([...model, 'cache_write'], e.cacheWriteTokens);
-
-    this.requests.inc([e.api, this.statuses.value(String(e.status)), errorType, String(e.streamed), provider, requested, served]);
-    if (e.costMicros > 0) this.cost.inc([provider, requested, served], e.costMicros);
-    if (e.retries > 0) this.retries.inc([provider, requested], e.retries);
-    const moves = fallbackCount(e.fallbackChain);
-    if (moves > 0) this.fallbacks.inc([requested], moves);
+    s = {
+      duration: this.duration.child([...model, errorType]),
+      ttft: this.ttft.child(model),
+      input: this.tokens.child([...model, 'input']),
+      output: this.tokens.child([...model, 'output']),
+      cacheRead: this.tokens.child([...model, 'cache_read']),
+      cacheWrite: this.tokens.child([...model, 'cache_write']),
+      requests: this.requests.child([e.api, status, errorType, String(e.streamed), provider, requested, served]),
+      cost: this.cost.child([provider, requested, served]),
+      retries: this.retries.child([provider, requested]),
+      fallbacks: this.fallbacks.child([requested]),
+    };
+    // Bounded like the labels: past the cap, requests still count, through a fresh lookup each time.
+    if (this.bundles.size < MAX_BUNDLES) this.bundles.set(key, s);
+    return s;
   }
 
   /** The engine calls this on every breaker transition; `key` is `provider/model`. */

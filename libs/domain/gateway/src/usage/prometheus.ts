@@ -48,6 +48,16 @@ export class CounterFamily extends LabelledFamily<{ value: number }> {
     this.at(values).value += by;
   }
 
+  /** The series of these label values, to update without looking it up again. */
+  child(values: readonly string[]): { inc(by?: number): void } {
+    let data: { value: number } | undefined; // created on first use: no zero series
+    return {
+      inc: (by = 1) => {
+        (data ??= this.at(values)).value += by;
+      },
+    };
+  }
+
   protected create() {
     return { value: 0 };
   }
@@ -109,7 +119,16 @@ export class HistogramFamily extends LabelledFamily<HistogramData> {
   }
 
   observe(values: readonly string[], v: number): void {
-    const h = this.at(values);
+    this.record(this.at(values), v);
+  }
+
+  /** The series of these label values, to update without looking it up again. */
+  child(values: readonly string[]): { observe(v: number): void } {
+    let data: HistogramData | undefined; // created on first use: no zero series
+    return { observe: (v) => this.record((data ??= this.at(values)), v) };
+  }
+
+  private record(h: HistogramData, v: number): void {
     let i = 0;
     while (i < this.buckets.length && v > this.buckets[i]!) i++;
     h.counts[i]! += 1;

@@ -40,11 +40,7 @@ export class UsageRecorder implements OnModuleDestroy {
   record(event: UsageEvent): void {
     this.metrics.observe(event);
     this.buffer.push(event);
-    if (this.buffer.length > MAX_BUFFERED) {
-      const lost = this.buffer.length - MAX_BUFFERED;
-      this.buffer.splice(0, lost);
-      this.metrics.usageEventsDropped(lost);
-    }
+    this.trim();
     if (this.buffer.length >= FLUSH_BATCH && !this.flushing && Date.now() >= this.retryAt) this.startDrain();
     else this.schedule(FLUSH_EVERY_MS);
   }
@@ -64,6 +60,14 @@ export class UsageRecorder implements OnModuleDestroy {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.buffer.length > 0) this.logger.warn(`${this.buffer.length} usage event(s) not written to Redis at shutdown`);
+  }
+
+  /** Past the cap, the oldest events go, a tenth at once (one splice per 5,000 events, not one per event). */
+  private trim(): void {
+    if (this.buffer.length <= MAX_BUFFERED) return;
+    const lost = this.buffer.length - Math.floor(MAX_BUFFERED * 0.9);
+    this.buffer.splice(0, lost);
+    this.metrics.usageEventsDropped(lost);
   }
 
   private schedule(ms: number): void {
@@ -104,6 +108,7 @@ export class UsageRecorder implements OnModuleDestroy {
       }
       if (failed.length > 0) {
         this.buffer.unshift(...failed.map((i) => batch[i]!));
+        this.trim();
         this.retryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
         return;
       }

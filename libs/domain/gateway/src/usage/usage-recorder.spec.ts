@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { UsageEvent } from '@slipway/contracts';
+import type { RedisService } from '@slipway/redis';
+import { usageEvent } from '@slipway/testing';
+import { GatewayMetrics } from './gateway-metrics';
+import { FLUSH_BATCH, UsageRecorder } from './usage-recorder';
+
+/** Redis as the recorder sees it: `fail` decides, per call, which payload indexes it refuses (or throws). */
+function fakeRedis(fail: (call: number, payloads: readonly string[]) => number[] | 'throw' = () => []) {
+  const stored: UsageEvent[] = [];
+  let calls = 0;
+  const redis = {
+    async xaddBatch(_stream: string, _field: string, payloads: readonly string[]): Promise<number[]> {
+      const outcome = fail(calls++, payloads);
+      if (outcome === 'throw') throw new Error('connection lost');
+      payloads.forEach((p, i) => outcome.includes(i) || stored.push(JSON.parse(p) as UsageEvent));
+      return outcome;
+    },
+  };
+  return { redis: redis as unknown as RedisService, stored, calls: () => calls };
+}
+
+const dropped = (m: GatewayMetrics) => Number(/slipway_gateway_usage_events_dropped_total (\d+)/.exec(m.render())?.[1] ?? 0);
+
+describe('UsageRecorder', () => {
+  it('sends a full batch in one call without waiting for the timer', async () => {
+    const fake = fakeRedis();
+    const recorder = new UsageRecorder(fake.redis, new GatewayMetrics(), 'test');
+    for (let i = 0; i < FLUSH_BATCH; i++) recorder.record(usageEvent());
+    await Promise.resolve();
+    expect(fake.calls()).toBe(1);
+    await recorder.flush();
+    expect(fake.stored).toHaveLength(FLUSH_BATCH);
+  });
+
+  it('keeps events while Redis is unreachable and sends each once when it is back', async () => {
+    const fake = fakeRedis((call) => (call === 0 ? 'throw' : []));
+    const recorder = new UsageRecorder(fake.redis, new GatewayMetrics(), 'test');
+    const events = [usageEvent(), usageEvent(), usageEvent()];
+    for (const e of events) recorder.record(e);
+    await recorder.flush(); // refused
+    expect(fake.stored).toEqual([]);
+    await recorder.flush();
+    expect(fake.stored.map((e) => e.id)).toEqual(events.map((e) => e.id));
+  });
+
+  it('sends again only the events Redis did not take', async () => {
+    const fake = fakeRedis((call) => (call === 0 ? [1] : []));
+    const recorder = new UsageRecorder(fake.redis, new GatewayMetrics(), 'test');
+    const events = [usageEvent(), usageEvent(), usageEvent()];
+    for (const e of events) recorder.record(e);
+    await recorder.flush();
+    await recorder.flush();
+    expect(fake.stored.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
+  it('bounds what it holds during a long outage, dropping old events and counting them', async () => {
+    const fake = fakeRedis(() => 'throw');
+    const metrics = new GatewayMetrics();
+    const recorder = new UsageRecorder(fake.redis, metrics, 'test');
+    for (let i = 0; i < 60_000; i++) recorder.record(usageEvent({ id: `e${i}` }));
+    expect(dropped(metrics)).toBeGreaterThan(0);
+    const healthy = fakeRedis();
+    Object.assign(fake.redis, { xaddBatch: healthy.redis.xaddBatch.bind(healthy.redis) });
+    await recorder.flush();
+    expect(healthy.stored.length + dropped(metrics)).toBe(60_000);
+    expect(healthy.stored.length).toBeLessThanOrEqual(50_000);
+    expect(healthy.stored.at(-1)?.id).toBe('e59999');
+  });
+
+  it('counts every recorded request in the metrics at once, before any flush', () => {
+    const metrics = new GatewayMetrics();
+    const recorder = new UsageRecorder(fakeRedis().redis, metrics, 'test');
+    recorder.record(usageEvent());
+    expect(metrics.render()).toMatch(/slipway_gateway_requests_total\{[^}]*status="200"[^}]*\} 1/);
+  });
+});
