@@ -13,6 +13,7 @@ import { DockerModule } from '@slipway/docker';
 import { QueueModule } from '@slipway/queue';
 import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
+import { GatewayModule } from '@slipway/gateway';
 import { UsageModule } from '@slipway/gateway';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
@@ -28,12 +29,15 @@ import { DocsController } from './controllers/docs.controller';
 import { DeploymentsController } from './controllers/deployments.controller';
 import { DomainsController } from './controllers/domains.controller';
 import { BuildsController } from './controllers/builds.controller';
+import { GatewayKeysController } from './controllers/gateway-keys.controller';
+import { GatewayProvidersController } from './controllers/gateway-providers.controller';
+import { GatewayRoutingController } from './controllers/gateway-routing.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { GatewayUsageController } from './controllers/gateway-usage.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, UsageModule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, UsageModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -46,6 +50,9 @@ import { GitHooks } from './git/git-hooks';
     DeploymentsController,
     DomainsController,
     BuildsController,
+    GatewayKeysController,
+    GatewayProvidersController,
+    GatewayRoutingController,
     MetricsController,
     GatewayUsageController,
   ],

@@ -10,6 +10,7 @@ import { QueueModule } from '@slipway/queue';
 import { IdentityModule } from '@slipway/identity';
 import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
+import { DeploymentGatewayModule } from './deployment-gateway.module';
 import { UsageModule } from '@slipway/gateway';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
@@ -19,7 +20,7 @@ import { UsageConsumerJob } from './jobs/usage-consumer';
 
 /** Job processors: builds and deployments (BullMQ), the reconciler, expired-session cleanup, gateway usage. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, UsageModule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule],
   providers: [SessionCleanup, BuildJob, DeployJob, ReconcileTimer, UsageConsumerJob],
 })
 export class WorkerModule {}

@@ -24,6 +24,12 @@ export const AUDIT_ACTIONS = [
   'secret.bulk_imported',
   'domain.added',
   'domain.removed',
+  'gateway.provider_created',
+  'gateway.provider_updated',
+  'gateway.provider_deleted',
+  'gateway.defaults_updated',
+  'gateway.key_created',
+  'gateway.key_revoked',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   ENVIRONMENT_PROTECTED: { status: 409, title: 'The production environment cannot be deleted.' },
   DOMAIN_TAKEN: { status: 409, title: 'That host name is already routed by Slipway.' },
   ENVIRONMENT_NAME_TAKEN: { status: 409, title: 'This project already has an environment with that name.' },
+  PROVIDER_NAME_TAKEN: { status: 409, title: 'This organization already has a provider with that name.' },
+  PROVIDER_NAME_RESERVED: { status: 409, title: 'That provider name is reserved for the built-in mock provider.' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send the body as application/json.' },
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts. Wait and retry.' },

@@ -17,4 +17,5 @@ export * from './domains';
 export * from './app-hosts';
 export * from './gateway';
 export * from './gateway-config';
+export * from './gateway-api';
 export * from './gateway-usage';

@@ -32,6 +32,17 @@ import { createTokenInputSchema, createdTokenSchema, tokenSchema, type TokenScop
 import { deploymentDetailSchema, deploymentSchema, releaseSchema, rollbackInputSchema } from './releases';
 import { addDomainInputSchema, domainSchema } from './domains';
 import { buildSchema } from './builds';
+import {
+  createGatewayKeyInputSchema,
+  createProviderInputSchema,
+  createdGatewayKeySchema,
+  effectiveRoutingSchema,
+  gatewayDefaultsSchema,
+  gatewayKeySchema,
+  providerSchema,
+  setGatewayDefaultsInputSchema,
+  updateProviderInputSchema,
+} from './gateway-api';
 import { gatewayRequestSchema, gatewayRequestsQuerySchema, gatewayUsageQuerySchema, gatewayUsageSchema } from './gateway-usage';
 
 /**
@@ -114,6 +125,18 @@ export const routes = {
   cancelBuild: { method: 'POST', path: `${PROJECT}/builds/:buildId/cancel`, summary: 'Cancel a queued build at once, or ask the worker to stop a running one', tag: 'builds', auth: 'user', role: 'MEMBER', scope: 'deploy', response: buildSchema, status: 202 },
   getDeployment: { method: 'GET', path: `${ENV}/deployments/:deploymentId`, summary: 'One deployment with its timeline and the failing container\'s last lines', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: deploymentDetailSchema },
   redeploy: { method: 'POST', path: `${ENV}/redeploy`, summary: 'Deploy the live release again (fresh replicas, same health gate)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', response: deploymentSchema, status: 202 },
+
+  // Model gateway. Changes to keys, credentials and defaults need a session (no `scope`): an API token cannot mint gateway keys or change providers.
+  listGatewayProviders: { method: 'GET', path: `${ORG}/gateway/providers`, summary: 'Model providers routes may name: the built-in mock and the organization’s (credentials never returned)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', response: z.array(providerSchema) },
+  createGatewayProvider: { method: 'POST', path: `${ORG}/gateway/providers`, summary: 'Add a provider with its API key (stored encrypted)', tag: 'gateway', auth: 'user', role: 'ADMIN', body: createProviderInputSchema, response: providerSchema, status: 201 },
+  updateGatewayProvider: { method: 'PATCH', path: `${ORG}/gateway/providers/:provider`, summary: 'Change a provider’s base URL or API key', tag: 'gateway', auth: 'user', role: 'ADMIN', body: updateProviderInputSchema, response: providerSchema },
+  deleteGatewayProvider: { method: 'DELETE', path: `${ORG}/gateway/providers/:provider`, summary: 'Remove a provider and its credentials', tag: 'gateway', auth: 'user', role: 'ADMIN', status: 204 },
+  getGatewayDefaults: { method: 'GET', path: `${ORG}/gateway/routing`, summary: 'The organization’s routing defaults (used when a release has no gateway section)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', response: gatewayDefaultsSchema },
+  setGatewayDefaults: { method: 'PUT', path: `${ORG}/gateway/routing`, summary: 'Replace the organization’s routing defaults (slipway.yaml gateway: shape)', tag: 'gateway', auth: 'user', role: 'ADMIN', body: setGatewayDefaultsInputSchema, response: gatewayDefaultsSchema },
+  effectiveGatewayRouting: { method: 'GET', path: `${ENV}/gateway/routing`, summary: 'The routing the environment’s apps get now, and which release (or default) it came from', tag: 'gateway', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: effectiveRoutingSchema },
+  listGatewayKeys: { method: 'GET', path: `${PROJECT}/gateway/keys`, summary: 'Gateway keys of a project (never the secret)', tag: 'gateway', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(gatewayKeySchema) },
+  createGatewayKey: { method: 'POST', path: `${PROJECT}/gateway/keys`, summary: 'Create a gateway key (shown once)', tag: 'gateway', auth: 'user', role: 'MEMBER', body: createGatewayKeyInputSchema, response: createdGatewayKeySchema, status: 201 },
+  revokeGatewayKey: { method: 'DELETE', path: `${PROJECT}/gateway/keys/:keyId`, summary: 'Revoke a gateway key at once (an environment key is replaced on the next deploy)', tag: 'gateway', auth: 'user', role: 'MEMBER', status: 204 },
   listGatewayRequests: { method: 'GET', path: `${PROJECT}/gateway/requests`, summary: 'Recent model requests through the gateway, newest first (`before` = last id of the previous page)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayRequestsQuerySchema, response: z.array(gatewayRequestSchema) },
   gatewayUsage: { method: 'GET', path: `${PROJECT}/gateway/usage`, summary: 'Requests, tokens and spend of the current UTC day or month, by key, model alias, feature and customer', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayUsageQuerySchema, response: gatewayUsageSchema },
 } as const satisfies Record<string, RouteContract>;

@@ -1,3 +1,4 @@
+import type { TenantScope } from '@slipway/contracts';
 import { AppError } from '@slipway/errors';
 import type { DeploymentEventListener } from './timeline';
 
@@ -7,6 +8,19 @@ export const ROUTE_TABLE_PUBLISHER = Symbol('ROUTE_TABLE_PUBLISHER');
 export const HEALTH_CHECKER = Symbol('HEALTH_CHECKER');
 /** Optional `DeployOptions` (DeploymentsModule.register). */
 export const DEPLOY_OPTIONS = Symbol('DEPLOY_OPTIONS');
+/** Optional `DeploymentGateway`: the model gateway, bound by the apps (@slipway/gateway's GatewayAppEnvironment). */
+export const DEPLOYMENT_GATEWAY = Symbol('DEPLOYMENT_GATEWAY');
+
+/**
+ * The port through which deployments give containers the model gateway, so neither context
+ * imports the other. Without it bound, containers get no gateway variables.
+ */
+export interface DeploymentGateway {
+  /** Variables pointing the official SDKs at the gateway with the environment's key, and extra hosts entries. */
+  containerSettings(scope: TenantScope, environmentId: string): Promise<{ env: Record<string, string>; extraHosts: string[] }>;
+  /** The environment's live release changed, and with it possibly its routing. */
+  liveReleaseChanged(scope: TenantScope, environmentId: string): Promise<void>;
+}
 
 export interface DeployOptions {
   /** Seconds the old replicas keep running after the switch; else Config.DEPLOY_DRAIN_SECONDS, else 5. */

@@ -2,7 +2,7 @@ import type { Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
 import { FakeDockerEngine } from '@slipway/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DeploymentBusyError } from './deploy-options';
+import { DeploymentBusyError, type DeploymentGateway } from './deploy-options';
 import { DeployRelease } from './deploy-release';
 import type { DeploymentsRepository, TimelineEntry } from './deployments.repository';
 import { waitHealthy, type HealthProbe } from './health-check';
@@ -113,7 +113,7 @@ let published: number;
 /** Containers whose image is in here answer 500; everything else 200. */
 let unhealthyImages: Set<string>;
 
-function deployer(): DeployRelease {
+function deployer(gateway?: DeploymentGateway, variables: Record<string, string> = { API_KEY: 'sk-pinned-value' }): DeployRelease {
   const routes: RouteTablePublisher = {
     publish: async () => {
       published++;
@@ -125,7 +125,7 @@ function deployer(): DeployRelease {
     const c = [...docker.containers.values()].find((x) => x.hostPort === port);
     return c && !unhealthyImages.has(c.spec.image) ? { status: 200 } : { status: 500 };
   };
-  const secrets = { valuesAt: async () => ({ API_KEY: 'sk-pinned-value' }), secretValues: async () => ['sk-pinned-value'] };
+  const secrets = { valuesAt: async () => variables, secretValues: async () => ['sk-pinned-value'] };
   return new DeployRelease(
     { APPS_DOMAIN: 'localhost' } as Config,
     docker,
@@ -134,6 +134,7 @@ function deployer(): DeployRelease {
     routes,
     (rt, o) => waitHealthy(rt, { ...o, intervalMs: 5, probe }),
     { drainSeconds: 0 },
+    gateway,
   );
 }
 
@@ -305,5 +306,46 @@ describe('DeployRelease', () => {
     expect([...docker.containers.values()].some((c) => c.name === 'slipway-web-production-v2-0-dead')).toBe(false);
     expect(docker.running().map((c) => c.spec.image)).toEqual(['img-v2', 'img-v2']);
     expect(repo.timeline.find((e) => e.deploymentId === crashed)?.step).toBe('resume');
+  });
+
+  it('points the SDKs of every container at the model gateway with the environment key, unless the environment sets them', async () => {
+    const told: string[] = [];
+    const gateway: DeploymentGateway = {
+      containerSettings: async (_s, environmentId) => ({
+        env: {
+          ANTHROPIC_BASE_URL: 'http://host.docker.internal:4000',
+          ANTHROPIC_API_KEY: `sk-slw-key-of-${environmentId}`,
+          OPENAI_BASE_URL: 'http://host.docker.internal:4000/v1',
+          OPENAI_API_KEY: `sk-slw-key-of-${environmentId}`,
+          SLIPWAY_GATEWAY_URL: 'http://host.docker.internal:4000',
+        },
+        extraHosts: ['host.docker.internal:host-gateway'],
+      }),
+      liveReleaseChanged: async (_s, environmentId) => void told.push(`${environmentId}: live ${repo.env.liveReleaseId}`),
+    };
+    const rel = repo.addRelease(1, 'img-v1', { replicas: 1 });
+    const variables = { API_KEY: 'sk-pinned-value', OPENAI_API_KEY: 'sk-team-real-openai-key', OPENAI_BASE_URL: 'https://api.openai.com/v1' };
+    expect(await deployer(gateway, variables).execute(scope, repo.addDeployment(rel))).toMatchObject({ status: 'SUCCEEDED' });
+
+    const spec = docker.running()[0]!.spec;
+    expect(spec.env).toMatchObject({
+      ANTHROPIC_BASE_URL: 'http://host.docker.internal:4000',
+      ANTHROPIC_API_KEY: 'sk-slw-key-of-env',
+      SLIPWAY_GATEWAY_URL: 'http://host.docker.internal:4000',
+      // Set by the team: their real provider, not the gateway.
+      OPENAI_API_KEY: 'sk-team-real-openai-key',
+      OPENAI_BASE_URL: 'https://api.openai.com/v1',
+      API_KEY: 'sk-pinned-value',
+    });
+    expect(spec.extraHosts).toEqual(['host.docker.internal:host-gateway']);
+    // The gateway hears of the switch after the new release is live.
+    expect(told).toEqual([`env: live ${rel}`]);
+  });
+
+  it('starts containers without gateway variables when no gateway is bound', async () => {
+    await deployed(1, 'img-v1');
+    const spec = docker.running()[0]!.spec;
+    expect(Object.keys(spec.env).filter((k) => k.includes('ANTHROPIC') || k.includes('OPENAI'))).toEqual([]);
+    expect(spec.extraHosts).toBeUndefined();
   });
 });

@@ -7,11 +7,13 @@ import { AppError } from '@slipway/errors';
 import { SecretsService } from '@slipway/secrets';
 import {
   DEPLOY_OPTIONS,
+  DEPLOYMENT_GATEWAY,
   DeploymentBusyError,
   HEALTH_CHECKER,
   ROUTE_TABLE_PUBLISHER,
   type DeployOptions,
   type DeployOutcome,
+  type DeploymentGateway,
   type DeployRunOptions,
 } from './deploy-options';
 import { DeploymentsRepository } from './deployments.repository';
@@ -63,6 +65,7 @@ export class DeployRelease {
     @Inject(ROUTE_TABLE_PUBLISHER) private readonly routes: RouteTablePublisher,
     @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
     @Optional() @Inject(DEPLOY_OPTIONS) options?: DeployOptions,
+    @Optional() @Inject(DEPLOYMENT_GATEWAY) private readonly gateway?: DeploymentGateway,
   ) {
     this.health = health ?? waitHealthy;
     this.options = options ?? {};
@@ -174,7 +177,10 @@ export class DeployRelease {
     const network = `slipway-${project.id}`;
     await this.runtime.ensureNetwork(network, { [LABELS.project]: project.id, ...extra });
     const variables = await this.secrets.valuesAt(scope, env.id, readEnvVarVersions(release.envVarVersions));
+    const gateway = (await this.gateway?.containerSettings(scope, env.id)) ?? { env: {}, extraHosts: [] };
     const containerEnv = {
+      // The environment's own variables win: a team may point an SDK at a real provider.
+      ...gateway.env,
       ...variables,
       PORT: String(rt.port),
       SLIPWAY_PROJECT: project.slug,
@@ -222,6 +228,7 @@ export class DeployRelease {
             pidsLimit: PIDS_LIMIT,
             network,
             capAdd: rt.capAdd,
+            ...(gateway.extraHosts.length ? { extraHosts: gateway.extraHosts } : {}),
             ...(rt.command ? { command: ['sh', '-c', `exec ${rt.command}`] } : {}),
           });
         } catch (err) {
@@ -281,6 +288,8 @@ export class DeployRelease {
     started: number,
   ): Promise<DeployOutcome> {
     await this.routes.publish();
+    // Cached gateway callers of the environment carry the old release's routing.
+    await this.gateway?.liveReleaseChanged(scope, environmentId).catch((e: unknown) => this.logger.warn(`deployment ${deploymentId}: gateway not told of the new release: ${String(e)}`));
     // Everything of other deployments still running went DRAINING in the switch transaction.
     const draining = await this.repository.runningReplicasNotOf(scope, environmentId, deploymentId);
     if (draining.length > 0) {

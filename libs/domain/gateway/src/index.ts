@@ -4,3 +4,8 @@ export * from './limits';
 export * from './translate';
 export * from './routing';
 export * from './usage';
+export * from './providers';
+export * from './keys';
+export * from './callers';
+export * from './defaults';
+export * from './gateway.module';

@@ -15,6 +15,8 @@ export const SECRET_COLUMNS = {
   apiToken: { tokenHash: true },
   invitation: { tokenHash: true },
   envVarVersion: { sealedValue: true },
+  provider: { sealedCredential: true },
+  gatewayKey: { tokenHash: true, sealedToken: true },
 } as const satisfies Prisma.GlobalOmitConfig;
 
 /** The generated client, typed with the secret columns omitted. */

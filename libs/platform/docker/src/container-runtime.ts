@@ -101,6 +101,8 @@ export interface RunContainerOptions {
   capAdd?: string[];
   /** Overrides the image's CMD. */
   command?: string[];
+  /** Extra /etc/hosts entries, `name:address` (`host.docker.internal:host-gateway` reaches the host). */
+  extraHosts?: string[];
 }
 
 export interface RunningContainer {

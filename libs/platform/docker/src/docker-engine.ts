@@ -121,6 +121,7 @@ export class DockerEngine implements ContainerRuntime {
           // HostPort '' = a free port chosen by the engine, on loopback only.
           PortBindings: { [portKey]: [{ HostIp: LOOPBACK, HostPort: '' }] },
           NetworkMode: options.network,
+          ExtraHosts: options.extraHosts ?? [],
           Memory: options.memoryMb * MIB,
           MemorySwap: options.memoryMb * MIB, // no swap beyond the memory limit
           NanoCpus: options.cpuMillis * 1_000_000,

@@ -7,3 +7,4 @@ export * from './route-table-upstreams';
 export * from './metrics-stream';
 export * from './lua-script';
 export * from './stream-group';
+export * from './gateway-invalidation';

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { RateLimiter } from './rate-limiter';
 import { RedisService } from './redis.service';
+import { GatewayInvalidation } from './gateway-invalidation';
 
 @Global()
-@Module({ providers: [RedisService, RateLimiter], exports: [RedisService, RateLimiter] })
+@Module({ providers: [RedisService, RateLimiter, GatewayInvalidation], exports: [RedisService, RateLimiter, GatewayInvalidation] })
 export class RedisModule {}

@@ -1,0 +1,1 @@
+export { GatewayDefaultsService } from './gateway-defaults.service';

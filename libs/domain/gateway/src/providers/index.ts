@@ -1,0 +1,2 @@
+export { ProvidersService } from './providers.service';
+export { providerCredentialAad } from './provider-sealing';
