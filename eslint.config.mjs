@@ -45,12 +45,12 @@ export default tseslint.config(
   },
   {
     files: ['apps/**/*.ts', 'apps/**/*.tsx'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'apps/e2e/**'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.int-support.ts', 'apps/e2e/**'],
     rules: { 'no-restricted-imports': restrict(vendor(), layer(APP_PKGS, 'apps never import each other.')) },
   },
   {
     // The config lib is the one place that reads process.env; tools and config files run outside the apps.
-    files: ['libs/platform/config/**', 'tools/**', '**/*.config.*', 'apps/console/proxy.ts', 'apps/e2e/**', '**/*.int-spec.ts', 'apps/edge/bench/**'],
+    files: ['libs/platform/config/**', 'tools/**', '**/*.config.*', 'apps/console/proxy.ts', 'apps/e2e/**', '**/*.int-spec.ts', '**/*.int-support.ts', 'apps/edge/bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

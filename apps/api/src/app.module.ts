@@ -14,10 +14,10 @@ import { QueueModule } from '@slipway/queue';
 import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
-import { UsageModule } from '@slipway/gateway';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
+import { GatewayRoutes } from './gateway/gateway.routes';
 import { AuthController } from './controllers/auth.controller';
 import { OrganizationsController } from './controllers/organizations.controller';
 import { ProjectsController } from './controllers/projects.controller';
@@ -37,7 +37,7 @@ import { GatewayUsageController } from './controllers/gateway-usage.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, UsageModule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -60,6 +60,7 @@ import { GitHooks } from './git/git-hooks';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
     GitHttpRoute,
+    GatewayRoutes,
     GitHooks,
   ],
 })

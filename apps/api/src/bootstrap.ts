@@ -8,6 +8,7 @@ import { API_PREFIX } from '@slipway/contracts';
 import { nestLogLevels, type Config } from '@slipway/config';
 import { AppModule } from './app.module';
 import { GitHttpRoute } from './git/git-http.route';
+import { GatewayRoutes } from './gateway/gateway.routes';
 
 /** Builds the api (without listening), so tests and main.ts share one wiring. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
@@ -26,10 +27,11 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie as never);
   app.get(GitHttpRoute).register(fastify);
+  app.get(GatewayRoutes).register(fastify);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
-  app.setGlobalPrefix(API_PREFIX.slice(1), { exclude: ['healthz', 'readyz', 'api/docs', 'api/docs/openapi.json'] });
+  app.setGlobalPrefix(API_PREFIX.slice(1), { exclude: ['healthz', 'readyz', 'metrics', 'api/docs', 'api/docs/openapi.json'] });
   app.enableShutdownHooks();
   return app;
 }

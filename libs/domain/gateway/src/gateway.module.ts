@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UpstreamClient } from '@slipway/ai-providers';
 import { CallersRepository } from './callers/callers.repository';
 import { GatewayCallerResolver } from './callers/gateway-caller-resolver';
 import { GatewayDefaultsRepository } from './defaults/gateway-defaults.repository';
@@ -8,13 +9,21 @@ import { GatewayKeysRepository } from './keys/gateway-keys.repository';
 import { GatewayKeysService } from './keys/gateway-keys.service';
 import { ProvidersRepository } from './providers/providers.repository';
 import { ProvidersService } from './providers/providers.service';
+import { GatewayEngine, GatewaySideEndpoints, UPSTREAM_CLIENT } from './engine';
+import { GatewayLimits } from './limits';
+import { UsageModule } from './usage';
 
 /**
  * The model gateway. Relies on the global Config, Db, Crypto (Envelope), Redis
  * (GatewayInvalidation) and Audit modules.
  */
 @Module({
+  imports: [UsageModule],
   providers: [
+    { provide: UPSTREAM_CLIENT, useFactory: () => new UpstreamClient() },
+    GatewayLimits,
+    GatewayEngine,
+    GatewaySideEndpoints,
     ProvidersRepository,
     ProvidersService,
     GatewayKeysRepository,
@@ -25,6 +34,6 @@ import { ProvidersService } from './providers/providers.service';
     CallersRepository,
     GatewayCallerResolver,
   ],
-  exports: [ProvidersService, GatewayKeysService, GatewayAppEnvironment, GatewayDefaultsService, GatewayCallerResolver],
+  exports: [UsageModule, GatewayEngine, GatewaySideEndpoints, ProvidersService, GatewayKeysService, GatewayAppEnvironment, GatewayDefaultsService, GatewayCallerResolver],
 })
 export class GatewayModule {}

@@ -8,4 +8,5 @@ export * from './providers';
 export * from './keys';
 export * from './callers';
 export * from './defaults';
+export * from './engine';
 export * from './gateway.module';

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '@slipway/config';
+import { createMockLlmServer, createTestDatabase, type MockLlmServer } from '@slipway/testing';
+import { createApi } from '../bootstrap';
+
+type MockOptions = Parameters<typeof createMockLlmServer>[0];
+
+/** A signed-in user of the api under test (session cookie + CSRF token, as the console sends). */
+export class HarnessUser {
+  private cookie = '';
+  private csrf = '';
+
+  constructor(private readonly baseUrl: string) {}
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read as untyped JSON, as any client would
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = {};
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.csrf && method !== 'GET') headers['x-csrf-token'] = this.csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    if (cookies.length) this.cookie = cookies.join('; ');
+    const text = await res.text();
+    const parsed = text ? (JSON.parse(text) as T & { csrfToken?: string }) : (undefined as T);
+    const csrf = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
+    if (typeof csrf === 'string') this.csrf = csrf;
+    return { status: res.status, body: parsed };
+  }
+}
+
+export interface GatewayHarness {
+  /** The api, e.g. `http://127.0.0.1:41234`: SDKs use it as their base URL. */
+  url: string;
+  mock: MockLlmServer;
+  owner: HarnessUser;
+  org: string;
+  project: string;
+  /** A project-wide gateway key with every scope. */
+  key: string;
+  /** Creates another key of the project. */
+  createKey(input?: Record<string, unknown>): Promise<{ id: string; token: string }>;
+  /** Replaces the organization's routing defaults (slipway.yaml `gateway:` shape). */
+  setRouting(config: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real api in-process (Fastify on a loopback port, real PostgreSQL and Redis) with the mock
+ * provider as its default upstream, and a user, org, project and gateway key created through
+ * the REST API — what a user does before pointing an SDK at the gateway.
+ */
+export async function startGatewayHarness(options: { mock?: MockOptions; env?: Record<string, string> } = {}): Promise<GatewayHarness> {
+  const db = await createTestDatabase();
+  const mock = await createMockLlmServer({ tokensPerSecond: 0, ...options.mock });
+  const dataDir = mkdtempSync(join(tmpdir(), 'slipway-gw-'));
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: db.url,
+    DATA_DIR: dataDir,
+    SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
+    GATEWAY_MOCK_URL: mock.url,
+    ...options.env,
+  });
+  let app: NestFastifyApplication | null = null;
+  try {
+    app = await createApi(loadConfig());
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    const url = `http://127.0.0.1:${address.port}`;
+    const owner = new HarnessUser(url);
+    const signup = await owner.call('POST', '/api/v1/auth/signup', { name: 'Gateway Tester', email: `gw-${randomBytes(4).toString('hex')}@example.test`, password: 'correct horse battery staple' });
+    if (signup.status !== 201) throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
+    const org: string = signup.body.organizations[0].slug;
+    const created = await owner.call('POST', `/api/v1/orgs/${org}/projects`, { name: 'Chatbot' });
+    if (created.status !== 201) throw new Error(`project failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const project: string = created.body.slug;
+    const createKey = async (input: Record<string, unknown> = {}) => {
+      const res = await owner.call('POST', `/api/v1/orgs/${org}/projects/${project}/gateway/keys`, { name: 'sdk', ...input });
+      if (res.status !== 201) throw new Error(`key failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { id: res.body.id as string, token: res.body.token as string };
+    };
+    const { token } = await createKey();
+    const running = app;
+    return {
+      url,
+      mock,
+      owner,
+      org,
+      project,
+      key: token,
+      createKey,
+      async setRouting(config) {
+        const res = await owner.call('PUT', `/api/v1/orgs/${org}/gateway/routing`, { config });
+        if (res.status !== 200) throw new Error(`routing failed: ${res.status} ${JSON.stringify(res.body)}`);
+      },
+      async close() {
+        await running.close();
+        await mock.close();
+        await db.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await app?.close();
+    await mock.close();
+    await db.drop();
+    throw err;
+  }
+}

@@ -1,0 +1,219 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { FailureCategory, TokenUsage, WireFormat } from '@slipway/contracts';
+import { SseSplitter, toUpstreamError, type SseFrame, type UpstreamClient } from '@slipway/ai-providers';
+import {
+  anthropicResponseToOpenAI,
+  createStreamTranslator,
+  createUsageObserver,
+  openaiResponseToAnthropic,
+  usageFromAnthropic,
+  usageFromOpenAI,
+} from '../translate';
+import type { PlannedRoute } from '../routing';
+import type { ProviderTarget } from '../callers';
+import { categoryOfStatus } from './classify';
+import { sendJson, startStream, type AnswerMeta } from './client-response';
+import { buildUpstreamCall } from './upstream-call';
+
+export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+const MAX_ERROR_BODY = 64 * 1024;
+
+export type AttemptOutcome =
+  /** The client got a complete answer. */
+  | { kind: 'answered'; usage: TokenUsage; ttftMs: number | null; servedModel: string }
+  /** A stream failed after its first byte: the client got an error event, never a clean end. */
+  | { kind: 'broken'; category: FailureCategory; usage: TokenUsage; ttftMs: number | null; servedModel: string }
+  /** Nothing reached the client: the engine may retry or fall back. */
+  | { kind: 'failed'; category: FailureCategory; message: string; status: number | null; errorBody: string | null; upstreamFormat: WireFormat; retryAfter: string | null; retryAfterMs: string | null; shouldRetry: string | null }
+  | { kind: 'aborted' };
+
+export interface AttemptInput {
+  client: WireFormat;
+  op: 'messages';
+  body: Record<string, unknown>;
+  clientModel: string;
+  stream: boolean;
+  /** The OpenAI client's `stream_options.include_usage`. */
+  includeUsage: boolean;
+  clientHeaders: IncomingHttpHeaders;
+  route: PlannedRoute & { provider: ProviderTarget };
+  res: ServerResponse;
+  meta: AnswerMeta;
+  signal: AbortSignal;
+  startedAt: number;
+}
+
+/** One call to one route: sends, then answers the client or reports why it could not. */
+export async function attempt(upstream: UpstreamClient, input: AttemptInput): Promise<AttemptOutcome> {
+  const call = buildUpstreamCall({ provider: input.route.provider, model: input.route.model, client: input.client, op: input.op, body: input.body, clientHeaders: input.clientHeaders });
+  const { timeouts } = input.route;
+  input = { ...input, meta: { ...input.meta, provider: input.route.provider.name, model: input.route.model } };
+  let response;
+  try {
+    response = await upstream.request({
+      origin: call.origin,
+      path: call.path,
+      headers: call.headers,
+      body: call.body,
+      signal: input.signal,
+      connectTimeoutMs: timeouts.connectMs,
+      headersTimeoutMs: timeouts.firstByteMs,
+      bodyTimeoutMs: input.stream ? timeouts.idleMs : timeouts.firstByteMs,
+    });
+  } catch (err) {
+    const failure = toUpstreamError(err);
+    if (failure.failure === 'aborted') return { kind: 'aborted' };
+    return failed(failure.failure, `${input.route.provider.name}: ${failure.message}`, null, null, call.format, {});
+  }
+  if (response.status >= 300) {
+    const text = await readText(response.body, MAX_ERROR_BODY).catch(() => '');
+    return failed(categoryOfStatus(response.status), `${input.route.provider.name} answered ${response.status}`, response.status, text, call.format, response.headers);
+  }
+  if (!input.stream) return answerWhole(response.body, call.format, input);
+  return relayStream(response.body, call.format, call.hideUsageChunk, input);
+}
+
+function failed(
+  category: FailureCategory,
+  message: string,
+  status: number | null,
+  errorBody: string | null,
+  upstreamFormat: WireFormat,
+  headers: Record<string, string | string[] | undefined>,
+): AttemptOutcome {
+  const header = (name: string) => {
+    const v = headers[name];
+    return typeof v === 'string' ? v : null;
+  };
+  return { kind: 'failed', category, message, status, errorBody, upstreamFormat, retryAfter: header('retry-after'), retryAfterMs: header('retry-after-ms'), shouldRetry: header('x-should-retry') };
+}
+
+async function answerWhole(body: Readable, format: WireFormat, input: AttemptInput): Promise<AttemptOutcome> {
+  let text: string;
+  try {
+    text = await readText(body, Number.POSITIVE_INFINITY);
+  } catch (err) {
+    const failure = toUpstreamError(err);
+    if (failure.failure === 'aborted') return { kind: 'aborted' };
+    return failed(failure.failure === 'timeout' ? 'timeout' : 'stream_cut', `${input.route.provider.name}: ${failure.message}`, null, null, format, {});
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return failed('server_error', `${input.route.provider.name} sent a response that is not valid JSON`, null, null, format, {});
+  }
+  const usage = format === 'anthropic' ? usageFromAnthropic(json.usage) : usageFromOpenAI(json.usage);
+  const servedModel = typeof json.model === 'string' ? json.model : input.route.model;
+  if (format === input.client) sendJson(input.res, 200, text, input.meta);
+  else sendJson(input.res, 200, format === 'openai' ? openaiResponseToAnthropic(json, input.clientModel) : anthropicResponseToOpenAI(json, input.clientModel), input.meta);
+  return { kind: 'answered', usage, ttftMs: null, servedModel };
+}
+
+function readText(body: Readable, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.once('error', reject);
+  });
+}
+
+/** An in-band error from the provider: Anthropic `event: error`, OpenAI a `data: {"error":…}` chunk. */
+function errorOf(frame: SseFrame, format: WireFormat): { type: string; message: string } | null {
+  if (format === 'anthropic' ? frame.event !== 'error' : !frame.data.includes('"error"')) return null;
+  try {
+    const parsed = JSON.parse(frame.data) as { error?: { type?: string; message?: string }; choices?: unknown };
+    if (!parsed.error || parsed.choices) return null;
+    return { type: parsed.error.type ?? 'api_error', message: parsed.error.message ?? 'The provider reported an error.' };
+  } catch {
+    return format === 'anthropic' ? { type: 'api_error', message: 'The provider reported an error.' } : null;
+  }
+}
+
+function isUsageOnlyChunk(frame: SseFrame): boolean {
+  return frame.data.startsWith('{') && frame.data.includes('"choices":[]') && frame.data.includes('"usage":{');
+}
+
+function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean, input: AttemptInput): Promise<AttemptOutcome> {
+  const { res } = input;
+  const splitter = new SseSplitter();
+  const translator = format === input.client ? null : createStreamTranslator(format, input.client, { clientModel: input.clientModel, id: input.meta.requestId, includeUsage: input.includeUsage });
+  const observer = translator ? null : createUsageObserver(format);
+  const usage = () => (translator ? translator.usage() : observer!.usage());
+  let committed = false;
+  let ttftMs: number | null = null;
+  let settled = false;
+
+  return new Promise<AttemptOutcome>((resolve) => {
+    const finish = (outcome: AttemptOutcome) => {
+      if (settled) return;
+      settled = true;
+      body.removeAllListeners('data');
+      resolve(outcome);
+    };
+    const write = (text: string) => {
+      if (text && !res.write(text)) {
+        body.pause();
+        res.once('drain', () => body.resume());
+      }
+    };
+    const breakStream = (category: FailureCategory, type: string, message: string, raw?: string) => {
+      // A proper error event, never a clean end: the client must know the answer is incomplete.
+      if (raw !== undefined) write(raw);
+      else write(translator ? translator.error(type, message) : inBandError(input.client, type, message));
+      res.end();
+      body.destroy();
+      finish({ kind: 'broken', category, usage: usage(), ttftMs, servedModel: input.route.model });
+    };
+
+    body.on('data', (chunk: Buffer) => {
+      for (const frame of splitter.push(chunk)) {
+        if (settled) return;
+        const error = errorOf(frame, format);
+        if (error && !committed) {
+          body.destroy();
+          return finish(failed(error.type.includes('overloaded') ? 'overloaded' : 'server_error', `${input.route.provider.name}: ${error.message}`, 200, frame.data, format, {}));
+        }
+        if (!committed) {
+          committed = true;
+          ttftMs = Math.round(performance.now() - input.startedAt);
+          startStream(res, input.meta);
+        }
+        if (error) return breakStream(error.type.includes('overloaded') ? 'overloaded' : 'server_error', error.type, error.message, translator ? undefined : frame.raw);
+        if (translator) write(translator.push(frame));
+        else {
+          observer!.observe(frame);
+          if (!(hideUsageChunk && isUsageOnlyChunk(frame))) write(frame.raw);
+        }
+      }
+    });
+    body.once('end', () => {
+      if (settled) return;
+      const complete = translator ? translator.finished : observer!.finished;
+      if (!committed) return finish(failed('stream_cut', `${input.route.provider.name} ended the stream before any event`, null, null, format, {}));
+      if (!complete) return breakStream('stream_cut', 'api_error', 'The provider ended the stream before the answer was complete.');
+      if (translator) write(translator.end());
+      res.end();
+      finish({ kind: 'answered', usage: usage(), ttftMs, servedModel: input.route.model });
+    });
+    body.once('error', (err) => {
+      if (settled) return;
+      const failure = toUpstreamError(err);
+      if (failure.failure === 'aborted') return finish({ kind: 'aborted' });
+      const category: FailureCategory = failure.failure === 'timeout' ? 'timeout' : 'stream_cut';
+      if (!committed) return finish(failed(category, `${input.route.provider.name}: ${failure.message}`, null, null, format, {}));
+      breakStream(category, category === 'timeout' ? 'timeout_error' : 'api_error', category === 'timeout' ? 'The provider stopped sending mid-answer (idle timeout).' : 'The provider connection broke mid-answer.');
+    });
+  });
+}
+
+function inBandError(client: WireFormat, type: string, message: string): string {
+  if (client === 'anthropic') return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message } })}\n\n`;
+  return `data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`;
+}

@@ -1,0 +1,62 @@
+import type { ServerResponse } from 'node:http';
+import type { WireFormat } from '@slipway/contracts';
+import { anthropicErrorBody, errorTypeFor, openaiErrorBody } from '../translate';
+
+/** Headers every gateway answer carries, so a user can quote one id to support. */
+export interface AnswerMeta {
+  requestId: string;
+  provider?: string;
+  model?: string;
+}
+
+function metaHeaders(meta: AnswerMeta): Record<string, string> {
+  const headers: Record<string, string> = { 'x-slipway-request-id': meta.requestId };
+  if (meta.provider) headers['x-slipway-provider'] = meta.provider;
+  if (meta.model) headers['x-slipway-model'] = meta.model;
+  return headers;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, meta: AnswerMeta, extra?: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...metaHeaders(meta), ...extra });
+  res.end(text);
+}
+
+export interface ErrorAnswer {
+  status: number;
+  message: string;
+  /** Overrides the type derived from the status (e.g. `overloaded_error`). */
+  type?: string;
+  /** Whole seconds; sent as `retry-after` (SDKs honour it). */
+  retryAfterSeconds?: number;
+  /** `false` tells SDKs not to retry (an exhausted budget will not recover in seconds). */
+  shouldRetry?: boolean;
+}
+
+/** An error in the shape the client's SDK parses: Anthropic `{type:"error",error}` or OpenAI `{error}`. */
+export function sendError(res: ServerResponse, format: WireFormat, answer: ErrorAnswer, meta: AnswerMeta): void {
+  const type = answer.type ?? errorTypeFor(format, answer.status);
+  const body = format === 'anthropic' ? anthropicErrorBody(type, answer.message) : openaiErrorBody(type, answer.message);
+  const extra: Record<string, string> = {};
+  if (answer.retryAfterSeconds !== undefined) extra['retry-after'] = String(Math.max(1, Math.ceil(answer.retryAfterSeconds)));
+  if (answer.shouldRetry !== undefined) extra['x-should-retry'] = String(answer.shouldRetry);
+  sendJson(res, answer.status, body, meta, extra);
+}
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  // Tells nginx-style proxies in front of us not to buffer the stream.
+  'x-accel-buffering': 'no',
+} as const;
+
+export function startStream(res: ServerResponse, meta: AnswerMeta): void {
+  res.writeHead(200, { ...SSE_HEADERS, ...metaHeaders(meta) });
+  res.flushHeaders();
+}
+
+/** For adapters answering before the engine runs (e.g. an oversized body). */
+export function sendGatewayError(res: ServerResponse, format: WireFormat, answer: ErrorAnswer, requestId: string): void {
+  sendError(res, format, answer, { requestId });
+}

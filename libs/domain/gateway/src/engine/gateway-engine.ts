@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { CONFIG, type Config } from '@slipway/config';
+import type { GatewayKeyScope, WireFormat } from '@slipway/contracts';
+import { UpstreamClient } from '@slipway/ai-providers';
+import { GatewayCallerResolver, type GatewayCaller } from '../callers';
+import { GatewayLimits, attributionOf, reserveWithActions, type LimitSubject } from '../limits';
+import { BreakerRegistry, LimiterRegistry, RetryBudget } from '../resilience';
+import { costMicros, planRoutes, requestNeeds, type RequestNeeds, type RoutePlan } from '../routing';
+import { UsageRecorder } from '../usage';
+import { translateErrorBody } from '../translate';
+import { ZERO_USAGE, type AttemptInput } from './attempt';
+import { statusOfCategory } from './classify';
+import { sendError, sendJson, type AnswerMeta, type ErrorAnswer } from './client-response';
+import { FaultInjector } from './fault-injector';
+import { keyFrom, parseModelRequest, type ModelRequest } from './parse-request';
+import { RequestTrace } from './request-trace';
+import { runRoutes, type RunResult } from './route-runner';
+
+export const UPSTREAM_CLIENT = Symbol('UPSTREAM_CLIENT');
+
+const AUTH_MESSAGES = {
+  invalid: 'Invalid API key. Use a Slipway gateway key (sk-slw-…) from the console or the ANTHROPIC_API_KEY / OPENAI_API_KEY of a deployment.',
+  revoked: 'This API key has been revoked. Create a new key in the console.',
+  expired: 'This API key has expired. Create a new key in the console.',
+} as const;
+
+/**
+ * The model gateway's request path: key → parse → route plan → limits → attempts (retries,
+ * fallbacks, breakers) → answer → one usage event. The api hands it raw bodies and node
+ * responses, so nothing on this path goes through Nest's pipeline or WHATWG streams.
+ */
+@Injectable()
+export class GatewayEngine implements OnModuleDestroy {
+  private readonly logger = new Logger('gateway');
+  readonly breakers = new BreakerRegistry();
+  readonly faults = new FaultInjector();
+  private readonly limiters: LimiterRegistry;
+  private readonly retryBudget = new RetryBudget();
+
+  constructor(
+    @Inject(CONFIG) config: Config,
+    @Inject(UPSTREAM_CLIENT) private readonly upstream: UpstreamClient,
+    private readonly callers: GatewayCallerResolver,
+    private readonly limits: GatewayLimits,
+    private readonly usage: UsageRecorder,
+  ) {
+    this.limiters = new LimiterRegistry({ limit: config.GATEWAY_PROVIDER_CONCURRENCY, queueSize: config.GATEWAY_QUEUE_SIZE, queueTimeoutMs: config.GATEWAY_QUEUE_TIMEOUT_MS });
+  }
+
+  /** The pooled provider client, shared with the side endpoints. */
+  get upstreamClient(): UpstreamClient {
+    return this.upstream;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.upstream.close();
+  }
+
+  /** Resolves the key and checks its scope; answers the client itself when it cannot. */
+  async authenticate(format: WireFormat, headers: IncomingHttpHeaders, scope: GatewayKeyScope, res: ServerResponse, meta: AnswerMeta): Promise<GatewayCaller | null> {
+    const token = keyFrom(headers);
+    if (!token) {
+      sendError(res, format, { status: 401, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' }, meta);
+      return null;
+    }
+    const resolved = await this.callers.resolve(token);
+    if (!resolved.ok) {
+      sendError(res, format, { status: 401, message: AUTH_MESSAGES[resolved.reason] }, meta);
+      return null;
+    }
+    if (!resolved.caller.scopes.includes(scope)) {
+      sendError(res, format, { status: 403, message: `This key lacks the "${scope}" scope.` }, meta);
+      return null;
+    }
+    return resolved.caller;
+  }
+
+  /** POST /v1/messages (anthropic) and POST /v1/chat/completions (openai). */
+  async messages(format: WireFormat, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse): Promise<void> {
+    const trace = new RequestTrace(randomUUID(), format);
+    const meta: AnswerMeta = { requestId: trace.id };
+    const caller = await this.authenticate(format, headers, 'messages', res, meta);
+    if (!caller) return;
+    try {
+      await this.serve(format, headers, raw, res, caller, trace, meta);
+    } catch (err) {
+      this.logger.error(`request ${trace.id}: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!res.headersSent) sendError(res, format, { status: 500, message: `The gateway failed on its side (request ${trace.id}).` }, meta);
+      else res.destroy();
+      trace.status = 500;
+      trace.errorCategory = 'gateway_error';
+    }
+    this.usage.record(trace.toEvent(caller));
+  }
+
+  private async serve(format: WireFormat, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse, caller: GatewayCaller, trace: RequestTrace, meta: AnswerMeta): Promise<void> {
+    const fail = (answer: ErrorAnswer, category: Parameters<RequestTrace['reject']>[1]) => {
+      sendError(res, format, answer, meta);
+      trace.reject(answer.status, category);
+    };
+    const parsed = parseModelRequest(format, raw, 'messages');
+    if (!parsed.ok) return fail(parsed.error, 'invalid_request');
+    const request = parsed.request;
+    trace.modelRequested = request.model;
+    trace.streamed = request.stream;
+    trace.attribution = attributionOf(headers, format, request.body);
+
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+
+    const needs = requestNeeds(format, request.body);
+    let plan = this.plan(caller, request.model, needs);
+    if (!plan.ok) return fail({ status: plan.status, message: plan.message }, 'no_route');
+    const subject: LimitSubject = { organizationId: caller.organizationId, projectId: caller.projectId, keyId: caller.keyId, alias: plan.alias, attribution: trace.attribution, monthlyKeyBudgetMicros: caller.monthlyBudgetMicros };
+    let decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), controller.signal);
+    if (!decision.ok && decision.action === 'downgrade') {
+      plan = this.plan(caller, decision.downgradeTo, needs);
+      if (!plan.ok) return fail({ status: plan.status, message: plan.message }, 'no_route');
+      subject.alias = plan.alias;
+      trace.fallbackChain.push(`downgrade:${decision.limitName}->${decision.downgradeTo}`);
+      decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), controller.signal);
+    }
+    if (!decision.ok) {
+      const rate = decision.kind === 'rate';
+      const message = decision.action === 'block' ? decision.message : `Budget "${decision.limitName}" is spent.`;
+      const retryAfterSeconds = decision.action === 'block' ? decision.retryAfterSeconds : 60;
+      return fail({ status: 429, message, retryAfterSeconds, shouldRetry: rate }, rate ? 'rate_limited' : 'budget_exceeded');
+    }
+
+    const base: Omit<AttemptInput, 'route'> = {
+      client: format,
+      op: 'messages',
+      body: request.body,
+      clientModel: request.model,
+      stream: request.stream,
+      includeUsage: request.includeUsage,
+      clientHeaders: headers,
+      res,
+      meta,
+      signal: controller.signal,
+      startedAt: trace.startedAt,
+    };
+    const deps = { upstream: this.upstream, breakers: this.breakers, limiters: this.limiters, retryBudget: this.retryBudget, faults: this.faults };
+    const result = await runRoutes(deps, plan.routes as AttemptInput['route'][], base, trace);
+    this.conclude(result, format, request, res, meta, trace);
+    const actual = { costMicros: trace.costMicros, tokens: (trace.usage?.inputTokens ?? 0) + (trace.usage?.outputTokens ?? 0) };
+    void this.limits.settle(decision.reservation, actual);
+  }
+
+  /** Records the outcome on the trace and, when nothing was sent yet, answers with the failure. */
+  private conclude(result: RunResult, format: WireFormat, request: ModelRequest, res: ServerResponse, meta: AnswerMeta, trace: RequestTrace): void {
+    if (result.kind === 'aborted') {
+      trace.status = 499;
+      trace.errorCategory = 'client_closed';
+      return;
+    }
+    if (result.kind === 'answered' || result.kind === 'broken') {
+      const { outcome, route } = result;
+      trace.provider = route.provider.name;
+      trace.modelServed = outcome.servedModel;
+      trace.usage = outcome.usage;
+      trace.ttftMs = outcome.ttftMs;
+      trace.costMicros = costMicros(outcome.usage, route.info.prices);
+      trace.status = 200;
+      trace.errorCategory = outcome.kind === 'broken' ? outcome.category : null;
+      return;
+    }
+    trace.usage = ZERO_USAGE;
+    const { last } = result;
+    if (result.capacity && (!last || last.category !== 'client')) {
+      trace.reject(429, 'capacity');
+      return sendError(res, format, { status: 429, message: `Too many requests in flight for ${request.model}; retry shortly.`, retryAfterSeconds: result.capacity.retryAfterSeconds }, meta);
+    }
+    if (last?.status && last.errorBody !== null && last.status >= 400) {
+      // The provider's own error, in the client's shape, with its status and retry hints.
+      trace.status = last.status;
+      trace.errorCategory = last.category;
+      const extra: Record<string, string> = {};
+      if (last.retryAfter) extra['retry-after'] = last.retryAfter;
+      if (last.shouldRetry) extra['x-should-retry'] = last.shouldRetry;
+      return sendJson(res, last.status, translateErrorBody(last.upstreamFormat, format, last.status, last.errorBody), meta, extra);
+    }
+    if (!last) {
+      trace.reject(503, 'no_route');
+      const seconds = result.openUntilMs !== null ? result.openUntilMs / 1000 : 1;
+      return sendError(res, format, { status: 503, type: format === 'anthropic' ? 'overloaded_error' : 'server_error', message: `Every route for ${request.model} is cooling down after failures (${result.summary}); retry shortly.`, retryAfterSeconds: seconds }, meta);
+    }
+    trace.status = statusOfCategory(last.category);
+    trace.errorCategory = last.category;
+    sendError(res, format, { status: trace.status, message: `${request.model}: every route failed (${result.summary}). Last: ${last.message}.` }, meta);
+  }
+
+  private plan(caller: GatewayCaller, model: string, needs: RequestNeeds): RoutePlan {
+    return planRoutes({ config: caller.config, model, needs, providers: caller.providers });
+  }
+}
+
+/** What the request may cost at most on its first route, reserved against budgets before it runs. */
+function estimateOf(needs: RequestNeeds, plan: Extract<RoutePlan, { ok: true }>): { costMicros: number; tokens: number } {
+  const first = plan.routes[0]!;
+  const usage = { inputTokens: needs.inputTokensEstimate, outputTokens: needs.maxOutputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  return { costMicros: costMicros(usage, first.info.prices), tokens: needs.inputTokensEstimate + needs.maxOutputTokens };
+}

@@ -1,0 +1,111 @@
+import type { UpstreamClient } from '@slipway/ai-providers';
+import type { FailureCategory } from '@slipway/contracts';
+import { ConcurrencyRejected, backoffDelay, shouldRetry, type BreakerRegistry, type LimiterRegistry, type RetryBudget } from '../resilience';
+import { attempt, type AttemptInput, type AttemptOutcome } from './attempt';
+import { countsAgainstBreaker } from './classify';
+import type { FaultInjector } from './fault-injector';
+import type { RequestTrace } from './request-trace';
+
+type Route = AttemptInput['route'];
+type Failed = Extract<AttemptOutcome, { kind: 'failed' }>;
+
+/** How the route loop ended: an answer (complete or broken) the client already has, or a failure to report. */
+export type RunResult =
+  | { kind: 'answered'; outcome: Extract<AttemptOutcome, { kind: 'answered' }>; route: Route }
+  | { kind: 'broken'; outcome: Extract<AttemptOutcome, { kind: 'broken' }>; route: Route }
+  | { kind: 'aborted' }
+  | { kind: 'failed'; last: Failed | null; capacity: ConcurrencyRejected | null; openUntilMs: number | null; summary: string };
+
+export interface RunnerDeps {
+  upstream: UpstreamClient;
+  breakers: BreakerRegistry;
+  limiters: LimiterRegistry;
+  retryBudget: RetryBudget;
+  faults: FaultInjector;
+  random?: () => number;
+}
+
+/**
+ * Tries the planned routes in order: per route up to `maxAttempts` with full-jitter backoff
+ * (honouring retry-after / x-should-retry, within the retry budget), then the next route when
+ * the failure is one the alias falls back on. Only failures before the first byte get here:
+ * once a stream has started, its outcome is final.
+ */
+export async function runRoutes(deps: RunnerDeps, routes: readonly Route[], base: Omit<AttemptInput, 'route'>, trace: RequestTrace): Promise<RunResult> {
+  let last: Failed | null = null;
+  let capacity: ConcurrencyRejected | null = null;
+  let openUntilMs: number | null = null;
+  deps.retryBudget.recordRequest();
+  for (const route of routes) {
+    const key = `${route.provider.name}/${route.model}`;
+    const breaker = deps.breakers.get(key);
+    const limiter = deps.limiters.get(key);
+    for (let n = 0; n < route.maxAttempts; n++) {
+      if (!breaker.tryAcquire()) {
+        trace.fallbackChain.push(`${key}:circuit_open`);
+        openUntilMs = Math.min(openUntilMs ?? Number.POSITIVE_INFINITY, breaker.retryAfterMs());
+        break;
+      }
+      let release = limiter.tryAcquire();
+      if (!release) {
+        try {
+          release = await limiter.acquire(base.signal);
+        } catch (err) {
+          breaker.onCancel();
+          if (!(err instanceof ConcurrencyRejected)) return { kind: 'aborted' };
+          capacity = err;
+          trace.fallbackChain.push(`${key}:capacity`);
+          break;
+        }
+      }
+      const outcome = (await deps.faults.inject(key, base.signal)) ?? (await attempt(deps.upstream, { ...base, route }));
+      release();
+      if (outcome.kind === 'aborted') {
+        breaker.onCancel();
+        return outcome;
+      }
+      if (outcome.kind === 'answered' || outcome.kind === 'broken') {
+        if (outcome.kind === 'answered') breaker.onSuccess();
+        else breaker.onFailure();
+        trace.fallbackChain.push(`${key}:${outcome.kind === 'answered' ? 'ok' : outcome.category}`);
+        return outcome.kind === 'answered' ? { kind: 'answered', outcome, route } : { kind: 'broken', outcome, route };
+      }
+      trace.fallbackChain.push(`${key}:${outcome.category}`);
+      if (countsAgainstBreaker(outcome.category)) breaker.onFailure();
+      else breaker.onCancel();
+      last = outcome;
+      if (outcome.category === 'client') return { kind: 'failed', last, capacity, openUntilMs, summary: '' };
+      if (n + 1 < route.maxAttempts && shouldRetry(outcome.category, outcome.shouldRetry) && deps.retryBudget.tryRetry()) {
+        const delay = backoffDelay({ attempt: n, retryAfter: outcome.retryAfter, retryAfterMs: outcome.retryAfterMs, random: deps.random });
+        if (delay !== null) {
+          trace.retries++;
+          if (!(await sleep(delay, base.signal))) return { kind: 'aborted' };
+          continue;
+        }
+      }
+      if (!route.fallbackOn.has(outcome.category as FailureCategory)) return { kind: 'failed', last, capacity, openUntilMs, summary: summaryOf(trace) };
+      break;
+    }
+  }
+  return { kind: 'failed', last, capacity, openUntilMs, summary: summaryOf(trace) };
+}
+
+function summaryOf(trace: RequestTrace): string {
+  return trace.fallbackChain.join(', ');
+}
+
+/** Resolves true after `ms`, or false as soon as the client goes away. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
