@@ -188,7 +188,7 @@ describe('DockerEngine on a real dockerd', () => {
   });
 
   it('runs a confined container published on 127.0.0.1 only, and reads its logs', async () => {
-    const { id, hostPort } = await engine.runContainer(baseRun('web', { pidsLimit: 64, capAdd: ['NET_BIND_SERVICE'] }));
+    const { id, hostPort } = await engine.runContainer(baseRun('web', { pidsLimit: 64, capAdd: ['NET_BIND_SERVICE'], extraHosts: ['host.docker.internal:host-gateway'] }));
     expect(hostPort).toBeGreaterThan(0);
     expect(await answer(`http://127.0.0.1:${hostPort}/`)).toBe(`hello from v1-${run}\n`);
 
@@ -204,6 +204,8 @@ describe('DockerEngine on a real dockerd', () => {
       ReadonlyRootfs: false,
       RestartPolicy: { Name: 'no' },
       NetworkMode: netA,
+      // How apps reach the model gateway on the host (Linux engines have no such name by default).
+      ExtraHosts: ['host.docker.internal:host-gateway'],
     });
     expect(info.Mounts).toEqual([]);
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([netA]);
