@@ -13,20 +13,12 @@ export interface ProviderRow {
   updatedAt: Date;
 }
 
-/** A provider with its sealed credential: only `readSealed` returns these. */
-export interface SealedProviderRow {
-  id: string;
-  name: string;
-  kind: ProviderKind;
-  baseUrl: string;
-  sealedCredential: string;
-}
-
 const SELECT = { id: true, name: true, kind: true, baseUrl: true, credentialHint: true, createdAt: true, updatedAt: true } as const;
 
 /**
  * The organization's model providers. Tenant scope first, optional transaction last;
- * `sealedCredential` is omitted globally (@slipway/db) and selected only by `readSealed`.
+ * `sealedCredential` is omitted globally (@slipway/db) and never selected here: only the
+ * caller lookup (CallersRepository) reads it, to decrypt keys for the hot path.
  */
 @Injectable()
 export class ProvidersRepository {
@@ -48,7 +40,7 @@ export class ProvidersRepository {
     return (tx ?? this.prisma).provider.findFirst({ where: { organizationId: scope.organizationId, name }, select: SELECT });
   }
 
-  /** Inserts the row with an empty credential; the caller seals the key to the new id and calls `setCredential` in the same transaction. */
+  /** Inserts the row with an empty credential; the caller seals the key to the new id and calls `update` in the same transaction. */
   create(
     scope: TenantScope,
     data: { name: string; kind: ProviderKind; baseUrl: string; createdById: string | null },
@@ -72,14 +64,5 @@ export class ProvidersRepository {
 
   async delete(scope: TenantScope, id: string, tx: Tx): Promise<void> {
     await tx.provider.deleteMany({ where: { id, organizationId: scope.organizationId } });
-  }
-
-  /** The one method that returns sealed credentials. */
-  readSealed(scope: TenantScope, tx?: Tx): Promise<SealedProviderRow[]> {
-    return (tx ?? this.prisma).provider.findMany({
-      where: { organizationId: scope.organizationId },
-      select: { id: true, name: true, kind: true, baseUrl: true, sealedCredential: true },
-      orderBy: { name: 'asc' },
-    });
   }
 }
