@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -34,12 +35,15 @@ export class HarnessUser {
 }
 
 export interface GatewayHarness {
+  app: NestFastifyApplication;
   /** The api, e.g. `http://127.0.0.1:41234`: SDKs use it as their base URL. */
   url: string;
   mock: MockLlmServer;
   owner: HarnessUser;
   org: string;
   project: string;
+  /** The project's environment (its production environment, created with it). */
+  environment: string;
   /** A project-wide gateway key with every scope. */
   key: string;
   /** Creates another key of the project. */
@@ -65,12 +69,14 @@ export async function startGatewayHarness(options: { mock?: MockOptions; env?: R
     DATA_DIR: dataDir,
     SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
     GATEWAY_MOCK_URL: mock.url,
+    // The api's own port in its config: platform features (Explain this failure) call the gateway there.
+    API_PORT: String(await freePort()),
     ...options.env,
   });
   let app: NestFastifyApplication | null = null;
   try {
     app = await createApi(loadConfig());
-    await app.listen(0, '127.0.0.1');
+    await app.listen(Number(process.env.API_PORT), '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;
     const owner = new HarnessUser(url);
@@ -88,11 +94,13 @@ export async function startGatewayHarness(options: { mock?: MockOptions; env?: R
     const { token } = await createKey();
     const running = app;
     return {
+      app: running,
       url,
       mock,
       owner,
       org,
       project,
+      environment: created.body.environments[0].name as string,
       key: token,
       createKey,
       async setRouting(config) {
@@ -112,4 +120,13 @@ export async function startGatewayHarness(options: { mock?: MockOptions; env?: R
     await db.drop();
     throw err;
   }
+}
+
+/** A loopback port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

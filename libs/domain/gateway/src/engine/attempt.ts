@@ -136,6 +136,15 @@ function errorOf(frame: SseFrame, format: WireFormat): { type: string; message: 
   }
 }
 
+const MAX_HELD_FRAMES = 8;
+const OPENAI_ANSWER = /"(content|tool_calls|refusal)":\s*(?!null|""|\[\])/;
+
+/** Whether an event carries (part of) the answer, so the stream must now reach the client. */
+function isAnswerFrame(frame: SseFrame, format: WireFormat): boolean {
+  if (format === 'anthropic') return frame.event === 'content_block_delta' || frame.event === 'message_delta' || frame.event === 'message_stop';
+  return frame.data === '[DONE]' || frame.data.includes('"finish_reason":"') || OPENAI_ANSWER.test(frame.data);
+}
+
 function isUsageOnlyChunk(frame: SseFrame): boolean {
   return frame.data.startsWith('{') && frame.data.includes('"choices":[]') && frame.data.includes('"usage":{');
 }
@@ -172,6 +181,24 @@ function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean
       finish({ kind: 'broken', category, usage: usage(), ttftMs, servedModel: input.route.model });
     };
 
+    const forward = (frame: SseFrame) => {
+      if (translator) write(translator.push(frame));
+      else {
+        observer!.observe(frame);
+        if (!(hideUsageChunk && isUsageOnlyChunk(frame))) write(frame.raw);
+      }
+    };
+    // Events before the first token (message_start, ping, block start) are held back: if the
+    // stream dies there, nothing has reached the client and another route can still answer.
+    const held: SseFrame[] = [];
+    const commit = () => {
+      committed = true;
+      ttftMs = Math.round(performance.now() - input.startedAt);
+      startStream(res, input.meta);
+      for (const frame of held) forward(frame);
+      held.length = 0;
+    };
+
     body.on('data', (chunk: Buffer) => {
       for (const frame of splitter.push(chunk)) {
         if (settled) return;
@@ -181,22 +208,18 @@ function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean
           return finish(failed(error.type.includes('overloaded') ? 'overloaded' : 'server_error', `${input.route.provider.name}: ${error.message}`, 200, frame.data, format, {}));
         }
         if (!committed) {
-          committed = true;
-          ttftMs = Math.round(performance.now() - input.startedAt);
-          startStream(res, input.meta);
+          held.push(frame);
+          if (isAnswerFrame(frame, format) || held.length >= MAX_HELD_FRAMES) commit();
+          continue;
         }
         if (error) return breakStream(error.type.includes('overloaded') ? 'overloaded' : 'server_error', error.type, error.message, translator ? undefined : frame.raw);
-        if (translator) write(translator.push(frame));
-        else {
-          observer!.observe(frame);
-          if (!(hideUsageChunk && isUsageOnlyChunk(frame))) write(frame.raw);
-        }
+        forward(frame);
       }
     });
     body.once('end', () => {
       if (settled) return;
       const complete = translator ? translator.finished : observer!.finished;
-      if (!committed) return finish(failed('stream_cut', `${input.route.provider.name} ended the stream before any event`, null, null, format, {}));
+      if (!committed) return finish(failed('connection', `${input.route.provider.name} ended the stream before the first token`, null, null, format, {}));
       if (!complete) return breakStream('stream_cut', 'api_error', 'The provider ended the stream before the answer was complete.');
       if (translator) write(translator.end());
       res.end();
@@ -207,7 +230,8 @@ function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean
       const failure = toUpstreamError(err);
       if (failure.failure === 'aborted') return finish({ kind: 'aborted' });
       const category: FailureCategory = failure.failure === 'timeout' ? 'timeout' : 'stream_cut';
-      if (!committed) return finish(failed(category, `${input.route.provider.name}: ${failure.message}`, null, null, format, {}));
+      // Before the first token nothing reached the client: a broken connection, which may fall back.
+      if (!committed) return finish(failed(category === 'stream_cut' ? 'connection' : category, `${input.route.provider.name}: ${failure.message}`, null, null, format, {}));
       breakStream(category, category === 'timeout' ? 'timeout_error' : 'api_error', category === 'timeout' ? 'The provider stopped sending mid-answer (idle timeout).' : 'The provider connection broke mid-answer.');
     });
   });

@@ -8,7 +8,7 @@ import { GatewayCallerResolver, type GatewayCaller } from '../callers';
 import { GatewayLimits, attributionOf, reserveWithActions, type LimitSubject } from '../limits';
 import { BreakerRegistry, LimiterRegistry, RetryBudget } from '../resilience';
 import { costMicros, planRoutes, requestNeeds, type RequestNeeds, type RoutePlan } from '../routing';
-import { UsageRecorder } from '../usage';
+import { GatewayMetrics, UsageRecorder } from '../usage';
 import { translateErrorBody } from '../translate';
 import { ZERO_USAGE, type AttemptInput } from './attempt';
 import { statusOfCategory } from './classify';
@@ -45,7 +45,12 @@ export class GatewayEngine implements OnModuleDestroy {
     private readonly callers: GatewayCallerResolver,
     private readonly limits: GatewayLimits,
     private readonly usage: UsageRecorder,
+    metrics: GatewayMetrics,
   ) {
+    this.breakers.onTransition((t) => {
+      metrics.setBreakerState(t.key, t.to);
+      this.logger.warn(`circuit ${t.key}: ${t.from} → ${t.to} (${t.reason})`);
+    });
     this.limiters = new LimiterRegistry({ limit: config.GATEWAY_PROVIDER_CONCURRENCY, queueSize: config.GATEWAY_QUEUE_SIZE, queueTimeoutMs: config.GATEWAY_QUEUE_TIMEOUT_MS });
   }
 
@@ -65,7 +70,14 @@ export class GatewayEngine implements OnModuleDestroy {
       sendError(res, format, { status: 401, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' }, meta);
       return null;
     }
-    const resolved = await this.callers.resolve(token);
+    let resolved: Awaited<ReturnType<GatewayCallerResolver['resolve']>>;
+    try {
+      resolved = await this.callers.resolve(token);
+    } catch (err) {
+      this.logger.error(`key lookup failed: ${err instanceof Error ? err.message : String(err)}`);
+      sendError(res, format, { status: 503, message: 'The gateway cannot check API keys right now; retry shortly.', retryAfterSeconds: 2 }, meta);
+      return null;
+    }
     if (!resolved.ok) {
       sendError(res, format, { status: 401, message: AUTH_MESSAGES[resolved.reason] }, meta);
       return null;
