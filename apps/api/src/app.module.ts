@@ -34,6 +34,7 @@ import { GatewayProvidersController } from './controllers/gateway-providers.cont
 import { GatewayRoutingController } from './controllers/gateway-routing.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { GatewayUsageController } from './controllers/gateway-usage.controller';
+import { GatewayBudgetsController } from './controllers/gateway-budgets.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -55,6 +56,7 @@ import { GitHooks } from './git/git-hooks';
     GatewayRoutingController,
     MetricsController,
     GatewayUsageController,
+    GatewayBudgetsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -19,3 +19,4 @@ export * from './gateway';
 export * from './gateway-config';
 export * from './gateway-api';
 export * from './gateway-usage';
+export * from './gateway-budgets';

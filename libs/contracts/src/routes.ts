@@ -44,6 +44,7 @@ import {
   updateProviderInputSchema,
 } from './gateway-api';
 import { gatewayRequestSchema, gatewayRequestsQuerySchema, gatewayUsageQuerySchema, gatewayUsageSchema } from './gateway-usage';
+import { gatewayBudgetUsageSchema, gatewayBudgetsQuerySchema } from './gateway-budgets';
 
 /**
  * Every HTTP endpoint, declared once. The api binds its handlers to these paths, the OpenAPI
@@ -139,6 +140,7 @@ export const routes = {
   revokeGatewayKey: { method: 'DELETE', path: `${PROJECT}/gateway/keys/:keyId`, summary: 'Revoke a gateway key at once (an environment key is replaced on the next deploy)', tag: 'gateway', auth: 'user', role: 'MEMBER', status: 204 },
   listGatewayRequests: { method: 'GET', path: `${PROJECT}/gateway/requests`, summary: 'Recent model requests through the gateway, newest first (`before` = last id of the previous page)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayRequestsQuerySchema, response: z.array(gatewayRequestSchema) },
   gatewayUsage: { method: 'GET', path: `${PROJECT}/gateway/usage`, summary: 'Requests, tokens and spend of the current UTC day or month, by key, model alias, feature and customer', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayUsageQuerySchema, response: gatewayUsageSchema },
+  gatewayBudgets: { method: 'GET', path: `${PROJECT}/gateway/budgets`, summary: 'Spend of each budget of an environment’s effective routing in its current period (the console’s usage bars)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayBudgetsQuerySchema, response: z.array(gatewayBudgetUsageSchema) },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

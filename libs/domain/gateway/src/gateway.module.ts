@@ -34,6 +34,6 @@ import { UsageModule } from './usage';
     CallersRepository,
     GatewayCallerResolver,
   ],
-  exports: [UsageModule, GatewayEngine, GatewaySideEndpoints, ProvidersService, GatewayKeysService, GatewayAppEnvironment, GatewayDefaultsService, GatewayCallerResolver],
+  exports: [UsageModule, GatewayEngine, GatewaySideEndpoints, ProvidersService, GatewayKeysService, GatewayAppEnvironment, GatewayDefaultsService, GatewayCallerResolver, GatewayLimits],
 })
 export class GatewayModule {}
