@@ -35,6 +35,7 @@ import { GatewayRoutingController } from './controllers/gateway-routing.controll
 import { MetricsController } from './controllers/metrics.controller';
 import { GatewayUsageController } from './controllers/gateway-usage.controller';
 import { GatewayBudgetsController } from './controllers/gateway-budgets.controller';
+import { ExplainController } from './controllers/explain.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -56,6 +57,7 @@ import { GitHooks } from './git/git-hooks';
     GatewayRoutingController,
     MetricsController,
     GatewayUsageController,
+    ExplainController,
     GatewayBudgetsController,
   ],
   providers: [

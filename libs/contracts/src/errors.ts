@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts. Wait and retry.' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side.' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A required service is unavailable.' },
+  NOT_FAILED: { status: 409, title: 'Only a failed build or deployment can be explained.' },
+  EXPLAIN_UNAVAILABLE: { status: 502, title: 'The model gateway could not explain this failure.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -20,3 +20,4 @@ export * from './gateway-config';
 export * from './gateway-api';
 export * from './gateway-usage';
 export * from './gateway-budgets';
+export * from './explain';

@@ -32,6 +32,7 @@ import { createTokenInputSchema, createdTokenSchema, tokenSchema, type TokenScop
 import { deploymentDetailSchema, deploymentSchema, releaseSchema, rollbackInputSchema } from './releases';
 import { addDomainInputSchema, domainSchema } from './domains';
 import { buildSchema } from './builds';
+import { explanationSchema } from './explain';
 import {
   createGatewayKeyInputSchema,
   createProviderInputSchema,
@@ -141,6 +142,8 @@ export const routes = {
   listGatewayRequests: { method: 'GET', path: `${PROJECT}/gateway/requests`, summary: 'Recent model requests through the gateway, newest first (`before` = last id of the previous page)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayRequestsQuerySchema, response: z.array(gatewayRequestSchema) },
   gatewayUsage: { method: 'GET', path: `${PROJECT}/gateway/usage`, summary: 'Requests, tokens and spend of the current UTC day or month, by key, model alias, feature and customer', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayUsageQuerySchema, response: gatewayUsageSchema },
   gatewayBudgets: { method: 'GET', path: `${PROJECT}/gateway/budgets`, summary: 'Spend of each budget of an environment’s effective routing in its current period (the console’s usage bars)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayBudgetsQuerySchema, response: z.array(gatewayBudgetUsageSchema) },
+  explainBuild: { method: 'POST', path: `${PROJECT}/builds/:buildId/explain`, summary: 'Ask a model, through Slipway’s own gateway, why a failed build failed (its log tail)', tag: 'builds', auth: 'user', role: 'MEMBER', scope: 'deploy', response: explanationSchema },
+  explainDeployment: { method: 'POST', path: `${ENV}/deployments/:deploymentId/explain`, summary: 'Ask a model, through Slipway’s own gateway, why a failed deployment failed (timeline and container log)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', response: explanationSchema },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

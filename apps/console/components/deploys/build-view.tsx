@@ -13,12 +13,14 @@ import { Button } from '../ui/button';
 import { Badge, PageHeader, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { LogView, useBuildLog } from './build-log';
+import { ExplainFailure } from './explain-failure';
 import { StatusBadge, inProgress } from './status-badge';
 
 /** One build: status, duration, its live log and, once deployed, a link to its deployment. */
 export function BuildView({ project, buildId }: { project: string; buildId: string }) {
   const org = useOrg();
   const canCancel = useCan('MEMBER');
+  const canExplain = useCan('MEMBER');
   const build = useResource('getBuild', { org: org.slug, project, buildId });
   const cancel = useAction();
   const running = build.data ? inProgress(build.data.status) : false;
@@ -82,6 +84,7 @@ export function BuildView({ project, buildId }: { project: string; buildId: stri
               <ErrorAlert>{b.failureReason}</ErrorAlert>
             </div>
           ) : null}
+          {b.status === 'FAILED' && canExplain ? <ExplainFailure what="build" ask={() => api('explainBuild', { params: { org: org.slug, project, buildId } })} /> : null}
           <Section title="Log" description={log.end ? 'The build has finished.' : log.connected ? 'Following the build live.' : 'Connecting…'}>
             {log.lines.length === 0 && log.end ? <Notice>This build wrote no log lines.</Notice> : null}
             <LogView lines={log.lines} waiting={!log.end} />

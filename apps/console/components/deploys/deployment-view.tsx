@@ -2,12 +2,14 @@
 
 import Link from 'next/link';
 import { formatClock, formatDateTime, formatDuration, shortSha, subject } from '../../lib/format';
-import { useOrg } from '../../lib/org';
+import { api } from '../../lib/api';
+import { useCan, useOrg } from '../../lib/org';
 import { FAST_POLL_MS, usePolling } from '../../lib/use-polling';
 import { useResource } from '../../lib/use-resource';
 import { ErrorAlert } from '../ui/alert';
 import { Badge, Empty, PageHeader, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
+import { ExplainFailure } from './explain-failure';
 import { StatusBadge, inProgress } from './status-badge';
 
 const KIND = { DEPLOY: 'Deployment', ROLLBACK: 'Rollback', REDEPLOY: 'Redeploy' } as const;
@@ -17,6 +19,7 @@ const LEVEL = { info: 'text-zinc-700', warn: 'text-amber-700', error: 'text-red-
 export function DeploymentView({ project, env, deploymentId }: { project: string; env: string; deploymentId: string }) {
   const org = useOrg();
   const deployment = useResource('getDeployment', { org: org.slug, project, env, deploymentId });
+  const canExplain = useCan('MEMBER');
   const running = deployment.data ? inProgress(deployment.data.status) : false;
   usePolling(deployment.reload, running ? FAST_POLL_MS / 2 : null);
 
@@ -64,6 +67,9 @@ export function DeploymentView({ project, env, deploymentId }: { project: string
             <div className="mb-4">
               <ErrorAlert>{d.failureReason}</ErrorAlert>
             </div>
+          ) : null}
+          {d.status === 'FAILED' && canExplain ? (
+            <ExplainFailure what="deployment" ask={() => api('explainDeployment', { params: { org: org.slug, project, env, deploymentId } })} />
           ) : null}
           <Section title="Timeline" description="Each step, as it happened.">
             {d.events.length === 0 ? (

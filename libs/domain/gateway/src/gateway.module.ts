@@ -12,6 +12,7 @@ import { ProvidersService } from './providers/providers.service';
 import { GatewayEngine, GatewaySideEndpoints, UPSTREAM_CLIENT } from './engine';
 import { GatewayLimits } from './limits';
 import { UsageModule } from './usage';
+import { FailureExplainer, FailureReadsRepository, MODEL_CLIENT_FACTORY, defaultModelClientFactory } from './explain';
 
 /**
  * The model gateway. Relies on the global Config, Db, Crypto (Envelope), Redis
@@ -33,7 +34,10 @@ import { UsageModule } from './usage';
     GatewayDefaultsService,
     CallersRepository,
     GatewayCallerResolver,
+    FailureReadsRepository,
+    FailureExplainer,
+    { provide: MODEL_CLIENT_FACTORY, useValue: defaultModelClientFactory },
   ],
-  exports: [UsageModule, GatewayEngine, GatewaySideEndpoints, ProvidersService, GatewayKeysService, GatewayAppEnvironment, GatewayDefaultsService, GatewayCallerResolver, GatewayLimits],
+  exports: [UsageModule, GatewayEngine, GatewaySideEndpoints, ProvidersService, GatewayKeysService, GatewayAppEnvironment, GatewayDefaultsService, GatewayCallerResolver, GatewayLimits, FailureExplainer],
 })
 export class GatewayModule {}

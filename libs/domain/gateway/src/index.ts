@@ -10,3 +10,4 @@ export * from './callers';
 export * from './defaults';
 export * from './engine';
 export * from './gateway.module';
+export * from './explain';

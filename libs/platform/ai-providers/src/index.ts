@@ -1,2 +1,3 @@
 export * from './upstream-client';
 export * from './sse-splitter';
+export * from './anthropic-client';

@@ -4,3 +4,4 @@ export * from './config.module';
 export * from './master-key';
 export * from './log-levels';
 export * from './child-env';
+export * from './platform-urls';

@@ -1,0 +1,15 @@
+import type { Config } from './schema';
+
+const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
+
+/**
+ * The gateway as the platform itself reaches it (its own features ask models through it): the
+ * api on its bound interface, loopback when it binds every interface. Not the app-facing
+ * GATEWAY_URL_FOR_APPS, which names the Docker host as containers see it.
+ */
+export function platformGatewayUrl(config: Pick<Config, 'API_HOST' | 'API_PORT'>): string {
+  const host = config.API_HOST.trim();
+  const reachable = WILDCARDS.has(host) ? '127.0.0.1' : host;
+  const bracketed = reachable.includes(':') && !reachable.startsWith('[') ? `[${reachable}]` : reachable;
+  return `http://${bracketed}:${config.API_PORT}`;
+}
