@@ -36,6 +36,7 @@ import { MetricsController } from './controllers/metrics.controller';
 import { GatewayUsageController } from './controllers/gateway-usage.controller';
 import { GatewayBudgetsController } from './controllers/gateway-budgets.controller';
 import { ExplainController } from './controllers/explain.controller';
+import { GatewayDrillsController } from './controllers/gateway-drills.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -59,6 +60,7 @@ import { GitHooks } from './git/git-hooks';
     GatewayUsageController,
     ExplainController,
     GatewayBudgetsController,
+    GatewayDrillsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'gateway.defaults_updated',
   'gateway.key_created',
   'gateway.key_revoked',
+  'gateway.drill_started',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

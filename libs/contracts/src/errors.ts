@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   SERVICE_UNAVAILABLE: { status: 503, title: 'A required service is unavailable.' },
   NOT_FAILED: { status: 409, title: 'Only a failed build or deployment can be explained.' },
   EXPLAIN_UNAVAILABLE: { status: 502, title: 'The model gateway could not explain this failure.' },
+  DRILL_RUNNING: { status: 409, title: 'A failover drill is already running in this environment.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

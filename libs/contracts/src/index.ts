@@ -21,3 +21,4 @@ export * from './gateway-api';
 export * from './gateway-usage';
 export * from './gateway-budgets';
 export * from './explain';
+export * from './gateway-drills';

@@ -45,6 +45,7 @@ import {
   updateProviderInputSchema,
 } from './gateway-api';
 import { gatewayRequestSchema, gatewayRequestsQuerySchema, gatewayUsageQuerySchema, gatewayUsageSchema } from './gateway-usage';
+import { gatewayDrillSchema, gatewayDrillsQuerySchema, startGatewayDrillInputSchema } from './gateway-drills';
 import { gatewayBudgetUsageSchema, gatewayBudgetsQuerySchema } from './gateway-budgets';
 
 /**
@@ -144,6 +145,9 @@ export const routes = {
   gatewayBudgets: { method: 'GET', path: `${PROJECT}/gateway/budgets`, summary: 'Spend of each budget of an environment’s effective routing in its current period (the console’s usage bars)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'projects:read', query: gatewayBudgetsQuerySchema, response: z.array(gatewayBudgetUsageSchema) },
   explainBuild: { method: 'POST', path: `${PROJECT}/builds/:buildId/explain`, summary: 'Ask a model, through Slipway’s own gateway, why a failed build failed (its log tail)', tag: 'builds', auth: 'user', role: 'MEMBER', scope: 'deploy', response: explanationSchema },
   explainDeployment: { method: 'POST', path: `${ENV}/deployments/:deploymentId/explain`, summary: 'Ask a model, through Slipway’s own gateway, why a failed deployment failed (timeline and container log)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', response: explanationSchema },
+  startGatewayDrill: { method: 'POST', path: `${ENV}/gateway/drills`, summary: 'Start a failover drill: inject faults into one route for N seconds while a bounded synthetic load runs (one at a time per environment)', tag: 'gateway', auth: 'user', role: 'MEMBER', scope: 'deploy', body: startGatewayDrillInputSchema, response: gatewayDrillSchema, status: 202 },
+  listGatewayDrills: { method: 'GET', path: `${PROJECT}/gateway/drills`, summary: 'Failover drills of a project with their reports, newest first', tag: 'gateway', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: gatewayDrillsQuerySchema, response: z.array(gatewayDrillSchema) },
+  getGatewayDrill: { method: 'GET', path: `${PROJECT}/gateway/drills/:drillId`, summary: 'One failover drill and its report', tag: 'gateway', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: gatewayDrillSchema },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;

@@ -12,6 +12,7 @@ import { ProvidersService } from './providers/providers.service';
 import { GatewayEngine, GatewaySideEndpoints, UPSTREAM_CLIENT } from './engine';
 import { GatewayLimits } from './limits';
 import { UsageModule } from './usage';
+import { GatewayDrillsRepository, GatewayDrillsService } from './drills';
 import { FailureExplainer, FailureReadsRepository, MODEL_CLIENT_FACTORY, defaultModelClientFactory } from './explain';
 
 /**
@@ -34,10 +35,12 @@ import { FailureExplainer, FailureReadsRepository, MODEL_CLIENT_FACTORY, default
     GatewayDefaultsService,
     CallersRepository,
     GatewayCallerResolver,
+    GatewayDrillsRepository,
+    GatewayDrillsService,
     FailureReadsRepository,
     FailureExplainer,
     { provide: MODEL_CLIENT_FACTORY, useValue: defaultModelClientFactory },
   ],
-  exports: [UsageModule, GatewayEngine, GatewaySideEndpoints, ProvidersService, GatewayKeysService, GatewayAppEnvironment, GatewayDefaultsService, GatewayCallerResolver, GatewayLimits, FailureExplainer],
+  exports: [UsageModule, GatewayEngine, GatewaySideEndpoints, ProvidersService, GatewayKeysService, GatewayAppEnvironment, GatewayDefaultsService, GatewayCallerResolver, GatewayLimits, FailureExplainer, GatewayDrillsService],
 })
 export class GatewayModule {}

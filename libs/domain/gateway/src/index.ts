@@ -11,3 +11,4 @@ export * from './defaults';
 export * from './engine';
 export * from './gateway.module';
 export * from './explain';
+export * from './drills';

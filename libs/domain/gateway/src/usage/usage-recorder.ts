@@ -27,6 +27,7 @@ export class UsageRecorder implements OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private retryAt = 0;
+  private readonly listeners = new Set<(event: UsageEvent) => void>();
 
   constructor(
     @Inject(RedisService) private readonly redis: RedisService,
@@ -39,10 +40,20 @@ export class UsageRecorder implements OnModuleDestroy {
   /** Called once per request when it ends (answered, failed or rejected). Never throws, never waits. */
   record(event: UsageEvent): void {
     this.metrics.observe(event);
+    if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
     this.buffer.push(event);
     this.trim();
     if (this.buffer.length >= FLUSH_BATCH && !this.flushing && Date.now() >= this.retryAt) this.startDrain();
     else this.schedule(FLUSH_EVERY_MS);
+  }
+
+  /**
+   * In-process observers of every recorded event (a failover drill reads its own requests'
+   * attempts here). They run synchronously on the request path: quick, and never throwing.
+   */
+  onRecord(listener: (event: UsageEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /** Sends everything buffered now (tests, shutdown); resolves when Redis took it or refused it. */
