@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_BUDGET, type GatewayDrillDto } from '@slipway/contracts';
+import { PrismaService } from '@slipway/db';
 import { GatewayDrillsService, GatewayEngine } from '@slipway/gateway';
 import { HarnessUser, startGatewayHarness, type GatewayHarness } from './gateway-harness.int-support';
 
@@ -115,6 +116,12 @@ describe('failover drill', () => {
   });
 
   it('records a drill stopped by api shutdown as FAILED ("api stopped") and clears its fault', async () => {
+    // A RUNNING row left by an api that died mid-drill does not block the environment forever.
+    const prisma = h.app.get(PrismaService);
+    const first = (await prisma.gatewayDrill.findFirst({ orderBy: { createdAt: 'asc' } }))!;
+    const { id: staleId } = await prisma.gatewayDrill.create({
+      data: { organizationId: first.organizationId, projectId: first.projectId, environmentId: first.environmentId, status: 'RUNNING', plan: first.plan!, createdAt: new Date(Date.now() - 10 * 60_000) },
+    });
     const started = await h.owner.call<GatewayDrillDto>('POST', `${env}/gateway/drills`, { fault: { kind: 'timeout' }, durationSeconds: 5, concurrency: 1 });
     expect(started.status).toBe(202);
     expect(h.app.get(GatewayEngine).faults.active().map((f) => f.routeKey)).toEqual(['mock/mock-primary']);
@@ -122,5 +129,7 @@ describe('failover drill', () => {
     const stopped = await h.owner.call<GatewayDrillDto>('GET', `${project}/gateway/drills/${started.body.id}`);
     expect(stopped.body).toMatchObject({ status: 'FAILED', error: 'api stopped', report: null });
     expect(h.app.get(GatewayEngine).faults.active()).toEqual([]);
+    const stale = await h.owner.call<GatewayDrillDto>('GET', `${project}/gateway/drills/${staleId}`);
+    expect(stale.body).toMatchObject({ status: 'FAILED', error: 'The api running this drill stopped before it finished.' });
   });
 });

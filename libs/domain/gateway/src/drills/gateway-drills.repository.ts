@@ -12,12 +12,6 @@ export interface DrillRow {
   finishedAt: Date | null;
 }
 
-export interface DrillEnvironment {
-  id: string;
-  projectId: string;
-  name: string;
-}
-
 const SELECT = { id: true, environmentId: true, status: true, plan: true, report: true, createdAt: true, finishedAt: true } as const;
 
 /** Failover drills and their reports. Tenant scope first, optional transaction last. */
@@ -27,13 +21,6 @@ export class GatewayDrillsRepository {
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(fn, { maxWait: 5_000, timeout: 10_000 });
-  }
-
-  /** Locks the environment row: concurrent starts in one environment queue here, so at most one drill runs. */
-  async lockEnvironment(scope: TenantScope, environmentId: string, tx: Tx): Promise<DrillEnvironment | null> {
-    const rows = await tx.$queryRaw<DrillEnvironment[]>`
-      SELECT id, "projectId", name FROM "Environment" WHERE id = ${environmentId} AND "organizationId" = ${scope.organizationId} FOR UPDATE`;
-    return rows[0] ?? null;
   }
 
   running(scope: TenantScope, environmentId: string, tx: Tx): Promise<{ id: string; createdAt: Date }[]> {
@@ -66,18 +53,5 @@ export class GatewayDrillsRepository {
 
   find(scope: TenantScope, projectId: string, id: string): Promise<DrillRow | null> {
     return this.prisma.gatewayDrill.findFirst({ where: { id, organizationId: scope.organizationId, projectId }, select: SELECT });
-  }
-
-  findEnvironmentByName(scope: TenantScope, projectId: string, name: string): Promise<DrillEnvironment | null> {
-    return this.prisma.environment.findFirst({ where: { organizationId: scope.organizationId, projectId, name }, select: { id: true, projectId: true, name: true } });
-  }
-
-  async environmentNames(scope: TenantScope, ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const envs = await this.prisma.environment.findMany({
-      where: { organizationId: scope.organizationId, id: { in: [...new Set(ids)] } },
-      select: { id: true, name: true },
-    });
-    return new Map(envs.map((e) => [e.id, e.name]));
   }
 }

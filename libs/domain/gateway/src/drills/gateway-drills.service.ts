@@ -15,13 +15,14 @@ import type { Prisma } from '@slipway/db';
 import { AppError, notFound } from '@slipway/errors';
 import { GatewayDefaultsService } from '../defaults/gateway-defaults.service';
 import { GatewayEngine } from '../engine';
+import { GatewayKeysRepository, type EnvironmentRef } from '../keys/gateway-keys.repository';
 import { GatewayKeysService } from '../keys/gateway-keys.service';
 import { parseInput } from '../providers/parse-input';
 import { UsageRecorder } from '../usage';
 import { runDrill } from './drill-run';
 import { resolveDrillTarget, type DrillTarget } from './drill-target';
 import { toGatewayDrillDto, type StoredOutcome } from './drill.mapper';
-import { GatewayDrillsRepository, type DrillEnvironment } from './gateway-drills.repository';
+import { GatewayDrillsRepository } from './gateway-drills.repository';
 
 /** A RUNNING row older than this belongs to an api that died mid-drill (the longest drill is 63 s). */
 const STALE_AFTER_MS = 5 * 60_000;
@@ -50,6 +51,8 @@ export class GatewayDrillsService implements OnModuleDestroy {
     @Inject(GatewayDrillsRepository) private readonly repository: GatewayDrillsRepository,
     @Inject(GatewayDefaultsService) private readonly defaults: GatewayDefaultsService,
     @Inject(GatewayKeysService) private readonly keys: GatewayKeysService,
+    /** Environments as the gateway sees them (lookup by name, names for lists, the row lock). */
+    @Inject(GatewayKeysRepository) private readonly environments: GatewayKeysRepository,
     @Inject(GatewayEngine) private readonly engine: GatewayEngine,
     @Inject(UsageRecorder) private readonly usage: UsageRecorder,
     @Inject(AuditService) private readonly audit: AuditService,
@@ -57,7 +60,7 @@ export class GatewayDrillsService implements OnModuleDestroy {
   ) {}
 
   /** Starts a drill in `environment` (already resolved in the actor's organization) and returns at once. */
-  async start(actor: OrgActor, environment: DrillEnvironment, raw: StartGatewayDrillInput): Promise<GatewayDrillDto> {
+  async start(actor: OrgActor, environment: EnvironmentRef, raw: StartGatewayDrillInput): Promise<GatewayDrillDto> {
     const input = parseInput(startGatewayDrillInputSchema, raw);
     const routing = await this.defaults.effective(actor, environment.id);
     const target = resolveDrillTarget(routing.config, { route: input.route, alias: input.alias });
@@ -69,7 +72,7 @@ export class GatewayDrillsService implements OnModuleDestroy {
     try {
       const token = await this.keys.ensureEnvironmentKey(actor, environment.id);
       const row = await this.repository.transaction(async (tx) => {
-        if (!(await this.repository.lockEnvironment(actor, environment.id, tx))) throw notFound(`Environment "${environment.name}"`);
+        if (!(await this.environments.lockEnvironment(actor, environment.id, tx))) throw notFound(`Environment "${environment.name}"`);
         const now = Date.now();
         for (const other of await this.repository.running(actor, environment.id, tx)) {
           if (now - other.createdAt.getTime() < STALE_AFTER_MS) throw new AppError('DRILL_RUNNING', `Drill ${other.id} is still running in "${environment.name}"; wait for its report.`);
@@ -100,19 +103,19 @@ export class GatewayDrillsService implements OnModuleDestroy {
     const query = parseInput(gatewayDrillsQuerySchema, raw);
     let environmentId: string | undefined;
     if (query.environment !== undefined) {
-      const env = await this.repository.findEnvironmentByName(scope, projectId, query.environment);
+      const env = await this.environments.findEnvironmentByName(scope, projectId, query.environment);
       if (!env) throw notFound(`Environment "${query.environment}"`);
       environmentId = env.id;
     }
     const rows = await this.repository.list(scope, projectId, environmentId, query.limit);
-    const names = await this.repository.environmentNames(scope, rows.flatMap((r) => (r.environmentId ? [r.environmentId] : [])));
+    const names = await this.environments.environmentNames(scope, rows.flatMap((r) => (r.environmentId ? [r.environmentId] : [])));
     return rows.map((r) => toGatewayDrillDto(r, (r.environmentId && names.get(r.environmentId)) || '(deleted)'));
   }
 
   async get(scope: TenantScope, projectId: string, drillId: string): Promise<GatewayDrillDto> {
     const row = await this.repository.find(scope, projectId, drillId);
     if (!row) throw notFound('Drill');
-    const names = await this.repository.environmentNames(scope, row.environmentId ? [row.environmentId] : []);
+    const names = await this.environments.environmentNames(scope, row.environmentId ? [row.environmentId] : []);
     return toGatewayDrillDto(row, (row.environmentId && names.get(row.environmentId)) || '(deleted)');
   }
 
