@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_BUDGET, type GatewayDrillDto } from '@slipway/contracts';
 import { PrismaService } from '@slipway/db';
-import { GatewayDrillsService, GatewayEngine } from '@slipway/gateway';
+import { GatewayDrillsService, GatewayEngine, routeKeyOf } from '@slipway/gateway';
 import { HarnessUser, startGatewayHarness, type GatewayHarness } from './gateway-harness.int-support';
 
 /**
@@ -124,7 +124,7 @@ describe('failover drill', () => {
     });
     const started = await h.owner.call<GatewayDrillDto>('POST', `${env}/gateway/drills`, { fault: { kind: 'timeout' }, durationSeconds: 5, concurrency: 1 });
     expect(started.status).toBe(202);
-    expect(h.app.get(GatewayEngine).faults.active().map((f) => f.routeKey)).toEqual(['mock/mock-primary']);
+    expect(h.app.get(GatewayEngine).faults.active().map((f) => routeKeyOf(f.routeKey))).toEqual(['mock/mock-primary']);
     await h.app.get(GatewayDrillsService).onModuleDestroy(); // what app.close() runs first
     const stopped = await h.owner.call<GatewayDrillDto>('GET', `${project}/gateway/drills/${started.body.id}`);
     expect(stopped.body).toMatchObject({ status: 'FAILED', error: 'api stopped', report: null });

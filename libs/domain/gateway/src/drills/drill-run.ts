@@ -1,5 +1,5 @@
 import { DRILL_MAX_REQUESTS, DRILL_TAIL_SECONDS, type DrillPlan, type DrillReport, type UsageEvent } from '@slipway/contracts';
-import type { InjectedFault } from '../engine';
+import { circuitKey, routeKeyOf, type InjectedFault } from '../engine';
 import type { BreakerTransition } from '../resilience';
 import { runDrillLoad } from './drill-load';
 import { buildDrillReport, type DrillEvent, type DrillTransition } from './drill-report';
@@ -14,6 +14,8 @@ export interface DrillDeps {
 
 export interface DrillRunInput {
   drillId: string;
+  /** The organization whose route is drilled: faults and breakers are per organization. */
+  organizationId: string;
   plan: DrillPlan;
   target: DrillTarget;
   baseUrl: string;
@@ -35,7 +37,8 @@ const EVENTS_GRACE_MS = 1_000;
 export async function runDrill(deps: DrillDeps, input: DrillRunInput): Promise<DrillReport> {
   const { plan, target } = input;
   const feature = `drill-${input.drillId}`;
-  const watched = new Set(target.aliasRouteKeys);
+  const circuit = circuitKey(input.organizationId, target.routeKey);
+  const watched = new Set(target.aliasRouteKeys.map((k) => circuitKey(input.organizationId, k)));
   const events: DrillEvent[] = [];
   const transitions: DrillTransition[] = [];
   const startedAt = Date.now();
@@ -45,10 +48,10 @@ export async function runDrill(deps: DrillDeps, input: DrillRunInput): Promise<D
     if (e.feature === feature) events.push({ id: e.id, errorCategory: e.errorCategory, fallbackChain: e.fallbackChain });
   });
   const stopTransitions = deps.breakers.onTransition((t) => {
-    if (watched.has(t.key)) transitions.push({ atMs: Math.max(0, Math.round(t.at - startedAt)), key: t.key, from: t.from, to: t.to, reason: t.reason });
+    if (watched.has(t.key)) transitions.push({ atMs: Math.max(0, Math.round(t.at - startedAt)), key: routeKeyOf(t.key), from: t.from, to: t.to, reason: t.reason });
   });
   const durationMs = plan.durationSeconds * 1000;
-  deps.faults.set(faultOf(plan, target, startedAt + durationMs));
+  deps.faults.set(faultOf(plan, target, circuit, startedAt + durationMs));
   try {
     const samples = await runDrillLoad({
       baseUrl: input.baseUrl,
@@ -67,15 +70,15 @@ export async function runDrill(deps: DrillDeps, input: DrillRunInput): Promise<D
     await until(() => events.filter((e) => expected.has(e.id)).length >= expected.size, EVENTS_GRACE_MS);
     return buildDrillReport({ target: target.routeKey, samples, events, transitions });
   } finally {
-    deps.faults.clear(target.routeKey);
+    deps.faults.clear(circuit);
     stopEvents();
     stopTransitions();
   }
 }
 
-function faultOf(plan: DrillPlan, target: DrillTarget, untilMs: number): InjectedFault {
+function faultOf(plan: DrillPlan, target: DrillTarget, circuit: string, untilMs: number): InjectedFault {
   const fault: InjectedFault = {
-    routeKey: target.routeKey,
+    routeKey: circuit,
     kind: plan.fault.kind,
     probability: 1,
     delayMs: plan.fault.kind === 'timeout' ? Math.min(target.firstByteMs, MAX_TIMEOUT_DELAY_MS) : 0,

@@ -14,6 +14,7 @@ import {
 import type { Prisma } from '@slipway/db';
 import { AppError, notFound } from '@slipway/errors';
 import { GatewayDefaultsService } from '../defaults/gateway-defaults.service';
+import { circuitKey } from '../engine/circuit-key';
 import { GatewayEngine } from '../engine';
 import { GatewayKeysRepository, type EnvironmentRef } from '../keys/gateway-keys.repository';
 import { GatewayKeysService } from '../keys/gateway-keys.service';
@@ -67,8 +68,8 @@ export class GatewayDrillsService implements OnModuleDestroy {
     const fault = input.fault.kind === 'status' ? { ...input.fault, status: input.fault.status ?? 503 } : input.fault;
     const plan: DrillPlan = { route: target.routeKey, alias: target.alias, fault, durationSeconds: input.durationSeconds, concurrency: input.concurrency };
 
-    const claims = [`env:${environment.id}`, `route:${target.routeKey}`];
-    this.claim(claims, target.routeKey);
+    const claims = [`env:${environment.id}`, `route:${circuitKey(actor.organizationId, target.routeKey)}`];
+    this.claim(claims, circuitKey(actor.organizationId, target.routeKey), target.routeKey);
     try {
       const token = await this.keys.ensureEnvironmentKey(actor, environment.id);
       const row = await this.repository.transaction(async (tx) => {
@@ -127,8 +128,8 @@ export class GatewayDrillsService implements OnModuleDestroy {
     await Promise.race([all, new Promise((r) => setTimeout(r, SHUTDOWN_WAIT_MS).unref())]);
   }
 
-  private claim(claims: string[], routeKey: string): void {
-    const busyRoute = this.engine.faults.active().some((f) => f.routeKey === routeKey);
+  private claim(claims: string[], circuit: string, routeKey: string): void {
+    const busyRoute = this.engine.faults.active().some((f) => f.routeKey === circuit);
     if (claims.some((c) => this.claims.has(c)) || busyRoute) {
       throw new AppError('DRILL_RUNNING', this.claims.has(claims[0]!) ? undefined : `Another drill is injecting faults into ${routeKey} on this api; wait for its report.`);
     }
@@ -146,7 +147,7 @@ export class GatewayDrillsService implements OnModuleDestroy {
       try {
         const report = await runDrill(
           { faults: this.engine.faults, breakers: this.engine.breakers, usage: this.usage },
-          { drillId, plan, target, baseUrl: this.baseUrl(), token, signal: abort.signal },
+          { drillId, organizationId: scope.organizationId, plan, target, baseUrl: this.baseUrl(), token, signal: abort.signal },
         );
         outcome = { status: 'SUCCEEDED', stored: report };
       } catch (err) {

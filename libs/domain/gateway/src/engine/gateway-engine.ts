@@ -157,7 +157,7 @@ export class GatewayEngine implements OnModuleDestroy {
       startedAt: trace.startedAt,
     };
     const deps = { upstream: this.upstream, breakers: this.breakers, limiters: this.limiters, retryBudget: this.retryBudget, faults: this.faults };
-    const result = await runRoutes(deps, plan.routes as AttemptInput['route'][], base, trace);
+    const result = await runRoutes(deps, caller.organizationId, plan.routes as AttemptInput['route'][], base, trace);
     this.conclude(result, format, request, res, meta, trace);
     const actual = { costMicros: trace.costMicros, tokens: (trace.usage?.inputTokens ?? 0) + (trace.usage?.outputTokens ?? 0) };
     void this.limits.settle(decision.reservation, actual);

@@ -3,3 +3,4 @@ export { GatewaySideEndpoints } from './side-endpoints';
 export { FaultInjector, type InjectedFault } from './fault-injector';
 export { providerFormat, upstreamPath } from './upstream-call';
 export { sendGatewayError } from './client-response';
+export { circuitKey, routeKeyOf } from './circuit-key';

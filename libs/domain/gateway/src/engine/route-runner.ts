@@ -3,6 +3,7 @@ import type { FailureCategory } from '@slipway/contracts';
 import { ConcurrencyRejected, backoffDelay, shouldRetry, type BreakerRegistry, type LimiterRegistry, type RetryBudget } from '../resilience';
 import { attempt, type AttemptInput, type AttemptOutcome } from './attempt';
 import { countsAgainstBreaker } from './classify';
+import { circuitKey } from './circuit-key';
 import type { FaultInjector } from './fault-injector';
 import type { RequestTrace } from './request-trace';
 
@@ -31,15 +32,16 @@ export interface RunnerDeps {
  * the failure is one the alias falls back on. Only failures before the first byte get here:
  * once a stream has started, its outcome is final.
  */
-export async function runRoutes(deps: RunnerDeps, routes: readonly Route[], base: Omit<AttemptInput, 'route'>, trace: RequestTrace): Promise<RunResult> {
+export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readonly Route[], base: Omit<AttemptInput, 'route'>, trace: RequestTrace): Promise<RunResult> {
   let last: Failed | null = null;
   let capacity: ConcurrencyRejected | null = null;
   let openUntilMs: number | null = null;
   deps.retryBudget.recordRequest();
   for (const route of routes) {
     const key = `${route.provider.name}/${route.model}`;
-    const breaker = deps.breakers.get(key);
-    const limiter = deps.limiters.get(key);
+    const circuit = circuitKey(tenant, key);
+    const breaker = deps.breakers.get(circuit);
+    const limiter = deps.limiters.get(circuit);
     for (let n = 0; n < route.maxAttempts; n++) {
       if (!breaker.tryAcquire()) {
         trace.fallbackChain.push(`${key}:circuit_open`);
@@ -58,7 +60,7 @@ export async function runRoutes(deps: RunnerDeps, routes: readonly Route[], base
           break;
         }
       }
-      const outcome = (await deps.faults.inject(key, base.signal)) ?? (await attempt(deps.upstream, { ...base, route }));
+      const outcome = (await deps.faults.inject(circuit, base.signal)) ?? (await attempt(deps.upstream, { ...base, route }));
       release();
       if (outcome.kind === 'aborted') {
         breaker.onCancel();
