@@ -1,7 +1,13 @@
 import { Controller, Inject, Param } from '@nestjs/common';
 import { GatewayDefaultsService, GatewayLimits } from '@slipway/gateway';
 import { EnvironmentsService } from '@slipway/projects';
-import { gatewayBudgetUsageSchema, type GatewayBudgetUsageDto, type GatewayBudgetsQuery, type GatewayConfig, type OrgActor } from '@slipway/contracts';
+import {
+  gatewayBudgetUsageSchema,
+  type GatewayBudgetUsageDto,
+  type GatewayBudgetsQuery,
+  type GatewayConfig,
+  type OrgActor,
+} from '@slipway/contracts';
 import { Route } from '../http/route.decorator';
 import { CurrentOrg, ValidQuery } from '../http/params';
 
@@ -27,7 +33,10 @@ export class GatewayBudgetsController {
     const env = await this.environments.resolve(actor, project, query.environment);
     const routing = await this.defaults.effective(actor, env.id);
     // `effective` returns a config it has already validated (release, defaults or built-in).
-    const usage = await this.limits.usage(routing.config as GatewayConfig, { organizationId: actor.organizationId, projectId: env.projectId });
+    const usage = await this.limits.usage(routing.config as GatewayConfig, {
+      organizationId: actor.organizationId,
+      projectId: env.projectId,
+    });
     return gatewayBudgetUsageSchema.array().parse(usage);
   }
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useOrg, useCan } from '../../lib/org';
 import { useResource } from '../../lib/use-resource';
 import { PageHeader } from '../ui/layout-bits';
@@ -22,6 +23,11 @@ export function ProjectView({ project }: { project: string }) {
           <PageHeader
             crumbs={[{ href: `/o/${org.slug}/projects`, label: 'Projects' }]}
             title={p.name}
+            actions={
+              <Link href={`/o/${org.slug}/projects/${p.slug}/gateway`} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50">
+                Model gateway
+              </Link>
+            }
             description={
               <span>
                 Slug <code className="rounded bg-zinc-100 px-1 font-mono text-xs text-zinc-700">{p.slug}</code>

@@ -11,6 +11,7 @@ export function MainNav({ org, role }: { org: string | null; role: Role | null }
       ? [
           { href: `/o/${org}/projects`, label: 'Projects' },
           { href: `/o/${org}/members`, label: 'Members' },
+          { href: `/o/${org}/gateway`, label: 'Gateway' },
           ...(role && roleAtLeast(role, 'ADMIN') ? [{ href: `/o/${org}/audit`, label: 'Audit log' }] : []),
         ]
       : []),
