@@ -44,20 +44,22 @@ export function RequestsSection({
         </span>
       }
       actions={
-        <SelectField
-          label="Filter by environment"
-          value={environment}
-          onChange={(e) => setEnvironment(e.target.value)}
-          fieldClassName="w-44"
-          className="h-8"
-        >
-          <option value="">All environments</option>
-          {environments.map((env) => (
-            <option key={env} value={env}>
-              {env}
-            </option>
-          ))}
-        </SelectField>
+        forbidden ? null : (
+          <SelectField
+            label="Filter by environment"
+            value={environment}
+            onChange={(e) => setEnvironment(e.target.value)}
+            fieldClassName="w-44"
+            className="h-8"
+          >
+            <option value="">All environments</option>
+            {environments.map((env) => (
+              <option key={env} value={env}>
+                {env}
+              </option>
+            ))}
+          </SelectField>
+        )
       }
     >
       {forbidden ? (
