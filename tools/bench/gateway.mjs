@@ -2,7 +2,7 @@
 // `npm run bench:gateway`: what the model gateway adds on top of its provider. The mock provider
 // (zero latency, unpaced tokens) and the built api each run in their own process; this process
 // sends the same request straight to the mock ("direct") and through the gateway, interleaved,
-// for both wire formats: added latency p50/p99 at concurrency 1, req/s at concurrency 50,
+// and through a minimal node:http proxy (the floor), for both wire formats: added latency p50/p99 at concurrency 1, req/s at concurrency 50,
 // streamed time-to-first-token overhead, and api CPU per request. Loopback only, bounded
 // counts. Results are printed and written into docs/benchmarks.md (between the markers).
 //   npm run bench:gateway [-- --no-build] [-- --n=2000 --tput=6000 --rounds=3] [-- --profile]
@@ -27,7 +27,9 @@ const N_TTFT = Number(args.ttft ?? 1000);
 const ROUNDS = Number(args.rounds ?? 3);
 const API_PORT = 14500;
 const MOCK_PORT = 14590;
+const PROXY_PORT = 14591;
 const DOC = path.join(root, 'docs/benchmarks.md');
+const LOAD_BEFORE = os.loadavg()[0];
 const MARK_START = '<!-- bench:gateway:start -->';
 const MARK_END = '<!-- bench:gateway:end -->';
 
@@ -60,20 +62,24 @@ const specs = appSpecs(env)
   .map((s) => (s.name === 'mock-llm' ? { ...s, args: ['libs/testing/bin/mock-llm.mjs', '--port', String(MOCK_PORT), '--ttft', '0', '--tps', '0', '--latency', '0'] } : s))
   // --profile: a V8 CPU profile of the api in .slipway/bench/profile (open it in Chrome DevTools).
   .map((s) => (s.name === 'api' && args.profile !== undefined ? { ...s, args: ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.slipway/bench/profile')}`, ...s.args] } : s));
+specs.push({ name: 'minimal-proxy', args: ['tools/bench/minimal-proxy.mjs', String(PROXY_PORT), String(MOCK_PORT)], ready: { line: 'minimal proxy ready' } });
 const platform = await startPlatform({ root, env, log, logDir: path.join(root, '.slipway/bench/logs'), specs });
-const apiPid = platform.apps.find((a) => a.name === 'api').child.pid;
+const pidOf = (name) => platform.apps.find((a) => a.name === name).child.pid;
+const WAYS = ['direct', 'proxy', 'gateway'];
 
 try {
   const key = await seed(`http://127.0.0.1:${API_PORT}`);
   const targets = {
     anthropic: {
       direct: { port: MOCK_PORT, path: '/v1/messages', headers: { 'x-api-key': 'mock', 'anthropic-version': '2023-06-01' }, model: 'mock-fast' },
+      proxy: { port: PROXY_PORT, path: '/v1/messages', headers: { 'x-api-key': 'mock', 'anthropic-version': '2023-06-01' }, model: 'bench' },
       gateway: { port: API_PORT, path: '/v1/messages', headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' }, model: 'bench' },
       body: (model, stream) => ({ model, max_tokens: 32, stream, messages: [{ role: 'user', content: 'hello there, how are you today?' }] }),
       firstToken: 'content_block_delta',
     },
     openai: {
       direct: { port: MOCK_PORT, path: '/v1/chat/completions', headers: { authorization: 'Bearer mock' }, model: 'mock-fast' },
+      proxy: { port: PROXY_PORT, path: '/v1/chat/completions', headers: { authorization: 'Bearer mock' }, model: 'bench' },
       gateway: { port: API_PORT, path: '/v1/chat/completions', headers: { authorization: `Bearer ${key}` }, model: 'bench' },
       body: (model, stream) => ({ model, stream, messages: [{ role: 'user', content: 'hello there, how are you today?' }] }),
       firstToken: '"content":"',
@@ -83,14 +89,17 @@ try {
   log.step(`Warm-up, then ${ROUNDS} interleaved rounds per figure`);
   const results = {};
   for (const [api, t] of Object.entries(targets)) {
-    for (const way of ['direct', 'gateway']) await latencyRun(t[way], t.body(t[way].model, false), 300, 1);
-    const r = (results[api] = { latency: { direct: [], gateway: [] }, tput: { direct: [], gateway: [] }, ttft: { direct: [], gateway: [] }, cpuUs: [] });
+    for (const way of WAYS) await latencyRun(t[way], t.body(t[way].model, false), 300, 1);
+    const perWay = () => Object.fromEntries(WAYS.map((w) => [w, []]));
+    const r = (results[api] = { latency: perWay(), tput: perWay(), ttft: perWay(), cpuUs: perWay() });
     for (let round = 0; round < ROUNDS; round++) {
-      for (const way of ['direct', 'gateway']) {
+      for (const way of WAYS) {
         r.latency[way].push(await latencyRun(t[way], t.body(t[way].model, false), N_LATENCY, 1));
-        const cpu0 = cpuMs(apiPid);
+        // CPU of the process that does the work: the mock (direct), the minimal proxy, the api.
+        const pid = pidOf({ direct: 'mock-llm', proxy: 'minimal-proxy', gateway: 'api' }[way]);
+        const cpu0 = cpuMs(pid);
         const tput = await latencyRun(t[way], t.body(t[way].model, false), N_TPUT, 50);
-        if (way === 'gateway') r.cpuUs.push(((cpuMs(apiPid) - cpu0) * 1000) / tput.requests);
+        r.cpuUs[way].push(((cpuMs(pid) - cpu0) * 1000) / tput.requests);
         r.tput[way].push(tput);
         r.ttft[way].push(await latencyRun(t[way], t.body(t[way].model, true), N_TTFT, 1, t.firstToken));
       }
@@ -179,20 +188,20 @@ function cpuMs(pid) {
 function format(results) {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const m = (runs, k) => median(runs.map((r) => r[k]));
+  const f = (x, d = 3) => x.toFixed(d);
   const rows = [];
   for (const [api, r] of Object.entries(results)) {
-    const added50 = m(r.latency.gateway, 'p50') - m(r.latency.direct, 'p50');
-    const added99 = m(r.latency.gateway, 'p99') - m(r.latency.direct, 'p99');
-    const ttft = m(r.ttft.gateway, 'p50') - m(r.ttft.direct, 'p50');
+    const name = api === 'anthropic' ? '`/v1/messages`' : '`/v1/chat/completions`';
+    const added = (way, k, fig = 'latency') => m(r[fig][way], k) - m(r[fig].direct, k);
     rows.push(
-      `| ${api === 'anthropic' ? '`/v1/messages`' : '`/v1/chat/completions`'} | ${m(r.latency.direct, 'p50').toFixed(3)} / ${m(r.latency.gateway, 'p50').toFixed(3)} | **${added50.toFixed(3)}** | ${m(r.latency.direct, 'p99').toFixed(3)} / ${m(r.latency.gateway, 'p99').toFixed(3)} | **${added99.toFixed(3)}** | ${m(r.tput.direct, 'rps').toFixed(0)} / **${m(r.tput.gateway, 'rps').toFixed(0)}** | ${m(r.ttft.direct, 'p50').toFixed(3)} / ${m(r.ttft.gateway, 'p50').toFixed(3)} (**${ttft.toFixed(3)}**) | ${median(r.cpuUs).toFixed(0)} |`,
+      `| ${name} | ${f(m(r.latency.direct, 'p50'))} | ${f(added('proxy', 'p50'))} / **${f(added('gateway', 'p50'))}** | ${f(added('proxy', 'p99'))} / **${f(added('gateway', 'p99'))}** | ${f(m(r.tput.direct, 'rps'), 0)} / ${f(m(r.tput.proxy, 'rps'), 0)} / **${f(m(r.tput.gateway, 'rps'), 0)}** | ${f(added('proxy', 'p50', 'ttft'))} / **${f(added('gateway', 'p50', 'ttft'))}** | ${f(median(r.cpuUs.direct), 0)} / ${f(median(r.cpuUs.proxy), 0)} / **${f(median(r.cpuUs.gateway), 0)}** |`,
     );
   }
   return [
-    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · node ${process.version} · ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}) · medians of ${ROUNDS} interleaved rounds · latency n=${N_LATENCY} at concurrency 1, throughput n=${N_TPUT} at concurrency 50, TTFT n=${N_TTFT} streamed.`,
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · node ${process.version} · ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}) · 1-min load average at start ${LOAD_BEFORE.toFixed(2)} · medians of ${ROUNDS} interleaved rounds · latency n=${N_LATENCY} at concurrency 1, throughput n=${N_TPUT} at concurrency 50, TTFT n=${N_TTFT} streamed.`,
     '',
-    '| endpoint | p50 ms direct / gateway | added p50 ms | p99 ms direct / gateway | added p99 ms | req/s at c=50 direct / gateway | TTFT p50 ms direct / gateway (added) | api CPU µs/request |',
-    '|---|---|---|---|---|---|---|---|',
+    '| endpoint | direct p50 ms | added p50 ms, minimal proxy / gateway | added p99 ms, proxy / gateway | req/s at c=50, direct / proxy / gateway | added TTFT p50 ms, proxy / gateway | CPU µs/request: mock / proxy / api |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
