@@ -138,7 +138,7 @@ export function DrillForm({
         <span className="text-xs text-zinc-500">
           {running
             ? 'A drill is running in this environment; its report appears below when it ends.'
-            : 'Other calls that reach this route through the same api process see the fault too while the drill runs.'}
+            : 'While it runs, your organization’s other calls to this route through the same api process see the fault too.'}
         </span>
       </div>
     </form>
