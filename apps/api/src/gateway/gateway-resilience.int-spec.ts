@@ -79,7 +79,10 @@ describe('after the first byte', () => {
 describe('circuit breaker', () => {
   it('opens after consecutive failures of the only route, fails fast with retry-after, then half-opens and closes', async () => {
     h.mock.setFaults([{ model: 'mock-solo', fault: { kind: 'status', status: 500 }, count: 5 }]);
-    for (let i = 0; i < 5; i++) expect((await ask('solo').catch((e: InstanceType<typeof Anthropic.APIError>) => e)).status).toBe(500);
+    for (let i = 0; i < 5; i++) {
+      const failed = (await ask('solo').catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+      expect(failed.status).toBe(500);
+    }
     expect(upstreamCalls('mock-solo')).toBe(5);
 
     const fast = (await ask('solo').catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
