@@ -64,6 +64,8 @@ describe('git push deploys with zero downtime, and a release rolls back', () => 
     const added = await owner.post(domains, { hostname: domain.toUpperCase() });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     expect(added.body.hostname).toBe(domain);
+    // The edge learns of the new host through Redis pub/sub: moments, not at once.
+    for (let i = 0; i < 40 && (await getViaEdge(domain)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await getViaEdge(domain)).toEqual({ status: 200, body: 'node-http v2\n' });
     const other = await signUp('DomainThief');
     const theirOrg = other.session.organizations[0]!.slug;

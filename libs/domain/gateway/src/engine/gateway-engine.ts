@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
-import type { GatewayKeyScope, WireFormat } from '@slipway/contracts';
+import { DEFAULT_RETRY_BUDGET, type GatewayKeyScope, type WireFormat } from '@slipway/contracts';
 import { UpstreamClient } from '@slipway/ai-providers';
 import { GatewayCallerResolver, type GatewayCaller } from '../callers';
 import { GatewayLimits, attributionOf, reserveWithActions, type LimitSubject } from '../limits';
@@ -37,7 +37,8 @@ export class GatewayEngine implements OnModuleDestroy {
   readonly breakers = new BreakerRegistry();
   readonly faults = new FaultInjector();
   private readonly limiters: LimiterRegistry;
-  private readonly retryBudget = new RetryBudget();
+  /** Per organization and ratio (`gateway.retryBudget`): one tenant's outage never spends another's retries. */
+  private readonly retryBudgets = new Map<string, RetryBudget>();
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -156,7 +157,7 @@ export class GatewayEngine implements OnModuleDestroy {
       signal: controller.signal,
       startedAt: trace.startedAt,
     };
-    const deps = { upstream: this.upstream, breakers: this.breakers, limiters: this.limiters, retryBudget: this.retryBudget, faults: this.faults };
+    const deps = { upstream: this.upstream, breakers: this.breakers, limiters: this.limiters, retryBudget: this.retryBudgetOf(caller), faults: this.faults };
     const result = await runRoutes(deps, caller.organizationId, plan.routes as AttemptInput['route'][], base, trace);
     this.conclude(result, format, request, res, meta, trace);
     const actual = { costMicros: trace.costMicros, tokens: (trace.usage?.inputTokens ?? 0) + (trace.usage?.outputTokens ?? 0) };
@@ -204,6 +205,17 @@ export class GatewayEngine implements OnModuleDestroy {
     trace.status = statusOfCategory(last.category);
     trace.errorCategory = last.category;
     sendError(res, format, { status: trace.status, message: `${request.model}: every route failed (${result.summary}). Last: ${last.message}.` }, meta);
+  }
+
+  private retryBudgetOf(caller: GatewayCaller): RetryBudget {
+    const ratio = caller.config.retryBudget ?? DEFAULT_RETRY_BUDGET;
+    const key = `${caller.organizationId}|${ratio}`;
+    let budget = this.retryBudgets.get(key);
+    if (!budget) {
+      budget = new RetryBudget({ ratio });
+      this.retryBudgets.set(key, budget);
+    }
+    return budget;
   }
 
   private plan(caller: GatewayCaller, model: string, needs: RequestNeeds): RoutePlan {
