@@ -30,8 +30,13 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs the mock model provider and points the api gateway at it', () => {
+    expect(services['mock-llm']?.image).toBe(services.api?.image);
+    expect(services.api?.environment?.GATEWAY_MOCK_URL).toBe('http://mock-llm:4900');
+  });
+
   it('health-checks every long-running service that serves a port', () => {
-    for (const name of ['postgres', 'redis', 'api', 'edge', 'console']) expect(services[name]?.healthcheck?.test, name).toBeDefined();
+    for (const name of ['postgres', 'redis', 'mock-llm', 'api', 'edge', 'console']) expect(services[name]?.healthcheck?.test, name).toBeDefined();
   });
 
   it('mounts the Docker socket into the worker only', () => {
