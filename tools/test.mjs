@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { colour, createLog, SetupError, since } from './lib/log.mjs';
-import { run, stopRunning } from './lib/system.mjs';
+import { capture, run, stopRunning } from './lib/system.mjs';
 import { ensureDeps } from './lib/deps.mjs';
 import { ensureDatabase, ensureServices, flushRedisDb, recreateDatabase, withDatabase } from './lib/services.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
@@ -59,7 +59,27 @@ function platformEnv(env) {
   return platform;
 }
 
-const state = { services: null, platform: null, counts: [], results: [] };
+const state = { services: null, platform: null, counts: [], results: [], dockerBefore: null, dockerEnv: null };
+
+/** Ids of the containers and networks Slipway manages (label slipway.managed=1). */
+function managedDockerObjects(env) {
+  const list = (args) => capture('docker', [...args, '-q', '--no-trunc', '--filter', 'label=slipway.managed=1'], { env }).stdout.split('\n').filter(Boolean);
+  return { containers: list(['ps', '-a']), networks: list(['network', 'ls']) };
+}
+
+/**
+ * Removes the app containers and project networks the e2e deployments created, and only those:
+ * a shared Docker engine may run other Slipway installations' apps.
+ */
+function removeDockerObjectsSince(before, env) {
+  if (!before) return;
+  const now = managedDockerObjects(env);
+  const containers = now.containers.filter((id) => !before.containers.includes(id));
+  const networks = now.networks.filter((id) => !before.networks.includes(id));
+  if (containers.length) capture('docker', ['rm', '-f', '-v', ...containers], { env });
+  if (networks.length) capture('docker', ['network', 'rm', ...networks], { env });
+  if (containers.length || networks.length) log.info(`removed ${containers.length} app containers and ${networks.length} networks the e2e deployments created`);
+}
 
 let cleaning = null;
 /** Stops the platform and every service this run started, once (Ctrl-C and `finally` both call it). */
@@ -67,6 +87,7 @@ const cleanup = () =>
   (cleaning ??= (async () => {
     await stopRunning(); // a step in progress (build, vitest…)
     await state.platform?.stop();
+    removeDockerObjectsSince(state.dockerBefore, state.dockerEnv);
     await state.services?.stop({ docker: true }); // CI: leave nothing behind that we started
   })());
 
@@ -98,6 +119,8 @@ const steps = {
   int: (env) => vitest('int', env),
   async e2e(env) {
     const platform = platformEnv(env);
+    state.dockerEnv = platform;
+    state.dockerBefore = managedDockerObjects(platform);
     log.step(`starting the platform on test ports (logs in ${path.relative(root, testDir)}/logs)`);
     state.platform = await startPlatform({ root, env: platform, log, logDir: path.join(testDir, 'logs') });
     const url = (port) => `http://127.0.0.1:${port}`;
