@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -12,7 +12,11 @@ import { GatewayRoutes } from './gateway/gateway.routes';
 
 /** Builds the api (without listening), so tests and main.ts share one wiring. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
+  // The model gateway's /v1/* calls are answered by node:http before Fastify (its hot path
+  // skips the framework); the handler exists once Nest has built the app, below.
+  let gateway: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   const adapter = new FastifyAdapter({
+    serverFactory: (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => createServer((req, res) => gateway?.(req, res) || fastifyHandler(req, res)),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Honour an incoming X-Request-Id (from the edge) so one id follows a request end to end.
     genReqId: (req: IncomingMessage) => {
@@ -27,7 +31,8 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie as never);
   app.get(GitHttpRoute).register(fastify);
-  app.get(GatewayRoutes).register(fastify);
+  const gatewayRoutes = app.get(GatewayRoutes);
+  gateway = (req, res) => gatewayRoutes.handle(req, res);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

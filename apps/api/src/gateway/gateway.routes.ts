@@ -1,63 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CONFIG, type Config } from '@slipway/config';
 import type { WireFormat } from '@slipway/contracts';
 import { GatewayEngine, GatewaySideEndpoints, sendGatewayError } from '@slipway/gateway';
 
+type Route = { method: 'GET' | 'POST'; format: WireFormat; serve: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> };
+
+/** A too-large upload is drained (so the client reads our 413, not a reset) for at most this long. */
+const DRAIN_MS = 2_000;
+
 /**
- * The model gateway's wire endpoints, `/v1/…` as the Anthropic and OpenAI SDKs call them.
- * Registered on Fastify directly (not as Nest controllers): the body stays raw bytes up to
+ * The model gateway's wire endpoints, `/v1/…` as the Anthropic and OpenAI SDKs call them,
+ * served straight from node:http (bootstrap.ts puts `handle` in front of Fastify): no framework
+ * hooks, cookie parsing or routing per call, the body stays raw bytes up to
  * GATEWAY_MAX_BODY_BYTES, and the engine writes to the node response itself, so streams are
- * never buffered and no per-request framework work is added to the hot path.
+ * never buffered. Everything else goes on to Fastify and Nest.
  */
 @Injectable()
 export class GatewayRoutes {
+  private readonly routes: ReadonlyMap<string, Route>;
+
   constructor(
     @Inject(CONFIG) private readonly config: Config,
-    private readonly engine: GatewayEngine,
-    private readonly side: GatewaySideEndpoints,
-  ) {}
+    engine: GatewayEngine,
+    side: GatewaySideEndpoints,
+  ) {
+    this.routes = new Map<string, Route>([
+      ['/v1/messages', { method: 'POST', format: 'anthropic', serve: (req, res, body) => engine.messages('anthropic', req.headers, body, res) }],
+      ['/v1/chat/completions', { method: 'POST', format: 'openai', serve: (req, res, body) => engine.messages('openai', req.headers, body, res) }],
+      ['/v1/messages/count_tokens', { method: 'POST', format: 'anthropic', serve: (req, res, body) => side.countTokens(req.headers, body, res) }],
+      ['/v1/models', { method: 'GET', format: 'openai', serve: (req, res) => side.models(req.headers, res) }],
+    ]);
+  }
 
-  register(fastify: FastifyInstance): void {
-    void fastify.register(async (scope) => {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: this.config.GATEWAY_MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
-      scope.setErrorHandler((err: FastifyError, req, reply) => this.frameworkError(err, req, reply));
-      scope.post('/v1/messages', (req, reply) => {
-        reply.hijack();
-        return this.engine.messages('anthropic', req.headers, bodyOf(req), reply.raw);
-      });
-      scope.post('/v1/chat/completions', (req, reply) => {
-        reply.hijack();
-        return this.engine.messages('openai', req.headers, bodyOf(req), reply.raw);
-      });
-      scope.post('/v1/messages/count_tokens', (req, reply) => {
-        reply.hijack();
-        return this.side.countTokens(req.headers, bodyOf(req), reply.raw);
-      });
-      scope.get('/v1/models', (req, reply) => {
-        reply.hijack();
-        return this.side.models(req.headers, reply.raw);
-      });
+  /** Serves a gateway request and returns true, or returns false for Fastify to handle it. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const route = this.routes.get(query === -1 ? url : url.slice(0, query));
+    if (!route || route.method !== req.method) return false;
+    if (route.method === 'GET') {
+      void route.serve(req, res, Buffer.alloc(0));
+      return true;
+    }
+    void this.readBody(req, res, route.format).then((body) => body && route.serve(req, res, body));
+    return true;
+  }
+
+  private readBody(req: IncomingMessage, res: ServerResponse, format: WireFormat): Promise<Buffer | null> {
+    const limit = this.config.GATEWAY_MAX_BODY_BYTES;
+    if (Number(req.headers['content-length']) > limit) return Promise.resolve(this.tooLarge(req, res, format));
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= limit) return void chunks.push(chunk);
+        req.removeListener('data', onData);
+        resolve(this.tooLarge(req, res, format));
+      };
+      req.on('data', onData);
+      req.once('end', () => size <= limit && resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+      req.once('error', () => resolve(null));
     });
   }
 
-  /** Fastify rejects oversized bodies before our handler runs; answer in the SDK's error shape all the same. */
-  private frameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
-    const format: WireFormat = req.url.startsWith('/v1/chat/') ? 'openai' : 'anthropic';
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    const message =
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? `The request body is larger than ${Math.round(this.config.GATEWAY_MAX_BODY_BYTES / 1024 / 1024)} MB.`
-        : status === 500
-          ? 'The gateway failed on its side.'
-          : err.message;
-    reply.hijack();
-    if (status === 413) reply.raw.setHeader('connection', 'close');
-    sendGatewayError(reply.raw, format, { status, message }, String(req.id));
+  /** 413 in the SDK's error shape; the rest of the upload is drained briefly, then the connection closes. */
+  private tooLarge(req: IncomingMessage, res: ServerResponse, format: WireFormat): null {
+    res.setHeader('connection', 'close');
+    sendGatewayError(res, format, { status: 413, message: `The request body is larger than ${Math.round(this.config.GATEWAY_MAX_BODY_BYTES / 1024 / 1024)} MB.` }, randomUUID());
+    req.resume();
+    setTimeout(() => req.destroy(), DRAIN_MS).unref();
+    return null;
   }
-}
-
-function bodyOf(req: FastifyRequest): Buffer {
-  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 }
