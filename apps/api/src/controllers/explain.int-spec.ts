@@ -84,11 +84,8 @@ async function deploymentRow(status: 'FAILED' | 'SUCCEEDED') {
 async function usageEvent(requestId: string): Promise<UsageEvent | undefined> {
   await h.app.get(UsageRecorder).flush();
   const entries = await h.app.get(RedisService).client.xrevrange(USAGE_STREAM, '+', '-', 'COUNT', 500);
-  for (const [, fields] of entries) {
-    const event = JSON.parse(fields[1]!) as UsageEvent;
-    if (event.id === requestId) return event;
-  }
-  return undefined;
+  // Each entry carries a batch of events (field "events", a JSON array).
+  return entries.flatMap(([, fields]) => JSON.parse(fields[1]!) as UsageEvent[]).find((e) => e.id === requestId);
 }
 
 describe('Explain this failure', () => {

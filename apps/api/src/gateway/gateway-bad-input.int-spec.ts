@@ -102,7 +102,8 @@ describe('bad input', () => {
     expect(calls).toHaveLength(1); // the one good call made with the key later revoked
     await h.app.get(UsageRecorder).flush();
     const entries = await h.app.get(RedisService).client.xrange(USAGE_STREAM, '-', '+');
-    const events = entries.map(([, fields]) => JSON.parse(fields[1]!) as UsageEvent).filter((e) => requestIds.includes(e.id));
+    // Each entry carries a batch of events (field "events", a JSON array).
+    const events = entries.flatMap(([, fields]) => JSON.parse(fields[1]!) as UsageEvent[]).filter((e) => requestIds.includes(e.id));
     const rejected = events.filter((e) => e.status >= 400);
     // Requests with a valid key are recorded (a bad key has no project to attribute to).
     expect(rejected.length).toBe(6);

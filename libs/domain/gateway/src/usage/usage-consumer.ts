@@ -112,8 +112,8 @@ export class UsageConsumer {
     const events: UsageEvent[] = [];
     for (const entry of entries) {
       const parsed = parseUsageEntry(entry);
-      if (parsed.ok) events.push(parsed.event);
-      else this.logger.warn(`skipping usage entry ${entry.id}: ${parsed.reason}`);
+      events.push(...parsed.events);
+      for (const problem of parsed.problems) this.logger.warn(`skipping usage in entry ${entry.id}: ${problem}`);
     }
     await this.write(events);
     await this.reader.ack(entries.map((e) => e.id));

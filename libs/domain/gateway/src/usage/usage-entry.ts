@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { usageEventSchema, type UsageEvent } from '@slipway/contracts';
 import type { StreamEntry } from '@slipway/redis';
-import { USAGE_EVENT_FIELD } from './usage-stream';
+import { USAGE_EVENT_FIELD, USAGE_EVENTS_FIELD } from './usage-stream';
 
 const INT4_MAX = 2_147_483_647;
 // PostgreSQL text cannot hold NUL; a value it would refuse must be caught here, or one bad
@@ -40,21 +40,31 @@ const storableEventSchema = usageEventSchema.extend({
   fallbackChain: z.array(text(300)).max(100),
 });
 
-export type ParsedEntry = { ok: true; event: UsageEvent } | { ok: false; reason: string };
+/** What a stream entry carries that can be stored, and why the rest cannot. */
+export interface ParsedEntry {
+  events: UsageEvent[];
+  problems: string[];
+}
 
-/** One stream entry → the event it carries, or why it cannot be stored. */
+/** One stream entry (a batch in `events`, or one event in `event`) → its storable events. */
 export function parseUsageEntry(entry: StreamEntry): ParsedEntry {
-  if (!entry.fields) return { ok: false, reason: 'the entry was trimmed from the stream before it was read' };
-  const raw = entry.fields[USAGE_EVENT_FIELD];
-  if (raw === undefined) return { ok: false, reason: `no "${USAGE_EVENT_FIELD}" field` };
+  if (!entry.fields) return { events: [], problems: ['the entry was trimmed from the stream before it was read'] };
+  const batch = entry.fields[USAGE_EVENTS_FIELD];
+  const raw = batch ?? entry.fields[USAGE_EVENT_FIELD];
+  if (raw === undefined) return { events: [], problems: [`no "${USAGE_EVENTS_FIELD}" or "${USAGE_EVENT_FIELD}" field`] };
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    return { ok: false, reason: 'not JSON' };
+    return { events: [], problems: ['not JSON'] };
   }
-  const parsed = storableEventSchema.safeParse(json);
-  if (!parsed.success)
-    return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
-  return { ok: true, event: parsed.data };
+  if (batch !== undefined && !Array.isArray(json)) return { events: [], problems: [`"${USAGE_EVENTS_FIELD}" is not a list`] };
+  const items: unknown[] = batch !== undefined ? (json as unknown[]) : [json];
+  const parsed: ParsedEntry = { events: [], problems: [] };
+  items.forEach((item, i) => {
+    const result = storableEventSchema.safeParse(item);
+    if (result.success) parsed.events.push(result.data);
+    else parsed.problems.push(`${batch !== undefined ? `event ${i}: ` : ''}${result.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`);
+  });
+  return parsed;
 }

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageEvent } from '@slipway/contracts';
 import { DbModule, PrismaService } from '@slipway/db';
 import { RedisModule, RedisService, StreamGroupReader } from '@slipway/redis';
 import { createDomainTestContext, usageEvent, type DomainTestContext } from '@slipway/testing';
 import { UsageConsumerFactory } from './usage-consumer';
 import { parseUsageEntry } from './usage-entry';
 import { UsageRecorder } from './usage-recorder';
-import { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, USAGE_STREAM_KEY } from './usage-stream';
+import { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, USAGE_EVENTS_FIELD, USAGE_STREAM_KEY } from './usage-stream';
 import { UsageModule } from './usage.module';
 import { UsageRepository } from './usage.repository';
 
@@ -129,7 +128,7 @@ describe('usage pipeline: recorder → Redis stream → worker consumer → Post
     ];
     for (const e of events) recorder.record(e);
     await recorder.flush();
-    expect(await redis.client.xlen(STREAM)).toBe(5);
+    expect(await redis.client.xlen(STREAM)).toBe(1); // one entry carries the whole batch
 
     const consumer = consumers.create({ consumer: 'w1', blockMs: 50 });
     consumer.start();
@@ -223,7 +222,9 @@ describe('usage pipeline: recorder → Redis stream → worker consumer → Post
   it('sends a batch by itself within moments, without an explicit flush', async () => {
     recorder.record(event());
     recorder.record(event());
-    await until('2 stream entries', async () => (await redis.client.xlen(STREAM)) === 2, 1_000);
+    await until('one stream entry with both events', async () => (await redis.client.xlen(STREAM)) === 1, 1_000);
+    const [entry] = await redis.client.xrange(STREAM, '-', '+');
+    expect(JSON.parse(entry![1][1]!)).toHaveLength(2);
   });
 
   it('adds nothing twice when a batch comes back after a crash between commit and ack', async () => {
@@ -235,19 +236,17 @@ describe('usage pipeline: recorder → Redis stream → worker consumer → Post
     const dying = new StreamGroupReader(redis, { stream: STREAM, group: USAGE_CONSUMER_GROUP, consumer: 'w-crashed' });
     await dying.ensureGroup();
     const entries = await dying.read({ pending: false, count: 500, blockMs: 100 });
-    expect(entries).toHaveLength(2);
-    const inserted = await ctx.app
-      .get(UsageRepository)
-      .ingest(entries.map((e) => (parseUsageEntry(e) as { ok: true; event: UsageEvent }).event));
+    expect(entries).toHaveLength(1);
+    const inserted = await ctx.app.get(UsageRepository).ingest(entries.flatMap((e) => parseUsageEntry(e).events));
     expect(inserted).toHaveLength(2);
     dying.close();
     const before = await rollups();
     expect(before.reduce((s, r) => s + r.costMicros, 0)).toBe(700);
-    expect(await pendingCount()).toBe(2);
+    expect(await pendingCount()).toBe(1);
 
-    // It restarts under the same name: its pending entries are handled first, and count once.
+    // It restarts under the same name: its pending entry is handled first, and counts once.
     const restarted = consumers.create({ consumer: 'w-crashed' });
-    expect(await restarted.recover()).toBe(2);
+    expect(await restarted.recover()).toBe(1);
     await restarted.stop();
     expect(await rollups()).toEqual(before);
     expect(await prisma.gatewayRequest.count()).toBe(2);
@@ -260,7 +259,7 @@ describe('usage pipeline: recorder → Redis stream → worker consumer → Post
     const dying = new StreamGroupReader(redis, { stream: STREAM, group: USAGE_CONSUMER_GROUP, consumer: 'w-dead' });
     await dying.ensureGroup();
     const [entry] = await dying.read({ pending: false, count: 500, blockMs: 100 });
-    await ctx.app.get(UsageRepository).ingest([(parseUsageEntry(entry!) as { ok: true; event: UsageEvent }).event]);
+    await ctx.app.get(UsageRepository).ingest(parseUsageEntry(entry!).events);
     dying.close();
 
     const survivor = consumers.create({ consumer: 'w-other', claimIdleMs: 200 });
@@ -288,10 +287,14 @@ describe('usage pipeline: recorder → Redis stream → worker consumer → Post
     await redis.client.xadd(STREAM, '*', 'other-field', JSON.stringify(event()));
     await redis.client.xadd(STREAM, '*', USAGE_EVENT_FIELD, JSON.stringify(good));
     for (const raw of bad.slice(3)) await redis.client.xadd(STREAM, '*', USAGE_EVENT_FIELD, raw);
+    // A batch entry: its valid events are stored, its bad ones skipped one by one.
+    const alsoGood = event({ costMicros: 7 });
+    await redis.client.xadd(STREAM, '*', USAGE_EVENTS_FIELD, JSON.stringify([event({ latencyMs: -1 }), alsoGood]));
+    await redis.client.xadd(STREAM, '*', USAGE_EVENTS_FIELD, JSON.stringify({ not: 'a list' }));
 
-    expect(await consumer.pollOnce()).toBe(8);
+    expect(await consumer.pollOnce()).toBe(10);
     await consumer.stop();
-    expect((await prisma.gatewayRequest.findMany()).map((r) => r.id)).toEqual([good.id]);
+    expect((await prisma.gatewayRequest.findMany()).map((r) => r.id).sort()).toEqual([good.id, alsoGood.id].sort());
     expect(await pendingCount()).toBe(0);
   });
 });

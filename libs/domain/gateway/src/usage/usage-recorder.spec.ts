@@ -4,6 +4,7 @@ import type { RedisService } from '@slipway/redis';
 import { usageEvent } from '@slipway/testing';
 import { GatewayMetrics } from './gateway-metrics';
 import { FLUSH_BATCH, UsageRecorder } from './usage-recorder';
+import { EVENTS_PER_ENTRY } from './usage-stream';
 
 /** Redis as the recorder sees it: `fail` decides, per call, which payload indexes it refuses (or throws). */
 function fakeRedis(fail: (call: number, payloads: readonly string[]) => number[] | 'throw' = () => []) {
@@ -13,7 +14,7 @@ function fakeRedis(fail: (call: number, payloads: readonly string[]) => number[]
     async xaddBatch(_stream: string, _field: string, payloads: readonly string[]): Promise<number[]> {
       const outcome = fail(calls++, payloads);
       if (outcome === 'throw') throw new Error('connection lost');
-      payloads.forEach((p, i) => outcome.includes(i) || stored.push(JSON.parse(p) as UsageEvent));
+      payloads.forEach((p, i) => outcome.includes(i) || stored.push(...(JSON.parse(p) as UsageEvent[])));
       return outcome;
     },
   };
@@ -23,6 +24,16 @@ function fakeRedis(fail: (call: number, payloads: readonly string[]) => number[]
 const dropped = (m: GatewayMetrics) => Number(/slipway_gateway_usage_events_dropped_total (\d+)/.exec(m.render())?.[1] ?? 0);
 
 describe('UsageRecorder', () => {
+  it('packs events into stream entries of EVENTS_PER_ENTRY', async () => {
+    const sizes: number[] = [];
+    const redis = { xaddBatch: async (_s: string, _f: string, payloads: readonly string[]) => (sizes.push(...payloads.map((p) => (JSON.parse(p) as unknown[]).length)), []) };
+    const recorder = new UsageRecorder(redis as unknown as RedisService, new GatewayMetrics(), 'test');
+    for (let i = 0; i < EVENTS_PER_ENTRY * 2 + 5; i++) recorder.record(usageEvent());
+    await recorder.flush();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(EVENTS_PER_ENTRY * 2 + 5);
+    expect(Math.max(...sizes)).toBe(EVENTS_PER_ENTRY);
+  });
+
   it('sends a full batch in one call without waiting for the timer', async () => {
     const fake = fakeRedis();
     const recorder = new UsageRecorder(fake.redis, new GatewayMetrics(), 'test');
@@ -44,10 +55,10 @@ describe('UsageRecorder', () => {
     expect(fake.stored.map((e) => e.id)).toEqual(events.map((e) => e.id));
   });
 
-  it('sends again only the events Redis did not take', async () => {
+  it('sends again only the entries Redis did not take', async () => {
     const fake = fakeRedis((call) => (call === 0 ? [1] : []));
     const recorder = new UsageRecorder(fake.redis, new GatewayMetrics(), 'test');
-    const events = [usageEvent(), usageEvent(), usageEvent()];
+    const events = Array.from({ length: EVENTS_PER_ENTRY + 20 }, () => usageEvent());
     for (const e of events) recorder.record(e);
     await recorder.flush();
     await recorder.flush();

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nes
 import { USAGE_STREAM, type UsageEvent } from '@slipway/contracts';
 import { RedisService } from '@slipway/redis';
 import { GatewayMetrics } from './gateway-metrics';
-import { USAGE_EVENT_FIELD, USAGE_STREAM_KEY, USAGE_STREAM_MAXLEN } from './usage-stream';
+import { EVENTS_PER_ENTRY, USAGE_EVENTS_FIELD, USAGE_STREAM_KEY, USAGE_STREAM_MAXLEN } from './usage-stream';
 
 /** A batch goes out when this many events wait, or FLUSH_EVERY_MS after the first of them. */
 export const FLUSH_BATCH = 200;
@@ -105,20 +105,22 @@ export class UsageRecorder implements OnModuleDestroy {
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, MAX_PER_PIPELINE);
+      const entries: UsageEvent[][] = [];
+      for (let i = 0; i < batch.length; i += EVENTS_PER_ENTRY) entries.push(batch.slice(i, i + EVENTS_PER_ENTRY));
       let failed: number[];
       try {
         failed = await this.redis.xaddBatch(
           this.stream,
-          USAGE_EVENT_FIELD,
-          batch.map((e) => JSON.stringify(e)),
+          USAGE_EVENTS_FIELD,
+          entries.map((events) => JSON.stringify(events)),
           USAGE_STREAM_MAXLEN,
         );
       } catch (err) {
         this.logger.warn(`usage events not written to Redis, will retry: ${err instanceof Error ? err.message : String(err)}`);
-        failed = batch.map((_, i) => i);
+        failed = entries.map((_, i) => i);
       }
       if (failed.length > 0) {
-        this.buffer.unshift(...failed.map((i) => batch[i]!));
+        this.buffer.unshift(...failed.flatMap((i) => entries[i]!));
         this.trim();
         this.retryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
         return;
