@@ -22,7 +22,7 @@ export function appSpecs(env) {
       args: ['libs/testing/bin/mock-llm.mjs', '--host', mock.hostname, '--port', mock.port || '80', '--ttft', '150', '--tps', '80'],
       ready: { url: `${mock.origin}/__mock/health` },
     },
-    { name: 'api', args: ['--max-semi-space-size=32', 'apps/api/dist/main.js'], ready: { url: `http://127.0.0.1:${api}/readyz` } },
+    { name: 'api', args: ['apps/api/dist/main.js'], ready: { url: `http://127.0.0.1:${api}/readyz` } },
     { name: 'worker', args: ['apps/worker/dist/main.js'], ready: { line: 'worker ready' } },
     { name: 'edge', args: ['apps/edge/dist/main.js'], ready: { url: `http://127.0.0.1:${edge}/__edge/healthz` } },
     {
