@@ -1,69 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AuditModule } from '@slipway/audit';
 import { API_TOKEN_PREFIX, GATEWAY_KEY_PREFIX, type OrgActor } from '@slipway/contracts';
-import { CryptoModule, Envelope, generateSecretToken, sha256Hex } from '@slipway/crypto';
-import { DbModule, PrismaService } from '@slipway/db';
-import { GatewayInvalidation, RedisModule, RedisService } from '@slipway/redis';
-import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
-import { GatewayModule } from '../gateway.module';
-import { GatewayKeysService } from '../keys/gateway-keys.service';
+import { generateSecretToken, sha256Hex } from '@slipway/crypto';
 import { CallersRepository } from './callers.repository';
-import { GatewayCallerResolver } from './gateway-caller-resolver';
+import { createGatewayFixture, type GatewayFixture } from '../testing/gateway-fixture.int-support';
 
-let ctx: DomainTestContext;
-let prisma: PrismaService;
-let keys: GatewayKeysService;
-let resolver: GatewayCallerResolver;
-let actor: OrgActor;
+let f: GatewayFixture;
+let ctx: GatewayFixture['ctx'];
+let prisma: GatewayFixture['prisma'];
+let keys: GatewayFixture['keys'];
+let resolver: GatewayFixture['resolver'];
+let actor: GatewayFixture['actor'];
 let projectId: string;
 let environmentId: string;
-/** A second api process: its own Redis connections and cache, the same database. */
-let other: { resolver: GatewayCallerResolver; redis: RedisService; invalidation: GatewayInvalidation };
-
-function newResolver(redis: RedisService): { resolver: GatewayCallerResolver; invalidation: GatewayInvalidation } {
-  const invalidation = new GatewayInvalidation(redis);
-  const r = new GatewayCallerResolver(ctx.app.get(CallersRepository, { strict: false }), ctx.app.get(Envelope), invalidation, ctx.config);
-  r.onModuleInit();
-  return { resolver: r, invalidation };
-}
+let other: GatewayFixture['other'];
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, CryptoModule, AuditModule, RedisModule, GatewayModule], {
-    GATEWAY_MOCK_URL: 'http://127.0.0.1:4999',
-  });
-  await ctx.app.init();
-  prisma = ctx.app.get(PrismaService);
-  keys = ctx.app.get(GatewayKeysService);
-  resolver = ctx.app.get(GatewayCallerResolver);
-  const user = await prisma.user.create({ data: { email: 'ada@example.test', name: 'Ada', passwordHash: 'x' } });
-  const org = await prisma.organization.create({ data: { slug: 'acme', name: 'Acme' } });
-  actor = { userId: user.id, email: user.email, organizationId: org.id, organizationSlug: org.slug, role: 'OWNER' };
-  const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'chat', hostLabel: 'chat', name: 'Chat' } });
-  projectId = project.id;
-  const env = await prisma.environment.create({
-    data: {
-      organizationId: org.id,
-      projectId,
-      name: 'production',
-      branch: 'main',
-      memoryMb: 256,
-      cpuMillis: 500,
-      replicas: 1,
-      healthCheckPath: '/',
-    },
-  });
-  environmentId = env.id;
-  const redis = new RedisService(ctx.config);
-  other = { ...newResolver(redis), redis };
-  await Promise.all([other.invalidation.ready(), ctx.app.get(GatewayInvalidation).ready()]);
+  f = await createGatewayFixture();
+  ({ ctx, prisma, keys, resolver, actor, projectId, environmentId, other } = f);
 });
-
-afterAll(async () => {
-  other?.resolver.onModuleDestroy();
-  other?.invalidation.onModuleDestroy();
-  await other?.redis.onModuleDestroy();
-  await ctx?.close();
-});
+afterAll(async () => f?.close());
 
 describe('user keys', () => {
   it('shows the key once, stores only its SHA-256, and resolves it to its project with both scopes', async () => {
@@ -158,7 +113,7 @@ describe('user keys', () => {
 
   it('reads Postgres once for concurrent first uses of a key, then serves it from memory', async () => {
     const created = await keys.create(actor, projectId, { name: 'burst' });
-    const fresh = newResolver(other.redis);
+    const fresh = f.newResolver(other.redis);
     const reads = vi.spyOn(ctx.app.get(CallersRepository, { strict: false }), 'findByTokenHash');
     try {
       const results = await Promise.all(Array.from({ length: 20 }, () => fresh.resolver.resolve(created.token)));

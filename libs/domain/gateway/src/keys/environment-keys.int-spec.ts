@@ -1,71 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AuditModule } from '@slipway/audit';
-import type { OrgActor } from '@slipway/contracts';
-import { CryptoModule, Envelope, sha256Hex } from '@slipway/crypto';
-import { DbModule, PrismaService } from '@slipway/db';
-import { GatewayInvalidation, RedisModule, RedisService } from '@slipway/redis';
-import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
-import { GatewayModule } from '../gateway.module';
+import { Envelope, sha256Hex } from '@slipway/crypto';
 import { GatewayAppEnvironment } from './gateway-app-environment';
-import { GatewayKeysService, environmentKeyAad } from './gateway-keys.service';
+import { environmentKeyAad } from './gateway-keys.service';
 import { ProvidersService } from '../providers/providers.service';
-import { CallersRepository } from '../callers/callers.repository';
-import { GatewayCallerResolver } from '../callers/gateway-caller-resolver';
+import { createGatewayFixture, type GatewayFixture } from '../testing/gateway-fixture.int-support';
 
-let ctx: DomainTestContext;
-let prisma: PrismaService;
-let keys: GatewayKeysService;
-let resolver: GatewayCallerResolver;
-let actor: OrgActor;
+let f: GatewayFixture;
+let ctx: GatewayFixture['ctx'];
+let prisma: GatewayFixture['prisma'];
+let keys: GatewayFixture['keys'];
+let resolver: GatewayFixture['resolver'];
+let actor: GatewayFixture['actor'];
 let projectId: string;
 let environmentId: string;
-/** A second api process: its own Redis connections and cache, the same database. */
-let other: { resolver: GatewayCallerResolver; redis: RedisService; invalidation: GatewayInvalidation };
-
-function newResolver(redis: RedisService): { resolver: GatewayCallerResolver; invalidation: GatewayInvalidation } {
-  const invalidation = new GatewayInvalidation(redis);
-  const r = new GatewayCallerResolver(ctx.app.get(CallersRepository, { strict: false }), ctx.app.get(Envelope), invalidation, ctx.config);
-  r.onModuleInit();
-  return { resolver: r, invalidation };
-}
+let other: GatewayFixture['other'];
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, CryptoModule, AuditModule, RedisModule, GatewayModule], {
-    GATEWAY_MOCK_URL: 'http://127.0.0.1:4999',
-  });
-  await ctx.app.init();
-  prisma = ctx.app.get(PrismaService);
-  keys = ctx.app.get(GatewayKeysService);
-  resolver = ctx.app.get(GatewayCallerResolver);
-  const user = await prisma.user.create({ data: { email: 'ada@example.test', name: 'Ada', passwordHash: 'x' } });
-  const org = await prisma.organization.create({ data: { slug: 'acme', name: 'Acme' } });
-  actor = { userId: user.id, email: user.email, organizationId: org.id, organizationSlug: org.slug, role: 'OWNER' };
-  const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'chat', hostLabel: 'chat', name: 'Chat' } });
-  projectId = project.id;
-  const env = await prisma.environment.create({
-    data: {
-      organizationId: org.id,
-      projectId,
-      name: 'production',
-      branch: 'main',
-      memoryMb: 256,
-      cpuMillis: 500,
-      replicas: 1,
-      healthCheckPath: '/',
-    },
-  });
-  environmentId = env.id;
-  const redis = new RedisService(ctx.config);
-  other = { ...newResolver(redis), redis };
-  await Promise.all([other.invalidation.ready(), ctx.app.get(GatewayInvalidation).ready()]);
+  f = await createGatewayFixture();
+  ({ ctx, prisma, keys, resolver, actor, projectId, environmentId, other } = f);
 });
-
-afterAll(async () => {
-  other?.resolver.onModuleDestroy();
-  other?.invalidation.onModuleDestroy();
-  await other?.redis.onModuleDestroy();
-  await ctx?.close();
-});
+afterAll(async () => f?.close());
 
 describe('environment keys and routing changes', () => {
   it('mints one sealed key per environment, gives it to deployments, and mints a new one after a revoke', async () => {
@@ -178,7 +132,7 @@ describe('environment keys and routing changes', () => {
     });
     const token = await keys.ensureEnvironmentKey(actor, env.id);
     await prisma.environment.delete({ where: { id: env.id } });
-    const fresh = newResolver(other.redis);
+    const fresh = f.newResolver(other.redis);
     try {
       expect(await fresh.resolver.resolve(token)).toEqual({ ok: false, reason: 'revoked' });
     } finally {
