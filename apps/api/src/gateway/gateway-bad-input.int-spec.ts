@@ -53,6 +53,14 @@ describe('bad input', () => {
     expect(noMessages.json.error.message).toMatch(/^messages: Field required/);
   });
 
+  it('a model name with spaces or characters outside ASCII: 400, streamed or not', async () => {
+    for (const model of ['mock/x\u2014y', 'two words', 'x'.repeat(300)]) {
+      const res = await post('/v1/messages', anthropicBody({ model, stream: true }));
+      expect(res.status, model).toBe(400);
+      expect(res.json.error.message).toMatch(/^model: Use a model id or alias of printable ASCII/);
+    }
+  });
+
   it('unknown model or alias: 404 naming the known aliases', async () => {
     const a = await post('/v1/messages', anthropicBody({ model: 'gpt-7-ultra' }));
     expect(a.status).toBe(404);
@@ -106,7 +114,7 @@ describe('bad input', () => {
     const events = entries.flatMap(([, fields]) => JSON.parse(fields[1]!) as UsageEvent[]).filter((e) => requestIds.includes(e.id));
     const rejected = events.filter((e) => e.status >= 400);
     // Requests with a valid key are recorded (a bad key has no project to attribute to).
-    expect(rejected.length).toBe(6);
+    expect(rejected.length).toBe(9);
     expect(rejected.every((e) => e.costMicros === 0 && e.status !== 500)).toBe(true);
     expect(rejected.map((e) => e.errorCategory)).toEqual(expect.arrayContaining(['invalid_request', 'no_route', 'budget_exceeded']));
   });

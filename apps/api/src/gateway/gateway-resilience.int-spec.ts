@@ -24,6 +24,8 @@ beforeAll(async () => {
       solo: { routes: [{ provider: 'mock', model: 'mock-solo', maxAttempts: 1 }] },
       flaky: { routes: [{ provider: 'mock', model: 'mock-flaky', maxAttempts: 3 }] },
       stalling: { routes: [{ provider: 'mock', model: 'mock-stall', timeouts: { idleMs: 300 } }] },
+      cancelled: { routes: [{ provider: 'mock', model: 'mock-cancel', maxAttempts: 1 }] },
+      badcreds: { routes: [{ provider: 'mock', model: 'mock-badcreds', maxAttempts: 1 }] },
     },
   });
   anthropic = new Anthropic({ apiKey: h.key, baseURL: h.url, maxRetries: 0 });
@@ -73,6 +75,30 @@ describe('after the first byte', () => {
     };
     await expect(read()).rejects.toThrow(/idle timeout/);
     expect(text).toBe('Echo:');
+  });
+});
+
+describe('what is not the provider\'s fault', () => {
+  it('a client that leaves mid-stream does not count against the route', async () => {
+    h.mock.setFaults([{ model: 'mock-cancel', fault: { kind: 'stall', afterTokens: 2 } }]);
+    for (let i = 0; i < 6; i++) {
+      const controller = new AbortController();
+      const stream = anthropic.messages.stream({ model: 'cancelled', max_tokens: 32, messages: [{ role: 'user', content: 'hello there' }] }, { signal: controller.signal });
+      await new Promise<void>((resolve) => stream.on('text', () => resolve()));
+      controller.abort();
+      await stream.finalMessage().catch(() => undefined);
+    }
+    h.mock.setFaults([]);
+    const { data } = await ask('cancelled');
+    expect(data.content[0]).toMatchObject({ text: 'Echo: hello there' });
+  });
+
+  it("a provider refusing the organization's credentials is a 502 that says so, not the caller's 401", async () => {
+    h.mock.setFaults([{ model: 'mock-badcreds', fault: { kind: 'status', status: 401, message: 'Incorrect API key provided: sk-proj-****abcd' } }]);
+    const err = (await ask('badcreds').catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(err.status).toBe(502);
+    expect(err.message).toMatch(/rejected this organization's credentials/);
+    expect(err.message).not.toContain('sk-proj');
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import type { WireFormat } from '@slipway/contracts';
 import { GatewayEngine, GatewaySideEndpoints, sendGatewayError } from '@slipway/gateway';
@@ -19,6 +19,7 @@ const DRAIN_MS = 2_000;
  */
 @Injectable()
 export class GatewayRoutes {
+  private readonly logger = new Logger('gateway');
   private readonly routes: ReadonlyMap<string, Route>;
 
   constructor(
@@ -40,12 +41,16 @@ export class GatewayRoutes {
     const query = url.indexOf('?');
     const route = this.routes.get(query === -1 ? url : url.slice(0, query));
     if (!route || route.method !== req.method) return false;
-    if (route.method === 'GET') {
-      void route.serve(req, res, Buffer.alloc(0));
-      return true;
-    }
-    void this.readBody(req, res, route.format).then((body) => body && route.serve(req, res, body));
+    const served = route.method === 'GET' ? route.serve(req, res, Buffer.alloc(0)) : this.readBody(req, res, route.format).then((body) => body && route.serve(req, res, body));
+    served.catch((err: unknown) => this.failed(err, res, route.format));
     return true;
+  }
+
+  /** Last line of defence: an unexpected error answers this request with a 500 and never takes the process down. */
+  private failed(err: unknown, res: ServerResponse, format: WireFormat): void {
+    this.logger.error(`gateway request failed: ${err instanceof Error ? err.stack : String(err)}`);
+    if (!res.headersSent) sendGatewayError(res, format, { status: 500, message: 'The gateway failed on its side.' }, randomUUID());
+    else res.destroy();
   }
 
   private readBody(req: IncomingMessage, res: ServerResponse, format: WireFormat): Promise<Buffer | null> {

@@ -22,6 +22,8 @@ export interface UpstreamResponse {
   headers: Record<string, string | string[] | undefined>;
   /** A node Readable of Buffers; consume it or call `body.destroy()`. */
   body: Readable;
+  /** Pause the idle timeout while the body is paused for a slow client: silence then is ours, not the provider's. */
+  idle: { suspend(): void; resume(): void };
 }
 
 /** Why a call failed, as the gateway's failure categories name it. */
@@ -68,7 +70,12 @@ export class UpstreamClient {
       let connectTimer: NodeJS.Timeout | undefined;
       const fail = (failure: TransportFailure, message: string) => outgoing.destroy(new UpstreamError(failure, message));
       const headersTimer = setTimeout(() => fail('timeout', `no response within ${req.headersTimeoutMs} ms`), req.headersTimeoutMs);
-      const onAbort = () => fail('aborted', 'The client went away.');
+      const onAbort = () => {
+        // After the head the body is what is still reading: end it first, with this reason.
+        response?.destroy(new UpstreamError('aborted', 'The client went away.'));
+        fail('aborted', 'The client went away.');
+      };
+      let response: IncomingMessage | undefined;
       req.signal?.addEventListener('abort', onAbort, { once: true });
       const settle = () => {
         clearTimeout(headersTimer);
@@ -81,9 +88,10 @@ export class UpstreamClient {
         socket.once('connect', () => clearTimeout(connectTimer));
       });
       outgoing.once('response', (res: IncomingMessage) => {
+        response = res;
         settle();
-        watchBody(res, req.bodyTimeoutMs, () => req.signal?.removeEventListener('abort', onAbort));
-        resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res });
+        const idle = watchBody(res, req.bodyTimeoutMs, () => req.signal?.removeEventListener('abort', onAbort));
+        resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res, idle });
       });
       outgoing.once('error', (err) => {
         settle();
@@ -122,16 +130,22 @@ export class UpstreamClient {
  * itself, which would start it flowing before the caller reads it), and undoes that when it ends
  * so the keep-alive socket goes back to the pool clean.
  */
-function watchBody(res: IncomingMessage, idleMs: number, done: () => void): void {
+function watchBody(res: IncomingMessage, idleMs: number, done: () => void): UpstreamResponse['idle'] {
   const socket = res.socket;
   const onIdle = () => res.destroy(new UpstreamError('timeout', `no data for ${idleMs} ms`));
   socket.setTimeout(idleMs);
   socket.on('timeout', onIdle);
+  let ended = false;
   res.once('close', () => {
+    ended = true;
     socket.setTimeout(0);
     socket.removeListener('timeout', onIdle);
     done();
   });
+  return {
+    suspend: () => void (ended || socket.setTimeout(0)),
+    resume: () => void (ended || socket.setTimeout(idleMs)),
+  };
 }
 
 /** Maps a socket or HTTP error (thrown by request() or emitted by a body) to a failure category. */

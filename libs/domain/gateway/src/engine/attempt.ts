@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FailureCategory, TokenUsage, WireFormat } from '@slipway/contracts';
-import { SseSplitter, toUpstreamError, type SseFrame, type UpstreamClient } from '@slipway/ai-providers';
+import { SseSplitter, toUpstreamError, type SseFrame, type UpstreamClient, type UpstreamResponse } from '@slipway/ai-providers';
 import {
   anthropicResponseToOpenAI,
   createStreamTranslator,
@@ -26,7 +26,8 @@ export type AttemptOutcome =
   | { kind: 'broken'; category: FailureCategory; usage: TokenUsage; ttftMs: number | null; servedModel: string }
   /** Nothing reached the client: the engine may retry or fall back. */
   | { kind: 'failed'; category: FailureCategory; message: string; status: number | null; errorBody: string | null; upstreamFormat: WireFormat; retryAfter: string | null; retryAfterMs: string | null; shouldRetry: string | null }
-  | { kind: 'aborted' };
+  /** The client went away; after the first token, what was served so far. */
+  | { kind: 'aborted'; usage?: TokenUsage; ttftMs?: number | null; servedModel?: string };
 
 export interface AttemptInput {
   client: WireFormat;
@@ -71,7 +72,7 @@ export async function attempt(upstream: UpstreamClient, input: AttemptInput): Pr
     return failed(categoryOfStatus(response.status), `${input.route.provider.name} answered ${response.status}`, response.status, text, call.format, response.headers);
   }
   if (!input.stream) return answerWhole(response.body, call.format, input);
-  return relayStream(response.body, call.format, call.hideUsageChunk, input);
+  return relayStream(response.body, response.idle, call.format, call.hideUsageChunk, input);
 }
 
 function failed(
@@ -95,7 +96,7 @@ async function answerWhole(body: Readable, format: WireFormat, input: AttemptInp
     text = await readText(body, Number.POSITIVE_INFINITY);
   } catch (err) {
     const failure = toUpstreamError(err);
-    if (failure.failure === 'aborted') return { kind: 'aborted' };
+    if (failure.failure === 'aborted' || input.signal.aborted) return { kind: 'aborted' };
     return failed(failure.failure === 'timeout' ? 'timeout' : 'stream_cut', `${input.route.provider.name}: ${failure.message}`, null, null, format, {});
   }
   let json: Record<string, unknown>;
@@ -104,6 +105,7 @@ async function answerWhole(body: Readable, format: WireFormat, input: AttemptInp
   } catch {
     return failed('server_error', `${input.route.provider.name} sent a response that is not valid JSON`, null, null, format, {});
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return failed('server_error', `${input.route.provider.name} sent a response that is not a JSON object`, null, null, format, {});
   const usage = format === 'anthropic' ? usageFromAnthropic(json.usage) : usageFromOpenAI(json.usage);
   const servedModel = typeof json.model === 'string' ? json.model : input.route.model;
   if (format === input.client) sendJson(input.res, 200, text, input.meta);
@@ -149,7 +151,7 @@ function isUsageOnlyChunk(frame: SseFrame): boolean {
   return frame.data.startsWith('{') && frame.data.includes('"choices":[]') && frame.data.includes('"usage":{');
 }
 
-function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean, input: AttemptInput): Promise<AttemptOutcome> {
+function relayStream(body: Readable, idle: UpstreamResponse['idle'], format: WireFormat, hideUsageChunk: boolean, input: AttemptInput): Promise<AttemptOutcome> {
   const { res } = input;
   const splitter = new SseSplitter();
   const translator = format === input.client ? null : createStreamTranslator(format, input.client, { clientModel: input.clientModel, id: input.meta.requestId, includeUsage: input.includeUsage });
@@ -166,24 +168,37 @@ function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean
       body.removeAllListeners('data');
       resolve(outcome);
     };
+    let paused = false;
     const write = (text: string) => {
-      if (text && !res.write(text)) {
-        body.pause();
-        res.once('drain', () => body.resume());
-      }
+      if (!text || res.write(text) || paused) return;
+      // A slow client: stop reading the provider until it catches up (and stop the idle clock).
+      paused = true;
+      body.pause();
+      idle.suspend();
+      res.once('drain', () => {
+        paused = false;
+        idle.resume();
+        body.resume();
+      });
+    };
+    const endBroken = (category: FailureCategory) => {
+      res.end();
+      body.destroy();
+      finish({ kind: 'broken', category, usage: usage(), ttftMs, servedModel: input.route.model });
     };
     const breakStream = (category: FailureCategory, type: string, message: string, raw?: string) => {
       // A proper error event, never a clean end: the client must know the answer is incomplete.
       if (raw !== undefined) write(raw);
       else write(translator ? translator.error(type, message) : inBandError(input.client, type, message));
-      res.end();
-      body.destroy();
-      finish({ kind: 'broken', category, usage: usage(), ttftMs, servedModel: input.route.model });
+      endBroken(category);
     };
 
     const forward = (frame: SseFrame) => {
-      if (translator) write(translator.push(frame));
-      else {
+      if (translator) {
+        write(translator.push(frame));
+        // The translator already wrote the client's error event for a bad upstream event: end here.
+        if (translator.upstreamError) endBroken('server_error');
+      } else {
         observer!.observe(frame);
         if (!(hideUsageChunk && isUsageOnlyChunk(frame))) write(frame.raw);
       }
@@ -199,7 +214,7 @@ function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean
       held.length = 0;
     };
 
-    body.on('data', (chunk: Buffer) => {
+    const onFrames = (chunk: Buffer) => {
       for (const frame of splitter.push(chunk)) {
         if (settled) return;
         const error = errorOf(frame, format);
@@ -215,6 +230,19 @@ function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean
         if (error) return breakStream(error.type.includes('overloaded') ? 'overloaded' : 'server_error', error.type, error.message, translator ? undefined : frame.raw);
         forward(frame);
       }
+    };
+    body.on('data', (chunk: Buffer) => {
+      try {
+        onFrames(chunk);
+      } catch (err) {
+        // Never let a surprise in one event take the process down: this answer ends, others go on.
+        const message = `The gateway could not relay the provider's stream: ${err instanceof Error ? err.message : String(err)}`;
+        if (committed) breakStream('server_error', 'api_error', message);
+        else {
+          body.destroy();
+          finish(failed('server_error', message, null, null, format, {}));
+        }
+      }
     });
     body.once('end', () => {
       if (settled) return;
@@ -228,7 +256,10 @@ function relayStream(body: Readable, format: WireFormat, hideUsageChunk: boolean
     body.once('error', (err) => {
       if (settled) return;
       const failure = toUpstreamError(err);
-      if (failure.failure === 'aborted') return finish({ kind: 'aborted' });
+      if (failure.failure === 'aborted' || input.signal.aborted) {
+        res.end();
+        return finish(committed ? { kind: 'aborted', usage: usage(), ttftMs, servedModel: input.route.model } : { kind: 'aborted' });
+      }
       const category: FailureCategory = failure.failure === 'timeout' ? 'timeout' : 'stream_cut';
       // Before the first token nothing reached the client: a broken connection, which may fall back.
       if (!committed) return finish(failed(category === 'stream_cut' ? 'connection' : category, `${input.route.provider.name}: ${failure.message}`, null, null, format, {}));

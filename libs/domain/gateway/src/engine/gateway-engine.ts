@@ -19,6 +19,8 @@ import { RequestTrace } from './request-trace';
 import { runRoutes, type RunResult } from './route-runner';
 
 export const UPSTREAM_CLIENT = Symbol('UPSTREAM_CLIENT');
+/** Output tokens reserved against budgets when a request does not cap them. */
+const DEFAULT_OUTPUT_ESTIMATE = 4096;
 
 const AUTH_MESSAGES = {
   invalid: 'Invalid API key. Use a Slipway gateway key (sk-slw-…) from the console or the ANTHROPIC_API_KEY / OPENAI_API_KEY of a deployment.',
@@ -94,10 +96,15 @@ export class GatewayEngine implements OnModuleDestroy {
   async messages(format: WireFormat, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse): Promise<void> {
     const trace = new RequestTrace(randomUUID(), format);
     const meta: AnswerMeta = { requestId: trace.id };
+    // Watch for the client leaving from the start: a key lookup may take a database round trip.
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     const caller = await this.authenticate(format, headers, 'messages', res, meta);
     if (!caller) return;
     try {
-      await this.serve(format, headers, raw, res, caller, trace, meta);
+      await this.serve(format, headers, raw, res, caller, trace, meta, controller.signal);
     } catch (err) {
       this.logger.error(`request ${trace.id}: ${err instanceof Error ? err.stack : String(err)}`);
       if (!res.headersSent) sendError(res, format, { status: 500, message: `The gateway failed on its side (request ${trace.id}).` }, meta);
@@ -108,7 +115,16 @@ export class GatewayEngine implements OnModuleDestroy {
     this.usage.record(trace.toEvent(caller));
   }
 
-  private async serve(format: WireFormat, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse, caller: GatewayCaller, trace: RequestTrace, meta: AnswerMeta): Promise<void> {
+  private async serve(
+    format: WireFormat,
+    headers: IncomingHttpHeaders,
+    raw: Buffer,
+    res: ServerResponse,
+    caller: GatewayCaller,
+    trace: RequestTrace,
+    meta: AnswerMeta,
+    signal: AbortSignal,
+  ): Promise<void> {
     const fail = (answer: ErrorAnswer, category: Parameters<RequestTrace['reject']>[1]) => {
       sendError(res, format, answer, meta);
       trace.reject(answer.status, category);
@@ -120,22 +136,18 @@ export class GatewayEngine implements OnModuleDestroy {
     trace.streamed = request.stream;
     trace.attribution = attributionOf(headers, format, request.body);
 
-    const controller = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
 
     const needs = requestNeeds(format, request.body);
     let plan = this.plan(caller, request.model, needs);
     if (!plan.ok) return fail({ status: plan.status, message: plan.message }, 'no_route');
     const subject: LimitSubject = { organizationId: caller.organizationId, projectId: caller.projectId, keyId: caller.keyId, alias: plan.alias, attribution: trace.attribution, monthlyKeyBudgetMicros: caller.monthlyBudgetMicros };
-    let decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), controller.signal);
+    let decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), signal);
     if (!decision.ok && decision.action === 'downgrade') {
       plan = this.plan(caller, decision.downgradeTo, needs);
       if (!plan.ok) return fail({ status: plan.status, message: plan.message }, 'no_route');
       subject.alias = plan.alias;
       trace.fallbackChain.push(`downgrade:${decision.limitName}->${decision.downgradeTo}`);
-      decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), controller.signal);
+      decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), signal);
     }
     if (!decision.ok) {
       const rate = decision.kind === 'rate';
@@ -154,14 +166,18 @@ export class GatewayEngine implements OnModuleDestroy {
       clientHeaders: headers,
       res,
       meta,
-      signal: controller.signal,
+      signal: signal,
       startedAt: trace.startedAt,
     };
     const deps = { upstream: this.upstream, breakers: this.breakers, limiters: this.limiters, retryBudget: this.retryBudgetOf(caller), faults: this.faults };
-    const result = await runRoutes(deps, caller.organizationId, plan.routes as AttemptInput['route'][], base, trace);
-    this.conclude(result, format, request, res, meta, trace);
-    const actual = { costMicros: trace.costMicros, tokens: (trace.usage?.inputTokens ?? 0) + (trace.usage?.outputTokens ?? 0) };
-    void this.limits.settle(decision.reservation, actual);
+    try {
+      const result = await runRoutes(deps, caller.organizationId, plan.routes as AttemptInput['route'][], base, trace);
+      this.conclude(result, format, request, res, meta, trace);
+    } finally {
+      // Whatever happened, the reservation becomes the real spend (nothing, when nothing was served).
+      const actual = { costMicros: trace.costMicros, tokens: (trace.usage?.inputTokens ?? 0) + (trace.usage?.outputTokens ?? 0) };
+      void this.limits.settle(decision.reservation, actual);
+    }
   }
 
   /** Records the outcome on the trace and, when nothing was sent yet, answers with the failure. */
@@ -169,6 +185,15 @@ export class GatewayEngine implements OnModuleDestroy {
     if (result.kind === 'aborted') {
       trace.status = 499;
       trace.errorCategory = 'client_closed';
+      const partial = result.outcome;
+      if (partial?.usage && result.route) {
+        // Tokens already generated are billed by the provider: they count here too.
+        trace.provider = result.route.provider.name;
+        trace.modelServed = partial.servedModel ?? result.route.model;
+        trace.usage = partial.usage;
+        trace.ttftMs = partial.ttftMs ?? null;
+        trace.costMicros = costMicros(partial.usage, result.route.info.prices);
+      }
       return;
     }
     if (result.kind === 'answered' || result.kind === 'broken') {
@@ -187,6 +212,13 @@ export class GatewayEngine implements OnModuleDestroy {
     if (result.capacity && (!last || last.category !== 'client')) {
       trace.reject(429, 'capacity');
       return sendError(res, format, { status: 429, message: `Too many requests in flight for ${request.model}; retry shortly.`, retryAfterSeconds: result.capacity.retryAfterSeconds }, meta);
+    }
+    if (last?.category === 'auth') {
+      // The provider refused the organization's credentials: not the caller's key, and its message may quote ours.
+      trace.status = 502;
+      trace.errorCategory = 'auth';
+      this.logger.warn(`request ${trace.id}: ${last.message} (provider credentials rejected)`);
+      return sendError(res, format, { status: 502, type: format === 'anthropic' ? 'api_error' : 'server_error', message: `The provider rejected this organization's credentials (${last.message}). An admin can fix them in the console under Gateway → Providers.` }, meta);
     }
     if (last?.status && last.errorBody !== null && last.status >= 400) {
       // The provider's own error, in the client's shape, with its status and retry hints.
@@ -226,6 +258,8 @@ export class GatewayEngine implements OnModuleDestroy {
 /** What the request may cost at most on its first route, reserved against budgets before it runs. */
 function estimateOf(needs: RequestNeeds, plan: Extract<RoutePlan, { ok: true }>): { costMicros: number; tokens: number } {
   const first = plan.routes[0]!;
-  const usage = { inputTokens: needs.inputTokensEstimate, outputTokens: needs.maxOutputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 };
-  return { costMicros: costMicros(usage, first.info.prices), tokens: needs.inputTokensEstimate + needs.maxOutputTokens };
+  // Without max_tokens (OpenAI clients), assume the model's own cap, or a common default.
+  const outputTokens = needs.maxOutputTokens || first.info.maxOutputTokens || DEFAULT_OUTPUT_ESTIMATE;
+  const usage = { inputTokens: needs.inputTokensEstimate, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  return { costMicros: costMicros(usage, first.info.prices), tokens: needs.inputTokensEstimate + outputTokens };
 }

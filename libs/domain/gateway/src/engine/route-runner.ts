@@ -14,7 +14,7 @@ type Failed = Extract<AttemptOutcome, { kind: 'failed' }>;
 export type RunResult =
   | { kind: 'answered'; outcome: Extract<AttemptOutcome, { kind: 'answered' }>; route: Route }
   | { kind: 'broken'; outcome: Extract<AttemptOutcome, { kind: 'broken' }>; route: Route }
-  | { kind: 'aborted' }
+  | { kind: 'aborted'; outcome?: Extract<AttemptOutcome, { kind: 'aborted' }>; route?: Route }
   | { kind: 'failed'; last: Failed | null; capacity: ConcurrencyRejected | null; openUntilMs: number | null; summary: string };
 
 export interface RunnerDeps {
@@ -60,11 +60,18 @@ export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readon
           break;
         }
       }
-      const outcome = (await deps.faults.inject(circuit, base.signal)) ?? (await attempt(deps.upstream, { ...base, route }));
-      release();
+      let outcome: AttemptOutcome;
+      try {
+        outcome = (await deps.faults.inject(circuit, base.signal)) ?? (await attempt(deps.upstream, { ...base, route }));
+      } catch (err) {
+        breaker.onCancel(); // a bug of ours says nothing about the provider, and must not keep the probe slot
+        throw err;
+      } finally {
+        release();
+      }
       if (outcome.kind === 'aborted') {
         breaker.onCancel();
-        return outcome;
+        return { kind: 'aborted', outcome, route };
       }
       if (outcome.kind === 'answered' || outcome.kind === 'broken') {
         if (outcome.kind === 'answered') breaker.onSuccess();
@@ -77,9 +84,10 @@ export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readon
       else breaker.onCancel();
       last = outcome;
       if (outcome.category === 'client') return { kind: 'failed', last, capacity, openUntilMs, summary: '' };
-      if (n + 1 < route.maxAttempts && shouldRetry(outcome.category, outcome.shouldRetry) && deps.retryBudget.tryRetry()) {
+      if (n + 1 < route.maxAttempts && shouldRetry(outcome.category, outcome.shouldRetry)) {
+        // The delay first: a retry-after longer than we would wait means moving on, not spending the budget.
         const delay = backoffDelay({ attempt: n, retryAfter: outcome.retryAfter, retryAfterMs: outcome.retryAfterMs, random: deps.random });
-        if (delay !== null) {
+        if (delay !== null && deps.retryBudget.tryRetry()) {
           trace.retries++;
           if (!(await sleep(delay, base.signal))) return { kind: 'aborted' };
           continue;
