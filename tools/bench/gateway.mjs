@@ -63,7 +63,10 @@ const specs = appSpecs(env)
   // --profile: a V8 CPU profile of the api in .slipway/bench/profile (open it in Chrome DevTools).
   .map((s) => (s.name === 'api' && args.profile !== undefined ? { ...s, args: ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.slipway/bench/profile')}`, ...s.args] } : s));
 specs.push({ name: 'minimal-proxy', args: ['tools/bench/minimal-proxy.mjs', String(PROXY_PORT), String(MOCK_PORT)], ready: { line: 'minimal proxy ready' } });
-const platform = await startPlatform({ root, env, log, logDir: path.join(root, '.slipway/bench/logs'), specs });
+const platform = await startPlatform({ root, env, log, logDir: path.join(root, '.slipway/bench/logs'), specs }).catch(async (err) => {
+  await services.stop({ docker: true }); // leave nothing running that this run started
+  throw err;
+});
 const pidOf = (name) => platform.apps.find((a) => a.name === name).child.pid;
 const WAYS = ['direct', 'proxy', 'gateway'];
 
@@ -88,11 +91,15 @@ try {
 
   log.step(`Warm-up, then ${ROUNDS} interleaved rounds per figure`);
   const results = {};
+  const perWay = () => Object.fromEntries(WAYS.map((w) => [w, []]));
   for (const [api, t] of Object.entries(targets)) {
     for (const way of WAYS) await latencyRun(t[way], t.body(t[way].model, false), 300, 1);
-    const perWay = () => Object.fromEntries(WAYS.map((w) => [w, []]));
-    const r = (results[api] = { latency: perWay(), tput: perWay(), ttft: perWay(), cpuUs: perWay() });
-    for (let round = 0; round < ROUNDS; round++) {
+    results[api] = { latency: perWay(), tput: perWay(), ttft: perWay(), cpuUs: perWay() };
+  }
+  // Rounds outermost: both endpoints and all three ways share each stretch of machine noise.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [api, t] of Object.entries(targets)) {
+      const r = results[api];
       for (const way of WAYS) {
         r.latency[way].push(await latencyRun(t[way], t.body(t[way].model, false), N_LATENCY, 1));
         // CPU of the process that does the work: the mock (direct), the minimal proxy, the api.
