@@ -36,14 +36,16 @@ export const failureCategorySchema = z.enum(FAILURE_CATEGORIES, {
 export const routeTimeoutsSchema = z.strictObject({
   /** TCP + TLS connect. */
   connectMs: wholeNumber(100, 60_000, ' ms').optional(),
-  /** From the request sent to the response head (non-streamed: to the whole answer). */
+  /** Streams: from the request sent to the response head. */
   firstByteMs: wholeNumber(100, 600_000, ' ms').optional(),
   /** Longest silence inside a stream. */
   idleMs: wholeNumber(100, 600_000, ' ms').optional(),
+  /** Non-streamed calls: the whole answer (providers send nothing until it is generated). */
+  totalMs: wholeNumber(1_000, 3_600_000, ' ms').optional(),
 });
 export type RouteTimeouts = z.infer<typeof routeTimeoutsSchema>;
 
-export const DEFAULT_TIMEOUTS: Required<RouteTimeouts> = { connectMs: 5_000, firstByteMs: 60_000, idleMs: 60_000 };
+export const DEFAULT_TIMEOUTS: Required<RouteTimeouts> = { connectMs: 5_000, firstByteMs: 60_000, idleMs: 60_000, totalMs: 600_000 };
 
 export const gatewayRouteSchema = z.strictObject({
   /** `mock`, or the name of one of the organization's providers. */

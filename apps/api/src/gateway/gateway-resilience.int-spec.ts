@@ -26,6 +26,7 @@ beforeAll(async () => {
       stalling: { routes: [{ provider: 'mock', model: 'mock-stall', timeouts: { idleMs: 300 } }] },
       cancelled: { routes: [{ provider: 'mock', model: 'mock-cancel', maxAttempts: 1 }] },
       badcreds: { routes: [{ provider: 'mock', model: 'mock-badcreds', maxAttempts: 1 }] },
+      whole: { routes: [{ provider: 'mock', model: 'mock-whole', maxAttempts: 1, timeouts: { firstByteMs: 200, totalMs: 1500 } }] },
     },
   });
   anthropic = new Anthropic({ apiKey: h.key, baseURL: h.url, maxRetries: 0 });
@@ -99,6 +100,19 @@ describe('what is not the provider\'s fault', () => {
     expect(err.status).toBe(502);
     expect(err.message).toMatch(/rejected this organization's credentials/);
     expect(err.message).not.toContain('sk-proj');
+  });
+});
+
+describe('timeouts', () => {
+  it('gives a non-streamed answer its total time, not the first-byte time of streams', async () => {
+    h.mock.setFaults([{ model: 'mock-whole', fault: { kind: 'delay', ms: 500 }, count: 1 }]);
+    const { data } = await ask('whole');
+    expect(data.content[0]).toMatchObject({ text: 'Echo: hello there' });
+    h.mock.setFaults([{ model: 'mock-whole', fault: { kind: 'timeout' }, count: 1 }]);
+    const t0 = performance.now();
+    const err = (await ask('whole').catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(err.status).toBe(504);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(1400);
   });
 });
 

@@ -59,8 +59,9 @@ export async function attempt(upstream: UpstreamClient, input: AttemptInput): Pr
       body: call.body,
       signal: input.signal,
       connectTimeoutMs: timeouts.connectMs,
-      headersTimeoutMs: timeouts.firstByteMs,
-      bodyTimeoutMs: input.stream ? timeouts.idleMs : timeouts.firstByteMs,
+      // A non-streamed answer arrives whole, after generation: it gets the total budget, not the first-byte one.
+      headersTimeoutMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
+      bodyTimeoutMs: input.stream ? timeouts.idleMs : timeouts.totalMs,
     });
   } catch (err) {
     const failure = toUpstreamError(err);

@@ -149,6 +149,13 @@ export class GatewayEngine implements OnModuleDestroy {
       trace.fallbackChain.push(`downgrade:${decision.limitName}->${decision.downgradeTo}`);
       decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), signal);
     }
+    if (signal.aborted) {
+      // The client left while the request waited for budget room: not a rejection, and nothing spent.
+      if (decision.ok) void this.limits.settle(decision.reservation, { costMicros: 0, tokens: 0 });
+      trace.status = 499;
+      trace.errorCategory = 'client_closed';
+      return;
+    }
     if (!decision.ok) {
       const rate = decision.kind === 'rate';
       const message = decision.action === 'block' ? decision.message : `Budget "${decision.limitName}" is spent.`;

@@ -181,6 +181,7 @@ function timeoutsOf(timeouts: RouteTimeouts | undefined): Required<RouteTimeouts
     connectMs: timeouts?.connectMs ?? DEFAULT_TIMEOUTS.connectMs,
     firstByteMs: timeouts?.firstByteMs ?? DEFAULT_TIMEOUTS.firstByteMs,
     idleMs: timeouts?.idleMs ?? DEFAULT_TIMEOUTS.idleMs,
+    totalMs: timeouts?.totalMs ?? DEFAULT_TIMEOUTS.totalMs,
   };
 }
 

@@ -66,7 +66,7 @@ describe('validateGatewayConfig (organization defaults sent as JSON)', () => {
       {
         path: 'models.chat.routes.0.timeouts.firstByte',
         message:
-          'Unknown key "firstByte" under models.chat.routes.0.timeouts (did you mean firstByteMs?). Allowed: connectMs, firstByteMs, idleMs.',
+          'Unknown key "firstByte" under models.chat.routes.0.timeouts (did you mean firstByteMs?). Allowed: connectMs, firstByteMs, idleMs, totalMs.',
       },
       {
         path: 'models.chat.routes.0.wieght',
