@@ -134,6 +134,9 @@ export class ConcurrencyLimiter {
 }
 
 /** One limiter per provider, created on first use with the same options. */
+/** Past this many limiters, idle ones are forgotten (oldest first): keys include model names callers choose. */
+export const MAX_LIMITERS = 10_000;
+
 export class LimiterRegistry {
   private readonly limiters = new Map<string, ConcurrencyLimiter>();
 
@@ -145,9 +148,22 @@ export class LimiterRegistry {
   get(key: string): ConcurrencyLimiter {
     let limiter = this.limiters.get(key);
     if (!limiter) {
+      if (this.limiters.size >= MAX_LIMITERS) this.forgetIdle();
       limiter = new ConcurrencyLimiter(this.opts, this.clock);
       this.limiters.set(key, limiter);
     }
     return limiter;
+  }
+
+  get size(): number {
+    return this.limiters.size;
+  }
+
+  /** Drops limiters with nothing in flight or queued, oldest first, down to 90 % of the cap. */
+  private forgetIdle(): void {
+    for (const [key, limiter] of this.limiters) {
+      if (this.limiters.size < MAX_LIMITERS * 0.9) return;
+      if (limiter.inFlight === 0 && limiter.queued === 0) this.limiters.delete(key);
+    }
   }
 }
