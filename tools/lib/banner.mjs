@@ -11,6 +11,7 @@ export function readyBanner(env, took) {
     ['Console', `http://localhost:${consolePort}`],
     ['API', `http://localhost:${apiPort}`],
     ['API docs', `http://localhost:${apiPort}/api/docs`],
+    ['Gateway', `ANTHROPIC_BASE_URL=http://localhost:${apiPort}  OPENAI_BASE_URL=http://localhost:${apiPort}/v1`],
     ['Apps', `http://<project>.${env.APPS_DOMAIN || 'localhost'}:${edgePort}`],
   ];
   const line = '─'.repeat(60);
