@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ConfigModule } from '@slipway/config';
+import { ConfigModule, type Config } from '@slipway/config';
 import { DbModule } from '@slipway/db';
 import { RedisModule } from '@slipway/redis';
 import { CryptoModule } from '@slipway/crypto';
@@ -40,7 +40,7 @@ import { GatewayDrillsController } from './controllers/gateway-drills.controller
 import { GitHooks } from './git/git-hooks';
 
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -70,4 +70,9 @@ import { GitHooks } from './git/git-hooks';
     GitHooks,
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The api with the configuration createApi() was given. */
+  static withConfig(config: Config): DynamicModule {
+    return { module: AppModule, imports: [ConfigModule.withConfig(config)] };
+  }
+}

@@ -25,7 +25,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
     },
     trustProxy: '127.0.0.1',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.withConfig(config), adapter, {
     logger: nestLogLevels(config.LOG_LEVEL),
   });
   const fastify = app.getHttpAdapter().getInstance();

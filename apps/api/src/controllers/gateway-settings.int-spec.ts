@@ -41,7 +41,6 @@ const viewer = new Client();
 const outsider = new Client();
 let org: string;
 let outsiderOrg: string;
-const savedEnv: Record<string, string | undefined> = {};
 
 async function signUp(client: Client, name: string): Promise<string> {
   const res = await client.call('POST', '/auth/signup', {
@@ -56,17 +55,14 @@ async function signUp(client: Client, name: string): Promise<string> {
 beforeAll(async () => {
   db = await createTestDatabase();
   dataDir = mkdtempSync(join(tmpdir(), 'slipway-gw-settings-'));
-  const env = {
+  app = await createApi({
+    ...loadConfig(),
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
     DATABASE_URL: db.url,
     DATA_DIR: dataDir,
     SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
-  };
-  // Int-specs share one process: what this file sets is put back in afterAll.
-  for (const key of Object.keys(env)) savedEnv[key] = process.env[key];
-  Object.assign(process.env, env);
-  app = await createApi(loadConfig());
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
@@ -83,10 +79,6 @@ afterAll(async () => {
   await app?.close();
   await db?.drop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
 });
 
 describe('gateway keys over HTTP', () => {

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig } from '@slipway/config';
+import { loadConfig, type Config } from '@slipway/config';
 import { createMockLlmServer, createTestDatabase, type MockLlmServer } from '@slipway/testing';
 import { createApi } from '../bootstrap';
 
@@ -58,11 +58,12 @@ export interface GatewayHarness {
  * provider as its default upstream, and a user, org, project and gateway key created through
  * the REST API — what a user does before pointing an SDK at the gateway.
  */
-export async function startGatewayHarness(options: { mock?: MockOptions; env?: Record<string, string> } = {}): Promise<GatewayHarness> {
+export async function startGatewayHarness(options: { mock?: MockOptions; config?: Partial<Config> } = {}): Promise<GatewayHarness> {
   const db = await createTestDatabase();
   const mock = await createMockLlmServer({ tokensPerSecond: 0, ...options.mock });
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-gw-'));
-  Object.assign(process.env, {
+  const config: Config = {
+    ...loadConfig(),
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
     DATABASE_URL: db.url,
@@ -70,13 +71,13 @@ export async function startGatewayHarness(options: { mock?: MockOptions; env?: R
     SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
     GATEWAY_MOCK_URL: mock.url,
     // The api's own port in its config: platform features (Explain this failure) call the gateway there.
-    API_PORT: String(await freePort()),
-    ...options.env,
-  });
+    API_PORT: await freePort(),
+    ...options.config,
+  };
   let app: NestFastifyApplication | null = null;
   try {
-    app = await createApi(loadConfig());
-    await app.listen(Number(process.env.API_PORT), '127.0.0.1');
+    app = await createApi(config);
+    await app.listen(config.API_PORT, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;
     const owner = new HarnessUser(url);

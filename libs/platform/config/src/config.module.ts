@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { loadConfig } from './load-config';
 import type { Config } from './schema';
 
@@ -8,4 +8,12 @@ export type { Config };
 
 @Global()
 @Module({ providers: [{ provide: CONFIG, useFactory: () => loadConfig() }], exports: [CONFIG] })
-export class ConfigModule {}
+export class ConfigModule {
+  /** The configuration an entry point already parsed (the api's main.ts, tests): parsed once, used as given. */
+  static withConfig(config: Config): DynamicModule {
+    return { module: GivenConfigModule, global: true, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] };
+  }
+}
+
+@Module({})
+class GivenConfigModule {}
