@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FAILURE_CATEGORIES, RETRYABLE_CATEGORIES, modelInfoSchema, modelPricesSchema } from './gateway';
+import { FAILURE_CATEGORIES, MODEL_ID_PATTERN, RETRYABLE_CATEGORIES, modelInfoSchema, modelPricesSchema } from './gateway';
 
 /**
  * The `gateway:` section of slipway.yaml (and the organization defaults, same shape):
@@ -51,7 +51,7 @@ export const gatewayRouteSchema = z.strictObject({
   /** `mock`, or the name of one of the organization's providers. */
   provider: slug('the provider'),
   /** The model id the provider knows. */
-  model: z.string({ error: 'Give the provider’s model id.' }).min(1).max(200),
+  model: z.string({ error: 'Give the provider’s model id.' }).regex(MODEL_ID_PATTERN, 'Give the model id in printable ASCII without spaces, at most 256 characters.'),
   /** Share of first attempts when several routes carry a weight (the others stay fallbacks). */
   weight: wholeNumber(0, 1000).optional(),
   timeouts: routeTimeoutsSchema.optional(),

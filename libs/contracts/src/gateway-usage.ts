@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDateSchema } from './common';
-import { WIRE_FORMATS } from './gateway';
+import { usageEventSchema } from './gateway';
 
 /**
  * What the console reads about gateway traffic: recent requests (one row per model request,
@@ -17,33 +17,11 @@ export const gatewayRequestsQuerySchema = z.object({
 });
 export type GatewayRequestsQuery = z.infer<typeof gatewayRequestsQuerySchema>;
 
-export const gatewayRequestSchema = z.object({
-  id: z.string(),
+/** One recorded request as the console lists it: the usage event, with names and USD for display. */
+export const gatewayRequestSchema = usageEventSchema.omit({ at: true, organizationId: true, projectId: true, environmentId: true, costMicros: true }).extend({
   /** Environment name; null for a project-wide key. */
   environment: z.string().nullable(),
-  releaseId: z.string().nullable(),
-  keyId: z.string(),
-  api: z.enum(WIRE_FORMATS),
-  /** The model or alias the client asked for. */
-  modelRequested: z.string(),
-  /** The model that answered; null when no provider answered. */
-  modelServed: z.string().nullable(),
-  provider: z.string().nullable(),
-  status: z.number().int(),
-  errorCategory: z.string().nullable(),
-  latencyMs: z.number().int(),
-  ttftMs: z.number().int().nullable(),
-  inputTokens: z.number().int(),
-  outputTokens: z.number().int(),
-  cacheReadTokens: z.number().int(),
-  cacheWriteTokens: z.number().int(),
   costUsd: z.number(),
-  retries: z.number().int(),
-  /** Every attempt in order: `provider/model:outcome`. */
-  fallbackChain: z.array(z.string()),
-  streamed: z.boolean(),
-  feature: z.string().nullable(),
-  customer: z.string().nullable(),
   createdAt: isoDateSchema,
 });
 export type GatewayRequestDto = z.infer<typeof gatewayRequestSchema>;

@@ -17,6 +17,12 @@ export type GatewayKeyScope = z.infer<typeof gatewayKeyScopeSchema>;
 export const WIRE_FORMATS = ['anthropic', 'openai'] as const;
 export type WireFormat = (typeof WIRE_FORMATS)[number];
 
+/**
+ * A model id or alias as clients send it and routes name it: printable ASCII without spaces.
+ * Such names become routing keys, metric labels and response headers.
+ */
+export const MODEL_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+
 /** Name of the built-in provider that is always available and needs no credentials. */
 export const MOCK_PROVIDER = 'mock';
 

@@ -1,3 +1,2 @@
 export * from './upstream-client';
-export * from './sse-splitter';
 export * from './anthropic-client';

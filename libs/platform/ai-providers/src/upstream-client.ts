@@ -153,7 +153,7 @@ export function toUpstreamError(err: unknown): UpstreamError {
   if (err instanceof UpstreamError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: string } | null)?.code;
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new UpstreamError('timeout', message);
+  if (code === 'ETIMEDOUT') return new UpstreamError('timeout', message);
   if (code === 'ABORT_ERR' || (err instanceof Error && err.name === 'AbortError')) return new UpstreamError('aborted', message);
   return new UpstreamError('connection', message);
 }

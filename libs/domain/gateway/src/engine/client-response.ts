@@ -11,14 +11,10 @@ export interface AnswerMeta {
 
 function metaHeaders(meta: AnswerMeta): Record<string, string> {
   const headers: Record<string, string> = { 'x-slipway-request-id': meta.requestId };
-  if (meta.provider) headers['x-slipway-provider'] = headerSafe(meta.provider);
-  if (meta.model) headers['x-slipway-model'] = headerSafe(meta.model);
+  // Both are safe header values: provider names are slugs, model ids match MODEL_ID_PATTERN.
+  if (meta.provider) headers['x-slipway-provider'] = meta.provider;
+  if (meta.model) headers['x-slipway-model'] = meta.model;
   return headers;
-}
-
-/** Model ids from routing config may hold any character; a header may not (node would throw). */
-function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, meta: AnswerMeta, extra?: Record<string, string>): void {

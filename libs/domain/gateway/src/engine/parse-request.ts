@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { WireFormat } from '@slipway/contracts';
+import { MODEL_ID_PATTERN, type WireFormat } from '@slipway/contracts';
 import type { ErrorAnswer } from './client-response';
 
 /** The key a client sent: `x-api-key` (Anthropic SDK) or `Authorization: Bearer` (OpenAI SDK, curl). */
@@ -19,9 +19,6 @@ export interface ModelRequest {
   includeUsage: boolean;
 }
 
-/** Model ids and aliases: they end up in routing keys, metrics labels and response headers. */
-const MODEL_NAME = /^[\x21-\x7e]{1,256}$/;
-
 const invalid = (message: string): { ok: false; error: ErrorAnswer } => ({ ok: false, error: { status: 400, message } });
 
 /** Parses and checks the few fields the gateway relies on; everything else passes through untouched. */
@@ -35,7 +32,7 @@ export function parseModelRequest(format: WireFormat, raw: Buffer, op: 'messages
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('The request body must be a JSON object.');
   const b = body as Record<string, unknown>;
   if (typeof b.model !== 'string' || b.model.length === 0) return invalid('model: Field required (a model id or one of your aliases, see GET /v1/models).');
-  if (!MODEL_NAME.test(b.model)) return invalid('model: Use a model id or alias of printable ASCII characters without spaces, at most 256 long.');
+  if (!MODEL_ID_PATTERN.test(b.model)) return invalid('model: Use a model id or alias of printable ASCII characters without spaces, at most 256 long.');
   if (!Array.isArray(b.messages)) return invalid('messages: Field required (a list of messages).');
   if (format === 'anthropic' && op === 'messages') {
     const max = b.max_tokens;

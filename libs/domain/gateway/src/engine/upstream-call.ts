@@ -17,8 +17,6 @@ export interface UpstreamCall {
   path: string;
   headers: Record<string, string>;
   body: string;
-  /** The OpenAI client did not ask for the usage chunk; we asked for it (for cost) and must not forward it. */
-  hideUsageChunk: boolean;
 }
 
 const bases = new Map<string, { origin: string; basePath: string }>();
@@ -52,15 +50,11 @@ export function buildUpstreamCall(input: {
   const format = providerFormat(input.provider, input.client);
   const { origin, path } = upstreamPath(format, input.provider.baseUrl, input.op);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'slipway-gateway' };
-  let hideUsageChunk = false;
   let body: Record<string, unknown>;
   if (format === input.client) {
     body = { ...input.body, model: input.model };
-    if (format === 'openai' && body.stream === true) {
-      const options = (body.stream_options ?? {}) as Record<string, unknown>;
-      hideUsageChunk = options.include_usage !== true;
-      body.stream_options = { ...options, include_usage: true };
-    }
+    // Usage is needed for cost; the relay holds the usage chunk back from a client that did not ask for it.
+    if (format === 'openai' && body.stream === true) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
   } else {
     body = format === 'openai' ? anthropicRequestToOpenAI(input.body, input.model) : openaiRequestToAnthropic(input.body, input.model);
   }
@@ -71,7 +65,7 @@ export function buildUpstreamCall(input: {
   } else {
     headers.authorization = `Bearer ${input.provider.apiKey}`;
   }
-  return { format, origin, path, headers, body: JSON.stringify(body), hideUsageChunk };
+  return { format, origin, path, headers, body: JSON.stringify(body) };
 }
 
 /** `anthropic-version`, `anthropic-beta` and any other `anthropic-*` header pass through untouched. */

@@ -24,6 +24,12 @@ describe('validateGatewayConfig (organization defaults sent as JSON)', () => {
     expect(result).toMatchObject({ ok: true, config: { budgets: [{ action: 'downgrade' }, { action: 'block' }] } });
   });
 
+  it('refuses a route model id that is not printable ASCII (it ends up in response headers)', () => {
+    expect(errorsOf({ models: { chat: { routes: [{ provider: 'mock', model: 'mock\u2014smart' }] } } })).toEqual([
+      { path: 'models.chat.routes.0.model', message: 'Give the model id in printable ASCII without spaces, at most 256 characters.' },
+    ]);
+  });
+
   it('names every problem by its dotted path', () => {
     expect(
       errorsOf({

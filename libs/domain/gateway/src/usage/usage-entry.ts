@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { usageEventSchema, type UsageEvent } from '@slipway/contracts';
 import type { StreamEntry } from '@slipway/redis';
-import { USAGE_EVENT_FIELD, USAGE_EVENTS_FIELD } from './usage-stream';
+import { USAGE_EVENTS_FIELD } from './usage-stream';
 
 const INT4_MAX = 2_147_483_647;
 // PostgreSQL text cannot hold NUL; a value it would refuse must be caught here, or one bad
@@ -46,25 +46,23 @@ export interface ParsedEntry {
   problems: string[];
 }
 
-/** One stream entry (a batch in `events`, or one event in `event`) → its storable events. */
+/** One stream entry (a batch in field `events`) → its storable events, and why the rest cannot be stored. */
 export function parseUsageEntry(entry: StreamEntry): ParsedEntry {
   if (!entry.fields) return { events: [], problems: ['the entry was trimmed from the stream before it was read'] };
-  const batch = entry.fields[USAGE_EVENTS_FIELD];
-  const raw = batch ?? entry.fields[USAGE_EVENT_FIELD];
-  if (raw === undefined) return { events: [], problems: [`no "${USAGE_EVENTS_FIELD}" or "${USAGE_EVENT_FIELD}" field`] };
+  const raw = entry.fields[USAGE_EVENTS_FIELD];
+  if (raw === undefined) return { events: [], problems: [`no "${USAGE_EVENTS_FIELD}" field`] };
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
     return { events: [], problems: ['not JSON'] };
   }
-  if (batch !== undefined && !Array.isArray(json)) return { events: [], problems: [`"${USAGE_EVENTS_FIELD}" is not a list`] };
-  const items: unknown[] = batch !== undefined ? (json as unknown[]) : [json];
+  if (!Array.isArray(json)) return { events: [], problems: [`"${USAGE_EVENTS_FIELD}" is not a list`] };
   const parsed: ParsedEntry = { events: [], problems: [] };
-  items.forEach((item, i) => {
+  json.forEach((item: unknown, i) => {
     const result = storableEventSchema.safeParse(item);
     if (result.success) parsed.events.push(result.data);
-    else parsed.problems.push(`${batch !== undefined ? `event ${i}: ` : ''}${result.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`);
+    else parsed.problems.push(`event ${i}: ${result.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`);
   });
   return parsed;
 }

@@ -7,7 +7,7 @@ import { createDomainTestContext, usageEvent, type DomainTestContext } from '@sl
 import { UsageConsumerFactory } from './usage-consumer';
 import { parseUsageEntry } from './usage-entry';
 import { UsageRecorder } from './usage-recorder';
-import { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, USAGE_EVENTS_FIELD, USAGE_STREAM_KEY } from './usage-stream';
+import { USAGE_CONSUMER_GROUP, USAGE_EVENTS_FIELD, USAGE_STREAM_KEY } from './usage-stream';
 import { UsageModule } from './usage.module';
 import { UsageRepository } from './usage.repository';
 
@@ -273,20 +273,21 @@ describe('usage pipeline: recorder → Redis stream → worker consumer → Post
 
   it('acks and skips entries that cannot be stored, and stores the valid ones around them', async () => {
     const good = event({ costMicros: 123 });
+    // Each entry is a batch ("events": a JSON array); here most carry one event.
     const bad = [
       'not json',
-      JSON.stringify({ id: 'x' }),
-      JSON.stringify(event({ feature: 'a\u0000b' })),
-      JSON.stringify(event({ latencyMs: -5 })),
-      JSON.stringify(event({ at: 'yesterday' })),
-      JSON.stringify(event({ inputTokens: 3_000_000_000 })),
+      JSON.stringify([{ id: 'x' }]),
+      JSON.stringify([event({ feature: 'a\u0000b' })]),
+      JSON.stringify([event({ latencyMs: -5 })]),
+      JSON.stringify([event({ at: 'yesterday' })]),
+      JSON.stringify([event({ inputTokens: 3_000_000_000 })]),
     ];
     const consumer = consumers.create({ consumer: 'w1', blockMs: 50 });
     await consumer.recover(); // makes the group
-    for (const raw of bad.slice(0, 3)) await redis.client.xadd(STREAM, '*', USAGE_EVENT_FIELD, raw);
-    await redis.client.xadd(STREAM, '*', 'other-field', JSON.stringify(event()));
-    await redis.client.xadd(STREAM, '*', USAGE_EVENT_FIELD, JSON.stringify(good));
-    for (const raw of bad.slice(3)) await redis.client.xadd(STREAM, '*', USAGE_EVENT_FIELD, raw);
+    for (const raw of bad.slice(0, 3)) await redis.client.xadd(STREAM, '*', USAGE_EVENTS_FIELD, raw);
+    await redis.client.xadd(STREAM, '*', 'other-field', JSON.stringify([event()]));
+    await redis.client.xadd(STREAM, '*', USAGE_EVENTS_FIELD, JSON.stringify([good]));
+    for (const raw of bad.slice(3)) await redis.client.xadd(STREAM, '*', USAGE_EVENTS_FIELD, raw);
     // A batch entry: its valid events are stored, its bad ones skipped one by one.
     const alsoGood = event({ costMicros: 7 });
     await redis.client.xadd(STREAM, '*', USAGE_EVENTS_FIELD, JSON.stringify([event({ latencyMs: -1 }), alsoGood]));

@@ -1,12 +1,10 @@
 /** Overrides the stream name for the recorder and the consumer (tests use one of their own). */
 export const USAGE_STREAM_KEY = Symbol('USAGE_STREAM_KEY');
 /**
- * A stream entry carries a batch: field `events`, a JSON array of UsageEvents (what the recorder
- * writes: one XADD per request cost the api ≈70 µs of CPU per call, a batch a fraction of it).
- * An entry with field `event` (one UsageEvent) is read too.
+ * A stream entry carries a batch: field `events`, a JSON array of UsageEvents (one XADD per
+ * request cost the api ≈70 µs of CPU per call, a batch a fraction of it).
  */
 export const USAGE_EVENTS_FIELD = 'events';
-export const USAGE_EVENT_FIELD = 'event';
 /** Events per stream entry. */
 export const EVENTS_PER_ENTRY = 100;
 /** Approximate cap on the stream in entries (XADD MAXLEN ~, ≤ 2M events): Redis cannot grow without bound while no worker reads. */

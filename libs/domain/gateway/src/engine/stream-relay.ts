@@ -1,0 +1,129 @@
+import type { Readable } from 'node:stream';
+import type { FailureCategory, WireFormat } from '@slipway/contracts';
+import { toUpstreamError, type UpstreamResponse } from '@slipway/ai-providers';
+import { SseParser, createStreamTranslator, type SseEvent } from '../translate';
+import type { AttemptInput } from './attempt';
+import { failed, type AttemptOutcome } from './attempt-outcome';
+import { startStream } from './client-response';
+
+/** Pre-answer events held back at most; past this the stream goes out anyway. */
+const MAX_HELD_EVENTS = 8;
+const OPENAI_ANSWER = /"(content|tool_calls|refusal)":\s*(?!null|""|\[\])/;
+
+/** Whether an upstream event carries (part of) the answer, so the stream must now reach the client. */
+function isAnswerEvent(e: SseEvent, format: WireFormat): boolean {
+  if (format === 'anthropic') return e.event === 'content_block_delta' || e.event === 'message_delta' || e.event === 'message_stop';
+  return e.data === '[DONE]' || e.data.includes('"finish_reason":"') || OPENAI_ANSWER.test(e.data);
+}
+
+const categoryOfError = (type: string): FailureCategory => (type.includes('overloaded') ? 'overloaded' : 'server_error');
+
+/**
+ * Relays a provider's stream to the client through the stream translator (a pass-through when
+ * both speak the same format), which also counts usage. Events before the first token are held
+ * back: if the stream fails there, nothing has reached the client and another route can still
+ * answer. After that, any failure ends the stream with an error event, never a clean end.
+ */
+export function relayStream(body: Readable, idle: UpstreamResponse['idle'], format: WireFormat, input: AttemptInput): Promise<AttemptOutcome> {
+  const { res } = input;
+  const parser = new SseParser();
+  const translator = createStreamTranslator(format, input.client, { clientModel: input.clientModel, id: input.meta.requestId, includeUsage: input.includeUsage });
+  const servedSoFar = () => ({ usage: translator.usage(), ttftMs, servedModel: input.route.model });
+  let committed = false;
+  let ttftMs: number | null = null;
+  let settled = false;
+  let held = '';
+  let heldEvents = 0;
+
+  return new Promise<AttemptOutcome>((resolve) => {
+    const finish = (outcome: AttemptOutcome) => {
+      if (settled) return;
+      settled = true;
+      body.removeAllListeners('data');
+      resolve(outcome);
+    };
+    let paused = false;
+    const write = (text: string) => {
+      if (!text || res.write(text) || paused) return;
+      // A slow client: stop reading the provider until it catches up (and stop the idle clock).
+      paused = true;
+      body.pause();
+      idle.suspend();
+      res.once('drain', () => {
+        paused = false;
+        idle.resume();
+        body.resume();
+      });
+    };
+    const endBroken = (category: FailureCategory) => {
+      res.end();
+      body.destroy();
+      finish({ kind: 'broken', category, ...servedSoFar() });
+    };
+    const commit = () => {
+      committed = true;
+      ttftMs = Math.round(performance.now() - input.startedAt);
+      startStream(res, input.meta);
+      write(held);
+      held = '';
+    };
+    const relay = (e: SseEvent) => {
+      const out = translator.push(e);
+      const error = translator.upstreamError;
+      if (error && !committed) {
+        body.destroy();
+        return finish(failed(categoryOfError(error.type), `${input.route.provider.name}: ${error.message}`, null, null, format, {}));
+      }
+      if (committed) write(out);
+      else {
+        held += out;
+        if (isAnswerEvent(e, format) || ++heldEvents >= MAX_HELD_EVENTS) commit();
+      }
+      // The translator already wrote the client's error event for a bad or error event: end here.
+      if (error) endBroken(categoryOfError(error.type));
+    };
+
+    body.on('data', (chunk: Buffer) => {
+      try {
+        for (const e of parser.feed(chunk)) {
+          if (settled) return;
+          relay(e);
+        }
+      } catch (err) {
+        // Never let a surprise in one event take the process down: this answer ends, others go on.
+        const message = `The gateway could not relay the provider's stream: ${err instanceof Error ? err.message : String(err)}`;
+        if (!committed) {
+          body.destroy();
+          return finish(failed('server_error', message, null, null, format, {}));
+        }
+        write(translator.error('api_error', message));
+        endBroken('server_error');
+      }
+    });
+    body.once('end', () => {
+      if (settled) return;
+      if (!committed) return finish(failed('connection', `${input.route.provider.name} ended the stream before the first token`, null, null, format, {}));
+      if (!translator.finished) {
+        write(translator.error('api_error', 'The provider ended the stream before the answer was complete.'));
+        return endBroken('stream_cut');
+      }
+      write(translator.end());
+      res.end();
+      finish({ kind: 'answered', ...servedSoFar() });
+    });
+    body.once('error', (err) => {
+      if (settled) return;
+      const failure = toUpstreamError(err);
+      if (failure.failure === 'aborted' || input.signal.aborted) {
+        res.end();
+        return finish(committed ? { kind: 'aborted', ...servedSoFar() } : { kind: 'aborted' });
+      }
+      const category: FailureCategory = failure.failure === 'timeout' ? 'timeout' : 'stream_cut';
+      // Before the first token nothing reached the client: a broken connection, which may fall back.
+      if (!committed) return finish(failed(category === 'stream_cut' ? 'connection' : category, `${input.route.provider.name}: ${failure.message}`, null, null, format, {}));
+      const timedOut = category === 'timeout';
+      write(translator.error(timedOut ? 'timeout_error' : 'api_error', timedOut ? 'The provider stopped sending mid-answer (idle timeout).' : 'The provider connection broke mid-answer.'));
+      endBroken(category);
+    });
+  });
+}
