@@ -1,6 +1,5 @@
 export { GatewayEngine, UPSTREAM_CLIENT } from './gateway-engine';
 export { GatewaySideEndpoints } from './side-endpoints';
 export { FaultInjector, type InjectedFault } from './fault-injector';
-export { providerFormat, upstreamPath } from './upstream-call';
 export { sendGatewayError } from './client-response';
 export { circuitKey, routeKeyOf } from './circuit-key';

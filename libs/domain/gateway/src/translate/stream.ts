@@ -73,4 +73,3 @@ function isUsageOnlyChunk(data: string): boolean {
   return isObj(d) && Array.isArray(d.choices) && d.choices.length === 0;
 }
 
-export { createUsageObserver };
