@@ -1,30 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatewayConfigSchema, type GatewayConfig } from '@slipway/contracts';
-import { loadConfig, type Config } from '@slipway/config';
-import { RedisService } from '@slipway/redis';
-import { GatewayLimits } from './gateway-limits';
 import type { LimitDecision, LimitSubject } from './limit-types';
+import { useLimitsFixture } from '../testing/limits-fixture.int-support';
 import { reserveWithActions } from './reserve-with-actions';
 
-let redis: RedisService;
-let limits: GatewayLimits;
-let org: string;
-
-beforeAll(() => {
-  const url = new URL(loadConfig().REDIS_URL);
-  url.pathname = '/11';
-  redis = new RedisService({ REDIS_URL: url.toString() } as Config);
-  limits = new GatewayLimits(redis);
-});
-beforeEach(() => {
-  org = `org-${randomUUID()}`;
-});
-afterEach(async () => {
-  const keys = await redis.client.keys(`slipway:gw:{${org}}:*`);
-  if (keys.length > 0) await redis.client.del(...keys);
-});
-afterAll(() => redis.onModuleDestroy());
+const f = useLimitsFixture();
 
 const models = {
   chat: { routes: [{ provider: 'mock', model: 'mock-smart' }] },
@@ -32,7 +12,7 @@ const models = {
 };
 const config = (budgets: unknown[]): GatewayConfig => gatewayConfigSchema.parse({ models, budgets });
 const subject = (alias = 'chat'): LimitSubject => ({
-  organizationId: org,
+  organizationId: f.org,
   projectId: 'p1',
   keyId: 'k1',
   alias,
@@ -49,15 +29,15 @@ describe('reserveWithActions', () => {
     const cfg = config([
       { name: 'chat-soft', scope: 'alias', match: 'chat', period: 'day', limitUsd: 0.01, action: 'downgrade', downgradeTo: 'cheap' },
     ]);
-    reservationOf(await reserveWithActions(limits, cfg, subject(), { costMicros: 8_000, tokens: 1 }));
-    expect(await reserveWithActions(limits, cfg, subject(), { costMicros: 8_000, tokens: 1 })).toEqual({
+    reservationOf(await reserveWithActions(f.limits, cfg, subject(), { costMicros: 8_000, tokens: 1 }));
+    expect(await reserveWithActions(f.limits, cfg, subject(), { costMicros: 8_000, tokens: 1 })).toEqual({
       ok: false,
       kind: 'budget',
       action: 'downgrade',
       downgradeTo: 'cheap',
       limitName: 'chat-soft',
     });
-    expect(await reserveWithActions(limits, cfg, subject('cheap'), { costMicros: 8_000, tokens: 1 })).toMatchObject({ ok: true });
+    expect(await reserveWithActions(f.limits, cfg, subject('cheap'), { costMicros: 8_000, tokens: 1 })).toMatchObject({ ok: true });
   });
 
   it('keeps counting downgraded requests against a project budget, and a blocking budget above it still blocks', async () => {
@@ -65,13 +45,13 @@ describe('reserveWithActions', () => {
       { name: 'soft', scope: 'project', period: 'day', limitUsd: 0.01, action: 'downgrade', downgradeTo: 'cheap' },
       { name: 'hard', scope: 'project', period: 'day', limitUsd: 0.02, action: 'block' },
     ]);
-    reservationOf(await reserveWithActions(limits, cfg, subject(), { costMicros: 9_000, tokens: 1 }));
-    expect(await reserveWithActions(limits, cfg, subject(), { costMicros: 9_000, tokens: 1 })).toMatchObject({
+    reservationOf(await reserveWithActions(f.limits, cfg, subject(), { costMicros: 9_000, tokens: 1 }));
+    expect(await reserveWithActions(f.limits, cfg, subject(), { costMicros: 9_000, tokens: 1 })).toMatchObject({
       action: 'downgrade',
       downgradeTo: 'cheap',
     });
-    reservationOf(await reserveWithActions(limits, cfg, subject('cheap'), { costMicros: 9_000, tokens: 1 }));
-    expect(await reserveWithActions(limits, cfg, subject('cheap'), { costMicros: 9_000, tokens: 1 })).toMatchObject({
+    reservationOf(await reserveWithActions(f.limits, cfg, subject('cheap'), { costMicros: 9_000, tokens: 1 }));
+    expect(await reserveWithActions(f.limits, cfg, subject('cheap'), { costMicros: 9_000, tokens: 1 })).toMatchObject({
       action: 'block',
       limitName: 'hard',
     });
@@ -79,22 +59,22 @@ describe('reserveWithActions', () => {
 
   it('queues until spend in flight settles lower, then reserves', async () => {
     const cfg = config([{ name: 'paced', scope: 'project', period: 'day', limitUsd: 0.01, action: 'queue', queueSeconds: 5 }]);
-    const inFlight = reservationOf(await limits.reserve(cfg, subject(), { costMicros: 8_000, tokens: 1 }));
+    const inFlight = reservationOf(await f.limits.reserve(cfg, subject(), { costMicros: 8_000, tokens: 1 }));
     const started = Date.now();
-    const queued = reserveWithActions(limits, cfg, subject(), { costMicros: 5_000, tokens: 1 });
-    setTimeout(() => void limits.settle(inFlight, { costMicros: 1_000, tokens: 1 }), 400);
+    const queued = reserveWithActions(f.limits, cfg, subject(), { costMicros: 5_000, tokens: 1 });
+    setTimeout(() => void f.limits.settle(inFlight, { costMicros: 1_000, tokens: 1 }), 400);
     expect(await queued).toMatchObject({ ok: true });
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(400);
     expect(waited).toBeLessThan(2_000);
-    expect(await redis.client.get(`slipway:gw:{${org}}:p1:budget:project:p1:${dayKey()}`)).toBe('6000');
+    expect(await f.redis.client.get(`slipway:gw:{${f.org}}:p1:budget:project:p1:${dayKey()}`)).toBe('6000');
   });
 
   it('blocks once queueSeconds have passed without room', async () => {
     const cfg = config([{ name: 'paced', scope: 'project', period: 'day', limitUsd: 0.01, action: 'queue', queueSeconds: 1 }]);
-    reservationOf(await limits.reserve(cfg, subject(), { costMicros: 8_000, tokens: 1 }));
+    reservationOf(await f.limits.reserve(cfg, subject(), { costMicros: 8_000, tokens: 1 }));
     const started = Date.now();
-    const d = await reserveWithActions(limits, cfg, subject(), { costMicros: 5_000, tokens: 1 });
+    const d = await reserveWithActions(f.limits, cfg, subject(), { costMicros: 5_000, tokens: 1 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(d).toMatchObject({ ok: false, kind: 'budget', action: 'block', limitName: 'paced' });
     expect(!d.ok && d.action === 'block' && d.message).toMatch(
@@ -104,9 +84,9 @@ describe('reserveWithActions', () => {
 
   it('stops waiting when the caller aborts', async () => {
     const cfg = config([{ name: 'paced', scope: 'project', period: 'day', limitUsd: 0.01, action: 'queue', queueSeconds: 30 }]);
-    reservationOf(await limits.reserve(cfg, subject(), { costMicros: 8_000, tokens: 1 }));
+    reservationOf(await f.limits.reserve(cfg, subject(), { costMicros: 8_000, tokens: 1 }));
     const started = Date.now();
-    const d = await reserveWithActions(limits, cfg, subject(), { costMicros: 5_000, tokens: 1 }, AbortSignal.timeout(300));
+    const d = await reserveWithActions(f.limits, cfg, subject(), { costMicros: 5_000, tokens: 1 }, AbortSignal.timeout(300));
     expect(d).toMatchObject({ ok: false, action: 'block', limitName: 'paced' });
     expect(Date.now() - started).toBeLessThan(1_500);
   });
@@ -114,7 +94,7 @@ describe('reserveWithActions', () => {
   it('blocks at once a queued request bigger than the whole budget', async () => {
     const cfg = config([{ name: 'paced', scope: 'project', period: 'day', limitUsd: 0.01, action: 'queue', queueSeconds: 30 }]);
     const started = Date.now();
-    expect(await reserveWithActions(limits, cfg, subject(), { costMicros: 20_000, tokens: 1 })).toMatchObject({
+    expect(await reserveWithActions(f.limits, cfg, subject(), { costMicros: 20_000, tokens: 1 })).toMatchObject({
       ok: false,
       action: 'block',
       limitName: 'paced',
