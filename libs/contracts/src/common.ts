@@ -23,3 +23,9 @@ export function slugify(name: string): string {
 }
 
 export const nameSchema = z.string().trim().min(1, 'Enter a name.').max(80, 'Use at most 80 characters.');
+
+/** A whole number in [min, max], with one message that states the range (config files, settings). */
+export const wholeNumberSchema = (min: number, max: number, unit = '') => {
+  const message = `Use a whole number from ${min} to ${max}${unit}.`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumberSchema } from './common';
 import { FAILURE_CATEGORIES, MODEL_ID_PATTERN, RETRYABLE_CATEGORIES, modelInfoSchema, modelPricesSchema } from './gateway';
 
 /**
@@ -22,12 +23,7 @@ const slug = (what: string) =>
     .string({ error: `Give ${what} as text.` })
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/i, `Name ${what} with letters, digits, ".", "_" or "-" (at most 63 characters).`);
 
-const wholeNumber = (min: number, max: number, unit = '') =>
-  z
-    .number({ error: `Use a whole number from ${min} to ${max}${unit}.` })
-    .int(`Use a whole number from ${min} to ${max}${unit}.`)
-    .min(min, `Use a whole number from ${min} to ${max}${unit}.`)
-    .max(max, `Use a whole number from ${min} to ${max}${unit}.`);
+const wholeNumber = wholeNumberSchema;
 
 export const failureCategorySchema = z.enum(FAILURE_CATEGORIES, {
   error: `Use one of: ${FAILURE_CATEGORIES.join(', ')}.`,

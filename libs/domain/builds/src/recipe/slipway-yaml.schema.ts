@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GATEWAY_CONFIG_KEYS, gatewayConfigSchema, healthCheckPathSchema, resourcesSchema } from '@slipway/contracts';
+import { GATEWAY_CONFIG_KEYS, gatewayConfigSchema, healthCheckPathSchema, resourcesSchema, wholeNumberSchema } from '@slipway/contracts';
 import { capabilityProblem, normalizeCapability, type AllowedCapability } from './capabilities';
 import { normalizeRepoPath } from './source-tree';
 
@@ -28,12 +28,7 @@ const buildArgValue = z
   .transform(String);
 const buildArgs = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Name a build arg with letters, digits and _.'), buildArgValue);
 
-const wholeNumber = (min: number, max: number, unit = '') =>
-  z
-    .number({ error: `Use a whole number from ${min} to ${max}${unit}.` })
-    .int(`Use a whole number from ${min} to ${max}${unit}.`)
-    .min(min, `Use a whole number from ${min} to ${max}${unit}.`)
-    .max(max, `Use a whole number from ${min} to ${max}${unit}.`);
+const wholeNumber = wholeNumberSchema;
 
 const capability = z.string({ error: 'Name a Linux capability, e.g. NET_BIND_SERVICE.' }).transform((value, ctx) => {
   const name = normalizeCapability(value);
