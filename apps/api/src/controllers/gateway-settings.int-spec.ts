@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '@slipway/config';
+import { apiTestConfig } from '../gateway/gateway-harness.int-support';
 import { createTestDatabase, type TestDatabase } from '@slipway/testing';
 import { createApi } from '../bootstrap';
 
@@ -55,14 +55,7 @@ async function signUp(client: Client, name: string): Promise<string> {
 beforeAll(async () => {
   db = await createTestDatabase();
   dataDir = mkdtempSync(join(tmpdir(), 'slipway-gw-settings-'));
-  app = await createApi({
-    ...loadConfig(),
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    DATABASE_URL: db.url,
-    DATA_DIR: dataDir,
-    SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
-  });
+  app = await createApi(apiTestConfig(db.url, dataDir));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 

@@ -53,6 +53,19 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
+/** The api's configuration in a test: its own database, data folder and master key, quiet logs. */
+export function apiTestConfig(databaseUrl: string, dataDir: string, overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig(),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
+    ...overrides,
+  };
+}
+
 /**
  * The real api in-process (Fastify on a loopback port, real PostgreSQL and Redis) with the mock
  * provider as its default upstream, and a user, org, project and gateway key created through
@@ -62,18 +75,12 @@ export async function startGatewayHarness(options: { mock?: MockOptions; config?
   const db = await createTestDatabase();
   const mock = await createMockLlmServer({ tokensPerSecond: 0, ...options.mock });
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-gw-'));
-  const config: Config = {
-    ...loadConfig(),
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    DATABASE_URL: db.url,
-    DATA_DIR: dataDir,
-    SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
+  const config = apiTestConfig(db.url, dataDir, {
     GATEWAY_MOCK_URL: mock.url,
     // The api's own port in its config: platform features (Explain this failure) call the gateway there.
     API_PORT: await freePort(),
     ...options.config,
-  };
+  });
   let app: NestFastifyApplication | null = null;
   try {
     app = await createApi(config);

@@ -1,69 +1,55 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Envelope, sha256Hex } from '@slipway/crypto';
 import { GatewayAppEnvironment } from './gateway-app-environment';
 import { environmentKeyAad } from './gateway-keys.service';
 import { ProvidersService } from '../providers/providers.service';
-import { createGatewayFixture, type GatewayFixture } from '../testing/gateway-fixture.int-support';
+import { useGatewayFixture } from '../testing/gateway-fixture.int-support';
 
-let f: GatewayFixture;
-let ctx: GatewayFixture['ctx'];
-let prisma: GatewayFixture['prisma'];
-let keys: GatewayFixture['keys'];
-let resolver: GatewayFixture['resolver'];
-let actor: GatewayFixture['actor'];
-let projectId: string;
-let environmentId: string;
-let other: GatewayFixture['other'];
-
-beforeAll(async () => {
-  f = await createGatewayFixture();
-  ({ ctx, prisma, keys, resolver, actor, projectId, environmentId, other } = f);
-});
-afterAll(async () => f?.close());
+const f = useGatewayFixture();
 
 describe('environment keys and routing changes', () => {
   it('mints one sealed key per environment, gives it to deployments, and mints a new one after a revoke', async () => {
-    const appEnv = ctx.app.get(GatewayAppEnvironment);
-    const settings = await appEnv.containerSettings(actor, environmentId);
+    const appEnv = f.ctx.app.get(GatewayAppEnvironment);
+    const settings = await appEnv.containerSettings(f.actor, f.environmentId);
     const token = settings.env.ANTHROPIC_API_KEY!;
     expect(settings).toEqual({
       env: {
-        ANTHROPIC_BASE_URL: `http://host.docker.internal:${ctx.config.API_PORT}`,
+        ANTHROPIC_BASE_URL: `http://host.docker.internal:${f.ctx.config.API_PORT}`,
         ANTHROPIC_API_KEY: token,
-        OPENAI_BASE_URL: `http://host.docker.internal:${ctx.config.API_PORT}/v1`,
+        OPENAI_BASE_URL: `http://host.docker.internal:${f.ctx.config.API_PORT}/v1`,
         OPENAI_API_KEY: token,
-        SLIPWAY_GATEWAY_URL: `http://host.docker.internal:${ctx.config.API_PORT}`,
+        SLIPWAY_GATEWAY_URL: `http://host.docker.internal:${f.ctx.config.API_PORT}`,
       },
       extraHosts: ['host.docker.internal:host-gateway'],
     });
-    expect(await keys.ensureEnvironmentKey(actor, environmentId)).toBe(token);
+    expect(await f.keys.ensureEnvironmentKey(f.actor, f.environmentId)).toBe(token);
 
-    const row = await prisma.gatewayKey.findFirstOrThrow({ where: { tokenHash: sha256Hex(token) }, omit: { sealedToken: false } });
-    expect(row).toMatchObject({ kind: 'ENVIRONMENT', environmentId, projectId, revokedAt: null });
+    const row = await f.prisma.gatewayKey.findFirstOrThrow({ where: { tokenHash: sha256Hex(token) }, omit: { sealedToken: false } });
+    expect(row).toMatchObject({ kind: 'ENVIRONMENT', environmentId: f.environmentId, projectId: f.projectId, revokedAt: null });
     expect(row.sealedToken).not.toContain(token);
-    expect(ctx.app.get(Envelope).open(row.sealedToken!, environmentKeyAad(row.id))).toBe(token);
-    const listed = (await keys.list(actor, projectId)).find((k) => k.id === row.id);
+    expect(f.ctx.app.get(Envelope).open(row.sealedToken!, environmentKeyAad(row.id))).toBe(token);
+    const listed = (await f.keys.list(f.actor, f.projectId)).find((k) => k.id === row.id);
     expect(listed).toMatchObject({ kind: 'ENVIRONMENT', label: 'environment key (injected into deployments)', environment: 'production' });
 
-    await keys.revoke(actor, projectId, row.id);
-    const next = await keys.ensureEnvironmentKey(actor, environmentId);
+    await f.keys.revoke(f.actor, f.projectId, row.id);
+    const next = await f.keys.ensureEnvironmentKey(f.actor, f.environmentId);
     expect(next).not.toBe(token);
-    expect(await resolver.resolve(token)).toEqual({ ok: false, reason: 'revoked' });
-    expect(await resolver.resolve(next)).toMatchObject({ ok: true, caller: { environmentId } });
+    expect(await f.resolver.resolve(token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await f.resolver.resolve(next)).toMatchObject({ ok: true, caller: { environmentId: f.environmentId } });
   });
 
   it('follows the live release and provider changes at once in another process', async () => {
-    const token = await keys.ensureEnvironmentKey(actor, environmentId);
-    expect(await other.resolver.resolve(token)).toMatchObject({
+    const token = await f.keys.ensureEnvironmentKey(f.actor, f.environmentId);
+    expect(await f.other.resolver.resolve(token)).toMatchObject({
       ok: true,
       caller: { releaseId: null, routingFrom: { source: 'built-in' } },
     });
 
-    const build = await prisma.build.create({
+    const build = await f.prisma.build.create({
       data: {
-        organizationId: actor.organizationId,
-        projectId,
-        environmentId,
+        organizationId: f.actor.organizationId,
+        projectId: f.projectId,
+        environmentId: f.environmentId,
         commitSha: 'c0ffee',
         branch: 'main',
         authorName: 'Ada',
@@ -73,11 +59,11 @@ describe('environment keys and routing changes', () => {
       },
     });
     const gateway = { models: { chat: { routes: [{ provider: 'mock', model: 'mock-fast' }] } } };
-    const release = await prisma.release.create({
+    const release = await f.prisma.release.create({
       data: {
-        organizationId: actor.organizationId,
-        projectId,
-        environmentId,
+        organizationId: f.actor.organizationId,
+        projectId: f.projectId,
+        environmentId: f.environmentId,
         buildId: build.id,
         number: 7,
         imageId: 'img',
@@ -89,11 +75,11 @@ describe('environment keys and routing changes', () => {
         runtime: {},
       },
     });
-    await prisma.environment.update({ where: { id: environmentId }, data: { liveReleaseId: release.id } });
-    await ctx.app.get(GatewayAppEnvironment).liveReleaseChanged(actor, environmentId);
+    await f.prisma.environment.update({ where: { id: f.environmentId }, data: { liveReleaseId: release.id } });
+    await f.ctx.app.get(GatewayAppEnvironment).liveReleaseChanged(f.actor, f.environmentId);
     await vi.waitFor(
       async () =>
-        expect(await other.resolver.resolve(token)).toMatchObject({
+        expect(await f.other.resolver.resolve(token)).toMatchObject({
           ok: true,
           caller: {
             releaseId: release.id,
@@ -104,10 +90,10 @@ describe('environment keys and routing changes', () => {
       { timeout: 2_000, interval: 20 },
     );
 
-    await ctx.app.get(ProvidersService).create(actor, { name: 'anthropic', kind: 'ANTHROPIC', apiKey: 'sk-ant-test-0000-abcd' });
+    await f.ctx.app.get(ProvidersService).create(f.actor, { name: 'anthropic', kind: 'ANTHROPIC', apiKey: 'sk-ant-test-0000-abcd' });
     await vi.waitFor(
       async () => {
-        const res = await other.resolver.resolve(token);
+        const res = await f.other.resolver.resolve(token);
         expect(res.ok && res.caller.providers.map((p) => `${p.name}:${p.apiKey}`)).toEqual([
           'mock:mock',
           'anthropic:sk-ant-test-0000-abcd',
@@ -118,10 +104,10 @@ describe('environment keys and routing changes', () => {
   });
 
   it('treats the key of a deleted environment as revoked', async () => {
-    const env = await prisma.environment.create({
+    const env = await f.prisma.environment.create({
       data: {
-        organizationId: actor.organizationId,
-        projectId,
+        organizationId: f.actor.organizationId,
+        projectId: f.projectId,
         name: 'preview',
         branch: 'preview',
         memoryMb: 256,
@@ -130,9 +116,9 @@ describe('environment keys and routing changes', () => {
         healthCheckPath: '/',
       },
     });
-    const token = await keys.ensureEnvironmentKey(actor, env.id);
-    await prisma.environment.delete({ where: { id: env.id } });
-    const fresh = f.newResolver(other.redis);
+    const token = await f.keys.ensureEnvironmentKey(f.actor, env.id);
+    await f.prisma.environment.delete({ where: { id: env.id } });
+    const fresh = f.newResolver(f.other.redis);
     try {
       expect(await fresh.resolver.resolve(token)).toEqual({ ok: false, reason: 'revoked' });
     } finally {

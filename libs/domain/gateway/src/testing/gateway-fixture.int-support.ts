@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { AuditModule } from '@slipway/audit';
 import type { OrgActor } from '@slipway/contracts';
 import { CryptoModule, Envelope } from '@slipway/crypto';
@@ -68,4 +69,14 @@ export async function createGatewayFixture(): Promise<GatewayFixture> {
       await ctx.close();
     },
   };
+}
+
+/** The fixture for a whole spec file: created before its tests, closed after them. Call at the top level. */
+export function useGatewayFixture(): GatewayFixture {
+  const f = {} as GatewayFixture;
+  beforeAll(async () => {
+    Object.assign(f, await createGatewayFixture());
+  });
+  afterAll(async () => f.close?.());
+  return f;
 }
