@@ -61,6 +61,20 @@ describe('bad input', () => {
     }
   });
 
+  it('a body nested deeper than any provider takes: 400, on both endpoints and count_tokens', async () => {
+    const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    const content = `[{"role":"user","content":${deep}}]`;
+    for (const [path, body] of [
+      ['/v1/messages', `{"model":"chat","max_tokens":16,"messages":${content}}`],
+      ['/v1/chat/completions', `{"model":"chat","messages":${content}}`],
+      ['/v1/messages/count_tokens', `{"model":"chat","messages":${content}}`],
+    ] as const) {
+      const res = await post(path, body, { authorization: `Bearer ${h.key}` });
+      expect(res.status, path).toBe(400);
+      expect(res.json.error.message, path).toBe('The request body is nested more than 128 levels deep.');
+    }
+  });
+
   it('unknown model or alias: 404 naming the known aliases', async () => {
     const a = await post('/v1/messages', anthropicBody({ model: 'gpt-7-ultra' }));
     expect(a.status).toBe(404);
@@ -114,7 +128,7 @@ describe('bad input', () => {
     const events = entries.flatMap(([, fields]) => JSON.parse(fields[1]!) as UsageEvent[]).filter((e) => requestIds.includes(e.id));
     const rejected = events.filter((e) => e.status >= 400);
     // Requests with a valid key are recorded (a bad key has no project to attribute to).
-    expect(rejected.length).toBe(9);
+    expect(rejected.length).toBe(11);
     expect(rejected.every((e) => e.costMicros === 0 && e.status !== 500)).toBe(true);
     expect(rejected.map((e) => e.errorCategory)).toEqual(expect.arrayContaining(['invalid_request', 'no_route', 'budget_exceeded']));
   });

@@ -8,7 +8,7 @@ let server: Server;
 let origin: string;
 const client = new UpstreamClient();
 const call = (path: string, over: Partial<Parameters<UpstreamClient['request']>[0]> = {}) =>
-  client.request({ origin, path, headers: { 'content-type': 'application/json' }, body: '{"a":1}', connectTimeoutMs: 1000, headersTimeoutMs: 300, bodyTimeoutMs: 200, ...over });
+  client.request({ origin, path, headers: { 'content-type': 'application/json' }, body: '{"a":1}', connectTimeoutMs: 1000, timeoutMs: 300, idleTimeoutMs: 200, ...over });
 const read = async (body: NodeJS.ReadableStream) => {
   let text = '';
   for await (const chunk of body) text += chunk.toString();
@@ -64,9 +64,19 @@ describe('UpstreamClient', () => {
     expect(error).toMatchObject({ failure: 'timeout', message: 'no data for 200 ms' });
   });
 
+  it('without an idle timeout, bounds the whole exchange: head and body', async () => {
+    const res = await call('/stall', { idleTimeoutMs: undefined, timeoutMs: 250 });
+    const started = Date.now();
+    const error = await read(res.body).catch((e: unknown) => e);
+    expect(error).toMatchObject({ failure: 'timeout', message: 'no complete answer within 250 ms' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    // The connection went with the failed body; the next call gets a fresh one and works.
+    expect(JSON.parse(await read((await call('/echo', { idleTimeoutMs: undefined })).body))).toMatchObject({ got: { a: 1 } });
+  });
+
   it('reports an aborted call as aborted and a refused connection as a connection failure', async () => {
     const controller = new AbortController();
-    const pending = call('/never', { signal: controller.signal, headersTimeoutMs: 5000 });
+    const pending = call('/never', { signal: controller.signal, timeoutMs: 5000 });
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toMatchObject({ failure: 'aborted' });
     await expect(call('/echo', { origin: 'http://127.0.0.1:9' })).rejects.toMatchObject({ failure: 'connection' });

@@ -2,6 +2,17 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 
+/**
+ * What a call needs of an abort signal. A DOM `AbortSignal` fits; so does the gateway's cheaper
+ * per-request signal (Node builds a whole EventTarget for every AbortController).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** One call to a model provider. Bodies are bytes or text: no WHATWG streams on the hot path. */
 export interface UpstreamRequest {
   /** `https://api.anthropic.com` (no path). */
@@ -9,12 +20,15 @@ export interface UpstreamRequest {
   path: string;
   headers: Record<string, string>;
   body: string | Buffer;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   connectTimeoutMs: number;
-  /** Until the response head arrives. */
-  headersTimeoutMs: number;
-  /** Longest silence between body chunks. */
-  bodyTimeoutMs: number;
+  /**
+   * With `idleTimeoutMs` (a stream): until the response head arrives. Without it (a complete
+   * answer): until the whole body has arrived, one deadline for the exchange.
+   */
+  timeoutMs: number;
+  /** Streams: the longest silence between body chunks once the head is in. */
+  idleTimeoutMs?: number;
 }
 
 export interface UpstreamResponse {
@@ -67,19 +81,26 @@ export class UpstreamClient {
         headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) },
         agent: target.agent,
       });
-      let connectTimer: NodeJS.Timeout | undefined;
-      const fail = (failure: TransportFailure, message: string) => outgoing.destroy(new UpstreamError(failure, message));
-      const headersTimer = setTimeout(() => fail('timeout', `no response within ${req.headersTimeoutMs} ms`), req.headersTimeoutMs);
-      const onAbort = () => {
-        // After the head the body is what is still reading: end it first, with this reason.
-        response?.destroy(new UpstreamError('aborted', 'The client went away.'));
-        fail('aborted', 'The client went away.');
-      };
+      const signal = req.signal;
+      const whole = req.idleTimeoutMs === undefined;
       let response: IncomingMessage | undefined;
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      const settle = () => {
-        clearTimeout(headersTimer);
+      let connectTimer: NodeJS.Timeout | undefined;
+      // After the head the body is what is still reading: it fails first, with the reason.
+      const fail = (failure: TransportFailure, message: string) => {
+        const err = new UpstreamError(failure, message);
+        response?.destroy(err);
+        outgoing.destroy(err);
+      };
+      const timer = setTimeout(
+        () => fail('timeout', response ? `no complete answer within ${req.timeoutMs} ms` : `no response within ${req.timeoutMs} ms`),
+        req.timeoutMs,
+      );
+      const onAbort = () => fail('aborted', 'The client went away.');
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        clearTimeout(timer);
         clearTimeout(connectTimer);
+        signal?.removeEventListener('abort', onAbort);
       };
 
       outgoing.once('socket', (socket) => {
@@ -89,13 +110,17 @@ export class UpstreamClient {
       });
       outgoing.once('response', (res: IncomingMessage) => {
         response = res;
-        settle();
-        const idle = watchBody(res, req.bodyTimeoutMs, () => req.signal?.removeEventListener('abort', onAbort));
+        // A complete answer keeps the one deadline until its body is in; a stream swaps it for the idle watch.
+        if (whole) {
+          res.once('close', done);
+          return resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res, idle: NO_IDLE_WATCH });
+        }
+        clearTimeout(timer);
+        const idle = watchBody(res, req.idleTimeoutMs!, done);
         resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res, idle });
       });
       outgoing.once('error', (err) => {
-        settle();
-        req.signal?.removeEventListener('abort', onAbort);
+        done();
         reject(toUpstreamError(err));
       });
       outgoing.end(req.body);
@@ -124,6 +149,8 @@ export class UpstreamClient {
     return target;
   }
 }
+
+const NO_IDLE_WATCH: UpstreamResponse['idle'] = { suspend: () => {}, resume: () => {} };
 
 /**
  * Fails the body with a timeout after `idleMs` of silence on its socket (no listener on the body

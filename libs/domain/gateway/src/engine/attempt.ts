@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { TokenUsage, WireFormat } from '@slipway/contracts';
-import { toUpstreamError, type UpstreamClient } from '@slipway/ai-providers';
+import { toUpstreamError, type CancelSignal, type UpstreamClient } from '@slipway/ai-providers';
 import { anthropicResponseToOpenAI, openaiResponseToAnthropic, usageFromAnthropic, usageFromOpenAI } from '../translate';
 import type { PlannedRoute } from '../routing';
 import type { ProviderTarget } from '../callers';
@@ -28,7 +28,7 @@ export interface AttemptInput {
   route: PlannedRoute & { provider: ProviderTarget };
   res: ServerResponse;
   meta: AnswerMeta;
-  signal: AbortSignal;
+  signal: CancelSignal;
   startedAt: number;
 }
 
@@ -46,9 +46,9 @@ export async function attempt(upstream: UpstreamClient, input: AttemptInput): Pr
       body: call.body,
       signal: input.signal,
       connectTimeoutMs: timeouts.connectMs,
-      // A non-streamed answer arrives whole, after generation: it gets the total budget, not the first-byte one.
-      headersTimeoutMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
-      bodyTimeoutMs: input.stream ? timeouts.idleMs : timeouts.totalMs,
+      // A non-streamed answer arrives whole, after generation: one total deadline, not first-byte + idle.
+      timeoutMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
+      idleTimeoutMs: input.stream ? timeouts.idleMs : undefined,
     });
   } catch (err) {
     const failure = toUpstreamError(err);

@@ -1,4 +1,5 @@
 import type { FailureCategory } from '@slipway/contracts';
+import { sleepUnlessCancelled, type CancelSignal } from '../resilience';
 import type { AttemptOutcome } from './attempt';
 
 /** A fault the gateway pretends a route returned, for failover drills: no provider is harmed. */
@@ -37,7 +38,7 @@ export class FaultInjector {
     return [...this.faults.values()].filter((f) => f.untilMs > now);
   }
 
-  async inject(routeKey: string, signal: AbortSignal): Promise<AttemptOutcome | null> {
+  async inject(routeKey: string, signal: CancelSignal): Promise<AttemptOutcome | null> {
     if (this.faults.size === 0) return null;
     const fault = this.faults.get(routeKey);
     if (!fault) return null;
@@ -46,7 +47,8 @@ export class FaultInjector {
       return null;
     }
     if (this.random() >= fault.probability) return null;
-    if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
+    // A simulated timeout ends early when the client leaves, as a real one would.
+    if (fault.delayMs > 0 && !(await sleepUnlessCancelled(fault.delayMs, signal))) return { kind: 'aborted' };
     if (signal.aborted) return { kind: 'aborted' };
     const status = fault.kind === 'status' ? (fault.status ?? 503) : null;
     return {

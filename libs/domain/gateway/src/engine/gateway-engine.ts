@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_BUDGET, type GatewayKeyScope, type WireFormat } from '@sl
 import { UpstreamClient } from '@slipway/ai-providers';
 import { GatewayCallerResolver, type GatewayCaller } from '../callers';
 import { GatewayLimits, attributionOf, reserveWithActions, type LimitSubject } from '../limits';
-import { BreakerRegistry, LimiterRegistry, RetryBudget } from '../resilience';
+import { BreakerRegistry, ClientGone, LimiterRegistry, RetryBudget, type CancelSignal } from '../resilience';
 import { costMicros, planRoutes, requestNeeds, type RequestNeeds, type RoutePlan } from '../routing';
 import { GatewayMetrics, UsageRecorder } from '../usage';
 import { translateErrorBody } from '../translate';
@@ -97,14 +97,14 @@ export class GatewayEngine implements OnModuleDestroy {
     const trace = new RequestTrace(randomUUID(), format);
     const meta: AnswerMeta = { requestId: trace.id };
     // Watch for the client leaving from the start: a key lookup may take a database round trip.
-    const controller = new AbortController();
+    const gone = new ClientGone();
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) gone.abort();
     });
     const caller = await this.authenticate(format, headers, 'messages', res, meta);
     if (!caller) return;
     try {
-      await this.serve(format, headers, raw, res, caller, trace, meta, controller.signal);
+      await this.serve(format, headers, raw, res, caller, trace, meta, gone);
     } catch (err) {
       this.logger.error(`request ${trace.id}: ${err instanceof Error ? err.stack : String(err)}`);
       if (!res.headersSent) sendError(res, format, { status: 500, message: `The gateway failed on its side (request ${trace.id}).` }, meta);
@@ -123,7 +123,7 @@ export class GatewayEngine implements OnModuleDestroy {
     caller: GatewayCaller,
     trace: RequestTrace,
     meta: AnswerMeta,
-    signal: AbortSignal,
+    signal: CancelSignal,
   ): Promise<void> {
     const fail = (answer: ErrorAnswer, category: Parameters<RequestTrace['reject']>[1]) => {
       sendError(res, format, answer, meta);

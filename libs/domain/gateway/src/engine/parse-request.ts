@@ -19,6 +19,9 @@ export interface ModelRequest {
   includeUsage: boolean;
 }
 
+/** Deeper bodies are refused: no provider takes them, and serializing one for the upstream call could overflow the stack. */
+export const MAX_BODY_DEPTH = 128;
+
 const invalid = (message: string): { ok: false; error: ErrorAnswer } => ({ ok: false, error: { status: 400, message } });
 
 /** Parses and checks the few fields the gateway relies on; everything else passes through untouched. */
@@ -31,6 +34,7 @@ export function parseModelRequest(format: WireFormat, raw: Buffer, op: 'messages
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('The request body must be a JSON object.');
   const b = body as Record<string, unknown>;
+  if (deeperThan(b, MAX_BODY_DEPTH)) return invalid(`The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`);
   if (typeof b.model !== 'string' || b.model.length === 0) return invalid('model: Field required (a model id or one of your aliases, see GET /v1/models).');
   if (!MODEL_ID_PATTERN.test(b.model)) return invalid('model: Use a model id or alias of printable ASCII characters without spaces, at most 256 long.');
   if (!Array.isArray(b.messages)) return invalid('messages: Field required (a list of messages).');
@@ -42,4 +46,24 @@ export function parseModelRequest(format: WireFormat, raw: Buffer, op: 'messages
   if (b.stream !== undefined && typeof b.stream !== 'boolean') return invalid('stream: Input should be a valid boolean.');
   const options = b.stream_options as { include_usage?: unknown } | undefined;
   return { ok: true, request: { body: b, model: b.model, stream: b.stream === true, includeUsage: options?.include_usage === true } };
+}
+
+/** Whether any value sits more than `max` objects or arrays deep; iterative, stops at the first. */
+function deeperThan(root: object, max: number): boolean {
+  const values: unknown[] = [root];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > max) return true;
+    for (const key in value) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import type { UpstreamClient } from '@slipway/ai-providers';
 import type { FailureCategory } from '@slipway/contracts';
-import { ConcurrencyRejected, backoffDelay, shouldRetry, type BreakerRegistry, type LimiterRegistry, type RetryBudget } from '../resilience';
+import { ConcurrencyRejected, backoffDelay, shouldRetry, sleepUnlessCancelled, type BreakerRegistry, type LimiterRegistry, type RetryBudget } from '../resilience';
 import { attempt, type AttemptInput, type AttemptOutcome } from './attempt';
 import { countsAgainstBreaker } from './classify';
 import { circuitKey } from './circuit-key';
@@ -89,7 +89,7 @@ export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readon
         const delay = backoffDelay({ attempt: n, retryAfter: outcome.retryAfter, retryAfterMs: outcome.retryAfterMs, random: deps.random });
         if (delay !== null && deps.retryBudget.tryRetry()) {
           trace.retries++;
-          if (!(await sleep(delay, base.signal))) return { kind: 'aborted' };
+          if (!(await sleepUnlessCancelled(delay, base.signal))) return { kind: 'aborted' };
           continue;
         }
       }
@@ -102,20 +102,4 @@ export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readon
 
 function summaryOf(trace: RequestTrace): string {
   return trace.fallbackChain.join(', ');
-}
-
-/** Resolves true after `ms`, or false as soon as the client goes away. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -57,8 +57,8 @@ export class GatewaySideEndpoints {
         headers: call.headers,
         body: call.body,
         connectTimeoutMs: route.timeouts.connectMs,
-        headersTimeoutMs: route.timeouts.firstByteMs,
-        bodyTimeoutMs: route.timeouts.firstByteMs,
+        // Counting is quick: the first-byte budget bounds the whole exchange.
+        timeoutMs: route.timeouts.firstByteMs,
       });
       const chunks: Buffer[] = [];
       for await (const chunk of answer.body) chunks.push(chunk as Buffer);

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayConfig } from '@slipway/contracts';
+import { sleepUnlessCancelled, type CancelSignal } from '../resilience';
 import type { GatewayLimits } from './gateway-limits';
 import type { Estimate, LimitDecision, LimitSubject } from './limit-types';
 import { blockFormOf } from './rejection';
@@ -19,7 +19,7 @@ export async function reserveWithActions(
   config: GatewayConfig,
   subject: LimitSubject,
   estimate: Estimate,
-  signal?: AbortSignal,
+  signal?: CancelSignal,
 ): Promise<LimitDecision> {
   let decision = await limits.reserve(config, subject, estimate);
   if (decision.ok || decision.action !== 'queue') return decision;
@@ -28,11 +28,7 @@ export async function reserveWithActions(
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0 || signal?.aborted) return waited(decision, queueSeconds);
-    try {
-      await sleep(Math.min(QUEUE_POLL_MS, left), undefined, { signal });
-    } catch {
-      return waited(decision, queueSeconds);
-    }
+    if (!(await sleepUnlessCancelled(Math.min(QUEUE_POLL_MS, left), signal))) return waited(decision, queueSeconds);
     const next = await limits.reserve(config, subject, estimate);
     if (next.ok || next.action !== 'queue') return next;
     decision = next;

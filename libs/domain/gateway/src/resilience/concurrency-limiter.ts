@@ -1,3 +1,4 @@
+import type { CancelSignal } from './client-gone';
 import { type Clock, systemClock } from './clock';
 
 export type Release = () => void;
@@ -24,7 +25,7 @@ export class ConcurrencyRejected extends Error {
 interface Waiter {
   resolve: (release: Release) => void;
   timer: ReturnType<typeof setTimeout>;
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   onAbort: (() => void) | undefined;
   prev: Waiter | null;
   next: Waiter | null;
@@ -69,7 +70,7 @@ export class ConcurrencyLimiter {
   }
 
   /** A slot now, or after waiting in line; rejects with ConcurrencyRejected, or the signal's reason when aborted. */
-  acquire(signal?: AbortSignal): Promise<Release> {
+  acquire(signal?: CancelSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const release = this.tryAcquire();
     if (release) return Promise.resolve(release);

@@ -4,3 +4,4 @@ export * from './breaker-registry';
 export * from './backoff';
 export * from './retry-budget';
 export * from './concurrency-limiter';
+export * from './client-gone';

@@ -91,3 +91,18 @@ describe('requestNeeds on the OpenAI wire', () => {
     expect(needs.inputTokensEstimate).toBeLessThan(2_000);
   });
 });
+
+describe('requestNeeds on any body', () => {
+  it('estimates about what the JSON of the conversation measures, without serializing it', () => {
+    const messages = [{ role: 'user', content: [{ type: 'text', text: 'x'.repeat(3_000) }] }, { role: 'assistant', content: 'y'.repeat(1_000) }];
+    const needs = requestNeeds('anthropic', { messages, system: 'z'.repeat(1_000) });
+    const jsonChars = JSON.stringify({ messages, system: 'z'.repeat(1_000) }).length;
+    expect(Math.abs(needs.inputTokensEstimate - jsonChars / 4)).toBeLessThan(30);
+  });
+
+  it('walks any nesting depth without overflowing the stack', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(requestNeeds('openai', { messages: [{ role: 'user', content: deep }] }).inputTokensEstimate).toBeGreaterThan(100_000);
+  });
+});

@@ -24,24 +24,45 @@ const CHARS_PER_TOKEN = 4;
 export function requestNeeds(format: WireFormat, body: Record<string, unknown>): RequestNeeds {
   const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
   const scan = { tools: hasItems(body.tools) || (format === 'openai' && hasItems(body.functions)), images: 0 };
-  // One JSON pass both measures the text and finds tool and image parts.
-  const json = JSON.stringify({ messages, system: body.system, tools: body.tools ?? body.functions }, (_key, value: unknown) => {
-    if (!isObject(value)) return value;
-    if (isToolPart(format, value)) scan.tools = true;
-    if (isImagePart(format, value)) {
-      scan.images += 1;
-      return '[image]';
-    }
-    return value;
-  });
+  const chars = measure(format, [messages, body.system, body.tools ?? body.functions], scan);
   const maxOutput = format === 'anthropic' ? body.max_tokens : (body.max_completion_tokens ?? body.max_tokens);
   return {
     tools: scan.tools,
     vision: scan.images > 0,
-    inputTokensEstimate: Math.ceil(json.length / CHARS_PER_TOKEN) + scan.images * TOKENS_PER_IMAGE,
+    inputTokensEstimate: Math.ceil(chars / CHARS_PER_TOKEN) + scan.images * TOKENS_PER_IMAGE,
     maxOutputTokens: typeof maxOutput === 'number' && Number.isFinite(maxOutput) && maxOutput > 0 ? Math.floor(maxOutput) : 0,
     stream: body.stream === true,
   };
+}
+
+/**
+ * One pass over the parsed values: about the length their JSON would have (keys, strings, a few
+ * characters per other value), noting tool and image parts on the way; an image counts as an
+ * image, not by its base64 length. Iterative, so no nesting depth can overflow the stack, and
+ * nothing is serialized.
+ */
+function measure(format: WireFormat, roots: unknown[], scan: { tools: boolean; images: number }): number {
+  let chars = 0;
+  const pending = roots;
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') chars += value.length + 3;
+    else if (Array.isArray(value)) {
+      chars += 2;
+      for (const item of value) pending.push(item);
+    } else if (isObject(value)) {
+      if (isToolPart(format, value)) scan.tools = true;
+      if (isImagePart(format, value)) scan.images += 1;
+      else {
+        chars += 2;
+        for (const key in value) {
+          chars += key.length + 3;
+          pending.push(value[key]);
+        }
+      }
+    } else if (value !== undefined) chars += 5;
+  }
+  return chars;
 }
 
 function isToolPart(format: WireFormat, part: Record<string, unknown>): boolean {
