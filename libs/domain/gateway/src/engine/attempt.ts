@@ -16,6 +16,7 @@ import { buildUpstreamCall } from './upstream-call';
 export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 const MAX_ERROR_BODY = 64 * 1024;
 
+/** What stays the same across the attempts of one request (built once per request). */
 export interface AttemptInput {
   client: WireFormat;
   op: 'messages';
@@ -25,18 +26,19 @@ export interface AttemptInput {
   /** The OpenAI client's `stream_options.include_usage`. */
   includeUsage: boolean;
   clientHeaders: IncomingHttpHeaders;
-  route: PlannedRoute & { provider: ProviderTarget };
   res: ServerResponse;
-  meta: AnswerMeta;
+  requestId: string;
   signal: CancelSignal;
   startedAt: number;
 }
 
+/** One route of the plan, with the organization's provider behind it. */
+export type AttemptRoute = PlannedRoute & { provider: ProviderTarget };
+
 /** One call to one route: sends, then answers the client or reports why it could not. */
-export async function attempt(upstream: UpstreamClient, input: AttemptInput): Promise<AttemptOutcome> {
-  const call = buildUpstreamCall({ provider: input.route.provider, model: input.route.model, client: input.client, op: input.op, body: input.body, clientHeaders: input.clientHeaders });
-  const { timeouts } = input.route;
-  input = { ...input, meta: { ...input.meta, provider: input.route.provider.name, model: input.route.model } };
+export async function attempt(upstream: UpstreamClient, input: AttemptInput, route: AttemptRoute): Promise<AttemptOutcome> {
+  const call = buildUpstreamCall({ provider: route.provider, model: route.model, client: input.client, op: input.op, body: input.body, clientHeaders: input.clientHeaders });
+  const { timeouts } = route;
   let response;
   try {
     response = await upstream.request({
@@ -53,37 +55,37 @@ export async function attempt(upstream: UpstreamClient, input: AttemptInput): Pr
   } catch (err) {
     const failure = toUpstreamError(err);
     if (failure.failure === 'aborted') return { kind: 'aborted' };
-    return failed(failure.failure, `${input.route.provider.name}: ${failure.message}`, null, null, call.format, {});
+    return failed(failure.failure, `${route.provider.name}: ${failure.message}`, null, null, call.format, {});
   }
   if (response.status >= 300) {
     const text = await readText(response.body, MAX_ERROR_BODY).catch(() => '');
-    return failed(categoryOfStatus(response.status), `${input.route.provider.name} answered ${response.status}`, response.status, text, call.format, response.headers);
+    return failed(categoryOfStatus(response.status), `${route.provider.name} answered ${response.status}`, response.status, text, call.format, response.headers);
   }
-  if (!input.stream) return answerWhole(response.body, call.format, input);
-  return relayStream(response.body, response.idle, call.format, input);
+  const meta: AnswerMeta = { requestId: input.requestId, provider: route.provider.name, model: route.model };
+  if (!input.stream) return answerWhole(response.body, call.format, input, route, meta);
+  return relayStream(response.body, response.idle, call.format, input, route, meta);
 }
 
-
-async function answerWhole(body: Readable, format: WireFormat, input: AttemptInput): Promise<AttemptOutcome> {
+async function answerWhole(body: Readable, format: WireFormat, input: AttemptInput, route: AttemptRoute, meta: AnswerMeta): Promise<AttemptOutcome> {
   let text: string;
   try {
     text = await readText(body, Number.POSITIVE_INFINITY);
   } catch (err) {
     const failure = toUpstreamError(err);
     if (failure.failure === 'aborted' || input.signal.aborted) return { kind: 'aborted' };
-    return failed(failure.failure === 'timeout' ? 'timeout' : 'stream_cut', `${input.route.provider.name}: ${failure.message}`, null, null, format, {});
+    return failed(failure.failure === 'timeout' ? 'timeout' : 'stream_cut', `${route.provider.name}: ${failure.message}`, null, null, format, {});
   }
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    return failed('server_error', `${input.route.provider.name} sent a response that is not valid JSON`, null, null, format, {});
+    return failed('server_error', `${route.provider.name} sent a response that is not valid JSON`, null, null, format, {});
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return failed('server_error', `${input.route.provider.name} sent a response that is not a JSON object`, null, null, format, {});
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return failed('server_error', `${route.provider.name} sent a response that is not a JSON object`, null, null, format, {});
   const usage = format === 'anthropic' ? usageFromAnthropic(json.usage) : usageFromOpenAI(json.usage);
-  const servedModel = typeof json.model === 'string' ? json.model : input.route.model;
-  if (format === input.client) sendJson(input.res, 200, text, input.meta);
-  else sendJson(input.res, 200, format === 'openai' ? openaiResponseToAnthropic(json, input.clientModel) : anthropicResponseToOpenAI(json, input.clientModel), input.meta);
+  const servedModel = typeof json.model === 'string' ? json.model : route.model;
+  if (format === input.client) sendJson(input.res, 200, text, meta);
+  else sendJson(input.res, 200, format === 'openai' ? openaiResponseToAnthropic(json, input.clientModel) : anthropicResponseToOpenAI(json, input.clientModel), meta);
   return { kind: 'answered', usage, ttftMs: null, servedModel };
 }
 

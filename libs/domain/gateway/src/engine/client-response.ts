@@ -9,18 +9,20 @@ export interface AnswerMeta {
   model?: string;
 }
 
-function metaHeaders(meta: AnswerMeta): Record<string, string> {
-  const headers: Record<string, string> = { 'x-slipway-request-id': meta.requestId };
+/** Adds the answer's meta headers (and any extra ones) to `headers`; written out, not spread, as this runs for every answer. */
+function withMeta(headers: Record<string, string | number>, meta: AnswerMeta, extra?: Record<string, string>): Record<string, string | number> {
+  headers['x-slipway-request-id'] = meta.requestId;
   // Both are safe header values: provider names are slugs, model ids match MODEL_ID_PATTERN.
   if (meta.provider) headers['x-slipway-provider'] = meta.provider;
   if (meta.model) headers['x-slipway-model'] = meta.model;
+  if (extra) for (const name in extra) headers[name] = extra[name]!;
   return headers;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, meta: AnswerMeta, extra?: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...metaHeaders(meta), ...extra });
+  res.writeHead(status, withMeta({ 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }, meta, extra));
   res.end(text);
 }
 
@@ -53,7 +55,7 @@ export const SSE_HEADERS = {
 } as const;
 
 export function startStream(res: ServerResponse, meta: AnswerMeta): void {
-  res.writeHead(200, { ...SSE_HEADERS, ...metaHeaders(meta) });
+  res.writeHead(200, withMeta({ ...SSE_HEADERS }, meta));
   res.flushHeaders();
 }
 

@@ -25,6 +25,11 @@ export class FaultInjector {
 
   constructor(private readonly random: () => number = Math.random) {}
 
+  /** False while no drill runs: the hot path then skips the injector altogether. */
+  get armed(): boolean {
+    return this.faults.size > 0;
+  }
+
   set(fault: InjectedFault): void {
     this.faults.set(fault.routeKey, fault);
   }

@@ -5,12 +5,12 @@ import { CONFIG, type Config } from '@slipway/config';
 import { DEFAULT_RETRY_BUDGET, type GatewayKeyScope, type WireFormat } from '@slipway/contracts';
 import { UpstreamClient } from '@slipway/ai-providers';
 import { GatewayCallerResolver, type GatewayCaller } from '../callers';
-import { GatewayLimits, attributionOf, reserveWithActions, type LimitSubject } from '../limits';
+import { GatewayLimits, UNLIMITED, attributionOf, mayLimit, reserveWithActions, type LimitSubject } from '../limits';
 import { BreakerRegistry, ClientGone, LimiterRegistry, RetryBudget, type CancelSignal } from '../resilience';
 import { costMicros, planRoutes, requestNeeds, type RequestNeeds, type RoutePlan } from '../routing';
 import { GatewayMetrics, UsageRecorder } from '../usage';
 import { translateErrorBody } from '../translate';
-import { ZERO_USAGE, type AttemptInput } from './attempt';
+import { ZERO_USAGE, type AttemptInput, type AttemptRoute } from './attempt';
 import { statusOfCategory } from './classify';
 import { sendError, sendJson, type AnswerMeta, type ErrorAnswer } from './client-response';
 import { FaultInjector } from './fault-injector';
@@ -141,13 +141,16 @@ export class GatewayEngine implements OnModuleDestroy {
     let plan = this.plan(caller, request.model, needs);
     if (!plan.ok) return fail({ status: plan.status, message: plan.message }, 'no_route');
     const subject: LimitSubject = { organizationId: caller.organizationId, projectId: caller.projectId, keyId: caller.keyId, alias: plan.alias, attribution: trace.attribution, monthlyKeyBudgetMicros: caller.monthlyBudgetMicros };
-    let decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), signal);
+    // Most keys have no budget or rate limit: no Redis round trip for them.
+    const reserve = (planned: Extract<RoutePlan, { ok: true }>) =>
+      mayLimit(caller.config, subject) ? reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, planned), signal) : UNLIMITED;
+    let decision = await reserve(plan);
     if (!decision.ok && decision.action === 'downgrade') {
       plan = this.plan(caller, decision.downgradeTo, needs);
       if (!plan.ok) return fail({ status: plan.status, message: plan.message }, 'no_route');
       subject.alias = plan.alias;
       trace.fallbackChain.push(`downgrade:${decision.limitName}->${decision.downgradeTo}`);
-      decision = await reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, plan), signal);
+      decision = await reserve(plan);
     }
     if (signal.aborted) {
       // The client left while the request waited for budget room: not a rejection, and nothing spent.
@@ -163,7 +166,7 @@ export class GatewayEngine implements OnModuleDestroy {
       return fail({ status: 429, message, retryAfterSeconds, shouldRetry: rate }, rate ? 'rate_limited' : 'budget_exceeded');
     }
 
-    const base: Omit<AttemptInput, 'route'> = {
+    const base: AttemptInput = {
       client: format,
       op: 'messages',
       body: request.body,
@@ -172,18 +175,20 @@ export class GatewayEngine implements OnModuleDestroy {
       includeUsage: request.includeUsage,
       clientHeaders: headers,
       res,
-      meta,
-      signal: signal,
+      requestId: trace.id,
+      signal,
       startedAt: trace.startedAt,
     };
     const deps = { upstream: this.upstream, breakers: this.breakers, limiters: this.limiters, retryBudget: this.retryBudgetOf(caller), faults: this.faults };
     try {
-      const result = await runRoutes(deps, caller.organizationId, plan.routes as AttemptInput['route'][], base, trace);
+      const result = await runRoutes(deps, caller.organizationId, plan.routes as AttemptRoute[], base, trace);
       this.conclude(result, format, request, res, meta, trace);
     } finally {
       // Whatever happened, the reservation becomes the real spend (nothing, when nothing was served).
-      const actual = { costMicros: trace.costMicros, tokens: (trace.usage?.inputTokens ?? 0) + (trace.usage?.outputTokens ?? 0) };
-      void this.limits.settle(decision.reservation, actual);
+      if (!decision.reservation.empty) {
+        const actual = { costMicros: trace.costMicros, tokens: (trace.usage?.inputTokens ?? 0) + (trace.usage?.outputTokens ?? 0) };
+        void this.limits.settle(decision.reservation, actual);
+      }
     }
   }
 

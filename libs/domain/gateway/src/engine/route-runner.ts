@@ -1,13 +1,13 @@
 import type { UpstreamClient } from '@slipway/ai-providers';
 import type { FailureCategory } from '@slipway/contracts';
 import { ConcurrencyRejected, backoffDelay, shouldRetry, sleepUnlessCancelled, type BreakerRegistry, type LimiterRegistry, type RetryBudget } from '../resilience';
-import { attempt, type AttemptInput, type AttemptOutcome } from './attempt';
+import { attempt, type AttemptInput, type AttemptOutcome, type AttemptRoute } from './attempt';
 import { countsAgainstBreaker } from './classify';
 import { circuitKey } from './circuit-key';
 import type { FaultInjector } from './fault-injector';
 import type { RequestTrace } from './request-trace';
 
-type Route = AttemptInput['route'];
+type Route = AttemptRoute;
 type Failed = Extract<AttemptOutcome, { kind: 'failed' }>;
 
 /** How the route loop ended: an answer (complete or broken) the client already has, or a failure to report. */
@@ -32,7 +32,7 @@ export interface RunnerDeps {
  * the failure is one the alias falls back on. Only failures before the first byte get here:
  * once a stream has started, its outcome is final.
  */
-export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readonly Route[], base: Omit<AttemptInput, 'route'>, trace: RequestTrace): Promise<RunResult> {
+export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readonly Route[], base: AttemptInput, trace: RequestTrace): Promise<RunResult> {
   let last: Failed | null = null;
   let capacity: ConcurrencyRejected | null = null;
   let openUntilMs: number | null = null;
@@ -62,7 +62,7 @@ export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readon
       }
       let outcome: AttemptOutcome;
       try {
-        outcome = (await deps.faults.inject(circuit, base.signal)) ?? (await attempt(deps.upstream, { ...base, route }));
+        outcome = (deps.faults.armed ? await deps.faults.inject(circuit, base.signal) : null) ?? (await attempt(deps.upstream, base, route));
       } catch (err) {
         breaker.onCancel(); // a bug of ours says nothing about the provider, and must not keep the probe slot
         throw err;

@@ -2,9 +2,9 @@ import type { Readable } from 'node:stream';
 import type { FailureCategory, WireFormat } from '@slipway/contracts';
 import { toUpstreamError, type UpstreamResponse } from '@slipway/ai-providers';
 import { SseParser, createStreamTranslator, type SseEvent } from '../translate';
-import type { AttemptInput } from './attempt';
+import type { AttemptInput, AttemptRoute } from './attempt';
 import { failed, type AttemptOutcome } from './attempt-outcome';
-import { startStream } from './client-response';
+import { startStream, type AnswerMeta } from './client-response';
 
 /** Pre-answer events held back at most; past this the stream goes out anyway. */
 const MAX_HELD_EVENTS = 8;
@@ -24,11 +24,18 @@ const categoryOfError = (type: string): FailureCategory => (type.includes('overl
  * back: if the stream fails there, nothing has reached the client and another route can still
  * answer. After that, any failure ends the stream with an error event, never a clean end.
  */
-export function relayStream(body: Readable, idle: UpstreamResponse['idle'], format: WireFormat, input: AttemptInput): Promise<AttemptOutcome> {
+export function relayStream(
+  body: Readable,
+  idle: UpstreamResponse['idle'],
+  format: WireFormat,
+  input: AttemptInput,
+  route: AttemptRoute,
+  meta: AnswerMeta,
+): Promise<AttemptOutcome> {
   const { res } = input;
   const parser = new SseParser();
-  const translator = createStreamTranslator(format, input.client, { clientModel: input.clientModel, id: input.meta.requestId, includeUsage: input.includeUsage });
-  const servedSoFar = () => ({ usage: translator.usage(), ttftMs, servedModel: input.route.model });
+  const translator = createStreamTranslator(format, input.client, { clientModel: input.clientModel, id: input.requestId, includeUsage: input.includeUsage });
+  const servedSoFar = () => ({ usage: translator.usage(), ttftMs, servedModel: route.model });
   let committed = false;
   let ttftMs: number | null = null;
   let settled = false;
@@ -63,7 +70,7 @@ export function relayStream(body: Readable, idle: UpstreamResponse['idle'], form
     const commit = () => {
       committed = true;
       ttftMs = Math.round(performance.now() - input.startedAt);
-      startStream(res, input.meta);
+      startStream(res, meta);
       write(held);
       held = '';
     };
@@ -72,7 +79,7 @@ export function relayStream(body: Readable, idle: UpstreamResponse['idle'], form
       const error = translator.upstreamError;
       if (error && !committed) {
         body.destroy();
-        return finish(failed(categoryOfError(error.type), `${input.route.provider.name}: ${error.message}`, null, null, format, {}));
+        return finish(failed(categoryOfError(error.type), `${route.provider.name}: ${error.message}`, null, null, format, {}));
       }
       if (committed) write(out);
       else {
@@ -102,7 +109,7 @@ export function relayStream(body: Readable, idle: UpstreamResponse['idle'], form
     });
     body.once('end', () => {
       if (settled) return;
-      if (!committed) return finish(failed('connection', `${input.route.provider.name} ended the stream before the first token`, null, null, format, {}));
+      if (!committed) return finish(failed('connection', `${route.provider.name} ended the stream before the first token`, null, null, format, {}));
       if (!translator.finished) {
         write(translator.error('api_error', 'The provider ended the stream before the answer was complete.'));
         return endBroken('stream_cut');
@@ -120,7 +127,7 @@ export function relayStream(body: Readable, idle: UpstreamResponse['idle'], form
       }
       const category: FailureCategory = failure.failure === 'timeout' ? 'timeout' : 'stream_cut';
       // Before the first token nothing reached the client: a broken connection, which may fall back.
-      if (!committed) return finish(failed(category === 'stream_cut' ? 'connection' : category, `${input.route.provider.name}: ${failure.message}`, null, null, format, {}));
+      if (!committed) return finish(failed(category === 'stream_cut' ? 'connection' : category, `${route.provider.name}: ${failure.message}`, null, null, format, {}));
       const timedOut = category === 'timeout';
       write(translator.error(timedOut ? 'timeout_error' : 'api_error', timedOut ? 'The provider stopped sending mid-answer (idle timeout).' : 'The provider connection broke mid-answer.'));
       endBroken(category);

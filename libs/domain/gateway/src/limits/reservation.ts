@@ -1,8 +1,11 @@
 import type { PlannedCounter } from './limit-plan';
-import type { Reservation } from './limit-types';
+import type { LimitDecision, Reservation } from './limit-types';
 
 /** Nothing was reserved: settling it is a no-op. */
 export const EMPTY_RESERVATION: Reservation = Object.freeze({ empty: true });
+
+/** The decision when no budget or rate limit applies at all. */
+export const UNLIMITED: LimitDecision = Object.freeze({ ok: true, reservation: EMPTY_RESERVATION });
 
 /** The counters a request moved, and by how much, so settling can apply actual − reserved. */
 export class CounterReservation implements Reservation {
