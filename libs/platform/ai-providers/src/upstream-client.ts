@@ -18,6 +18,7 @@ export interface UpstreamRequest {
   /** `https://api.anthropic.com` (no path). */
   origin: string;
   path: string;
+  /** Sent as given; `content-length` is added to this object when it is missing. */
   headers: Record<string, string>;
   body: string | Buffer;
   signal?: CancelSignal;
@@ -72,13 +73,14 @@ export class UpstreamClient {
   request(req: UpstreamRequest): Promise<UpstreamResponse> {
     if (req.signal?.aborted) return Promise.reject(new UpstreamError('aborted', 'The client went away.'));
     const target = this.targetOf(req.origin);
+    req.headers['content-length'] ??= String(Buffer.byteLength(req.body));
     return new Promise((resolve, reject) => {
       const outgoing = target.transport.request({
         hostname: target.hostname,
         port: target.port,
         path: req.path,
         method: 'POST',
-        headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) },
+        headers: req.headers,
         agent: target.agent,
       });
       const signal = req.signal;
@@ -103,23 +105,24 @@ export class UpstreamClient {
         signal?.removeEventListener('abort', onAbort);
       };
 
-      outgoing.once('socket', (socket) => {
+      // Each of these comes once per request; `on` spares the once-wrappers (two allocations each).
+      outgoing.on('socket', (socket) => {
         if (!socket.connecting) return;
         connectTimer = setTimeout(() => fail('timeout', `could not connect within ${req.connectTimeoutMs} ms`), req.connectTimeoutMs);
         socket.once('connect', () => clearTimeout(connectTimer));
       });
-      outgoing.once('response', (res: IncomingMessage) => {
+      outgoing.on('response', (res: IncomingMessage) => {
         response = res;
         // A complete answer keeps the one deadline until its body is in; a stream swaps it for the idle watch.
         if (whole) {
-          res.once('close', done);
+          res.on('close', done);
           return resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res, idle: NO_IDLE_WATCH });
         }
         clearTimeout(timer);
         const idle = watchBody(res, req.idleTimeoutMs!, done);
         resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res, idle });
       });
-      outgoing.once('error', (err) => {
+      outgoing.on('error', (err) => {
         done();
         reject(toUpstreamError(err));
       });

@@ -98,7 +98,8 @@ export class GatewayEngine implements OnModuleDestroy {
     const meta: AnswerMeta = { requestId: trace.id };
     // Watch for the client leaving from the start: a key lookup may take a database round trip.
     const gone = new ClientGone();
-    res.once('close', () => {
+    // 'close' comes once per response: `on` spares the once-wrapper allocations of every request.
+    res.on('close', () => {
       if (!res.writableFinished) gone.abort();
     });
     const caller = await this.authenticate(format, headers, 'messages', res, meta);

@@ -7,7 +7,8 @@ import type { Attribution } from '../limits';
  * Fields are public and mutable on purpose: the engine fills them step by step.
  */
 export class RequestTrace {
-  readonly at = new Date();
+  /** Arrival, epoch ms. */
+  readonly at = Date.now();
   readonly startedAt = performance.now();
   modelRequested = '';
   modelServed: string | null = null;
@@ -37,7 +38,7 @@ export class RequestTrace {
     const usage = this.usage;
     return {
       id: this.id,
-      at: this.at.toISOString(),
+      at: isoTime(this.at),
       organizationId: caller.organizationId,
       projectId: caller.projectId,
       environmentId: caller.environmentId,
@@ -63,4 +64,17 @@ export class RequestTrace {
       streamed: this.streamed,
     };
   }
+}
+
+let isoSecond = -1;
+let isoPrefix = '';
+
+/** `Date#toISOString` of epoch ms, formatting the date part once per second (it costs ≈0.5 µs a call, once per request). */
+export function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  return `${isoPrefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
 }

@@ -16,6 +16,10 @@ const RETRY_AFTER_FAILURE_MS = 1_000;
 /**
  * Records each gateway request once: into the in-process metrics at once, and into the usage
  * stream in batches (one pipelined XADD per batch), so the request path never waits on Redis.
+ * Each event is serialized as it is recorded and waits as one flat string: a flush only joins
+ * strings (no burst of serialization between two requests), and what waits for the next batch is
+ * one small object per request instead of its whole event graph (measured: usage recording had
+ * cost ≈ 20 % of the api's CPU per request, docs/benchmarks.md).
  * Delivery is at-least-once: an event whose XADD fails is sent again, and the worker writes
  * each request id once. Whatever is buffered is flushed when the module stops.
  */
@@ -23,7 +27,8 @@ const RETRY_AFTER_FAILURE_MS = 1_000;
 export class UsageRecorder implements OnModuleDestroy {
   private readonly logger = new Logger('gateway-usage');
   private readonly stream: string;
-  private buffer: UsageEvent[] = [];
+  /** Events as JSON, oldest first. */
+  private buffer: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private retryAt = 0;
@@ -41,7 +46,7 @@ export class UsageRecorder implements OnModuleDestroy {
   record(event: UsageEvent): void {
     this.metrics.observe(event);
     if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
-    this.buffer.push(event);
+    this.buffer.push(JSON.stringify(event));
     this.trim();
     if (this.buffer.length >= FLUSH_BATCH && !this.flushing && Date.now() >= this.retryAt) this.startDrain();
     else this.schedule(FLUSH_EVERY_MS);
@@ -105,14 +110,14 @@ export class UsageRecorder implements OnModuleDestroy {
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, MAX_PER_PIPELINE);
-      const entries: UsageEvent[][] = [];
+      const entries: string[][] = [];
       for (let i = 0; i < batch.length; i += EVENTS_PER_ENTRY) entries.push(batch.slice(i, i + EVENTS_PER_ENTRY));
       let failed: number[];
       try {
         failed = await this.redis.xaddBatch(
           this.stream,
           USAGE_EVENTS_FIELD,
-          entries.map((events) => JSON.stringify(events)),
+          entries.map((events) => `[${events.join(',')}]`),
           USAGE_STREAM_MAXLEN,
         );
       } catch (err) {
