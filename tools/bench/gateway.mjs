@@ -5,7 +5,7 @@
 // and through a minimal node:http proxy (the floor), for both wire formats: added latency p50/p99 at concurrency 1, req/s at concurrency 50,
 // streamed time-to-first-token overhead, and api CPU per request. Loopback only, bounded
 // counts. Results are printed and written into docs/benchmarks.md (between the markers).
-//   npm run bench:gateway [-- --no-build] [-- --n=2000 --tput=6000 --rounds=3] [-- --profile]
+//   npm run bench:gateway [-- --no-build] [-- --n=2000 --tput=6000 --rounds=5] [-- --profile]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -24,7 +24,7 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => [a.replace(/^--
 const N_LATENCY = Number(args.n ?? 2000);
 const N_TPUT = Number(args.tput ?? 6000);
 const N_TTFT = Number(args.ttft ?? 1000);
-const ROUNDS = Number(args.rounds ?? 3);
+const ROUNDS = Number(args.rounds ?? 5);
 const API_PORT = 14500;
 const MOCK_PORT = 14590;
 const PROXY_PORT = 14591;
