@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,11 +12,20 @@ const logDir = mkdtempSync(path.join(tmpdir(), 'platform-spec-'));
 const silent = { step: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const httpApp = (port: number) =>
   `require('http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1', () => console.log('listening'))`;
+/** A port nothing listens on now, from the OS (a random pick could be taken, e.g. by an outgoing connection). */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 const spec = (name: string, code: string, ready: { url?: string; line?: string }) => ({ name, args: ['-e', code], ready });
 
 describe('startPlatform', () => {
   it('resolves once every app answers or prints its ready line, and stops them all', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const platform = await startPlatform({
       root: process.cwd(),
       env: process.env,
