@@ -18,7 +18,7 @@ export interface UpstreamRequest {
   /** `https://api.anthropic.com` (no path). */
   origin: string;
   path: string;
-  /** Sent as given; `content-length` is added to this object when it is missing. */
+  /** Sent as given, after `content-length` is set on this object (build one per call). */
   headers: Record<string, string>;
   body: string | Buffer;
   signal?: CancelSignal;
@@ -73,7 +73,7 @@ export class UpstreamClient {
   request(req: UpstreamRequest): Promise<UpstreamResponse> {
     if (req.signal?.aborted) return Promise.reject(new UpstreamError('aborted', 'The client went away.'));
     const target = this.targetOf(req.origin);
-    req.headers['content-length'] ??= String(Buffer.byteLength(req.body));
+    req.headers['content-length'] = String(Buffer.byteLength(req.body));
     return new Promise((resolve, reject) => {
       const outgoing = target.transport.request({
         hostname: target.hostname,

@@ -57,8 +57,10 @@ function deeperThan(root: object, max: number): boolean {
     const depth = depths.pop()!;
     if (typeof value !== 'object' || value === null) continue;
     if (depth > max) return true;
-    for (const key in value) {
-      const child = (value as Record<string, unknown>)[key];
+    // Arrays by index: `for…in` would make a string key of every index.
+    const children = Array.isArray(value) ? (value as unknown[]) : Object.values(value);
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
       if (typeof child === 'object' && child !== null) {
         values.push(child);
         depths.push(depth + 1);

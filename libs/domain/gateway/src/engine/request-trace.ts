@@ -66,7 +66,7 @@ export class RequestTrace {
   }
 }
 
-let isoSecond = -1;
+let isoSecond = Number.NaN;
 let isoPrefix = '';
 
 /** `Date#toISOString` of epoch ms, formatting the date part once per second (it costs ≈0.5 µs a call, once per request). */

@@ -37,7 +37,7 @@ export function requestNeeds(format: WireFormat, body: Record<string, unknown>):
 
 /**
  * One pass over the parsed values: about the length their JSON would have (keys, strings, a few
- * characters per other value), noting tool and image parts on the way; an image counts as an
+ * characters per other value; escapes are not counted), noting tool and image parts on the way; an image counts as an
  * image, not by its base64 length. Iterative, so no nesting depth can overflow the stack, and
  * nothing is serialized.
  */
