@@ -75,6 +75,12 @@ export class GatewayCallerResolver implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
+  /** The key's resolution when it is cached (no promise: the common case, on every gateway call), else undefined. */
+  cached(token: string): GatewayCallerResolution | undefined {
+    const key = this.known.get(sha256Hex(token));
+    return key ? this.use(key) : undefined;
+  }
+
   async resolve(token: string): Promise<GatewayCallerResolution> {
     const hash = sha256Hex(token);
     const cached = this.known.get(hash);

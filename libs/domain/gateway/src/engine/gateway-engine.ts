@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { CONFIG, type Config } from '@slipway/config';
 import { DEFAULT_RETRY_BUDGET, type GatewayKeyScope, type WireFormat } from '@slipway/contracts';
 import { UpstreamClient } from '@slipway/ai-providers';
-import { GatewayCallerResolver, type GatewayCaller } from '../callers';
+import { GatewayCallerResolver, type GatewayCaller, type GatewayCallerResolution } from '../callers';
 import { GatewayLimits, UNLIMITED, attributionOf, mayLimit, reserveWithActions, type LimitSubject } from '../limits';
 import { BreakerRegistry, ClientGone, LimiterRegistry, RetryBudget, type CancelSignal } from '../resilience';
 import { costMicros, planRoutes, requestNeeds, type RequestNeeds, type RoutePlan } from '../routing';
@@ -66,21 +66,29 @@ export class GatewayEngine implements OnModuleDestroy {
     await this.upstream.close();
   }
 
-  /** Resolves the key and checks its scope; answers the client itself when it cannot. */
-  async authenticate(format: WireFormat, headers: IncomingHttpHeaders, scope: GatewayKeyScope, res: ServerResponse, meta: AnswerMeta): Promise<GatewayCaller | null> {
+  /**
+   * Resolves the key and checks its scope; answers the client itself when it cannot. A cached
+   * key is answered synchronously (most calls): only a lookup in Postgres returns a promise.
+   */
+  authenticate(format: WireFormat, headers: IncomingHttpHeaders, scope: GatewayKeyScope, res: ServerResponse, meta: AnswerMeta): GatewayCaller | null | Promise<GatewayCaller | null> {
     const token = keyFrom(headers);
     if (!token) {
       sendError(res, format, { status: 401, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' }, meta);
       return null;
     }
-    let resolved: Awaited<ReturnType<GatewayCallerResolver['resolve']>>;
-    try {
-      resolved = await this.callers.resolve(token);
-    } catch (err) {
-      this.logger.error(`key lookup failed: ${err instanceof Error ? err.message : String(err)}`);
-      sendError(res, format, { status: 503, message: 'The gateway cannot check API keys right now; retry shortly.', retryAfterSeconds: 2 }, meta);
-      return null;
-    }
+    const cached = this.callers.cached(token);
+    if (cached) return this.admit(cached, format, scope, res, meta);
+    return this.callers.resolve(token).then(
+      (resolved) => this.admit(resolved, format, scope, res, meta),
+      (err: unknown) => {
+        this.logger.error(`key lookup failed: ${err instanceof Error ? err.message : String(err)}`);
+        sendError(res, format, { status: 503, message: 'The gateway cannot check API keys right now; retry shortly.', retryAfterSeconds: 2 }, meta);
+        return null;
+      },
+    );
+  }
+
+  private admit(resolved: GatewayCallerResolution, format: WireFormat, scope: GatewayKeyScope, res: ServerResponse, meta: AnswerMeta): GatewayCaller | null {
     if (!resolved.ok) {
       sendError(res, format, { status: 401, message: AUTH_MESSAGES[resolved.reason] }, meta);
       return null;
@@ -102,7 +110,8 @@ export class GatewayEngine implements OnModuleDestroy {
     res.on('close', () => {
       if (!res.writableFinished) gone.abort();
     });
-    const caller = await this.authenticate(format, headers, 'messages', res, meta);
+    const found = this.authenticate(format, headers, 'messages', res, meta);
+    const caller = found instanceof Promise ? await found : found;
     if (!caller) return;
     try {
       await this.serve(format, headers, raw, res, caller, trace, meta, gone);
