@@ -19,7 +19,8 @@ try {
     await stopLocalRedis({ stateDir, log });
   } else {
     const { env, started } = await ensureServices({ log, root, stateDir });
-    log.info(started.length ? `started: ${started.join(', ')} (left running; \`npm run services -- stop\` stops them)` : 'all services were already running');
+    const docker = started.includes('dockerd') ? `; dockerd stays up for deployed apps (PID in ${path.relative(root, path.join(stateDir, 'dockerd.pid'))})` : '';
+    log.info(started.length ? `started: ${started.join(', ')} (left running; \`npm run services -- stop\` stops PostgreSQL and Redis${docker})` : 'all services were already running');
     console.log(`DATABASE_URL=${env.DATABASE_URL}\nREDIS_URL=${env.REDIS_URL}`);
   }
 } catch (err) {
