@@ -16,6 +16,25 @@ function status(k: GatewayKeyDto): { label: string; tone: 'green' | 'red' | 'zin
   return { label: 'Active', tone: 'green' };
 }
 
+/** The last two cells of every key row: its status, and the revoke button while it can be revoked. */
+function StatusAndRevoke(props: { k: GatewayKeyDto; canRevoke: boolean; label: string; question: string; onRevoke: (id: string) => void }) {
+  const s = status(props.k);
+  return (
+    <>
+      <Td>
+        <Badge tone={s.tone}>{s.label}</Badge>
+      </Td>
+      <Td className="text-right">
+        {props.canRevoke && !props.k.revokedAt ? (
+          <ConfirmButton label={props.label} question={props.question} confirmLabel="Revoke" onConfirm={() => props.onRevoke(props.k.id)}>
+            Revoke
+          </ConfirmButton>
+        ) : null}
+      </Td>
+    </>
+  );
+}
+
 interface KeyTableProps {
   org: string;
   project: string;
@@ -44,52 +63,41 @@ export function UserKeys({ spent, ...props }: KeyTableProps & { spent: ReadonlyM
     <div>
       <ErrorAlert>{error}</ErrorAlert>
       <Table label="Gateway keys" head={['Name', 'Key', 'Scopes', 'Environment', 'Expires', 'Monthly budget', 'Last used', 'Status', '']}>
-        {props.keys.map((k) => {
-          const s = status(k);
-          return (
-            <tr key={k.id} aria-label={k.name} className={k.revokedAt ? 'text-zinc-400' : ''}>
-              <Td className="font-medium">{k.name}</Td>
-              <Td className="font-mono text-xs whitespace-nowrap">{k.prefix}…</Td>
-              <Td>
-                <span className="flex flex-wrap gap-1">
-                  {k.scopes.map((sc) => (
-                    <Badge key={sc}>{sc}</Badge>
-                  ))}
+        {props.keys.map((k) => (
+          <tr key={k.id} aria-label={k.name} className={k.revokedAt ? 'text-zinc-400' : ''}>
+            <Td className="font-medium">{k.name}</Td>
+            <Td className="font-mono text-xs whitespace-nowrap">{k.prefix}…</Td>
+            <Td>
+              <span className="flex flex-wrap gap-1">
+                {k.scopes.map((sc) => (
+                  <Badge key={sc}>{sc}</Badge>
+                ))}
+              </span>
+            </Td>
+            <Td className="text-xs">{k.environment ?? 'All'}</Td>
+            <Td className="text-xs whitespace-nowrap">{k.expiresAt ? formatDate(k.expiresAt) : 'Never'}</Td>
+            <Td className="text-xs whitespace-nowrap">
+              {k.monthlyBudgetUsd === null ? (
+                'No cap'
+              ) : (
+                <span>
+                  {spent.has(k.id) ? `${formatUsd(spent.get(k.id)!)} of ` : ''}
+                  {formatUsd(k.monthlyBudgetUsd)}
                 </span>
-              </Td>
-              <Td className="text-xs">{k.environment ?? 'All'}</Td>
-              <Td className="text-xs whitespace-nowrap">{k.expiresAt ? formatDate(k.expiresAt) : 'Never'}</Td>
-              <Td className="text-xs whitespace-nowrap">
-                {k.monthlyBudgetUsd === null ? (
-                  'No cap'
-                ) : (
-                  <span>
-                    {spent.has(k.id) ? `${formatUsd(spent.get(k.id)!)} of ` : ''}
-                    {formatUsd(k.monthlyBudgetUsd)}
-                  </span>
-                )}
-              </Td>
-              <Td className="text-xs whitespace-nowrap">
-                <span title={formatDateTime(k.lastUsedAt)}>{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never used'}</span>
-              </Td>
-              <Td>
-                <Badge tone={s.tone}>{s.label}</Badge>
-              </Td>
-              <Td className="text-right">
-                {props.canRevoke && !k.revokedAt ? (
-                  <ConfirmButton
-                    label={`Revoke ${k.name}`}
-                    question="Calls with it fail at once."
-                    confirmLabel="Revoke"
-                    onConfirm={() => revoke(k.id)}
-                  >
-                    Revoke
-                  </ConfirmButton>
-                ) : null}
-              </Td>
-            </tr>
-          );
-        })}
+              )}
+            </Td>
+            <Td className="text-xs whitespace-nowrap">
+              <span title={formatDateTime(k.lastUsedAt)}>{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never used'}</span>
+            </Td>
+            <StatusAndRevoke
+              k={k}
+              canRevoke={props.canRevoke}
+              label={`Revoke ${k.name}`}
+              question="Calls with it fail at once."
+              onRevoke={revoke}
+            />
+          </tr>
+        ))}
       </Table>
     </div>
   );
@@ -111,36 +119,25 @@ export function EnvironmentKeys(props: KeyTableProps) {
         <Empty>Each environment gets its key at its first deployment.</Empty>
       ) : (
         <Table label="Environment keys" head={['Environment', 'Key', 'Last used', 'Created', 'Status', '']}>
-          {props.keys.map((k) => {
-            const s = status(k);
-            return (
-              <tr
-                key={k.id}
-                aria-label={`${k.environment ?? k.name} ${ENVIRONMENT_KEY_LABEL}`}
-                className={k.revokedAt ? 'text-zinc-400' : ''}
-              >
-                <Td className="font-medium">{k.environment ?? '—'}</Td>
-                <Td className="font-mono text-xs whitespace-nowrap">{k.prefix}…</Td>
-                <Td className="text-xs whitespace-nowrap">{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never used'}</Td>
-                <Td className="text-xs whitespace-nowrap">{formatDateTime(k.createdAt)}</Td>
-                <Td>
-                  <Badge tone={s.tone}>{s.label}</Badge>
-                </Td>
-                <Td className="text-right">
-                  {props.canRevoke && !k.revokedAt ? (
-                    <ConfirmButton
-                      label={`Revoke the ${k.environment ?? ''} environment key`}
-                      question="Its apps lose model access until the next deploy."
-                      confirmLabel="Revoke"
-                      onConfirm={() => revoke(k.id)}
-                    >
-                      Revoke
-                    </ConfirmButton>
-                  ) : null}
-                </Td>
-              </tr>
-            );
-          })}
+          {props.keys.map((k) => (
+            <tr
+              key={k.id}
+              aria-label={`${k.environment ?? k.name} ${ENVIRONMENT_KEY_LABEL}`}
+              className={k.revokedAt ? 'text-zinc-400' : ''}
+            >
+              <Td className="font-medium">{k.environment ?? '—'}</Td>
+              <Td className="font-mono text-xs whitespace-nowrap">{k.prefix}…</Td>
+              <Td className="text-xs whitespace-nowrap">{k.lastUsedAt ? formatRelative(k.lastUsedAt) : 'Never used'}</Td>
+              <Td className="text-xs whitespace-nowrap">{formatDateTime(k.createdAt)}</Td>
+              <StatusAndRevoke
+                k={k}
+                canRevoke={props.canRevoke}
+                label={`Revoke the ${k.environment ?? ''} environment key`}
+                question="Its apps lose model access until the next deploy."
+                onRevoke={revoke}
+              />
+            </tr>
+          ))}
         </Table>
       )}
     </div>
