@@ -11,7 +11,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../lib/api';
 import { useAction, zodFieldErrors } from '../../lib/use-action';
 import { ErrorAlert } from '../ui/alert';
-import { Button } from '../ui/button';
+import { SubmitOrCancel } from '../ui/button';
 import { SelectField, TextField } from '../ui/field';
 
 const KIND_LABEL: Record<ProviderKind, string> = {
@@ -84,14 +84,7 @@ export function AddProviderForm({ org, onAdded, onCancel }: { org: string; onAdd
           hint="Stored encrypted; never shown again."
         />
       </div>
-      <div className="flex gap-2">
-        <Button type="submit" variant="primary" busy={action.busy}>
-          Add provider
-        </Button>
-        <Button variant="ghost" onClick={onCancel} disabled={action.busy}>
-          Cancel
-        </Button>
-      </div>
+      <SubmitOrCancel label="Add provider" busy={action.busy} onCancel={onCancel} />
     </form>
   );
 }

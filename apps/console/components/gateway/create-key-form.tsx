@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../lib/api';
 import { useAction, zodFieldErrors } from '../../lib/use-action';
 import { ErrorAlert } from '../ui/alert';
-import { Button } from '../ui/button';
+import { SubmitOrCancel } from '../ui/button';
 import { Checkbox, SelectField, TextField } from '../ui/field';
 
 const EXPIRY = [
@@ -125,14 +125,7 @@ export function CreateKeyForm({
         ))}
         {action.fieldErrors.scopes ? <p className="text-xs text-red-600">{action.fieldErrors.scopes}</p> : null}
       </fieldset>
-      <div className="flex gap-2">
-        <Button type="submit" variant="primary" busy={action.busy}>
-          Create key
-        </Button>
-        <Button variant="ghost" onClick={onCancel} disabled={action.busy}>
-          Cancel
-        </Button>
-      </div>
+      <SubmitOrCancel label="Create key" busy={action.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../lib/api';
 import { useAction, zodFieldErrors } from '../../lib/use-action';
 import { ErrorAlert } from '../ui/alert';
-import { Button } from '../ui/button';
+import { SubmitOrCancel } from '../ui/button';
 import { TextField } from '../ui/field';
 
 interface Props {
@@ -112,12 +112,7 @@ export function EnvironmentForm({ org, project, environment, onSaved, onCancel }
         />
         <TextField label="Replicas" type="number" min={1} max={20} value={form.replicas} onChange={set('replicas')} error={err.replicas} />
       </div>
-      <div className="flex gap-2">
-        <Button type="submit" variant="primary" busy={action.busy}>
-          {environment ? 'Save changes' : 'Add environment'}
-        </Button>
-        <Button onClick={onCancel}>Cancel</Button>
-      </div>
+      <SubmitOrCancel label={environment ? 'Save changes' : 'Add environment'} busy={action.busy} onCancel={onCancel} />
     </form>
   );
 }

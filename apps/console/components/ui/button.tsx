@@ -39,3 +39,17 @@ export function Button({
     </button>
   );
 }
+
+/** The end of an add/edit form: its submit button, and Cancel (held while the form is saving). */
+export function SubmitOrCancel({ label, busy, onCancel }: { label: string; busy: boolean; onCancel: () => void }) {
+  return (
+    <div className="flex gap-2">
+      <Button type="submit" variant="primary" busy={busy}>
+        {label}
+      </Button>
+      <Button variant="ghost" onClick={onCancel} disabled={busy}>
+        Cancel
+      </Button>
+    </div>
+  );
+}
