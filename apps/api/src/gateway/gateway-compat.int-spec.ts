@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGatewayHarness, type GatewayHarness } from './gateway-harness.int-support';
+import { readChatStream, startGatewayHarness, type GatewayHarness } from './gateway-harness.int-support';
 
 /**
  * The official SDKs, unchanged, against the gateway (real api, Postgres, Redis) with the mock
@@ -125,12 +125,7 @@ describe('OpenAI SDK through the gateway', () => {
     expect(whole.choices[0]!.message.content).toBe('Echo: hello there');
     expect(whole.choices[0]!.finish_reason).toBe('stop');
     const stream = await openai.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
-    let text = '';
-    let usage: OpenAI.CompletionUsage | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.usage) usage = chunk.usage;
-    }
+    const { text, usage } = await readChatStream(stream);
     expect(text).toBe('Echo: hello there');
     expect(usage).toEqual(whole.usage);
   });

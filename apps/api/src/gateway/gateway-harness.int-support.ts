@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type OpenAI from 'openai';
 import { loadConfig, type Config } from '@slipway/config';
 import { createMockLlmServer, createTestDatabase, type MockLlmServer } from '@slipway/testing';
 import { createApi } from '../bootstrap';
@@ -137,4 +138,15 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Reads an OpenAI SDK chat stream through: its text, and the usage its last chunk carries. */
+export async function readChatStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<{ text: string; usage: OpenAI.CompletionUsage | undefined }> {
+  let text = '';
+  let usage: OpenAI.CompletionUsage | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    if (chunk.usage) usage = chunk.usage;
+  }
+  return { text, usage };
 }

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayHarness, type GatewayHarness } from './gateway-harness.int-support';
+import { readChatStream, startGatewayHarness, type GatewayHarness } from './gateway-harness.int-support';
 
 /**
  * Either SDK reaching either kind of provider: the OpenAI SDK through an Anthropic provider and
@@ -46,12 +46,7 @@ describe('OpenAI SDK → Anthropic provider', () => {
     expect(seen.body).toMatchObject({ model: 'claude-haiku-4-5', system: 'Be brief.', max_tokens: 64 });
 
     const stream = await openai.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
-    let text = '';
-    let usage: OpenAI.CompletionUsage | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.usage) usage = chunk.usage;
-    }
+    const { text, usage } = await readChatStream(stream);
     expect(text).toBe('Echo: hello there');
     expect(usage).toMatchObject({ prompt_tokens: whole.usage!.prompt_tokens, completion_tokens: whole.usage!.completion_tokens });
   });
