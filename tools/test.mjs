@@ -11,6 +11,7 @@ import { colour, createLog, SetupError, since } from './lib/log.mjs';
 import { capture, run, stopRunning } from './lib/system.mjs';
 import { ensureDeps } from './lib/deps.mjs';
 import { ensureDatabase, ensureServices, flushRedisDb, recreateDatabase, withDatabase } from './lib/services.mjs';
+import { libpqUrl, psqlPath } from './lib/postgres.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
 import { startPlatform } from './lib/platform.mjs';
@@ -18,10 +19,17 @@ import { onParentExit } from './lib/processes.mjs';
 import { addCounts, readVitestJson, summaryLine } from './lib/test-results.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const testDir = path.join(root, '.slipway', 'test');
 const log = createLog('test');
 const STEPS = ['lint', 'build', 'typecheck', 'migrate', 'drift', 'unit', 'int', 'e2e'];
-const PORTS = { API_PORT: '14000', EDGE_PORT: '18080', CONSOLE_PORT: '13000' };
+// SLIPWAY_TEST_SLOT=N (0–9) lets several checkouts run the suite at once on one machine: each
+// slot has its own ports, database, Redis db index and test folder.
+const slot = Number.parseInt(process.env.SLIPWAY_TEST_SLOT ?? '0', 10);
+if (!(slot >= 0 && slot <= 9)) throw new SetupError('SLIPWAY_TEST_SLOT takes a number from 0 to 9.');
+const testDir = path.join(root, '.slipway', slot ? `test-${slot}` : 'test');
+const portOf = (base) => String(base + slot * 10);
+const PORTS = { API_PORT: portOf(14000), EDGE_PORT: portOf(18080), CONSOLE_PORT: portOf(13000) };
+const MOCK_PORT = portOf(14900);
+const TEST_DATABASE = slot ? `slipway_test_${slot}` : 'slipway_test';
 
 /** `--only unit,int` or `--only=unit,int`; every step by default. */
 function selectedSteps(argv) {
@@ -50,7 +58,7 @@ function platformEnv(env) {
     PUSH_MAX_BYTES: String(2 * 1024 * 1024),
     DEPLOY_DRAIN_SECONDS: '2',
     DATA_DIR: path.join(testDir, 'data'),
-    GATEWAY_MOCK_URL: url(14900),
+    GATEWAY_MOCK_URL: url(MOCK_PORT),
     // The platform's own gateway calls (Explain this failure) reach the api under test.
     GATEWAY_URL_FOR_APPS: url(PORTS.API_PORT),
   };
@@ -59,24 +67,28 @@ function platformEnv(env) {
   return platform;
 }
 
-const state = { services: null, platform: null, counts: [], results: [], dockerBefore: null, dockerEnv: null };
-
-/** Ids of the containers and networks Slipway manages (label slipway.managed=1). */
-function managedDockerObjects(env) {
-  const list = (args) => capture('docker', [...args, '-q', '--no-trunc', '--filter', 'label=slipway.managed=1'], { env }).stdout.split('\n').filter(Boolean);
-  return { containers: list(['ps', '-a']), networks: list(['network', 'ls']) };
-}
+const state = { services: null, platform: null, counts: [], results: [], e2eDatabaseUrl: null, dockerEnv: null };
 
 /**
- * Removes the app containers and project networks the e2e deployments created, and only those:
- * a shared Docker engine may run other Slipway installations' apps.
+ * Removes the app containers and project networks of the projects in this run's test database,
+ * and only those: a shared Docker engine may run other Slipway installations' apps, and another
+ * slot's suite may be deploying at the same moment.
  */
-function removeDockerObjectsSince(before, env) {
-  if (!before) return;
-  const now = managedDockerObjects(env);
-  const containers = now.containers.filter((id) => !before.containers.includes(id));
-  const networks = now.networks.filter((id) => !before.networks.includes(id));
+async function removeDockerObjectsOfTestProjects(databaseUrl, env) {
+  if (!databaseUrl) return;
+  const psql = await psqlPath(log);
+  const r = capture(psql, [libpqUrl(databaseUrl, TEST_DATABASE), '-X', '-A', '-t', '-c', 'SELECT id FROM "Project"']);
+  const projects = new Set(r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : []);
+  if (projects.size === 0) return;
+  const owned = (args) =>
+    capture('docker', [...args, '--filter', 'label=slipway.managed=1', '--format', '{{.ID}} {{.Label "slipway.project"}}'], { env })
+      .stdout.split('\n')
+      .map((line) => line.split(' '))
+      .filter(([id, project]) => id && projects.has(project))
+      .map(([id]) => id);
+  const containers = owned(['ps', '-a']);
   if (containers.length) capture('docker', ['rm', '-f', '-v', ...containers], { env });
+  const networks = owned(['network', 'ls']);
   if (networks.length) capture('docker', ['network', 'rm', ...networks], { env });
   if (containers.length || networks.length) log.info(`removed ${containers.length} app containers and ${networks.length} networks the e2e deployments created`);
 }
@@ -87,7 +99,7 @@ const cleanup = () =>
   (cleaning ??= (async () => {
     await stopRunning(); // a step in progress (build, vitest…)
     await state.platform?.stop();
-    removeDockerObjectsSince(state.dockerBefore, state.dockerEnv);
+    await removeDockerObjectsOfTestProjects(state.e2eDatabaseUrl, state.dockerEnv).catch((err) => log.warn(`could not remove the e2e containers: ${err.message}`));
     await state.services?.stop({ docker: true }); // CI: leave nothing behind that we started
   })());
 
@@ -120,11 +132,11 @@ const steps = {
   async e2e(env) {
     const platform = platformEnv(env);
     state.dockerEnv = platform;
-    state.dockerBefore = managedDockerObjects(platform);
+    state.e2eDatabaseUrl = state.services.env.DATABASE_URL;
     log.step(`starting the platform on test ports (logs in ${path.relative(root, testDir)}/logs)`);
     state.platform = await startPlatform({ root, env: platform, log, logDir: path.join(testDir, 'logs') });
     const url = (port) => `http://127.0.0.1:${port}`;
-    const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT), E2E_MOCK_LLM_URL: url(14900) };
+    const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT), E2E_MOCK_LLM_URL: url(MOCK_PORT) };
     let passed = await vitest('e2e', e2eEnv);
     // An app that died during the run explains failing tests better than the tests can.
     const crash = await Promise.race([state.platform.crashed, Promise.resolve(null)]);
@@ -150,12 +162,12 @@ async function main() {
   // Tests never touch dev data: their own database, their own Redis db index. A run that
   // migrates starts from an empty database (proving the migrations apply from scratch); a
   // `--only unit,int` run keeps the one migrated before.
-  if (selected.includes('migrate')) await recreateDatabase(state.services.env.DATABASE_URL, 'slipway_test', { log });
-  else await ensureDatabase(state.services.env.DATABASE_URL, 'slipway_test', { log });
+  if (selected.includes('migrate')) await recreateDatabase(state.services.env.DATABASE_URL, TEST_DATABASE, { log });
+  else await ensureDatabase(state.services.env.DATABASE_URL, TEST_DATABASE, { log });
   const redis = new URL(state.services.env.REDIS_URL);
-  redis.pathname = '/1';
+  redis.pathname = `/${1 + slot}`;
   await flushRedisDb(redis.toString());
-  const env = { ...process.env, DATABASE_URL: withDatabase(state.services.env.DATABASE_URL, 'slipway_test'), REDIS_URL: redis.toString() };
+  const env = { ...process.env, DATABASE_URL: withDatabase(state.services.env.DATABASE_URL, TEST_DATABASE), REDIS_URL: redis.toString() };
   log.info(`setup done (${since(t0)})`);
 
   for (const name of selected) {

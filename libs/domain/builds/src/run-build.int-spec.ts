@@ -51,7 +51,7 @@ async function run(buildId: string) {
 }
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, CryptoModule, AuditModule, GitModule, DockerModule, BuildsModule], { BUILD_NETWORK: 'default' });
+  ctx = await createDomainTestContext([DbModule, CryptoModule, AuditModule, GitModule, DockerModule, BuildsModule]);
   prisma = ctx.app.get(PrismaService);
   const org = await prisma.organization.create({ data: { slug: 'builds-it', name: 'Builds IT' } });
   scope = { organizationId: org.id };

@@ -107,7 +107,7 @@ export class RunBuild {
           tags: [`slipway/${env.project.slug}:${build.commitSha.slice(0, 12)}`],
           labels: { [LABELS.project]: env.project.id, [LABELS.environment]: env.id, [LABELS.build]: build.id },
           buildArgs: recipe.kind === 'dockerfile' ? recipe.buildArgs : slipway.build?.args,
-          networkMode: this.config.BUILD_NETWORK,
+          network: this.config.BUILD_NETWORK,
           onLog: (line) => log.write(line),
           signal,
         }));

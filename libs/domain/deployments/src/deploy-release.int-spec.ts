@@ -102,7 +102,7 @@ beforeAll(async () => {
       BuildsModule,
       DeploymentsModule.register({ drainSeconds: 1, healthIntervalMs: 100, extraLabels: { [LABELS.test]: '1' } }),
     ],
-    { BUILD_NETWORK: 'default', REDIS_URL, APPS_DOMAIN: 'apps.test' },
+    { REDIS_URL, APPS_DOMAIN: 'apps.test' },
   );
   prisma = ctx.app.get(PrismaService);
   runtime = ctx.app.get<ContainerRuntime>(CONTAINER_RUNTIME);

@@ -69,8 +69,8 @@ export interface BuildImageOptions {
   tags: string[];
   labels: Record<string, string>;
   buildArgs?: Record<string, string>;
-  /** `host` lets RUN steps reach the network (e.g. `npm ci`) on machines without a bridge route. */
-  networkMode?: 'host' | 'default';
+  /** Docker network of the build steps (BUILD_NETWORK); never the host network. */
+  network?: string;
   /** Called once per output line (no trailing newline), as the engine emits it. */
   onLog: (line: string) => void;
   /** Aborting cancels the build on the engine (cancel button, build timeout). */

@@ -32,7 +32,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions, eng
         dockerfile,
         labels: { ...options.labels, ...MANAGED_LABELS },
         buildargs: options.buildArgs ?? {},
-        networkmode: options.networkMode === 'host' ? 'host' : 'default',
+        networkmode: options.network ?? 'default',
         rm: true,
         forcerm: true, // no intermediate containers left behind by a failed step
         abortSignal: signal,
