@@ -23,6 +23,8 @@ export interface NewRelease {
   envVarVersions: Record<string, number>;
   slipwayConfig: Prisma.InputJsonValue;
   runtime: Prisma.InputJsonValue;
+  /** Rows and warnings of the build plan (describePlan), as the push printed them. */
+  buildPlan: Prisma.InputJsonValue;
 }
 
 /** What a build view shows beside the build row itself. */

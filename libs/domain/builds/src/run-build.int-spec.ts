@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -68,11 +68,12 @@ describe('running a build against the real git and Docker', () => {
     const { env, commit, build } = await projectWithCommit({ sample: 'node-http' }, 'add server');
     const first = await run(build.id);
     expect(first.outcome, JSON.stringify(first.outcome)).toMatchObject({ status: 'SUCCEEDED', reusedImage: false });
-    expect(first.lines.join('\n')).toContain('Detected a Node.js app');
+    expect(first.lines).toEqual(expect.arrayContaining(['-----> Build plan', '       builder  Node.js', '       start    node server.js  (package.json scripts.start)']));
     expect(await prisma.buildLogLine.count({ where: { buildId: build.id } })).toBe(first.lines.length);
     const release = await prisma.release.findUniqueOrThrow({ where: { buildId: build.id } });
     expect(release).toMatchObject({ number: 1, commitSha: commit.sha, message: 'add server', authorName: 'Ada', imageId: first.row.imageId });
     expect(release.runtime).toMatchObject({ port: 3000, healthCheckPath: '/healthz', memoryMb: 128 });
+    expect(release.buildPlan).toMatchObject({ rows: expect.arrayContaining([['start', 'node server.js  (package.json scripts.start)']]), warnings: [] });
 
     const again = await ctx.app.get(BuildsService).queue(scope, { projectId: env.projectId, environmentId: env.id, branch: 'main' }, commit);
     const second = await run(again.id);
@@ -80,6 +81,25 @@ describe('running a build against the real git and Docker', () => {
     expect(second.row.imageId).toBe(first.row.imageId);
     expect((await prisma.release.findUniqueOrThrow({ where: { buildId: again.id } })).number).toBe(2);
   });
+
+  it('installs real dependencies with the lockfile\'s manager, and a one-line change reuses the installed layer', async () => {
+    const { env, build } = await projectWithCommit({ sample: 'express-yarn' });
+    const first = await run(build.id);
+    expect(first.outcome, first.lines.slice(-20).join('\n')).toMatchObject({ status: 'SUCCEEDED' });
+    expect(first.lines).toEqual(expect.arrayContaining(['       node     20 (engines.node "20.x")', '       install  yarn install --frozen-lockfile  (yarn.lock)']));
+
+    // The same app with server.js changed: the install step comes from the engine's cache.
+    const bare = ctx.app.get(GitRepositories).pathOf(env.projectId);
+    const work = mkdtempSync(join(tmpdir(), 'slipway-src-'));
+    await exec('git', ['clone', '-q', bare, work], { env: gitEnv });
+    writeFileSync(join(work, 'server.js'), `${readFileSync(join(work, 'server.js'), 'utf8')}\n// a one-line change\n`);
+    for (const args of [['commit', '-qam', 'one line'], ['push', '-q', 'origin', 'main']]) await exec('git', args, { cwd: work, env: gitEnv });
+    const again = await ctx.app.get(BuildsService).queue(scope, { projectId: env.projectId, environmentId: env.id, branch: 'main' }, await readCommit(bare, 'main'));
+    const second = await run(again.id);
+    expect(second.outcome).toMatchObject({ status: 'SUCCEEDED', reusedImage: false });
+    const install = second.lines.findIndex((l) => l.includes('RUN yarn install --frozen-lockfile'));
+    expect(second.lines[install + 1]).toBe(' ---> Using cache');
+  }, 180_000);
 
   it('builds a static site, freezing its gateway routing into the release', async () => {
     const gateway = 'gateway:\n  models:\n    chat:\n      routes: [{ provider: mock, model: mock-smart }]\n  budgets:\n    - { scope: project, period: day, limitUsd: 5 }\n';

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -12,16 +12,24 @@ import { BuildsRepository } from './builds.repository';
 import { BuildLog, type BuildLogListener } from './build-log';
 import { sourceFolder } from './source-folder';
 import {
+  GENERATED_CA,
+  GENERATED_DIR,
   GENERATED_DOCKERFILE_NAME,
+  GENERATED_NGINX_CONF,
   SLIPWAY_YAML,
   buildCacheKey,
   createRedactor,
+  describePlan,
   detectRecipe,
+  explainBuildFailure,
   formatSlipwayYamlErrors,
   generateDockerfile,
   generateDockerignore,
+  generateNginxConfig,
   parseSlipwayYaml,
+  planLines,
   type BuildableRecipe,
+  type DockerfileOptions,
   type SlipwayConfig,
 } from './recipe';
 
@@ -30,6 +38,11 @@ export const DEFAULT_APP_PORT = 3000;
 
 /** A build the user must fix (bad slipway.yaml, nothing detectable): failed, not retried. */
 class BuildRejected extends Error {}
+
+/** Lines of build output kept to explain a failed step. */
+const FAILURE_TAIL_LINES = 30;
+/** Where the host keeps its CA bundle on Debian/Ubuntu; builds trust it unless SLIPWAY_BUILD_CA_FILE says otherwise. */
+const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 export interface RunBuildOptions {
   /** Objects of a push still in quarantine (the pre-receive hook's environment). */
@@ -74,6 +87,7 @@ export class RunBuild {
     const log = new BuildLog(build.id, this.repository, redact, options.onLine);
     const signal = AbortSignal.any([AbortSignal.timeout(this.config.BUILD_TIMEOUT_SECONDS * 1000), ...(options.signal ? [options.signal] : [])]);
     const workdir = await mkdtemp(join(tmpdir(), 'slipway-build-'));
+    const tail: string[] = [];
     try {
       if (start === 'RESTARTED') log.write('-----> The previous attempt stopped with its worker; building again');
       log.write(`-----> Building ${build.commitSha.slice(0, 7)} "${build.message}" for ${env.project.slug}/${env.name}`);
@@ -86,6 +100,8 @@ export class RunBuild {
       const slipway: SlipwayConfig = parsed.config;
       const recipe = await detectRecipe(tree, slipway);
       if (recipe.kind === 'none') throw new BuildRejected(recipe.reason);
+      log.write('-----> Build plan');
+      for (const line of planLines(recipe)) log.write(`       ${line}`);
       for (const warning of recipe.warnings) log.write(`       warning: ${warning}`);
 
       const baseImages = { node: this.config.SLIPWAY_BASE_IMAGE_NODE, static: this.config.SLIPWAY_BASE_IMAGE_STATIC };
@@ -98,9 +114,9 @@ export class RunBuild {
       if (imageId) {
         log.write(`-----> Reusing the image of an identical earlier build (${imageId.slice(7, 19)})`);
       } else {
-        log.write(`-----> ${recipe.kind === 'dockerfile' ? `Using ${recipe.dockerfile}` : `Detected a ${recipe.kind === 'node' ? 'Node.js app' : 'static site'}; generating a Dockerfile`}`);
+        log.write(`-----> ${recipe.kind === 'dockerfile' ? `Building ${recipe.dockerfile}` : `Building with a generated Dockerfile (${GENERATED_DOCKERFILE_NAME} in the image's build context)`}`);
         const contextDir = join(source, recipe.context);
-        const dockerfile = await this.prepareContext(recipe, contextDir, { baseImages, port });
+        const dockerfile = await this.prepareContext(recipe, contextDir, { baseImages, port, cacheScope: env.project.id, registry: this.config.SLIPWAY_NPM_REGISTRY });
         ({ imageId } = await this.runtime.buildImage({
           contextDir,
           dockerfile,
@@ -108,8 +124,15 @@ export class RunBuild {
           labels: { [LABELS.project]: env.project.id, [LABELS.environment]: env.id, [LABELS.build]: build.id },
           buildArgs: recipe.kind === 'dockerfile' ? recipe.buildArgs : slipway.build?.args,
           network: this.config.BUILD_NETWORK,
-          onLog: (line) => log.write(line),
+          onLog: (line) => {
+            log.write(line);
+            tail.push(line);
+            if (tail.length > FAILURE_TAIL_LINES) tail.shift();
+          },
           signal,
+        }).catch((err: unknown) => {
+          if (err instanceof BuildFailedError) throw new BuildFailedError(explainBuildFailure(recipe, err.message, tail));
+          throw err;
         }));
       }
 
@@ -127,6 +150,7 @@ export class RunBuild {
             message: build.message,
             envVarVersions: Object.fromEntries(variables.map((v) => [v.key, v.version])),
             slipwayConfig: JSON.parse(JSON.stringify(slipway)),
+            buildPlan: { rows: describePlan(recipe), warnings: recipe.warnings },
             runtime: {
               port,
               healthCheckPath: slipway.healthCheck?.path ?? env.healthCheckPath,
@@ -157,14 +181,33 @@ export class RunBuild {
     }
   }
 
-  /** The Dockerfile to build, relative to the context; generated ones are written into it. */
-  private async prepareContext(recipe: BuildableRecipe, contextDir: string, options: { baseImages: { node: string; static: string }; port: number }): Promise<string> {
+  /**
+   * The Dockerfile to build, relative to the context. For a detected app the generated files
+   * (Dockerfile, nginx.conf, the CA bundle builds trust) go into GENERATED_DIR of the context.
+   */
+  private async prepareContext(recipe: BuildableRecipe, contextDir: string, options: Omit<DockerfileOptions, 'ca'>): Promise<string> {
     if (recipe.kind === 'dockerfile') return recipe.dockerfileInContext;
+    const ca = await this.buildCa();
+    await rm(join(contextDir, GENERATED_DIR), { recursive: true, force: true });
+    await mkdir(join(contextDir, GENERATED_DIR));
     const ignoreFile = join(contextDir, '.dockerignore');
     const existing = await readFile(ignoreFile, 'utf8').catch(() => null);
     await writeFile(ignoreFile, generateDockerignore(recipe, existing));
-    await writeFile(join(contextDir, GENERATED_DOCKERFILE_NAME), generateDockerfile(recipe, options));
+    if (ca) await writeFile(join(contextDir, GENERATED_CA), ca);
+    if (recipe.kind === 'static') await writeFile(join(contextDir, GENERATED_NGINX_CONF), generateNginxConfig(recipe, options.port));
+    await writeFile(join(contextDir, GENERATED_DOCKERFILE_NAME), generateDockerfile(recipe, { ...options, ca: ca !== null }));
     return GENERATED_DOCKERFILE_NAME;
+  }
+
+  /** The CA bundle builds trust: SLIPWAY_BUILD_CA_FILE (must exist), else the host's bundle when there is one. */
+  private async buildCa(): Promise<Buffer | null> {
+    const configured = this.config.SLIPWAY_BUILD_CA_FILE;
+    if (configured) {
+      return readFile(configured).catch((err: NodeJS.ErrnoException) => {
+        throw new AppError('INTERNAL', `SLIPWAY_BUILD_CA_FILE is ${configured}, which cannot be read (${err.code ?? err.message}).`);
+      });
+    }
+    return readFile(HOST_CA_BUNDLE).catch(() => null);
   }
 
   private async reusableImage(scope: TenantScope, projectId: string, cacheKey: string): Promise<string | null> {

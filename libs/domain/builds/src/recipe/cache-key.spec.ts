@@ -6,10 +6,17 @@ const SHA = 'a'.repeat(40);
 const nodeRecipe: NodeRecipe = {
   kind: 'node',
   context: '.',
-  startCommand: 'node server.js',
-  startCommandSource: 'package.json',
-  hasLockfile: false,
-  lockfile: null,
+  node: { major: 24, source: 'default' },
+  packageManager: { name: 'npm', berry: false, lockfile: null, source: 'default' },
+  setup: null,
+  install: null,
+  installInputs: ['package.json'],
+  build: null,
+  framework: null,
+  output: 'server',
+  prune: null,
+  start: { command: 'node server.js', why: 'package.json scripts.start' },
+  env: {},
   warnings: [],
 };
 const dockerRecipe: DockerfileRecipe = {
@@ -24,7 +31,7 @@ const base: CacheKeyInput = {
   commitSha: SHA,
   recipe: nodeRecipe,
   config: { build: { args: { A: '1', B: '2' } }, run: { port: 3000 } },
-  baseImages: { node: 'slipway/base-node:20', static: 'slipway/base-static:1' },
+  baseImages: { node: 'slipway/node:{major}', static: 'slipway/static:1' },
 };
 const key = (over: Partial<CacheKeyInput> = {}) => buildCacheKey({ ...base, ...over });
 
@@ -38,15 +45,17 @@ describe('buildCacheKey', () => {
   it.each<[string, Partial<CacheKeyInput>]>([
     ['another commit', { commitSha: 'b'.repeat(40) }],
     ['a SHA-256 commit id', { commitSha: 'a'.repeat(64) }],
-    ['another node base image', { baseImages: { ...base.baseImages, node: 'node:20-slim' } }],
-    ['another static base image', { baseImages: { ...base.baseImages, static: 'busybox:1.36' } }],
+    ['another node base image', { baseImages: { ...base.baseImages, node: 'node:{major}-slim' } }],
+    ['another static base image', { baseImages: { ...base.baseImages, static: 'nginx:1-alpine' } }],
     ['a changed build arg', { config: { ...base.config, build: { args: { A: '1', B: '3' } } } }],
     ['an added build arg', { config: { ...base.config, build: { args: { A: '1', B: '2', C: '' } } } }],
     ['another port', { config: { ...base.config, run: { port: 8080 } } }],
     ['a run command', { config: { ...base.config, run: { port: 3000, command: 'node x.js' } } }],
     ['another Dockerfile', { config: { ...base.config, build: { ...base.config.build, dockerfile: 'docker/Dockerfile' } } }],
     ['another recipe', { recipe: dockerRecipe }],
-    ['a lockfile', { recipe: { ...nodeRecipe, hasLockfile: true, lockfile: 'package-lock.json' } }],
+    ['a lockfile', { recipe: { ...nodeRecipe, packageManager: { ...nodeRecipe.packageManager, lockfile: 'package-lock.json' } } }],
+    ['another Node major', { recipe: { ...nodeRecipe, node: { major: 22, source: 'engines.node', requested: '22' } } }],
+    ['an install command', { recipe: { ...nodeRecipe, install: { command: 'npm ci', why: 'package-lock.json' } } }],
     ['an explicit default port', { port: 3000 }],
   ])('changes with %s', (_, over) => {
     expect(key(over)).not.toBe(key());

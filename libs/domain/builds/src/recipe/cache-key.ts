@@ -8,7 +8,7 @@ import type { SlipwayConfig } from './slipway-yaml.schema';
  * Bump when generated Dockerfiles or the meaning of a recipe change, so images built by an
  * older Slipway are not reused for a recipe that would now build differently.
  */
-export const RECIPE_VERSION = 1;
+export const RECIPE_VERSION = 2;
 
 export interface CacheKeyInput {
   /** Full commit id (40 or 64 hex digits). */

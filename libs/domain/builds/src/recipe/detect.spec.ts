@@ -74,59 +74,61 @@ describe('detectRecipe', () => {
   });
 
   describe('Node', () => {
-    it('runs the start script; no lockfile means nothing to install', async () => {
-      expect(await detect({ 'package.json': START, 'server.js': '' })).toEqual({
+    it('runs the start script; no dependencies means nothing to install', async () => {
+      expect(await detect({ 'package.json': START, 'server.js': '' })).toMatchObject({
         kind: 'node',
         context: '.',
-        startCommand: 'node server.js',
-        startCommandSource: 'package.json',
-        hasLockfile: false,
-        lockfile: null,
+        start: { command: 'node server.js', why: 'package.json scripts.start' },
+        install: null,
+        build: null,
+        prune: null,
+        node: { major: 24, source: 'default' },
+        packageManager: { name: 'npm', lockfile: null },
+        output: 'server',
         warnings: [],
       });
     });
 
-    it.each(['package-lock.json', 'npm-shrinkwrap.json'])('notes the lockfile %s (npm ci)', async (lockfile) => {
-      expect(await detect({ 'package.json': START, [lockfile]: '{}' })).toMatchObject({ hasLockfile: true, lockfile, warnings: [] });
+    it.each([
+      ['package-lock.json', 'npm ci'],
+      ['npm-shrinkwrap.json', 'npm ci'],
+      ['yarn.lock', 'yarn install --frozen-lockfile'],
+      ['pnpm-lock.yaml', 'pnpm install --frozen-lockfile'],
+      ['bun.lock', 'bun install --frozen-lockfile'],
+    ])('installs from %s with %s, copying the install inputs first', async (lockfile, command) => {
+      const recipe = await detect({ 'package.json': pkg({ scripts: { start: 'node s.js' }, dependencies: { express: '^5' } }), [lockfile]: 'x' });
+      expect(recipe).toMatchObject({ kind: 'node', install: { command }, installInputs: ['package.json', lockfile], packageManager: { lockfile } });
     });
 
     it('prefers run.command from slipway.yaml, and accepts a package.json without start when it is set', async () => {
       const config = { run: { command: 'node dist/main.js' } };
-      expect(await detect({ 'package.json': START }, config)).toMatchObject({
-        startCommand: 'node dist/main.js',
-        startCommandSource: 'slipway.yaml',
-      });
-      expect(await detect({ 'package.json': pkg({ name: 'x' }) }, config)).toMatchObject({
-        kind: 'node',
-        startCommand: 'node dist/main.js',
-      });
+      expect(await detect({ 'package.json': START }, config)).toMatchObject({ start: { command: 'node dist/main.js', why: 'run.command in slipway.yaml' } });
+      expect(await detect({ 'package.json': pkg({ name: 'x' }) }, config)).toMatchObject({ kind: 'node', start: { command: 'node dist/main.js' } });
     });
 
     it('finds the app inside build.context', async () => {
-      const recipe = await detect(
-        { 'apps/web/package.json': START, 'apps/web/package-lock.json': '{}' },
-        { build: { context: 'apps/web' } },
-      );
-      expect(recipe).toMatchObject({ kind: 'node', context: 'apps/web', lockfile: 'package-lock.json' });
+      const recipe = await detect({ 'apps/web/package.json': START, 'apps/web/package-lock.json': '{}' }, { build: { context: 'apps/web' } });
+      expect(recipe).toMatchObject({ kind: 'node', context: 'apps/web', packageManager: { lockfile: 'package-lock.json' } });
     });
 
-    it('warns when dependencies cannot be installed', async () => {
-      const manifest = pkg({ scripts: { start: 'node s.js' }, dependencies: { express: '^5', pg: '^8' } });
-      const recipe = await detect({ 'package.json': manifest, 'yarn.lock': '' });
-      expect(recipe.kind === 'node' && recipe.warnings).toEqual([
-        expect.stringMatching(/^Found yarn.lock, but Slipway installs dependencies with npm ci/),
-        'package.json lists 2 dependencies but there is no package-lock.json, so none will be installed. Run npm install and commit package-lock.json.',
-      ]);
-      const vendored = await detect({ 'package.json': manifest, 'node_modules/express/index.js': '' });
-      expect(vendored.kind === 'node' && vendored.warnings).toEqual([]);
+    it('starts a plain app from main, or from server.js, when there is no start script', async () => {
+      expect(await detect({ 'package.json': pkg({ main: 'lib/index.js', dependencies: { express: '5' } }) })).toMatchObject({ start: { command: 'node lib/index.js', why: 'package.json main' } });
+      expect(await detect({ 'package.json': pkg({ name: 'x' }), 'server.js': '' })).toMatchObject({ start: { command: 'node server.js' } });
     });
 
-    it('warns about a start command that needs a package manager, and a build script it will not run', async () => {
-      const recipe = await detect({ 'package.json': pkg({ scripts: { start: 'npm run serve', build: 'tsc' } }) });
-      expect(recipe.kind === 'node' && recipe.warnings).toEqual([
-        expect.stringMatching(/^The start command "npm run serve" calls a package manager/),
-        expect.stringMatching(/^package.json has a "build" script, which Slipway does not run/),
-      ]);
+    it('plans a site that a framework builds as static output, with its toolchain', async () => {
+      const vite = pkg({ scripts: { dev: 'vite', build: 'vite build' }, devDependencies: { vite: '^7' } });
+      expect(await detect({ 'package.json': vite, 'package-lock.json': '{}', 'index.html': '' })).toMatchObject({
+        kind: 'static',
+        root: 'dist',
+        spa: true,
+        framework: 'Vite',
+        toolchain: { install: { command: 'npm ci' }, build: { command: 'npm run build' } },
+      });
+    });
+
+    it('refuses an unknown package manager, naming the field', async () => {
+      expect(reasonOf(await detect({ 'package.json': pkg({ scripts: { start: 'node s.js' }, packageManager: 'cnpm@9' }) }))).toMatch(/"packageManager" is "cnpm@9"/);
     });
   });
 
@@ -136,7 +138,7 @@ describe('detectRecipe', () => {
       [{ 'public/index.html': '', 'dist/index.html': '' }, 'public'],
       [{ 'dist/index.html': '', 'src/index.html': '' }, 'dist'],
     ])('finds index.html in %j → root %s', async (files, root) => {
-      expect(await detect(files)).toEqual({ kind: 'static', context: '.', root, warnings: [] });
+      expect(await detect(files)).toEqual({ kind: 'static', context: '.', root, spa: false, framework: null, toolchain: null, warnings: [] });
     });
 
     it('serves a site whose package.json has no start script', async () => {
@@ -153,18 +155,9 @@ describe('detectRecipe', () => {
   describe('nothing detectable', () => {
     it('says what to add', async () => {
       const reason = reasonOf(await detect({ 'README.md': '# hi', 'server.js': '' }));
-      expect(reason).toMatch(
-        /^Nothing to build at the repository root: no Dockerfile, no package.json with a start script, no index.html\./,
-      );
+      expect(reason).toMatch(/^Nothing to build at the repository root: no Dockerfile, no package.json, no index.html\./);
       expect(reason).toContain('Add a Dockerfile, a package.json with a "start" script (e.g. "start": "node server.js"), or an index.html');
       expect(reason).toContain('build.dockerfile in slipway.yaml');
-    });
-
-    it('names the main file when package.json has main but no start script', async () => {
-      const reason = reasonOf(await detect({ 'package.json': pkg({ name: 'x', main: 'lib/index.js' }) }));
-      expect(reason).toBe(
-        'package.json has no "start" script, so Slipway cannot tell how to run the app. Its "main" is lib/index.js: add "scripts": { "start": "node lib/index.js" }, or set run.command in slipway.yaml, or add a Dockerfile.',
-      );
     });
 
     it('says the start script is empty', async () => {
@@ -173,8 +166,10 @@ describe('detectRecipe', () => {
       );
     });
 
-    it('asks for a start script when there is neither start nor main', async () => {
-      expect(reasonOf(await detect({ 'package.json': pkg({ name: 'x' }) }))).toMatch(/^package.json has no "start" script.*Add one/);
+    it('says what to add when nothing says how to start the app', async () => {
+      expect(reasonOf(await detect({ 'package.json': pkg({ name: 'x', dependencies: { express: '5' } }) }))).toBe(
+        'Slipway cannot tell how to start this app: no start script, no Procfile, no framework it knows, no "main" and no server.js or index.js. Add a "start" script to package.json (e.g. "start": "node server.js"), a Procfile with a "web:" line, or run.command in slipway.yaml.',
+      );
     });
 
     it('names the file and the spot of malformed JSON', async () => {
@@ -216,7 +211,7 @@ describe('detectRecipe', () => {
     ])('detects %s as %s', async (name, kind) => {
       const recipe = await detectRecipe(treeOf(name), {});
       expect(recipe.kind).toBe(kind);
-      if (recipe.kind === 'node') expect(recipe).toMatchObject({ startCommand: 'node server.js', hasLockfile: false, warnings: [] });
+      if (recipe.kind === 'node') expect(recipe).toMatchObject({ start: { command: 'node server.js' }, install: null, warnings: [] });
     });
   });
 });

@@ -1,5 +1,6 @@
 import { SLIPWAY_YAML, type SlipwayConfig } from './slipway-yaml.schema';
-import { readPackageJson, type PackageJson } from './package-json';
+import { readPackageJson } from './package-json';
+import { planPackageJsonApp, type NodePlan, type NodeToolchain } from './node-plan';
 import { isInside, joinPath, normalizeRepoPath, relativeTo, type SourceTree } from './source-tree';
 
 /**
@@ -18,25 +19,21 @@ export interface DockerfileRecipe {
   warnings: string[];
 }
 
-export type NpmLockfile = 'package-lock.json' | 'npm-shrinkwrap.json';
-
-export interface NodeRecipe {
-  kind: 'node';
+/** A package.json app built with its package manager and started as a Node process. */
+export interface NodeRecipe extends NodePlan {
   context: string;
-  /** Shell command that starts the app: `run.command`, else package.json's `scripts.start`. */
-  startCommand: string;
-  startCommandSource: 'package.json' | typeof SLIPWAY_YAML;
-  /** With a lockfile the image runs `npm ci --omit=dev`; without one nothing is installed. */
-  hasLockfile: boolean;
-  lockfile: NpmLockfile | null;
-  warnings: string[];
 }
 
 export interface StaticRecipe {
   kind: 'static';
   context: string;
-  /** Folder holding index.html, relative to `context`: `.`, `public` or `dist`. */
+  /** Folder holding index.html, relative to `context`: committed (`.`, `public`, `dist`) or built (`dist`, `build`, `out`…). */
   root: string;
+  /** Unknown paths answer index.html (single-page apps) instead of 404. */
+  spa: boolean;
+  framework: string | null;
+  /** How the site is built; null for committed files served as they are. */
+  toolchain: NodeToolchain | null;
   warnings: string[];
 }
 
@@ -52,18 +49,16 @@ export type Recipe = BuildableRecipe | NoRecipe;
 
 /** Where a static site's index.html is looked for, in this order (relative to the context). */
 export const STATIC_ROOTS = ['.', 'public', 'dist'] as const;
-const NPM_LOCKFILES: readonly NpmLockfile[] = ['npm-shrinkwrap.json', 'package-lock.json'];
-const OTHER_LOCKFILES = ['yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock'];
 
 /**
  * Decides how to build a commit. Order: the Dockerfile named by `build.dockerfile`, else
- * `<context>/Dockerfile`; else a Node app (package.json with a start script, or any
- * package.json when `run.command` is set); else a static site (index.html in the context, then
- * `public/`, then `dist/`); else `none` with a reason that says how to fix it.
+ * `<context>/Dockerfile`; else a package.json app (planned by `planPackageJsonApp`: a Node
+ * server, or a site its build produces); else a committed static site (index.html in the
+ * context, then `public/`, then `dist/`); else `none` with a reason that says how to fix it.
  *
  * Problems in the repository's content (malformed package.json, a missing Dockerfile named in
- * slipway.yaml) are `none` with a reason naming the file: they fail the build, never retry it.
- * Only the SourceTree's own I/O errors are thrown.
+ * slipway.yaml, an unknown package manager) are `none` with a reason naming the file: they fail
+ * the build, never retry it. Only the SourceTree's own I/O errors are thrown.
  */
 export async function detectRecipe(tree: SourceTree, config: SlipwayConfig): Promise<Recipe> {
   const context = normalizeRepoPath(config.build?.context ?? '.') ?? '.';
@@ -77,20 +72,26 @@ export async function detectRecipe(tree: SourceTree, config: SlipwayConfig): Pro
 
   const pkg = await readPackageJson(tree, joinPath(context, 'package.json'));
   if (pkg.kind === 'invalid') return none(pkg.reason);
+  let noStart: string | null = null;
   if (pkg.kind === 'found') {
-    const start = config.run?.command ?? pkg.manifest.scripts.start;
-    if (start) return nodeRecipe(tree, context, pkg.manifest, start, config.run?.command ? SLIPWAY_YAML : 'package.json');
+    const plan = await planPackageJsonApp(tree, context, pkg.manifest, config);
+    if (plan.kind === 'none') return none(plan.reason);
+    if (plan.kind === 'node') return { ...plan, context };
+    if (plan.kind === 'static') {
+      const { root, spa, framework, toolchain, warnings } = plan;
+      return { kind: 'static', context, root, spa, framework, toolchain, warnings };
+    }
+    noStart = plan.reason;
   }
 
   for (const root of STATIC_ROOTS) {
     const index = joinPath(joinPath(context, root), 'index.html');
-    if ((await tree.readFile(index)) !== null) return { kind: 'static', context, root, warnings: [] };
+    if ((await tree.readFile(index)) !== null) return { kind: 'static', context, root, spa: false, framework: null, toolchain: null, warnings: [] };
   }
 
-  const fileName = joinPath(context, 'package.json');
-  if (pkg.kind === 'found') return none(missingStartScript(fileName, pkg.manifest));
+  if (noStart) return none(noStart);
   return none(
-    `Nothing to build ${where}: no Dockerfile, no package.json with a start script, no index.html. ` +
+    `Nothing to build ${where}: no Dockerfile, no package.json, no index.html. ` +
       'Add a Dockerfile, a package.json with a "start" script (e.g. "start": "node server.js"), or an index.html ' +
       `(${where}, or in public/ or dist/ there). To use a Dockerfile elsewhere, set build.dockerfile in ${SLIPWAY_YAML}.`,
   );
@@ -119,60 +120,6 @@ async function findDockerfile(tree: SourceTree, config: SlipwayConfig, context: 
     buildArgs: { ...config.build?.args },
     warnings: [],
   };
-}
-
-async function nodeRecipe(
-  tree: SourceTree,
-  context: string,
-  manifest: PackageJson,
-  startCommand: string,
-  startCommandSource: NodeRecipe['startCommandSource'],
-): Promise<NodeRecipe> {
-  let lockfile: NpmLockfile | null = null;
-  for (const name of NPM_LOCKFILES) {
-    if ((await tree.readFile(joinPath(context, name))) !== null) {
-      lockfile = name;
-      break;
-    }
-  }
-  const warnings: string[] = [];
-  if (!lockfile) {
-    for (const other of OTHER_LOCKFILES) {
-      if (await tree.exists(joinPath(context, other))) {
-        warnings.push(
-          `Found ${other}, but Slipway installs dependencies with npm ci, which reads package-lock.json only. Commit a package-lock.json or add a Dockerfile.`,
-        );
-      }
-    }
-    const count = Object.keys(manifest.dependencies).length;
-    if (count > 0 && !(await tree.exists(joinPath(context, 'node_modules')))) {
-      warnings.push(
-        `package.json lists ${count} dependencies but there is no package-lock.json, so none will be installed. Run npm install and commit package-lock.json.`,
-      );
-    }
-  }
-  if (/(^|[\s;&|(])(npm|npx|yarn|pnpm)\s/.test(startCommand)) {
-    warnings.push(
-      `The start command "${startCommand}" calls a package manager, which the base image may not contain. Start node directly (e.g. node server.js).`,
-    );
-  }
-  if (manifest.scripts.build) {
-    warnings.push(
-      'package.json has a "build" script, which Slipway does not run. Commit the built files, or add a Dockerfile that builds them.',
-    );
-  }
-  return { kind: 'node', context, startCommand, startCommandSource, hasLockfile: lockfile !== null, lockfile, warnings };
-}
-
-function missingStartScript(fileName: string, manifest: PackageJson): string {
-  const fix = `or set run.command in ${SLIPWAY_YAML}, or add a Dockerfile.`;
-  if (manifest.scripts.start === '')
-    return `${fileName} has an empty "start" script. Put the command that starts the app there (e.g. "node server.js"), ${fix}`;
-  if (manifest.main) {
-    const command = `node ${manifest.main}`;
-    return `${fileName} has no "start" script, so Slipway cannot tell how to run the app. Its "main" is ${manifest.main}: add "scripts": { "start": ${JSON.stringify(command)} }, ${fix}`;
-  }
-  return `${fileName} has no "start" script, so Slipway cannot tell how to run the app. Add one (e.g. "scripts": { "start": "node server.js" }), ${fix}`;
 }
 
 const none = (reason: string): NoRecipe => ({ kind: 'none', reason });

@@ -16,13 +16,15 @@ export {
   type GeneratedRecipe,
   type NodeRecipe,
   type NoRecipe,
-  type NpmLockfile,
   type Recipe,
   type StaticRecipe,
 } from './detect';
 export {
   APP_UID,
+  GENERATED_CA,
+  GENERATED_DIR,
   GENERATED_DOCKERFILE_NAME,
+  GENERATED_NGINX_CONF,
   STATIC_SITE_DIR,
   generateDockerfile,
   generateDockerignore,
@@ -31,3 +33,9 @@ export {
 } from './dockerfile';
 export { buildCacheKey, RECIPE_VERSION, type CacheKeyInput } from './cache-key';
 export { createRedactor, MIN_SECRET_LENGTH, REDACTED, type Redactor } from './redact';
+export { generateNginxConfig } from './nginx-conf';
+export { describePlan, planLines } from './plan-summary';
+export { explainBuildFailure } from './failure-hints';
+export { SUPPORTED_NODE_MAJORS, DEFAULT_NODE_MAJOR, type NodeMajor, type NodeVersionChoice } from './node-version';
+export type { NodePlan, NodeToolchain, PlanStep } from './node-plan';
+export type { PackageManagerChoice, PackageManagerName } from './package-manager';

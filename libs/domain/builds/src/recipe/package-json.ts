@@ -5,6 +5,13 @@ export interface PackageJson {
   scripts: Record<string, string>;
   main?: string;
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  /** `engines.node`, when it is text. */
+  enginesNode?: string;
+  /** `packageManager` (`pnpm@9.12.0`), when it is text. */
+  packageManager?: string;
+  /** A workspace root (npm/yarn `workspaces`): installs need every member's package.json. */
+  workspaces: boolean;
 }
 
 export type PackageJsonResult = { kind: 'absent' } | { kind: 'found'; manifest: PackageJson } | { kind: 'invalid'; reason: string };
@@ -28,8 +35,23 @@ export async function readPackageJson(tree: SourceTree, fileName: string): Promi
     if (typeof script !== 'string') return { kind: 'invalid', reason: `${fileName}: scripts.${name} must be a string command.` };
   }
   const main = typeof value.main === 'string' && value.main.trim() !== '' ? value.main.trim() : undefined;
-  const dependencies = isRecord(value.dependencies) ? (value.dependencies as Record<string, string>) : {};
-  return { kind: 'found', manifest: { scripts: scripts as Record<string, string>, main, dependencies } };
+  const manifest: PackageJson = {
+    scripts: scripts as Record<string, string>,
+    main,
+    dependencies: stringRecord(value.dependencies),
+    devDependencies: stringRecord(value.devDependencies),
+    workspaces: Array.isArray(value.workspaces) || isRecord(value.workspaces),
+  };
+  const engines = isRecord(value.engines) ? value.engines.node : undefined;
+  if (typeof engines === 'string' && engines.trim() !== '') manifest.enginesNode = engines.trim();
+  if (typeof value.packageManager === 'string' && value.packageManager.trim() !== '') manifest.packageManager = value.packageManager.trim();
+  return { kind: 'found', manifest };
+}
+
+/** Dependency maps with their non-text entries dropped (a hand-edited package.json may hold anything). */
+function stringRecord(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

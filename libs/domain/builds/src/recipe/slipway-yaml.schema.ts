@@ -30,6 +30,14 @@ const buildArgs = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Name a 
 
 const wholeNumber = wholeNumberSchema;
 
+const command = (key: string) => z.string({ error: `Give ${key} as text.` }).trim().min(1, 'Give a command or remove the key.').max(2000, 'Use at most 2000 characters.');
+
+/** `22`, `22.x`, `>=20`, `lts/jod`: numbers are accepted because YAML reads `node: 22` as one. */
+const nodeRequest = z
+  .union([z.string(), z.number()], { error: 'Give build.node as a Node version, e.g. 22 or ">=20".' })
+  .transform(String)
+  .pipe(z.string().trim().min(1, 'Give a version or remove the key.').max(100, 'Use at most 100 characters.'));
+
 const capability = z.string({ error: 'Name a Linux capability, e.g. NET_BIND_SERVICE.' }).transform((value, ctx) => {
   const name = normalizeCapability(value);
   const problem = capabilityProblem(name);
@@ -54,13 +62,19 @@ export const slipwayConfigSchema = z.strictObject({
       /** Folder sent to Docker and searched for the app, relative to the repository root. Default: `.`. */
       context: optional(repoPath('build.context', true)),
       args: optional(buildArgs),
+      /** Node version for detected apps: a major (`22`), a range (`>=20`) or an nvm alias. Default: package.json engines, .nvmrc, .node-version, 24. */
+      node: optional(nodeRequest),
+      /** Replaces the detected dependency install (e.g. `npm ci --legacy-peer-deps`). */
+      install: optional(command('build.install')),
+      /** Replaces the detected build (default: the package.json "build" script). */
+      command: optional(command('build.command')),
     }),
   ),
   run: optional(
     z.strictObject({
       port: optional(wholeNumber(1, 65535)),
       /** Replaces the start command (the image's CMD, or package.json's start script). */
-      command: optional(z.string({ error: 'Give run.command as text.' }).trim().min(1, 'Give a command or remove the key.').max(2000)),
+      command: optional(command('run.command')),
     }),
   ),
   healthCheck: optional(
@@ -97,7 +111,7 @@ export type SlipwayConfig = z.output<typeof slipwayConfigSchema>;
 /** The keys allowed at each level, used to suggest the right spelling of an unknown key. */
 export const SLIPWAY_KEYS = {
   '': ['build', 'run', 'healthCheck', 'resources', 'capabilities', 'gateway'],
-  build: ['dockerfile', 'context', 'args'],
+  build: ['dockerfile', 'context', 'args', 'node', 'install', 'command'],
   run: ['port', 'command'],
   healthCheck: ['path', 'timeoutSeconds', 'intervalMs'],
   resources: ['memoryMb', 'cpuMillis', 'replicas'],
