@@ -28,7 +28,8 @@ describe('git push deploys with zero downtime, and a release rolls back', () => 
 
   it('streams the build and deploy into the push output and ends with the live URL', async () => {
     const push = await git(['push', 'slipway', 'main'], app);
-    expect(push.out, push.out).toContain('remote: -----> Detected a Node.js app');
+    expect(push.out, push.out).toContain('remote: -----> Build plan');
+    expect(push.out).toContain('remote:        builder  Node.js');
     expect(push.out).toContain(`remote: -----> production is live at http://${host}:`);
     expect(push.code).toBe(0);
     expect(await getViaEdge(host)).toEqual({ status: 200, body: 'node-http v1\n' });

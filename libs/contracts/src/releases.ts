@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { isoDateSchema } from './common';
 
+/** How a release was built, as the push printed it (builder, Node version, install/build/start and why). */
+export const buildPlanSchema = z.object({
+  rows: z.array(z.object({ label: z.string(), value: z.string() })),
+  warnings: z.array(z.string()),
+});
+export type BuildPlanDto = z.infer<typeof buildPlanSchema>;
+
 export const releaseSchema = z.object({
   id: z.string(),
   number: z.number().int(),
@@ -8,6 +15,8 @@ export const releaseSchema = z.object({
   authorName: z.string(),
   message: z.string(),
   live: z.boolean(),
+  /** Null for releases made before build plans were recorded. */
+  buildPlan: buildPlanSchema.nullable(),
   createdAt: isoDateSchema,
 });
 export type ReleaseDto = z.infer<typeof releaseSchema>;

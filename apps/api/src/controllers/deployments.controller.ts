@@ -2,7 +2,7 @@ import { Controller, Param } from '@nestjs/common';
 import { DeploymentsService } from '@slipway/deployments';
 import { EnvironmentsService } from '@slipway/projects';
 import { JobQueue } from '@slipway/queue';
-import type { DeploymentDetailDto, DeploymentDto, DeploymentEventDto, OrgActor, ReleaseDto, RollbackInput } from '@slipway/contracts';
+import { buildPlanSchema, type BuildPlanDto, type DeploymentDetailDto, type DeploymentDto, type DeploymentEventDto, type OrgActor, type ReleaseDto, type RollbackInput } from '@slipway/contracts';
 import { Route } from '../http/route.decorator';
 import { CurrentOrg, ValidBody } from '../http/params';
 
@@ -26,6 +26,7 @@ export class DeploymentsController {
       authorName: r.authorName,
       message: r.message,
       live: r.id === live,
+      buildPlan: readBuildPlan(r.buildPlan),
       createdAt: r.createdAt.toISOString(),
     }));
   }
@@ -95,4 +96,10 @@ function toDeploymentDto(d: DeploymentRow, now = new Date()): DeploymentDto {
     finishedAt: d.finishedAt?.toISOString() ?? null,
     durationMs: d.startedAt ? (d.finishedAt ?? now).getTime() - d.startedAt.getTime() : null,
   };
+}
+
+/** The stored plan, or null for releases from before plans were recorded (or a row that does not parse). */
+function readBuildPlan(value: unknown): BuildPlanDto | null {
+  const parsed = buildPlanSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }

@@ -9,6 +9,7 @@ import { useCan } from '../../lib/org';
 import { useAction } from '../../lib/use-action';
 import { FAST_POLL_MS, SLOW_POLL_MS, usePolling } from '../../lib/use-polling';
 import { useResource } from '../../lib/use-resource';
+import { BuildPlan } from './build-plan';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { ConfirmButton } from '../ui/confirm-button';
@@ -143,7 +144,10 @@ function ReleasesTable({
         <tr key={r.id} aria-label={`v${r.number}`}>
           <Td className="font-medium">v{r.number}</Td>
           <Td className="font-mono text-xs">{shortSha(r.commitSha)}</Td>
-          <Td className="max-w-xs truncate">{subject(r.message)}</Td>
+          <Td className="max-w-md">
+            <div className="truncate">{subject(r.message)}</div>
+            <BuildPlan plan={r.buildPlan} />
+          </Td>
           <Td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(r.createdAt)}</Td>
           <Td className="text-right whitespace-nowrap">
             {r.live ? <Badge tone="green">live</Badge> : null}

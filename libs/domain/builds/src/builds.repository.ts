@@ -23,7 +23,7 @@ export interface NewRelease {
   envVarVersions: Record<string, number>;
   slipwayConfig: Prisma.InputJsonValue;
   runtime: Prisma.InputJsonValue;
-  /** Rows and warnings of the build plan (describePlan), as the push printed them. */
+  /** The build plan as the push printed it: { rows: [{ label, value }], warnings } (contracts' buildPlanSchema). */
   buildPlan: Prisma.InputJsonValue;
 }
 

@@ -73,7 +73,7 @@ describe('running a build against the real git and Docker', () => {
     const release = await prisma.release.findUniqueOrThrow({ where: { buildId: build.id } });
     expect(release).toMatchObject({ number: 1, commitSha: commit.sha, message: 'add server', authorName: 'Ada', imageId: first.row.imageId });
     expect(release.runtime).toMatchObject({ port: 3000, healthCheckPath: '/healthz', memoryMb: 128 });
-    expect(release.buildPlan).toMatchObject({ rows: expect.arrayContaining([['start', 'node server.js  (package.json scripts.start)']]), warnings: [] });
+    expect(release.buildPlan).toMatchObject({ rows: expect.arrayContaining([{ label: 'start', value: 'node server.js  (package.json scripts.start)' }]), warnings: [] });
 
     const again = await ctx.app.get(BuildsService).queue(scope, { projectId: env.projectId, environmentId: env.id, branch: 'main' }, commit);
     const second = await run(again.id);

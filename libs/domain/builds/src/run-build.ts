@@ -150,7 +150,7 @@ export class RunBuild {
             message: build.message,
             envVarVersions: Object.fromEntries(variables.map((v) => [v.key, v.version])),
             slipwayConfig: JSON.parse(JSON.stringify(slipway)),
-            buildPlan: { rows: describePlan(recipe), warnings: recipe.warnings },
+            buildPlan: { rows: describePlan(recipe).map(([label, value]) => ({ label, value })), warnings: recipe.warnings },
             runtime: {
               port,
               healthCheckPath: slipway.healthCheck?.path ?? env.healthCheckPath,

@@ -54,6 +54,7 @@ describe('planPackageJsonApp', () => {
     ]);
     expect((await node({ 'package.json': pkg({ scripts: { start: 'node s.js', prepare: 'npm run build' }, dependencies: { a: '1' } }) })).installInputs).toBeNull();
     expect((await node({ 'package.json': pkg({ scripts: { start: 'node s.js' }, workspaces: ['packages/*'], dependencies: { a: '1' } }) })).installInputs).toBeNull();
+    expect((await node({ 'package.json': pkg({ scripts: { start: 'node s.js' }, dependencies: { shared: 'file:./lib/shared' } }) })).installInputs).toBeNull();
   });
 
   it('slipway.yaml overrides every step', async () => {

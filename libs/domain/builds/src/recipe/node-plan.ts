@@ -168,7 +168,9 @@ async function installInputs(tree: SourceTree, dir: string, manifest: PackageJso
   const prepare = manifest.scripts.prepare;
   const scripts = INSTALL_SCRIPTS.some((name) => manifest.scripts[name]) || (prepare !== undefined && !/^\s*husky(\s+install)?\s*$/.test(prepare));
   const workspaces = manifest.workspaces || (await tree.readFile(joinPath(dir, 'pnpm-workspace.yaml'))) !== null;
-  if (scripts || workspaces) return null;
+  // `file:../lib`, `link:`, `portal:` and `workspace:` dependencies are folders of the app the install reads.
+  const local = Object.values({ ...manifest.dependencies, ...manifest.devDependencies }).some((spec) => /^(file|link|portal|workspace):/.test(spec));
+  if (scripts || workspaces || local) return null;
   const inputs = ['package.json', ...(pm.lockfile ? [pm.lockfile] : [])];
   for (const name of INSTALL_INPUTS) {
     const path = joinPath(dir, name);
