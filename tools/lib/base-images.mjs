@@ -9,8 +9,9 @@ import { SetupError } from './log.mjs';
 import { capture, which } from './system.mjs';
 
 export const baseImageNames = (env = process.env) => ({
-  node: env.SLIPWAY_BASE_IMAGE_NODE || 'slipway/base-node:20',
-  static: env.SLIPWAY_BASE_IMAGE_STATIC || 'slipway/base-static:1',
+  // The per-major Node images replace this one in the next commit; until then :24 holds this machine's node.
+  node: (env.SLIPWAY_BASE_IMAGE_NODE || 'slipway/node:{major}').replace('{major}', '24'),
+  static: env.SLIPWAY_BASE_IMAGE_STATIC || 'slipway/static:1',
 });
 
 /** Shared libraries (and the loader) a dynamic executable needs; none for a static one. */

@@ -24,7 +24,7 @@ const base: CacheKeyInput = {
   commitSha: SHA,
   recipe: nodeRecipe,
   config: { build: { args: { A: '1', B: '2' } }, run: { port: 3000 } },
-  baseImages: { node: 'slipway/base-node:20', static: 'slipway/base-static:1' },
+  baseImages: { node: 'slipway/node:24', static: 'slipway/static:1' },
 };
 const key = (over: Partial<CacheKeyInput> = {}) => buildCacheKey({ ...base, ...over });
 

@@ -28,7 +28,7 @@ export const GENERATED_DOCKERFILE_NAME = '.slipway.Dockerfile';
  * Node: package files first (so `npm ci` is a cached layer until they change), `npm ci
  * --omit=dev` only when a lockfile exists, then the sources; the start command runs through
  * `sh -c`, not npm, so a base image with node and a shell is enough. Limitation: `npm ci` needs
- * npm in the node base image. The local `slipway/base-node:20` has none, so an app with a
+ * npm in the node base image. The local `slipway/node:24` has none, so an app with a
  * lockfile builds only with a base that has npm (in the real world `node:20-slim`); the
  * Dockerfile is generated all the same, and the build fails with Docker's "npm: not found".
  *
