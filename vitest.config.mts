@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     projects: [
       { ...shared, test: { name: 'unit', include: ['{apps,libs,tools}/**/*.spec.ts'], exclude: ['**/node_modules/**', '**/dist/**'], isolate: false } },
-      { ...shared, test: { name: 'int', include: ['{apps,libs}/**/*.int-spec.ts'], exclude: ['**/node_modules/**', '**/dist/**'], isolate: false, fileParallelism: false, testTimeout: 30_000, hookTimeout: 60_000 } },
+      { ...shared, test: { name: 'int', include: ['{apps,libs,tools}/**/*.int-spec.ts'], exclude: ['**/node_modules/**', '**/dist/**'], isolate: false, fileParallelism: false, testTimeout: 30_000, hookTimeout: 60_000 } },
       { ...shared, test: { name: 'e2e', include: ['apps/e2e/**/*.e2e.ts'], fileParallelism: false, testTimeout: 60_000, hookTimeout: 120_000 } },
     ],
   },

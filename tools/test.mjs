@@ -14,6 +14,7 @@ import { ensureDatabase, ensureServices, flushRedisDb, recreateDatabase, withDat
 import { libpqUrl, psqlPath } from './lib/postgres.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
+import { requiredBinaries } from './lib/system-packages.mjs';
 import { startPlatform } from './lib/platform.mjs';
 import { onParentExit } from './lib/processes.mjs';
 import { addCounts, readVitestJson, summaryLine } from './lib/test-results.mjs';
@@ -155,10 +156,9 @@ async function main() {
   const selected = selectedSteps(process.argv.slice(2));
   mkdirSync(testDir, { recursive: true });
   await ensureDeps({ root, log });
-  // Chromium only when the browser tests run; busybox for the base images.
-  const binaries = { busybox: 'busybox-static', ...(selected.includes('e2e') ? { chromium: 'chromium' } : {}) };
-  state.services = await ensureServices({ log, root, binaries });
-  await ensureBaseImages({ log });
+  // What the local base images need, and Chromium only when the browser tests run.
+  state.services = await ensureServices({ log, root, binaries: requiredBinaries({ e2e: selected.includes('e2e') }) });
+  await ensureBaseImages({ log, root });
   // Tests never touch dev data: their own database, their own Redis db index. A run that
   // migrates starts from an empty database (proving the migrations apply from scratch); a
   // `--only unit,int` run keeps the one migrated before.
