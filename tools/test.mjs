@@ -11,7 +11,7 @@ import { colour, createLog, SetupError, since } from './lib/log.mjs';
 import { capture, run, stopRunning } from './lib/system.mjs';
 import { ensureDeps } from './lib/deps.mjs';
 import { ensureDatabase, ensureServices, flushRedisDb, recreateDatabase, withDatabase } from './lib/services.mjs';
-import { libpqUrl, psqlPath } from './lib/postgres.mjs';
+import { psqlPath, psqlTarget } from './lib/postgres.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
 import { requiredBinaries } from './lib/system-packages.mjs';
@@ -78,7 +78,8 @@ const state = { services: null, platform: null, counts: [], results: [], e2eData
 async function removeDockerObjectsOfTestProjects(databaseUrl, env) {
   if (!databaseUrl) return;
   const psql = await psqlPath(log);
-  const r = capture(psql, [libpqUrl(databaseUrl, TEST_DATABASE), '-X', '-A', '-t', '-c', 'SELECT id FROM "Project"']);
+  const target = psqlTarget(databaseUrl, TEST_DATABASE);
+  const r = capture(psql, [...target.args, '-X', '-A', '-t', '-c', 'SELECT id FROM "Project"'], { env: target.env });
   const projects = new Set(r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : []);
   if (projects.size === 0) return;
   const owned = (args) =>
