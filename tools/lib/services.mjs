@@ -4,7 +4,7 @@
 // else stop with the exact package to install. Project-local instances require a password
 // (service-passwords.mjs), which the returned URLs carry; a server that is not ours is used
 // with its URL as given.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SetupError } from './log.mjs';
 import { aptInstall, postgresBinDir, which } from './system.mjs';
@@ -129,6 +129,7 @@ function writeServicesEnv(stateDir, vars) {
   const text = `# Written by tools/lib/services.mjs on each start: the URLs of the services in use, with their passwords.\n${Object.entries(vars)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
+  mkdirSync(stateDir, { recursive: true }); // absent on a fresh clone whose servers all answer
   writeFileSync(servicesEnvFile(stateDir), text, { mode: 0o600 });
   chmodSync(servicesEnvFile(stateDir), 0o600); // an older file keeps its mode otherwise
 }
