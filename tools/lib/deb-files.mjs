@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { SetupError } from './log.mjs';
-import { capture, isRoot } from './system.mjs';
+import { capture, isRoot, which } from './system.mjs';
 
 /**
  * Folder holding the unpacked files of `packages` (all in one tree, as if installed), made
@@ -14,6 +14,9 @@ import { capture, isRoot } from './system.mjs';
 export function unpackedDebs({ packages, cacheDir, log }) {
   const dir = path.join(cacheDir, `deb-${packages.join('+')}`);
   if (existsSync(dir)) return dir;
+  if (!which('apt-get') || !which('dpkg-deb')) {
+    throw new SetupError(`${packages.join(', ')} for the local base images come from Debian's packages, and this is not Debian: point the setting of that image at a registry image (infra/README.md, "Base images").`);
+  }
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(path.join(cacheDir, '.deb-'));
   try {
