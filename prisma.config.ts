@@ -1,4 +1,5 @@
 // Prisma CLI configuration (Prisma 7 reads no .env and no package.json "prisma" key).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 
@@ -9,6 +10,11 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(__dirname, 'tools', 'prism
 // Nor should every command phone checkpoint.prisma.io for an update notice (a DNS failure here,
 // a lookup that can hang on air-gapped networks).
 process.env.CHECKPOINT_DISABLE ??= '1';
+
+// `npm start` / `npm run services` keep the URLs of the services in use, with the passwords of
+// project-local servers, in .slipway/services.env (tools/lib/services.mjs); variables already set win.
+const servicesEnv = path.join(__dirname, '.slipway', 'services.env');
+if (existsSync(servicesEnv)) process.loadEnvFile(servicesEnv);
 
 // Same default as libs/platform/config, so `npm run db:migrate` works against the dev database
 // with nothing set.

@@ -16,7 +16,8 @@ type Service = {
   network_mode?: string;
   environment?: Record<string, string>;
 };
-const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const text = readFileSync(file, 'utf8');
+const compose = parse(text, { merge: true }) as { services: Record<string, Service & { command?: string[] }> };
 const { services } = compose;
 const APPS = ['api', 'worker', 'edge', 'console'];
 
@@ -54,10 +55,24 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('gives PostgreSQL and Redis passwords the operator must set, and puts them in every app URL', () => {
+    const required = (name: string) => new RegExp(`^\\$\\{${name}:\\?[^}]+\\}$`);
+    expect(services.postgres?.environment?.POSTGRES_PASSWORD).toMatch(required('POSTGRES_PASSWORD'));
+    const command = services.redis?.command ?? [];
+    expect(command[command.indexOf('--requirepass') + 1]).toMatch(required('REDIS_PASSWORD'));
+    for (const app of [...APPS, 'migrate']) {
+      const env = services[app]?.environment ?? {};
+      expect(env.REDIS_URL, app).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]+\}@/);
+      expect(env.DATABASE_URL, app).toMatch(/^postgresql:\/\/slipway:\$\{POSTGRES_PASSWORD:\?[^}]+\}@/);
+    }
+    // No service falls back to an empty or default password.
+    expect(text).not.toMatch(/\$\{(POSTGRES|REDIS)_PASSWORD:-/);
+  });
+
   // The compose plugin (v2), else the standalone docker-compose (v1, Debian's package).
   const cli = [['docker', 'compose'], ['docker-compose']].find(([cmd, ...sub]) => spawnSync(cmd!, [...sub, 'version']).status === 0);
   it.skipIf(!cli)('passes `docker compose config -q`', () => {
-    const env = { ...process.env, POSTGRES_PASSWORD: 'x', SLIPWAY_MASTER_KEY: 'x' };
+    const env = { ...process.env, POSTGRES_PASSWORD: 'x', REDIS_PASSWORD: 'x', SLIPWAY_MASTER_KEY: 'x' };
     const [cmd, ...sub] = cli!;
     const r = spawnSync(cmd!, [...sub, '-f', file, 'config', '-q'], { env, encoding: 'utf8' });
     expect(r.stderr).toBe('');

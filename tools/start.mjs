@@ -12,6 +12,7 @@ import { ensureDeps } from './lib/deps.mjs';
 import { ensureServices } from './lib/services.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
+import { requiredBinaries } from './lib/system-packages.mjs';
 import { pendingMigrations } from './lib/migrations.mjs';
 import { startPlatform } from './lib/platform.mjs';
 import { onParentExit } from './lib/processes.mjs';
@@ -61,10 +62,11 @@ async function npmScript(name, env) {
 
 try {
   await step('dependencies', () => ensureDeps({ root, log }));
-  running.services = await step('services', () => ensureServices({ log, root }));
+  // busybox, socat… for the local base images, in the same apt-get call as the services.
+  running.services = await step('services', () => ensureServices({ log, root, binaries: requiredBinaries() }));
   const env = { ...process.env, ...running.services.env };
   ensureMasterKey({ root, env, log });
-  await step('base images', () => ensureBaseImages({ log, env }));
+  await step('base images', () => ensureBaseImages({ log, env, root }));
   await step('database migrations', async () => {
     const pending = await pendingMigrations({ root, databaseUrl: env.DATABASE_URL, log });
     if (pending?.length === 0) return log.info('every migration is applied');

@@ -11,9 +11,10 @@ import { colour, createLog, SetupError, since } from './lib/log.mjs';
 import { capture, run, stopRunning } from './lib/system.mjs';
 import { ensureDeps } from './lib/deps.mjs';
 import { ensureDatabase, ensureServices, flushRedisDb, recreateDatabase, withDatabase } from './lib/services.mjs';
-import { libpqUrl, psqlPath } from './lib/postgres.mjs';
+import { psqlPath, psqlTarget } from './lib/postgres.mjs';
 import { ensureMasterKey } from './lib/master-key.mjs';
 import { ensureBaseImages } from './lib/base-images.mjs';
+import { requiredBinaries } from './lib/system-packages.mjs';
 import { startPlatform } from './lib/platform.mjs';
 import { onParentExit } from './lib/processes.mjs';
 import { addCounts, readVitestJson, summaryLine } from './lib/test-results.mjs';
@@ -77,7 +78,8 @@ const state = { services: null, platform: null, counts: [], results: [], e2eData
 async function removeDockerObjectsOfTestProjects(databaseUrl, env) {
   if (!databaseUrl) return;
   const psql = await psqlPath(log);
-  const r = capture(psql, [libpqUrl(databaseUrl, TEST_DATABASE), '-X', '-A', '-t', '-c', 'SELECT id FROM "Project"']);
+  const target = psqlTarget(databaseUrl, TEST_DATABASE);
+  const r = capture(psql, [...target.args, '-X', '-A', '-t', '-c', 'SELECT id FROM "Project"'], { env: target.env });
   const projects = new Set(r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : []);
   if (projects.size === 0) return;
   const owned = (args) =>
@@ -155,10 +157,9 @@ async function main() {
   const selected = selectedSteps(process.argv.slice(2));
   mkdirSync(testDir, { recursive: true });
   await ensureDeps({ root, log });
-  // Chromium only when the browser tests run; busybox for the base images.
-  const binaries = { busybox: 'busybox-static', ...(selected.includes('e2e') ? { chromium: 'chromium' } : {}) };
-  state.services = await ensureServices({ log, root, binaries });
-  await ensureBaseImages({ log });
+  // What the local base images need, and Chromium only when the browser tests run.
+  state.services = await ensureServices({ log, root, binaries: requiredBinaries({ e2e: selected.includes('e2e') }) });
+  await ensureBaseImages({ log, root });
   // Tests never touch dev data: their own database, their own Redis db index. A run that
   // migrates starts from an empty database (proving the migrations apply from scratch); a
   // `--only unit,int` run keeps the one migrated before.

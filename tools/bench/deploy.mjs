@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { createLog } from '../lib/log.mjs';
-import { ensureServices, recreateDatabase, withDatabase } from '../lib/services.mjs';
+import { ensureServices, flushRedisDb, recreateDatabase, withDatabase } from '../lib/services.mjs';
 import { ensureMasterKey } from '../lib/master-key.mjs';
 import { ensureBaseImages } from '../lib/base-images.mjs';
+import { requiredBinaries } from '../lib/system-packages.mjs';
 import { appSpecs, startPlatform } from '../lib/platform.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,8 +24,8 @@ const API = 14500;
 const EDGE = 18580;
 const RATE = 50;
 
-const services = await ensureServices({ log, root });
-await ensureBaseImages({ log });
+const services = await ensureServices({ log, root, binaries: requiredBinaries() });
+await ensureBaseImages({ log, root });
 await recreateDatabase(services.env.DATABASE_URL, 'slipway_bench_deploy', { log });
 const redis = new URL(services.env.REDIS_URL);
 redis.pathname = '/11';
@@ -45,7 +46,7 @@ ensureMasterKey({ root, env, quiet: true });
 log.step('Building and migrating');
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore', env });
 execFileSync('npx', ['prisma', 'migrate', 'deploy'], { cwd: root, stdio: 'ignore', env });
-execFileSync('redis-cli', ['-u', env.REDIS_URL, 'flushdb'], { stdio: 'ignore' });
+await flushRedisDb(env.REDIS_URL); // over a socket: the URL's password stays off redis-cli's command line
 const platform = await startPlatform({ root, env, log, logDir: path.join(root, '.slipway/bench/logs'), specs: appSpecs(env).filter((s) => s.name !== 'console') });
 
 const api = `http://127.0.0.1:${API}`;

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { capture } from './system.mjs';
-import { databaseOf, libpqUrl, psqlPath } from './postgres.mjs';
+import { databaseOf, psqlPath, psqlTarget } from './postgres.mjs';
 
 /**
  * Names of migration folders the database has not applied (all of them when it has no
@@ -19,8 +19,8 @@ export async function pendingMigrations({ root, databaseUrl, log }) {
         .map((e) => e.name)
     : [];
   const sql = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
-  const url = libpqUrl(databaseUrl, databaseOf(databaseUrl));
-  const r = capture(await psqlPath(log), [url, '-X', '-q', '-tA', '-c', sql]);
+  const { args, env } = psqlTarget(databaseUrl, databaseOf(databaseUrl));
+  const r = capture(await psqlPath(log), [...args, '-X', '-q', '-tA', '-c', sql], { env });
   if (r.code !== 0) return r.stderr.includes('does not exist') ? folders : null;
   const applied = new Set(r.stdout.split('\n').map((l) => l.trim()));
   return folders.filter((f) => !applied.has(f));

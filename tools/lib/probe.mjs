@@ -38,6 +38,13 @@ export async function redisAnswers(url, timeoutMs = 1500) {
   return text.startsWith('+PONG') || text.startsWith('-NOAUTH');
 }
 
+/** True when Redis answers PING without a password (a server started before passwords were set). */
+export async function redisWithoutPassword(url, timeoutMs = 1500) {
+  const { hostname, port } = new URL(url);
+  const reply = await exchange(hostname || '127.0.0.1', Number(port || 6379), 'PING\r\n', timeoutMs);
+  return reply?.toString('latin1').startsWith('+PONG') ?? false;
+}
+
 /**
  * Where the Docker engine should be: DOCKER_HOST (unix:// or tcp://) or the default socket.
  * @returns {{ socketPath?: string, host?: string, port?: number }}

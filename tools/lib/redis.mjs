@@ -1,6 +1,7 @@
 // A project-local Redis: no persistence (BullMQ state in dev is disposable), bound to
-// 127.0.0.1, daemonised with a pid file under .slipway/ so it is stopped by its own PID.
-import { mkdirSync, readFileSync } from 'node:fs';
+// 127.0.0.1, daemonised with a pid file under .slipway/ so it is stopped by its own PID, and
+// with a password (requirepass) read from a mode-600 config file, not from its arguments.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { SetupError } from './log.mjs';
@@ -32,6 +33,18 @@ export async function stopLocalRedis({ stateDir, log }) {
   await stopPid(pidFile);
 }
 
+/** True when the Redis on the port of `url` is this state folder's (left running by `npm run services`). */
+export function ownsRedis({ url, stateDir }) {
+  const pid = readPid(path.join(stateDir, 'redis', 'redis.pid'));
+  if (!pid || !isAlive(pid)) return false;
+  try {
+    // redis-server's process title is "redis-server 127.0.0.1:<port>".
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`:${new URL(url).port || 6379}`);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts Redis on the port of `url`.
  * @returns {Promise<{ stop(): Promise<void> }>}
@@ -48,9 +61,13 @@ export async function startLocalRedis({ url, stateDir, log }) {
 
   const { port, password } = new URL(url);
   log.step(`starting project-local Redis on 127.0.0.1:${port || 6379} (log ${logFile})`);
-  const args = ['--port', port || '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes'];
+  // The password goes in a file only its owner reads: arguments are visible to every user in `ps`.
+  const configFile = path.join(dir, 'redis.conf');
+  const quoted = JSON.stringify(decodeURIComponent(password)); // redis.conf reads "…" with \-escapes
+  writeFileSync(configFile, password ? `requirepass ${quoted}\n` : '', { mode: 0o600 });
+  chmodSync(configFile, 0o600); // an older file keeps its mode otherwise
+  const args = [configFile, '--port', port || '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes'];
   args.push('--dir', dir, '--pidfile', pidFile, '--logfile', logFile);
-  if (password) args.push('--requirepass', decodeURIComponent(password));
   const r = capture(server, args);
   if (r.code !== 0) throw new SetupError(`redis-server failed to start: ${r.stdout}${r.stderr}`);
   if (!(await waitUntil(() => redisAnswers(url), { timeoutMs: 10_000 }))) {

@@ -1,14 +1,18 @@
 // PostgreSQL, Redis and the Docker engine for `npm start` / `npm test`. Per service: use what
 // answers at DATABASE_URL / REDIS_URL / DOCKER_HOST; else start a project-local instance from
 // installed binaries (data under .slipway/); else apt-get install it (root on Debian only);
-// else stop with the exact package to install.
+// else stop with the exact package to install. Project-local instances require a password
+// (service-passwords.mjs), which the returned URLs carry; a server that is not ours is used
+// with its URL as given.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SetupError } from './log.mjs';
 import { aptInstall, postgresBinDir, which } from './system.mjs';
-import { dockerAnswers, dockerEndpoint, isLocalHost, postgresAnswers, redisAnswers } from './probe.mjs';
-import { databaseOf, ensureDatabase, startLocalPostgres } from './postgres.mjs';
-import { startLocalRedis } from './redis.mjs';
+import { dockerAnswers, dockerEndpoint, isLocalHost, postgresAnswers, redisAnswers, redisWithoutPassword } from './probe.mjs';
+import { databaseOf, ensureDatabase, ownsPostgres, secureLocalPostgres, startLocalPostgres } from './postgres.mjs';
+import { ownsRedis, startLocalRedis } from './redis.mjs';
 import { startDockerd } from './dockerd.mjs';
+import { servicePassword, withPassword } from './service-passwords.mjs';
 
 export { ensureDatabase, recreateDatabase, withDatabase } from './postgres.mjs';
 export { flushRedisDb } from './redis.mjs';
@@ -37,8 +41,8 @@ function assertLocal(name, url) {
  * @returns {Promise<{ env: { DATABASE_URL: string, REDIS_URL: string }, started: string[], stop(opts?: { docker?: boolean }): Promise<void> }>}
  */
 export async function ensureServices({ log, root, stateDir = path.join(root, '.slipway'), binaries = {}, env = process.env }) {
-  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  const redisUrl = env.REDIS_URL || DEFAULT_REDIS_URL;
+  let databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  let redisUrl = env.REDIS_URL || DEFAULT_REDIS_URL;
   const endpoint = dockerEndpoint(env.DOCKER_HOST);
 
   let [pgUp, redisUp, dockerUp] = await Promise.all([postgresAnswers(databaseUrl), redisAnswers(redisUrl), dockerAnswers(endpoint)]);
@@ -69,6 +73,13 @@ export async function ensureServices({ log, root, stateDir = path.join(root, '.s
     ]);
   }
 
+  // A server we start, or one of ours left running (`npm run services`), gets a password: the
+  // URL's own, else the one generated into the state folder.
+  const ourPostgres = !pgUp || ownsPostgres({ url: databaseUrl, stateDir });
+  const ourRedis = !redisUp || ownsRedis({ url: redisUrl, stateDir });
+  if (ourPostgres) databaseUrl = withPassword(databaseUrl, () => servicePassword(stateDir, 'postgres'));
+  if (ourRedis) redisUrl = withPassword(redisUrl, () => servicePassword(stateDir, 'redis'));
+
   /** @type {{ name: string, stop(): Promise<void> }[]} */
   const started = [];
   const stopAll = async ({ docker = false } = {}) => {
@@ -89,16 +100,38 @@ export async function ensureServices({ log, root, stateDir = path.join(root, '.s
     ]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    // Ours, left running from before passwords: PostgreSQL is converted in place; Redis keeps no
+    // data (no persistence), so it restarts with its password and stays running as it was.
+    if (pgUp && ourPostgres) await secureLocalPostgres({ url: databaseUrl, stateDir, log });
+    if (redisUp && ourRedis && (await redisWithoutPassword(redisUrl))) await startLocalRedis({ url: redisUrl, ...ctx });
     await ensureDatabase(databaseUrl, databaseOf(databaseUrl), { log });
   } catch (err) {
     await stopAll({ docker: true });
     throw err;
   }
+  writeServicesEnv(stateDir, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl });
   return {
     env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
     started: started.map((s) => s.name),
     stop: stopAll,
   };
+}
+
+/** Where the URLs of the last services run are kept (mode 600), for commands run by hand. */
+export const servicesEnvFile = (stateDir) => path.join(stateDir, 'services.env');
+
+/**
+ * The URLs with their passwords, for what runs outside `npm start` / `npm test`: vitest and
+ * prisma.config.ts load this file when DATABASE_URL / REDIS_URL are unset, and a shell can
+ * `set -a; . .slipway/services.env; set +a`.
+ */
+function writeServicesEnv(stateDir, vars) {
+  const text = `# Written by tools/lib/services.mjs on each start: the URLs of the services in use, with their passwords.\n${Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+  mkdirSync(stateDir, { recursive: true }); // absent on a fresh clone whose servers all answer
+  writeFileSync(servicesEnvFile(stateDir), text, { mode: 0o600 });
+  chmodSync(servicesEnvFile(stateDir), 0o600); // an older file keeps its mode otherwise
 }
 
 /** A URL with its password hidden, for log lines. */

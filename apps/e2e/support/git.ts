@@ -44,7 +44,7 @@ export async function commitAll(dir: string, message: string): Promise<void> {
  */
 export function slowBuildDockerfile(seconds = 6): string {
   return [
-    'ARG BASE_IMAGE=slipway/base-node:20',
+    'ARG BASE_IMAGE=slipway/node:24',
     'FROM ${BASE_IMAGE}',
     'WORKDIR /app',
     'COPY . .',

@@ -113,7 +113,7 @@ describe('running a build against the real git and Docker', () => {
   });
 
   it("fails a Dockerfile error with docker's error line", async () => {
-    const { build } = await projectWithCommit({ files: { Dockerfile: 'FROM slipway/base-node:20\nRUN echo compiling && exit 3\n' } });
+    const { build } = await projectWithCommit({ files: { Dockerfile: 'FROM slipway/node:24\nRUN echo compiling && exit 3\n' } });
     const { outcome, row } = await run(build.id);
     expect(outcome.status).toBe('FAILED');
     expect(row.failureReason).toMatch(/exit 3|non-zero code: 3/);
@@ -150,7 +150,7 @@ describe('running a build against the real git and Docker', () => {
 
   it('redacts known secret values from the build log', async () => {
     const secret = 'sk-build-secret-4242';
-    const { env, build } = await projectWithCommit({ files: { Dockerfile: `FROM slipway/base-node:20\nRUN echo token=${secret}\n` } });
+    const { env, build } = await projectWithCommit({ files: { Dockerfile: `FROM slipway/node:24\nRUN echo token=${secret}\n` } });
     await ctx.app.get(SecretsService).set(scope, { userId: 'u', email: 'u@example.test' }, env.id, 'API_TOKEN', { value: secret, secret: true });
     const { outcome, lines } = await run(build.id);
     expect(outcome.status).toBe('SUCCEEDED');

@@ -9,7 +9,7 @@ import { BuildCancelledError, BuildFailedError, ContainerStartError, DockerEngin
 
 // Against the real dockerd (DOCKER_HOST or the default socket). Everything created here is
 // labelled slipway.test=1 and removed in afterAll; only the local base image is used.
-const BASE_IMAGE = process.env.SLIPWAY_BASE_IMAGE_NODE || 'slipway/base-node:20';
+const BASE_IMAGE = (process.env.SLIPWAY_BASE_IMAGE_NODE || 'slipway/node:{major}').replace('{major}', '24');
 const run = randomBytes(4).toString('hex');
 const TEST = { [LABELS.test]: '1', 'slipway.test.run': run };
 const image = `slipway-test/docker-engine-${run}:1`;
