@@ -26,7 +26,7 @@ const HOST_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
  * Bumped when a recipe changes what an image holds: an image whose `slipway.recipe` label
  * differs (an older recipe, or another CA bundle) is made again.
  */
-const RECIPE_VERSION = { node: 1, static: 1, relay: 1 };
+const RECIPE_VERSION = { node: 2, static: 1, relay: 1 };
 const RECIPE_LABEL = 'slipway.recipe';
 
 /** The CA bundle the Node images trust: SLIPWAY_BUILD_CA_FILE, else the host's, else none. */

@@ -2,7 +2,7 @@
 // in for it) is written in infra/README.md, "Base images".
 import { symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { addBusybox, addUsersAndTmp, copyExecutable, copyInto, extractTarball, makeDir } from './rootfs.mjs';
+import { addBusybox, addRuntimeLibraries, addUsersAndTmp, copyExecutable, copyInto, extractTarball, makeDir } from './rootfs.mjs';
 
 /** Where the CA bundle sits in the images, as on Debian (SSL_CERT_FILE and NODE_EXTRA_CA_CERTS point here). */
 export const IMAGE_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
@@ -32,6 +32,7 @@ export function fillNodeImage(rootfs, { busybox, dist, caFile }) {
   const local = path.join(rootfs, 'usr/local');
   extractTarball(dist.files.node, local, { strip: 1, members: ['package/bin/node'] });
   copyExecutable(rootfs, path.join(local, 'bin/node'), '/usr/local/bin/node'); // the libraries ldd lists
+  addRuntimeLibraries(rootfs);
   extractTarball(dist.files.npm, path.join(local, 'lib/node_modules/npm'), { strip: 1 });
   extractTarball(dist.files.corepack, path.join(local, 'lib/node_modules/corepack'), { strip: 1 });
   const link = (name, target) => symlinkSync(target, path.join(local, 'bin', name));

@@ -19,6 +19,23 @@ export function sharedLibraries(binary) {
   return [...r.stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]);
 }
 
+/**
+ * Every shared library of the C runtime packages, not only those `ldd` lists for node: the
+ * native addons apps install (rollup's, esbuild's, swc's, sharp's…) link against librt,
+ * libresolv, libutil, libz and friends, which node itself does not need.
+ */
+const RUNTIME_LIBRARY_PACKAGES = ['libc6', 'libgcc-s1', 'libstdc++6', 'zlib1g'];
+
+export function addRuntimeLibraries(rootfs) {
+  for (const pkg of RUNTIME_LIBRARY_PACKAGES) {
+    const r = capture('dpkg', ['-L', pkg]);
+    if (r.code !== 0) continue; // not a Debian machine, or the package is absent: ldd's list still holds
+    for (const file of r.stdout.split('\n')) {
+      if (/\.so(\.\d+)*$/.test(file) && /^\/(usr\/)?lib(64|x32)?\//.test(file) && !file.includes('/gconv/') && !file.includes('/audit/')) copyInto(rootfs, file);
+    }
+  }
+}
+
 /** Copies a file into the rootfs (at the same absolute path by default), following symlinks. */
 export function copyInto(rootfs, file, target = file, mode = 0o755) {
   const dest = path.join(rootfs, target);

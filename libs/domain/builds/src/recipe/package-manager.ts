@@ -80,14 +80,15 @@ export function detectPackageManager(inputs: PackageManagerInputs): PackageManag
 }
 
 /**
- * The pnpm major that wrote a lockfile (`lockfileVersion: '9.0'` → 9, `'6.0'` → 8, `5.4` → 7):
- * a newer pnpm refuses an older lockfile under --frozen-lockfile.
+ * The pnpm major an older lockfile needs (`lockfileVersion: '6.0'` → 8, `5.4` → 7): a newer pnpm
+ * refuses it under --frozen-lockfile. Format 9 is read by pnpm 9 and every later major, so it
+ * pins nothing and Corepack's own pinned release (with its hash) installs it.
  */
 function pnpmMajorForLockfile(head: string | null | undefined): string | undefined {
   const match = /^lockfileVersion:\s*['"]?(\d+)(?:\.\d+)?/m.exec(head ?? '');
   if (!match) return undefined;
   const format = Number(match[1]);
-  if (format >= 9) return '9';
+  if (format >= 9) return undefined;
   if (format >= 6) return '8';
   return '7';
 }
