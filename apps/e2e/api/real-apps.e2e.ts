@@ -166,7 +166,7 @@ describe('builds that cannot work say why, and nothing is deployed', () => {
 
   it('a failing build script: its own output and the last lines', async () => {
     const out = await rejected('build-fails', { 'package.json': manifest({ scripts: { build: 'node build.js', start: 'node s.js' } }), 'build.js': "console.error('src/app.ts(3,1): error TS1005: expected ;'); process.exit(2);" });
-    expect(out).toContain('The build failed (rm -rf .slipway-build && npm run build, exit code 2)');
+    expect(out).toContain('The build failed (npm run build, exit code 2)');
     expect(out).toMatch(/Last lines:[\s\S]*error TS1005: expected ;/);
   });
 

@@ -55,7 +55,8 @@ describe('generateDockerfile: Node servers', () => {
       node({ setup: 'corepack enable', install: { command: 'pnpm install --frozen-lockfile', why: '' }, build: { command: 'pnpm run build', why: '' }, prune: { command: 'pnpm prune --prod', why: '' } }),
       options(),
     );
-    const order = ['RUN corepack enable', 'RUN pnpm install --frozen-lockfile && rm -rf /tmp/slipway-cache', 'COPY . .', 'ENV NODE_ENV=production', 'RUN rm -rf .slipway-build && pnpm run build', 'RUN pnpm prune --prod && rm -rf /tmp/slipway-cache', 'USER 10001'];
+    const after = "RUN rm -rf .slipway-build && echo '-----> build: pnpm run build' && NODE_ENV=production pnpm run build && echo '-----> prune: pnpm prune --prod' && pnpm prune --prod && rm -rf /tmp/slipway-cache";
+    const order = ['RUN corepack enable', 'RUN pnpm install --frozen-lockfile && rm -rf /tmp/slipway-cache', 'COPY . .', after, 'USER 10001'];
     const all = lines(text);
     expect(order.map((l) => all.indexOf(l))).toEqual([...order.map((l) => all.indexOf(l))].sort((a, b) => a - b));
     expect(order.every((l) => all.includes(l))).toBe(true);
@@ -67,7 +68,8 @@ describe('generateDockerfile: Node servers', () => {
     expect(whole.indexOf('COPY . .')).toBeLessThan(whole.indexOf('RUN npm ci && rm -rf /tmp/slipway-cache'));
     const none = generateDockerfile(node({ install: null }), options());
     expect(none).not.toMatch(/npm ci/);
-    expect(none).toContain('COPY . .\nENV NODE_ENV=production\nRUN rm -rf .slipway-build\n');
+    // Nothing to run after the copy: no RUN only to remove the generated files.
+    expect(none).toContain('COPY . .\nENV NODE_ENV=production PORT=3000 HOME=/tmp\nUSER 10001\n');
   });
 
   it('copies install-input folders one by one', () => {
@@ -85,7 +87,7 @@ describe('generateDockerfile: Node servers', () => {
 
   it('trusts the CA bundle and uses the configured registry in every package manager', () => {
     const text = generateDockerfile(node(), options({ ca: true, registry: 'https://npm.example.test/' }));
-    expect(text).toContain('COPY .slipway-build/ca.pem /etc/ssl/certs/slipway-build-ca.pem\nENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/slipway-build-ca.pem\n');
+    expect(text).toContain('COPY .slipway-build/ca.pem /etc/ssl/certs/slipway-build-ca.pem\nENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/slipway-build-ca.pem CI=true');
     for (const name of ['npm_config_cafile', 'npm_config_registry=https://npm.example.test/', 'COREPACK_NPM_REGISTRY=https://npm.example.test/', 'COREPACK_INTEGRITY_KEYS=0']) expect(text).toContain(name);
     const berry = generateDockerfile(node({ packageManager: { name: 'yarn', berry: true, lockfile: 'yarn.lock', source: 'lockfile' } }), options({ ca: true, registry: 'https://npm.example.test/' }));
     expect(berry).toContain('YARN_NPM_REGISTRY_SERVER=https://npm.example.test/');
@@ -101,6 +103,10 @@ describe('generateDockerfile: Node servers', () => {
     ['exec node s.js', 'exec node s.js'],
   ])('runs start command %j through sh as %j', (command, shell) => {
     expect(cmdOf(generateDockerfile(node({ start: { command, why: '' } }), options()))).toEqual(['sh', '-c', shell]);
+  });
+
+  it('quotes the step announcements for sh', () => {
+    expect(generateDockerfile(node({ build: { command: "node -e 'build()'", why: '' } }), options())).toContain(`echo '-----> build: node -e '\\''build()'\\''' && NODE_ENV=production node -e 'build()'`);
   });
 
   it('quotes env values that need it', () => {
@@ -134,7 +140,7 @@ describe('generateDockerfile: static sites', () => {
   it('builds a framework site in a Node stage and copies only its output', () => {
     const text = generateDockerfile(site({ root: 'dist', spa: true, framework: 'Vite', toolchain: toolchain({ build: { command: 'npm run build', why: '' } }) }), options());
     expect(text).toMatch(/^FROM slipway\/node:24 AS build$/m);
-    expect(text).toContain('RUN rm -rf .slipway-build && npm run build\n');
+    expect(text).toContain("RUN rm -rf .slipway-build && echo '-----> build: npm run build' && NODE_ENV=production npm run build && mkdir -p public\n");
     expect(text).toContain('FROM slipway/static:1\nCOPY --from=build /app/dist/ /site/\n');
   });
 });

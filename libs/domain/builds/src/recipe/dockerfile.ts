@@ -1,6 +1,6 @@
 import { AppError } from '@slipway/errors';
 import type { GeneratedRecipe, NodeRecipe, StaticRecipe } from './detect';
-import type { NodeToolchain } from './node-plan';
+import type { NodeToolchain, PlanStep } from './node-plan';
 import type { PackageManagerChoice } from './package-manager';
 
 export interface BaseImages {
@@ -36,6 +36,8 @@ const CA_IN_IMAGE = '/etc/ssl/certs/slipway-build-ca.pem';
 const NGINX_CONF_IN_IMAGE = '/etc/slipway/nginx.conf';
 /** Package-manager caches live here during a RUN and are removed by it: they are not part of the image. */
 const CACHE = '/tmp/slipway-cache';
+/** Printed before each step of the post-copy RUN; explainBuildFailure reads the last one. */
+export const STEP_MARK = '-----> ';
 
 /**
  * The Dockerfile for an app without one; paths are relative to the recipe's context.
@@ -82,8 +84,7 @@ function nodeLines(recipe: NodeRecipe, options: DockerfileOptions, port: number)
       ...runtime(true),
     ];
   }
-  const prune = recipe.prune ? [`RUN ${withCacheCleanup(recipe.prune.command)}`] : [];
-  return [header, ...buildStage(recipe, options, base, null), ...prune, ...runtime(false)];
+  return [header, ...buildStage(recipe, options, base, null, recipe.prune), ...runtime(false)];
 }
 
 function staticLines(recipe: StaticRecipe, options: DockerfileOptions, port: number): string[] {
@@ -116,12 +117,18 @@ function staticLines(recipe: StaticRecipe, options: DockerfileOptions, port: num
   ];
 }
 
-/** FROM … install … build: shared by every Node recipe; `stage` names it when a second stage copies from it. */
-function buildStage(toolchain: NodeToolchain, options: DockerfileOptions, base: string, stage: string | null): string[] {
+/**
+ * FROM … install … build (… prune): shared by every Node recipe; `stage` names it when a second
+ * stage copies from it. Everything after the sources are copied is one RUN (each RUN costs the
+ * classic builder a container and a commit), with a `-----> step: command` line before each
+ * step so the log, and explainBuildFailure, can tell which one failed.
+ */
+function buildStage(toolchain: NodeToolchain, options: DockerfileOptions, base: string, stage: string | null, prune: PlanStep | null = null): string[] {
   const lines = [`FROM ${base}${stage ? ` AS ${stage}` : ''}`];
   if (options.cacheScope) lines.push(`LABEL slipway.cache-scope=${JSON.stringify(options.cacheScope)}`);
-  lines.push('WORKDIR /app', ...runtimeCa(options));
-  lines.push(`ENV ${envLine(buildEnv(options, toolchain.packageManager))}`);
+  lines.push('WORKDIR /app');
+  if (options.ca) lines.push(`COPY ${GENERATED_CA} ${CA_IN_IMAGE}`);
+  lines.push(`ENV ${envLine({ ...caEnv(options), ...buildEnv(options, toolchain.packageManager) })}`);
   if (toolchain.setup) lines.push(`RUN ${toolchain.setup}`);
   const inputs = toolchain.installInputs;
   if (toolchain.install) {
@@ -130,14 +137,21 @@ function buildStage(toolchain: NodeToolchain, options: DockerfileOptions, base: 
     lines.push(`RUN ${withCacheCleanup(toolchain.install.command)}`);
   }
   if (!toolchain.install || inputs) lines.push('COPY . .');
-  // The generated files are in the context for the engine, not for the app: gone in the first RUN after the copy.
-  const cleanGenerated = `rm -rf ${GENERATED_DIR}`;
-  lines.push('ENV NODE_ENV=production');
-  lines.push(toolchain.build ? `RUN ${cleanGenerated} && ${toolchain.build.command}` : `RUN ${cleanGenerated}`);
+  // The generated files are in the context for the engine, not for the app.
+  const after = [`rm -rf ${GENERATED_DIR}`];
+  // NODE_ENV=production only now: installs would leave out the devDependencies a build needs.
+  if (toolchain.build) after.push(announce('build', toolchain.build.command), `NODE_ENV=production ${toolchain.build.command}`);
+  if (prune) after.push(announce('prune', prune.command), withCacheCleanup(prune.command));
   // A later stage copies public/ (Next.js); make sure it exists even when the app has none.
-  if (stage) lines.push('RUN mkdir -p public');
+  if (stage) after.push('mkdir -p public');
+  // Without a build or a prune, the folder (the generated Dockerfile and the public CA bundle) may stay: no RUN just for it.
+  if (after.length > 1) lines.push(`RUN ${after.join(' && ')}`);
   return lines;
 }
+
+/** `echo '-----> build: npm run build'`, quoted for sh. */
+const announce = (step: string, command: string) => `echo ${shellQuote(`${STEP_MARK}${step}: ${command}`)}`;
+const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 /** Files in one COPY (the destination is the folder), each folder in its own (COPY flattens folders). */
 function copyInputs(inputs: string[]): string[] {
@@ -184,11 +198,13 @@ function buildEnv(options: DockerfileOptions, pm: PackageManagerChoice): Record<
   return env;
 }
 
-/** The CA bundle, trusted by Node (NODE_EXTRA_CA_CERTS) and by OpenSSL-based tools, in the build and at run time. */
+/** The CA bundle, trusted by Node (NODE_EXTRA_CA_CERTS) in the build and at run time. */
 function runtimeCa(options: DockerfileOptions): string[] {
   if (!options.ca) return [];
-  return [`COPY ${GENERATED_CA} ${CA_IN_IMAGE}`, `ENV ${envLine({ NODE_EXTRA_CA_CERTS: CA_IN_IMAGE })}`];
+  return [`COPY ${GENERATED_CA} ${CA_IN_IMAGE}`, `ENV ${envLine(caEnv(options))}`];
 }
+
+const caEnv = (options: DockerfileOptions): Record<string, string> => (options.ca ? { NODE_EXTRA_CA_CERTS: CA_IN_IMAGE } : {});
 
 const withCacheCleanup = (command: string) => `${command} && rm -rf ${CACHE}`;
 

@@ -27,9 +27,10 @@ describe('explainBuildFailure', () => {
   });
 
   it('names a failing build script with its last lines', () => {
-    const tail = Array.from({ length: 20 }, (_, i) => `line ${i}`);
-    const reason = explainBuildFailure(recipe, docker('rm -rf .slipway-build && npm run build', 2), tail);
-    expect(reason).toBe(`The build failed (rm -rf .slipway-build && npm run build, exit code 2). Last lines:\n${tail.slice(-8).join('\n')}`);
+    const tail = ['-----> build: npm run build', ...Array.from({ length: 20 }, (_, i) => `line ${i}`)];
+    const run = "rm -rf .slipway-build && echo '-----> build: npm run build' && NODE_ENV=production npm run build && echo '-----> prune: npm prune --omit=dev' && npm prune --omit=dev && rm -rf /tmp/slipway-cache";
+    expect(explainBuildFailure(recipe, docker(run, 2), tail)).toBe(`The build failed (npm run build, exit code 2). Last lines:\n${tail.slice(-8).join('\n')}`);
+    expect(explainBuildFailure(recipe, docker(run, 1), ['-----> build: npm run build', 'ok', '-----> prune: npm prune --omit=dev', 'npm error x'])).toMatch(/^Removing devDependencies failed \(npm prune --omit=dev, exit code 1\)/);
   });
 
   it('explains native addons that need a compiler', () => {

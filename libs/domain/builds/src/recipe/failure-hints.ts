@@ -1,4 +1,5 @@
 import type { BuildableRecipe } from './detect';
+import { STEP_MARK } from './dockerfile';
 import type { NodeToolchain } from './node-plan';
 
 /** Known messages of package managers and node-gyp, and what the user should do about them. */
@@ -22,17 +23,25 @@ export function explainBuildFailure(recipe: BuildableRecipe, dockerError: string
   const hint = HINTS.find(([pattern]) => pattern.test(output))?.[1];
   if (!failed || recipe.kind === 'dockerfile') return hint ? `${dockerError} ${hint}` : dockerError;
   const [, command = '', code] = failed;
-  const what = stepName(recipe, command);
+  const { what, shown } = failedStep(recipe, command, lastLines);
   const tail = lastLines.slice(-8).join('\n');
-  return [`${what} failed (${command.replace(/ && rm -rf \S+$/, '')}, exit code ${code}).`, hint, tail ? `Last lines:\n${tail}` : undefined].filter(Boolean).join(' ');
+  return [`${what} failed (${shown}, exit code ${code}).`, hint, tail ? `Last lines:\n${tail}` : undefined].filter(Boolean).join(' ');
 }
 
-function stepName(recipe: Exclude<BuildableRecipe, { kind: 'dockerfile' }>, command: string): string {
+const STEP_NAMES: Record<string, string> = { build: 'The build', prune: 'Removing devDependencies' };
+
+/**
+ * Which step of the plan a failed RUN was: the post-copy RUN announces each of its steps with a
+ * `-----> step: command` line (the last one printed is the one that failed); other RUNs are
+ * one step each, known by their command.
+ */
+function failedStep(recipe: Exclude<BuildableRecipe, { kind: 'dockerfile' }>, command: string, lastLines: readonly string[]): { what: string; shown: string } {
+  const announced = [...lastLines].reverse().find((line) => line.startsWith(STEP_MARK));
+  const step = announced && /^-----> (\w+): (.*)$/.exec(announced);
+  if (step && STEP_NAMES[step[1]!]) return { what: STEP_NAMES[step[1]!]!, shown: step[2]! };
   const toolchain: NodeToolchain | null = recipe.kind === 'node' ? recipe : recipe.toolchain;
-  if (!toolchain) return 'A build step';
-  if (toolchain.install && command.startsWith(toolchain.install.command)) return 'Installing dependencies';
-  if (toolchain.setup && command.startsWith(toolchain.setup)) return `Setting up ${toolchain.packageManager.name}`;
-  if (toolchain.build && command.endsWith(toolchain.build.command)) return 'The build';
-  if (recipe.kind === 'node' && recipe.prune && command.startsWith(recipe.prune.command)) return 'Removing devDependencies';
-  return 'A build step';
+  const shown = command.replace(/ && rm -rf \S+$/, '');
+  if (toolchain?.install && command.startsWith(toolchain.install.command)) return { what: 'Installing dependencies', shown };
+  if (toolchain?.setup && command.startsWith(toolchain.setup)) return { what: `Setting up ${toolchain.packageManager.name}`, shown };
+  return { what: 'A build step', shown };
 }
