@@ -13,7 +13,7 @@ const FIRST_POLL_MS = 200;
 const GONE_WAIT_MS = 10_000;
 
 interface Watched {
-  /** SizeRw at the last look, and when. */
+  /** What the build had written at the last look at this step, and when. */
   bytes: number;
   at: number;
 }
@@ -21,9 +21,12 @@ interface Watched {
 /**
  * Enforces what the classic builder's API cannot set on build-step containers: a process limit
  * (`ContainerUpdate` with BUILD_PIDS_LIMIT as soon as the engine announces the step) and a
- * disk limit (the step's `SizeRw`, looked at about once a second, sooner while it grows fast;
- * the steps of one build together may write BUILD_DISK_MB). Over the disk limit, `onExceeded`
- * is called once with the message for the user; the caller cancels the build.
+ * disk limit: the running step's size (inspect with size, about once a second, sooner while it
+ * grows fast) counts what it writes (SizeRw) and, through the image it runs on (SizeRootFs),
+ * what the build's earlier steps wrote; together they may reach BUILD_DISK_MB. Over it,
+ * `onExceeded` is called once with the message for the user; the caller cancels the build.
+ * A step that writes and ends between two looks is counted by the next step, or not at all if
+ * it is the last one: measuring bounds the overshoot to about one look's worth of writing.
  *
  * The announcement (` ---> Running in <id>`) is text a step can print too, so a container is
  * adopted only if it runs on this build's network and is not one of Slipway's own: a forged id
@@ -32,8 +35,8 @@ interface Watched {
  */
 export class BuildStepGuard {
   private readonly watched = new Map<string, Watched>();
-  /** Bytes written by steps that have ended (their last measured size). */
-  private finishedBytes = 0;
+  /** Size of the image the build's first measured step ran on: what the build started from. */
+  private baseline: number | undefined;
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
   private stopped = false;
@@ -72,11 +75,18 @@ export class BuildStepGuard {
       throw err;
     }
     if (info.HostConfig.NetworkMode !== this.network || info.Config.Labels?.[LABELS.managed]) return; // not a step of a build
+    // What the first step runs on is where the build starts, even if that step ends before a look.
+    if (this.baseline === undefined) {
+      const image = await this.docker.getImage(info.Image).inspect().catch(() => null);
+      if (image) this.baseline = Math.min(this.baseline ?? image.Size, image.Size);
+    }
     try {
       await container.update({ PidsLimit: this.limits.BUILD_PIDS_LIMIT });
     } catch (err) {
-      const status = dockerStatus(err);
-      if (status === 404 || status === 409) return; // the step ended before it could be limited
+      // A step that ended before it could be limited needs no limit; one still running does.
+      if (/not running|stopped container/i.test(dockerMessage(err))) return;
+      const now = await container.inspect().catch(() => null);
+      if (!now?.State.Running) return;
       throw err;
     }
     if (this.stopped || this.watched.has(info.Id)) return;
@@ -94,26 +104,29 @@ export class BuildStepGuard {
     this.polling = true;
     const limit = this.limits.BUILD_DISK_MB * MIB;
     let next = POLL_MS;
-    let running = 0;
+    let written = 0;
     try {
       for (const [id, last] of this.watched) {
-        // `size` makes the engine measure the writable layer (SizeRw); the types omit both.
+        // `size` makes the engine measure the container (SizeRw, SizeRootFs); the types omit all three.
         const info = (await this.docker
           .getContainer(id)
           .inspect({ size: true } as Docker.ContainerInspectOptions)
-          .catch((err: unknown) => (dockerStatus(err) === 404 ? null : Promise.reject(err)))) as (Docker.ContainerInspectInfo & { SizeRw?: number }) | null;
-        const bytes = info?.SizeRw ?? last.bytes;
+          .catch((err: unknown) => (dockerStatus(err) === 404 ? null : Promise.reject(err)))) as (Docker.ContainerInspectInfo & { SizeRw?: number; SizeRootFs?: number }) | null;
         if (!info?.State.Running) {
-          // The step ended (its layer is committed): what it wrote keeps counting.
-          this.watched.delete(id);
-          this.finishedBytes += bytes;
+          this.watched.delete(id); // the step ended; its layer is in the image the next step runs on
           continue;
         }
-        running += bytes;
+        // The step's whole filesystem minus what it runs on is what it wrote; what it runs on,
+        // minus the image of the first step, is what the build's earlier steps wrote.
+        const rootfs = info.SizeRootFs ?? 0;
+        const image = rootfs - (info.SizeRw ?? 0);
+        this.baseline = Math.min(this.baseline ?? image, image);
+        const bytes = rootfs - this.baseline;
+        written = Math.max(written, bytes);
         const now = Date.now();
         const rate = (bytes - last.bytes) / Math.max(1, now - last.at); // bytes per ms
         this.watched.set(id, { bytes, at: now });
-        if (rate > 0) next = Math.min(next, Math.max(FASTEST_POLL_MS, (limit - this.finishedBytes - running) / rate / 2));
+        if (rate > 0) next = Math.min(next, Math.max(FASTEST_POLL_MS, (limit - bytes) / rate / 2));
       }
     } catch (err) {
       this.fail(`Slipway could not measure what a build step wrote (${dockerMessage(err)}); the build was stopped.`);
@@ -121,7 +134,7 @@ export class BuildStepGuard {
     } finally {
       this.polling = false;
     }
-    if (this.finishedBytes + running > limit) {
+    if (written > limit) {
       const mb = this.limits.BUILD_DISK_MB;
       this.fail(
         `The build wrote more than ${mb} MB to its filesystem, the most one build may write (BUILD_DISK_MB=${mb}); it was stopped. Write less (remove what a step downloads or unpacks in that same step), or raise BUILD_DISK_MB.`,

@@ -70,6 +70,14 @@ describe('BuildStreamDecoder', () => {
     expect(lines).toEqual(['Step 2/2 : RUN echo é', ' ---> Running in 0123456789ab', 'héllo']);
   });
 
+  it('drops terminal codes: the colour the engine wraps stderr in, and control characters', () => {
+    const lines: string[] = [];
+    const d = new BuildStreamDecoder((l) => lines.push(l), { maxLineChars: 4096 });
+    d.push('{"stream":"\\u001b[91mnc: refused\\n\\u001b[0mnext line\\r\\n"}\n{"stream":"bell\\u0007 and \\u001b]0;title\\u0007tab\\there\\n"}\n');
+    d.end();
+    expect(lines).toEqual(['nc: refused', 'next line', 'bell and 0;titletab\there']);
+  });
+
   it('cuts a line longer than the limit, saying how much was cut and the setting', () => {
     const lines: string[] = [];
     const d = new BuildStreamDecoder((l) => lines.push(l), { maxLineChars: 300 });

@@ -77,6 +77,13 @@ export interface BuildStreamOptions {
 }
 
 const STEP_CONTAINER = /^ ---> Running in ([0-9a-f]{12,64})\r?\n?$/;
+/**
+ * Terminal escape sequences and other control characters (tabs aside): the engine wraps a
+ * step's stderr in colour codes, tools print their own, and none of it belongs in a stored log
+ * or in the `remote:` lines of a pusher's terminal.
+ */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CODES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
 /** How far a cut backs off to a space, so that no word (a secret, before redaction) is cut in two. */
 const CUT_BACKOFF_CHARS = 512;
 
@@ -182,7 +189,7 @@ export class BuildStreamDecoder {
   }
 
   private emit(line: string): void {
-    const clean = line.replace(/\r$/, '').trimEnd();
+    const clean = line.replace(TERMINAL_CODES, '').trimEnd();
     if (clean.trim()) this.onLine(clean);
   }
 }
