@@ -16,7 +16,7 @@ const image = `slipway-test/docker-engine-${run}:1`;
 const netA = `slipway-test-${run}-a`;
 const netB = `slipway-test-${run}-b`;
 /** Builds make their network themselves (unlabelled for tests): removed by name in afterAll. */
-const buildNet = `slipway-test-${run}-builds`;
+const buildNet = `slipway-test-${run}-steps`;
 
 const SERVER = `
 const http = require('node:http');
