@@ -15,11 +15,11 @@ describe('attack: a build that fills the disk', () => {
 
   it('is stopped at BUILD_DISK_MB, the push says which setting, and its step container is gone', async () => {
     const started = Date.now();
-    const push = await pushCommit(remote, { Dockerfile: `FROM ${base}\nRUN dd if=/dev/zero of=/fill bs=1M count=8192 && echo "wrote 8 GB"\n` });
+    const push = await pushCommit(remote, { Dockerfile: `FROM ${base}\nRUN dd if=/dev/zero of=/fill bs=1M count=8192 && echo "wrote $((8 * 1024)) MB"\n` });
     expect(push.code, push.out).not.toBe(0);
     const mb = E2E.buildDiskMb;
     expect(push.out).toContain(`remote: Build failed: The build wrote more than ${mb} MB to its filesystem, the most one build may write (BUILD_DISK_MB=${mb}); it was stopped.`);
-    expect(push.out).not.toContain('wrote 8 GB');
+    expect(push.out).not.toContain('wrote 8192 MB'); // the step's last line, had dd finished
     expect(Date.now() - started).toBeLessThan(60_000);
     const step = /remote:\s+---> Running in ([0-9a-f]{12})/.exec(push.out)?.[1];
     expect(step, push.out).toBeDefined();
