@@ -57,6 +57,13 @@ function platformEnv(env) {
     SLIPWAY_MASTER_KEY_FILE: keyFile,
     // Small, so the e2e tests can prove an oversize push is refused without pushing megabytes.
     PUSH_MAX_BYTES: String(2 * 1024 * 1024),
+    // Small, so the attack tests (apps/e2e/attacks) prove each limit while writing little: a
+    // build that fills its disk is stopped at 128 MB, a commit over 1 MiB per file, 8 MiB in
+    // all or 2,000 files is refused. Every other e2e push and build stays well within them.
+    BUILD_DISK_MB: '128',
+    PUSH_MAX_BLOB_BYTES: String(1024 * 1024),
+    PUSH_MAX_UNPACKED_BYTES: String(8 * 1024 * 1024),
+    PUSH_MAX_FILES: '2000',
     DEPLOY_DRAIN_SECONDS: '2',
     DATA_DIR: path.join(testDir, 'data'),
     GATEWAY_MOCK_URL: url(MOCK_PORT),

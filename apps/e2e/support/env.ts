@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /**
  * Everything the end-to-end tests take from their runner (tools/test.mjs starts the platform
  * and passes these), read in this one place. Defaults fit a platform started by `npm start`.
@@ -14,6 +16,18 @@ export const E2E = {
   databaseUrl: env.DATABASE_URL ?? 'postgresql://slipway@127.0.0.1:54329/slipway',
   /** The push size limit the platform under test was started with. */
   pushMaxBytes: Number(env.PUSH_MAX_BYTES),
+  /** The limits of pushed commits and builds the platform under test was started with (tools/test.mjs). */
+  pushMaxBlobBytes: Number(env.PUSH_MAX_BLOB_BYTES ?? 100 * 1024 * 1024),
+  pushMaxUnpackedBytes: Number(env.PUSH_MAX_UNPACKED_BYTES ?? 1024 * 1024 * 1024),
+  pushMaxFiles: Number(env.PUSH_MAX_FILES ?? 100_000),
+  buildDiskMb: Number(env.BUILD_DISK_MB ?? 4096),
+  /** What an attacker would love to read: the platform's master key file and its Redis and PostgreSQL. */
+  masterKeyFile: resolve(env.SLIPWAY_MASTER_KEY_FILE ?? '.slipway/master.key'),
+  redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:63799',
+  /** The Docker engine the platform builds on (the attack tests look for what a build left behind). */
+  dockerHost: env.DOCKER_HOST,
+  /** The configured Node base image (a `{major}` template, or one name). */
+  nodeBaseImage: env.SLIPWAY_BASE_IMAGE_NODE,
   /** PATH for the git client and pg_dump. */
   path: env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
 } as const;

@@ -10,9 +10,11 @@ describe('FakeDockerEngine', () => {
     const fake = new FakeDockerEngine();
     const rt: ContainerRuntime = fake;
     const lines: string[] = [];
-    const { imageId } = await rt.buildImage({ contextDir: '/x', dockerfile: 'Dockerfile', tags: ['app:1'], labels: {}, onLog: (l) => lines.push(l) });
+    const { imageId } = await rt.buildImage({ contextDir: '/x', dockerfile: 'Dockerfile', tags: ['app:1'], labels: {}, network: 'slipway-builds', onLog: (l) => lines.push(l) });
     expect(await rt.findImage('app:1')).toBe(imageId);
     expect(lines.length).toBe(2);
+    expect(fake.networks.has('slipway-builds')).toBe(true); // the build network is made on first use
+    await expect(rt.buildImage({ contextDir: '/x', dockerfile: 'Dockerfile', tags: [], labels: {}, network: 'host', onLog: () => undefined })).rejects.toThrow(/never run on the "host" network/);
     await rt.ensureNetwork('n', {});
     const opts = { name: 'c1', image: 'app:1', env: {}, containerPort: 3000, labels: { 'slipway.project': 'p' }, memoryMb: 64, cpuMillis: 100, network: 'n' };
     const { id, hostPort } = await rt.runContainer(opts);
@@ -37,12 +39,12 @@ describe('FakeDockerEngine', () => {
   it('scripts failures, cancels, exits on run, and outages', async () => {
     const fake = new FakeDockerEngine();
     fake.scriptBuild({ lines: ['a'], fail: "The command '/bin/sh -c x' returned a non-zero code: 1" });
-    await expect(fake.buildImage({ contextDir: '/x', dockerfile: 'D', tags: [], labels: {}, onLog: () => undefined })).rejects.toBeInstanceOf(BuildFailedError);
+    await expect(fake.buildImage({ contextDir: '/x', dockerfile: 'D', tags: [], labels: {}, network: 'slipway-builds', onLog: () => undefined })).rejects.toBeInstanceOf(BuildFailedError);
     const c = new AbortController();
     fake.scriptBuild({ lines: ['a', 'b'], until: new Promise(() => undefined) });
-    const p = fake.buildImage({ contextDir: '/x', dockerfile: 'D', tags: [], labels: {}, onLog: (l) => l === 'b' && setTimeout(() => c.abort(), 5), signal: c.signal });
+    const p = fake.buildImage({ contextDir: '/x', dockerfile: 'D', tags: [], labels: {}, network: 'slipway-builds', onLog: (l) => l === 'b' && setTimeout(() => c.abort(), 5), signal: c.signal });
     await expect(p).rejects.toBeInstanceOf(BuildCancelledError);
-    await expect(fake.buildImage({ contextDir: '/x', dockerfile: 'D', tags: [], labels: {}, onLog: () => undefined, signal: AbortSignal.abort(new DOMException('t', 'TimeoutError')) })).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(fake.buildImage({ contextDir: '/x', dockerfile: 'D', tags: [], labels: {}, network: 'slipway-builds', onLog: () => undefined, signal: AbortSignal.abort(new DOMException('t', 'TimeoutError')) })).rejects.toMatchObject({ reason: 'timeout' });
     fake.addImage('base');
     await fake.ensureNetwork('n', {});
     fake.onRun((ct) => ct.spec.env.CRASH && fake.exitContainer(ct.id, 1));

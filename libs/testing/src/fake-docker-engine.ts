@@ -126,6 +126,11 @@ export class FakeDockerEngine implements ContainerRuntime {
 
   async buildImage(options: BuildImageOptions): Promise<BuildImageResult> {
     this.enter('buildImage', [options]);
+    // As the engine: builds never run on a network that reaches the host or other containers.
+    if (['host', 'none', 'bridge', 'default'].includes(options.network) || options.network.startsWith('container:')) {
+      throw new DockerOperationError('build', 400, `builds never run on the "${options.network}" network`);
+    }
+    if (!this.networks.has(options.network)) this.networks.set(options.network, { id: this.newId(''), labels: { ...MANAGED } });
     this.builds.push(options);
     const script = this.buildScripts.shift() ?? {};
     const { signal } = options;

@@ -1,49 +1,126 @@
+import type { Config } from '@slipway/config';
+import { cutLine } from '@slipway/docker';
 import type { BuildsRepository } from './builds.repository';
+import { byteSize, count } from './byte-size';
 
 /** Where live build output goes besides the database (the push and the console follow it). */
 export interface BuildLogListener {
   (buildId: string, line: { seq: number; line: string }): void;
 }
 
+export type BuildLogLimits = Pick<Config, 'BUILD_LOG_MAX_BYTES' | 'BUILD_LOG_LINE_MAX_CHARS'>;
+
 const FLUSH_EVERY_MS = 250;
 const FLUSH_AT_LINES = 100;
+/** Room kept for the note that says what was dropped. */
+const NOTE_BYTES = 1024;
 
 /**
- * Collects a build's output: every line is redacted first, handed to the live listener at
- * once, and written to the database in batches (one INSERT per 250 ms or 100 lines).
+ * Collects a build's output: every line is redacted first, then cut to
+ * BUILD_LOG_LINE_MAX_CHARS (so a secret is redacted whole before any cut), handed to the live
+ * listener and written to the database in batches (one INSERT per 250 ms or 100 lines).
+ *
+ * At most BUILD_LOG_MAX_BYTES are stored. Past the budget the build goes on, but its lines are
+ * held in a small ring (the last ones win), and `flush()` at the end of the build stores one
+ * note saying how much was dropped, then those last lines, so the failure and its cause stay
+ * visible. Work per line is linear in its length, whatever a build prints.
  */
 export class BuildLog {
   private seq = 0;
   private pending: { seq: number; line: string }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private storedBytes = 0;
+  private readonly headBytes: number;
+  private readonly tailBytes: number;
+  /** Lines past the budget, oldest first from `tailStart`; only the last `tailBytes` are kept. */
+  private tail: Array<{ line: string; bytes: number }> = [];
+  private tailStart = 0;
+  private tailHeld = 0;
+  private droppedLines = 0;
+  private droppedBytes = 0;
 
   constructor(
     private readonly buildId: string,
-    private readonly repository: BuildsRepository,
+    private readonly repository: Pick<BuildsRepository, 'appendLogLines'>,
     private readonly redact: (line: string) => string,
     private readonly listener: BuildLogListener = () => undefined,
-  ) {}
-
-  write(text: string): void {
-    for (const raw of text.split(/\r?\n/)) {
-      const line = this.redact(raw.trimEnd());
-      if (!line) continue;
-      const entry = { seq: this.seq++, line: line.slice(0, 8000) };
-      this.pending.push(entry);
-      this.listener(this.buildId, entry);
-    }
-    if (this.pending.length >= FLUSH_AT_LINES) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
+    private readonly limits: BuildLogLimits,
+  ) {
+    this.tailBytes = Math.min(64 * 1024, Math.floor(limits.BUILD_LOG_MAX_BYTES / 8));
+    this.headBytes = limits.BUILD_LOG_MAX_BYTES - this.tailBytes - NOTE_BYTES;
   }
 
-  /** Writes what is pending; resolves when every line so far is stored. */
+  write(text: string): void {
+    for (const raw of text.split('\n')) {
+      const line = this.prepare(raw);
+      if (line) this.keep(line);
+    }
+    if (this.pending.length >= FLUSH_AT_LINES) void this.persist();
+    else if (this.pending.length) this.timer ??= setTimeout(() => void this.persist(), FLUSH_EVERY_MS);
+  }
+
+  /**
+   * Stores everything so far; once the budget was exceeded, that is the note on what was
+   * dropped and the last lines. Call it when the build ends; resolves when all is stored.
+   */
   flush(): Promise<void> {
+    if (this.droppedLines) {
+      this.store(
+        `-----> ${count(this.droppedLines)} lines (${byteSize(this.droppedBytes)}) of build output were dropped here: a build log keeps at most ${byteSize(this.limits.BUILD_LOG_MAX_BYTES)} (BUILD_LOG_MAX_BYTES=${this.limits.BUILD_LOG_MAX_BYTES}). The last lines follow.`,
+      );
+    }
+    for (let i = this.tailStart; i < this.tail.length; i++) this.store(this.tail[i]!.line);
+    this.tail = [];
+    this.tailStart = 0;
+    this.tailHeld = 0;
+    this.droppedLines = 0;
+    this.droppedBytes = 0;
+    return this.persist();
+  }
+
+  /** Redacted, then cut. A huge line is first trimmed to twice the limit so redaction stays cheap. */
+  private prepare(raw: string): string {
+    const max = this.limits.BUILD_LOG_LINE_MAX_CHARS;
+    const room = 2 * max + NOTE_BYTES;
+    const head = raw.length > room ? raw.slice(0, room) : raw;
+    const line = this.redact(head.replace(/\r$/, '').trimEnd());
+    return line ? cutLine(line, raw.length - head.length, max) : '';
+  }
+
+  private keep(line: string): void {
+    const bytes = Buffer.byteLength(line) + 1;
+    if (!this.tailHeld && !this.droppedLines && this.storedBytes + bytes <= this.headBytes) {
+      this.store(line);
+      return;
+    }
+    this.tail.push({ line, bytes });
+    this.tailHeld += bytes;
+    while (this.tailHeld > this.tailBytes && this.tailStart < this.tail.length) {
+      const oldest = this.tail[this.tailStart++]!;
+      this.tailHeld -= oldest.bytes;
+      this.droppedLines += 1;
+      this.droppedBytes += oldest.bytes;
+    }
+    if (this.tailStart > 1024 && this.tailStart * 2 > this.tail.length) {
+      this.tail = this.tail.slice(this.tailStart);
+      this.tailStart = 0;
+    }
+  }
+
+  private store(line: string): void {
+    const entry = { seq: this.seq++, line };
+    this.storedBytes += Buffer.byteLength(line) + 1;
+    this.pending.push(entry);
+    this.listener(this.buildId, entry);
+  }
+
+  private persist(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.pending;
     this.pending = [];
-    this.flushing = this.flushing.then(() => this.repository.appendLogLines(this.buildId, batch));
+    if (batch.length) this.flushing = this.flushing.then(() => this.repository.appendLogLines(this.buildId, batch));
     return this.flushing;
   }
 }

@@ -11,6 +11,7 @@ import { AppError } from '@slipway/errors';
 import { BuildsRepository } from './builds.repository';
 import { BuildLog, type BuildLogListener } from './build-log';
 import { sourceFolder } from './source-folder';
+import { checkCommitSource } from './source-check';
 import {
   GENERATED_CA,
   GENERATED_DIR,
@@ -84,7 +85,7 @@ export class RunBuild {
     if (!build || !start) return { status: 'SKIPPED' };
     const env = build.environment;
     const redact = createRedactor(await this.secrets.secretValues(scope, env.id));
-    const log = new BuildLog(build.id, this.repository, redact, options.onLine);
+    const log = new BuildLog(build.id, this.repository, redact, options.onLine, this.config);
     const signal = AbortSignal.any([AbortSignal.timeout(this.config.BUILD_TIMEOUT_SECONDS * 1000), ...(options.signal ? [options.signal] : [])]);
     const workdir = await mkdtemp(join(tmpdir(), 'slipway-build-'));
     const tail: string[] = [];
@@ -92,6 +93,9 @@ export class RunBuild {
       if (start === 'RESTARTED') log.write('-----> The previous attempt stopped with its worker; building again');
       log.write(`-----> Building ${build.commitSha.slice(0, 7)} "${build.message}" for ${env.project.slug}/${env.name}`);
       const source = join(workdir, 'src');
+      // The push-time check again: commits pushed before it existed must not reach the disk either.
+      const unsafe = await checkCommitSource(this.repositories.pathOf(env.project.id), build.commitSha, this.config, options.objects);
+      if (unsafe) throw new BuildRejected(unsafe);
       await extractCommit(this.repositories.pathOf(env.project.id), build.commitSha, source, options.objects);
       const tree = sourceFolder(source);
 

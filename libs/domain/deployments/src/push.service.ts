@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { readCommit, type ObjectEnv } from '@slipway/git';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '@slipway/config';
+import { isCommitish, readCommit, type ObjectEnv } from '@slipway/git';
 import { JobQueue } from '@slipway/queue';
-import { BuildsService } from '@slipway/builds';
+import { BuildsService, checkCommitSource } from '@slipway/builds';
 import type { TenantScope } from '@slipway/contracts';
 import { DeploymentsService } from './deployments.service';
 
@@ -20,16 +21,22 @@ const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
  * it are built and deployed while the push waits, and every build line and deployment step
  * is written back (git shows them as `remote:` lines). Resolves false when any build or
  * deployment failed, so the pre-receive hook rejects the push.
+ *
+ * Before anything is queued, the tree of every pushed commit is checked (links that leave the
+ * repository, PUSH_MAX_* limits): one bad ref refuses the whole push, nothing is built, and
+ * git keeps none of its objects.
  */
 @Injectable()
 export class PushService {
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     private readonly builds: BuildsService,
     private readonly queue: JobQueue,
     private readonly deployments: DeploymentsService,
   ) {}
 
   async receive(scope: TenantScope, target: { projectId: string; repositoryPath: string }, updates: RefUpdate[], objects: ObjectEnv, say: (line: string) => void, urlOf: (environmentName: string) => string): Promise<boolean> {
+    if (!(await this.sourcesAcceptable(target.repositoryPath, updates, objects, say))) return false;
     let ok = true;
     for (const update of updates) {
       const branch = update.ref.replace(/^refs\/heads\//, '');
@@ -47,6 +54,22 @@ export class PushService {
       }
     }
     return ok;
+  }
+
+  /** Says why and resolves false when a pushed commit's tree may not be stored or built. */
+  private async sourcesAcceptable(repositoryPath: string, updates: RefUpdate[], objects: ObjectEnv, say: (line: string) => void): Promise<boolean> {
+    for (const update of updates) {
+      if (ZERO_SHA.test(update.newSha)) continue; // a deletion brings no files
+      // Branches are what gets built; a tag may point at a tree or a blob, which is never built.
+      if (!update.ref.startsWith('refs/heads/') && !(await isCommitish(repositoryPath, update.newSha, objects))) continue;
+      const problem = await checkCommitSource(repositoryPath, update.newSha, this.config, objects);
+      if (problem) {
+        say(`Push refused: ${update.ref.replace(/^refs\/(heads|tags)\//, '')} (${update.newSha.slice(0, 7)}): ${problem}`);
+        say('Nothing was built or deployed.');
+        return false;
+      }
+    }
+    return true;
   }
 
   private async follow(scope: TenantScope, buildId: string, envName: string, say: (line: string) => void, url: string): Promise<boolean> {

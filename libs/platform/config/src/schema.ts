@@ -60,7 +60,7 @@ export const configSchema = z.object({
   BUILD_MEMORY_MB: z.coerce.number().int().min(256).max(1024 * 1024).default(3072).describe('Memory limit of each build step (MB).'),
   BUILD_CPU_MILLIS: z.coerce.number().int().min(100).max(256_000).default(2000).describe('CPU limit of each build step (1000 = one core).'),
   BUILD_PIDS_LIMIT: z.coerce.number().int().min(64).max(1_000_000).default(2048).describe('Most processes and threads one build step may run.'),
-  BUILD_DISK_MB: z.coerce.number().int().min(64).max(1024 * 1024).default(4096).describe('Most a build step may write to its filesystem (MB); the build fails beyond it.'),
+  BUILD_DISK_MB: z.coerce.number().int().min(64).max(1024 * 1024).default(4096).describe('Most the steps of one build may write to their filesystems together (MB, measured about once a second); the build is stopped and fails beyond it.'),
   BUILD_LOG_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024).describe('Build output kept per build; beyond it lines are dropped (the build goes on) and the log says so.'),
   BUILD_LOG_LINE_MAX_CHARS: z.coerce.number().int().min(200).max(1024 * 1024).default(4096).describe('Longer build output lines are cut to this length.'),
   SLIPWAY_BUILD_CA_FILE: z.string().optional().describe("CA bundle trusted inside builds (TLS-inspecting proxies); default the host's /etc/ssl/certs/ca-certificates.crt when present."),

@@ -14,8 +14,10 @@ export interface ContainerRuntime {
 
   /**
    * Builds an image from a folder, with the layer cache. Streams every output line to
-   * `onLog` as it arrives. Rejects with `BuildFailedError` (message: docker's error line)
-   * when the build fails, `BuildCancelledError` when `signal` fires.
+   * `onLog` as it arrives (cut at BUILD_LOG_LINE_MAX_CHARS). Steps run on `network` within the
+   * BUILD_MEMORY_MB, BUILD_CPU_MILLIS, BUILD_PIDS_LIMIT and BUILD_DISK_MB limits (see README).
+   * Rejects with `BuildFailedError` (message: docker's error line, or the limit that stopped
+   * it) when the build fails, `BuildCancelledError` when `signal` fires.
    */
   buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
 
@@ -69,8 +71,11 @@ export interface BuildImageOptions {
   tags: string[];
   labels: Record<string, string>;
   buildArgs?: Record<string, string>;
-  /** Docker network of the build steps (BUILD_NETWORK); never the host network. */
-  network?: string;
+  /**
+   * Docker network of the build steps (BUILD_NETWORK), created when missing as a bridge with
+   * no traffic between its containers; `host`, `none`, `bridge` and `default` are refused.
+   */
+  network: string;
   /** Called once per output line (no trailing newline), as the engine emits it. */
   onLog: (line: string) => void;
   /** Aborting cancels the build on the engine (cancel button, build timeout). */

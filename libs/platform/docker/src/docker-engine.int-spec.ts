@@ -15,6 +15,8 @@ const TEST = { [LABELS.test]: '1', 'slipway.test.run': run };
 const image = `slipway-test/docker-engine-${run}:1`;
 const netA = `slipway-test-${run}-a`;
 const netB = `slipway-test-${run}-b`;
+/** Builds make their network themselves (unlabelled for tests): removed by name in afterAll. */
+const buildNet = `slipway-test-${run}-steps`;
 
 const SERVER = `
 const http = require('node:http');
@@ -85,6 +87,10 @@ afterAll(async () => {
       .getImage(i.Id)
       .remove({ force: true })
       .catch(() => undefined);
+  await raw
+    .getNetwork(buildNet)
+    .remove()
+    .catch(() => undefined);
   for (const dir of contexts) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -103,6 +109,7 @@ describe('DockerEngine on a real dockerd', () => {
         dockerfile: 'Dockerfile',
         tags: [image],
         labels: TEST,
+        network: buildNet,
         onLog: (line) => seen.push({ line, at: Date.now() }),
       });
 
@@ -123,7 +130,7 @@ describe('DockerEngine on a real dockerd', () => {
     const dir = context({ Dockerfile: `FROM ${BASE_IMAGE}\nRUN echo about-to-fail && exit 3\n` });
     const lines: string[] = [];
     const err = await engine
-      .buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tags: [], labels: TEST, onLog: (l) => lines.push(l) })
+      .buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tags: [], labels: TEST, network: buildNet, onLog: (l) => lines.push(l) })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BuildFailedError);
     expect((err as Error).message).toMatch(/returned a non-zero code: 3/);
@@ -132,7 +139,7 @@ describe('DockerEngine on a real dockerd', () => {
 
   it('rejects a Dockerfile that does not parse or is missing, naming the problem', async () => {
     const dir = context({ Dockerfile: `FROM ${BASE_IMAGE}\nBOGUS instruction\n` });
-    const opts = { contextDir: dir, tags: [], labels: TEST, onLog: () => undefined };
+    const opts = { contextDir: dir, tags: [], labels: TEST, network: buildNet, onLog: () => undefined };
     await expect(engine.buildImage({ ...opts, dockerfile: 'Dockerfile' })).rejects.toThrow(/unknown instruction: BOGUS/i);
     await expect(engine.buildImage({ ...opts, dockerfile: 'nope/Dockerfile' })).rejects.toBeInstanceOf(BuildFailedError);
     await expect(engine.buildImage({ ...opts, dockerfile: '../Dockerfile' })).rejects.toThrow(/inside the repository/);
@@ -147,6 +154,7 @@ describe('DockerEngine on a real dockerd', () => {
       dockerfile: 'Dockerfile',
       tags: [],
       labels: TEST,
+      network: buildNet,
       onLog: (line) => line === `started-${run}` && controller.abort(),
       signal: controller.signal,
     });
@@ -170,6 +178,7 @@ describe('DockerEngine on a real dockerd', () => {
         dockerfile: 'Dockerfile',
         tags: [],
         labels: TEST,
+        network: buildNet,
         onLog: () => undefined,
         signal: AbortSignal.timeout(1),
       }),

@@ -24,7 +24,7 @@ import {
   withTimeout,
   type DockerAddress,
 } from './docker-internals';
-import { buildImage } from './image-build';
+import { buildImage, type BuildSettings } from './image-build';
 import { MANAGED_LABELS, labelFilter } from './labels';
 
 const MIB = 1024 * 1024;
@@ -42,7 +42,7 @@ export class DockerEngine implements ContainerRuntime {
   /** Concurrent ensureNetwork calls for one name share one creation. */
   private readonly creatingNetworks = new Map<string, Promise<string>>();
 
-  constructor(@Inject(CONFIG) config: Pick<Config, 'DOCKER_HOST'>) {
+  constructor(@Inject(CONFIG) private readonly config: Pick<Config, 'DOCKER_HOST'> & BuildSettings) {
     this.address = parseDockerHost(config.DOCKER_HOST);
     this.docker = new Docker(this.address.modem);
   }
@@ -66,10 +66,15 @@ export class DockerEngine implements ContainerRuntime {
   }
 
   async buildImage(options: BuildImageOptions): Promise<BuildImageResult> {
-    return buildImage(this.docker, options, {
-      translate: (err) => this.translate('build', err),
-      findImage: (ref) => this.findImage(ref),
-    });
+    return buildImage(
+      this.docker,
+      options,
+      {
+        translate: (err) => this.translate('build', err),
+        findImage: (ref) => this.findImage(ref),
+      },
+      this.config,
+    );
   }
 
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<string> {

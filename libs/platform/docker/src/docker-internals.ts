@@ -1,5 +1,6 @@
 /** Pure helpers of DockerEngine: address parsing, build-stream decoding, log demultiplexing. */
 import { posix } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { BuildCancelledError, BuildFailedError } from './docker.errors';
 
 export const LOOPBACK = '127.0.0.1';
@@ -65,35 +66,71 @@ export interface BuildMessage {
   aux?: { ID?: string };
 }
 
+export interface BuildStreamOptions {
+  /** Longer lines are cut to this many characters, the cut saying so (BUILD_LOG_LINE_MAX_CHARS). */
+  maxLineChars: number;
+  /**
+   * The engine announced the container of a build step (` ---> Running in <id>`). A step's own
+   * output can print the same text, so an id heard here is a claim to check, not a fact.
+   */
+  onStepContainer?: (id: string) => void;
+}
+
+const STEP_CONTAINER = /^ ---> Running in ([0-9a-f]{12,64})\r?\n?$/;
+/**
+ * Terminal escape sequences and other control characters (tabs aside): the engine wraps a
+ * step's stderr in colour codes, tools print their own, and none of it belongs in a stored log
+ * or in the `remote:` lines of a pusher's terminal.
+ */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CODES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
+/** How far a cut backs off to a space, so that no word (a secret, before redaction) is cut in two. */
+const CUT_BACKOFF_CHARS = 512;
+
 /**
  * Turns the engine's build output (newline-delimited JSON, arbitrarily chunked) into text
  * lines, the error line and the image id. `stream` text is itself arbitrarily split, so
  * partial lines are held until their newline.
+ *
+ * Linear in the output and bounded in memory whatever a build prints: only the start of an
+ * over-long line is kept (the rest is counted, then said at the cut), and each chunk is
+ * scanned once, never re-scanned from the start of a pending message or line.
  */
 export class BuildStreamDecoder {
   imageId?: string;
   error?: string;
-  private json = '';
-  private text = '';
+  private readonly utf8 = new StringDecoder('utf8');
+  /** The unfinished JSON message, in pieces. */
+  private json: string[] = [];
+  /** The unfinished text line (at most maxLineChars) and how many characters of it were not kept. */
+  private line = '';
+  private dropped = 0;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly options: BuildStreamOptions,
+  ) {}
 
   push(chunk: Buffer | string): void {
-    this.json += chunk.toString();
+    const text = typeof chunk === 'string' ? chunk : this.utf8.write(chunk);
+    let start = 0;
     let nl: number;
-    while ((nl = this.json.indexOf('\n')) >= 0) {
-      const raw = this.json.slice(0, nl).trim();
-      this.json = this.json.slice(nl + 1);
+    while ((nl = text.indexOf('\n', start)) >= 0) {
+      const piece = text.slice(start, nl);
+      const raw = (this.json.length ? this.json.join('') + piece : piece).trim();
+      this.json = [];
       if (raw) this.message(raw);
+      start = nl + 1;
     }
+    if (start < text.length) this.json.push(text.slice(start));
   }
 
   /** Flushes what is left (a last message without newline, a last line of text). */
   end(): void {
-    const raw = this.json.trim();
-    this.json = '';
+    const raw = (this.json.join('') + this.utf8.end()).trim();
+    this.json = [];
     if (raw) this.message(raw);
-    this.flushText(true);
+    this.endLine();
   }
 
   private message(raw: string): void {
@@ -101,36 +138,77 @@ export class BuildStreamDecoder {
     try {
       msg = JSON.parse(raw) as BuildMessage;
     } catch {
-      this.text += `${raw}\n`; // not JSON: pass it on as text rather than lose it
-      this.flushText(false);
+      this.text(`${raw}\n`); // not JSON: pass it on as text rather than lose it
       return;
     }
     if (msg.aux?.ID) this.imageId = msg.aux.ID;
     if (typeof msg.stream === 'string') {
-      this.text += msg.stream;
-      this.flushText(false);
+      const step = STEP_CONTAINER.exec(msg.stream);
+      if (step) this.options.onStepContainer?.(step[1]!);
+      this.text(msg.stream);
     }
     if (typeof msg.status === 'string') {
-      this.flushText(true);
-      this.emit([msg.id, msg.status, msg.progress].filter(Boolean).join(' '));
+      this.endLine();
+      this.whole([msg.id, msg.status, msg.progress].filter(Boolean).join(' '));
     }
     if (msg.errorDetail?.message || msg.error) {
-      this.flushText(true);
-      this.error = (msg.errorDetail?.message ?? msg.error ?? '').trim();
+      this.endLine();
+      this.error = cutLine((msg.errorDetail?.message ?? msg.error ?? '').trim(), 0, this.options.maxLineChars);
       this.emit(this.error);
     }
   }
 
-  private flushText(all: boolean): void {
-    const parts = this.text.split('\n');
-    this.text = all ? '' : (parts.pop() ?? '');
-    for (const p of parts) this.emit(p);
+  /** Text of the stream: complete lines are emitted, the last partial one is held. */
+  private text(text: string): void {
+    let start = 0;
+    let nl: number;
+    while ((nl = text.indexOf('\n', start)) >= 0) {
+      this.append(text, start, nl);
+      this.endLine();
+      start = nl + 1;
+    }
+    if (start < text.length) this.append(text, start, text.length);
+  }
+
+  private append(text: string, from: number, to: number): void {
+    const take = Math.max(0, Math.min(this.options.maxLineChars - this.line.length, to - from));
+    if (take) this.line += text.slice(from, from + take);
+    this.dropped += to - from - take;
+  }
+
+  private endLine(): void {
+    if (!this.line && !this.dropped) return;
+    const line = cutLine(this.line, this.dropped, this.options.maxLineChars);
+    this.line = '';
+    this.dropped = 0;
+    this.emit(line);
+  }
+
+  private whole(line: string): void {
+    this.emit(cutLine(line, 0, this.options.maxLineChars));
   }
 
   private emit(line: string): void {
-    const clean = line.replace(/\r$/, '').trimEnd();
+    const clean = line.replace(TERMINAL_CODES, '').trimEnd();
     if (clean.trim()) this.onLine(clean);
   }
+}
+
+/**
+ * `line` (of which `dropped` more characters were not kept) in at most `max` characters. A cut
+ * line ends with a note saying how much was cut and the setting; the cut falls after a space
+ * when there is one near, so a word (a secret, redacted later) is not shown in part.
+ */
+export function cutLine(line: string, dropped: number, max: number): string {
+  if (!dropped && line.length <= max) return line;
+  const total = line.length + dropped;
+  const note = (kept: number) => ` … [line cut: ${(total - kept).toLocaleString('en-US')} more characters; lines are cut at ${max.toLocaleString('en-US')} (BUILD_LOG_LINE_MAX_CHARS)]`;
+  let kept = Math.max(0, max - note(0).length);
+  // A word the cut would split started after the last space; with no space near, the word
+  // started so long before the cut that backing off would not hide its start anyway.
+  const space = line.lastIndexOf(' ', kept);
+  if (space > 0 && space >= kept - CUT_BACKOFF_CHARS) kept = space;
+  return line.slice(0, kept) + note(kept);
 }
 
 /**
