@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -10,11 +10,10 @@ import type { TenantScope } from '@slipway/contracts';
 import { AppError } from '@slipway/errors';
 import { BuildsRepository } from './builds.repository';
 import { BuildLog, type BuildLogListener } from './build-log';
-import { sourceFolder } from './source-folder';
+import { UnsafeSourceError, checkedContextFolder, sourceFolder, writeGeneratedFile } from './source-folder';
 import { checkCommitSource } from './source-check';
 import {
   GENERATED_CA,
-  GENERATED_DIR,
   GENERATED_DOCKERFILE_NAME,
   GENERATED_NGINX_CONF,
   SLIPWAY_YAML,
@@ -27,11 +26,13 @@ import {
   generateDockerfile,
   generateDockerignore,
   generateNginxConfig,
+  joinPath,
   parseSlipwayYaml,
   planLines,
   type BuildableRecipe,
   type DockerfileOptions,
   type SlipwayConfig,
+  type SourceTree,
 } from './recipe';
 
 /** The app listens here unless slipway.yaml says otherwise; it gets it as $PORT. */
@@ -119,8 +120,7 @@ export class RunBuild {
         log.write(`-----> Reusing the image of an identical earlier build (${imageId.slice(7, 19)})`);
       } else {
         log.write(`-----> ${recipe.kind === 'dockerfile' ? `Building ${recipe.dockerfile}` : `Building with a generated Dockerfile (${GENERATED_DOCKERFILE_NAME} in the image's build context)`}`);
-        const contextDir = join(source, recipe.context);
-        const dockerfile = await this.prepareContext(recipe, contextDir, { baseImages, port, cacheScope: env.project.id, registry: this.config.SLIPWAY_NPM_REGISTRY });
+        const { contextDir, dockerfile } = await this.prepareContext(recipe, source, tree, { baseImages, port, cacheScope: env.project.id, registry: this.config.SLIPWAY_NPM_REGISTRY });
         ({ imageId } = await this.runtime.buildImage({
           contextDir,
           dockerfile,
@@ -177,7 +177,7 @@ export class RunBuild {
       const { status, reason } = this.classify(err, signal);
       log.write(`-----> Build ${status === 'CANCELLED' ? 'cancelled' : 'failed'}: ${reason}`);
       await this.repository.finish(scope, build.id, { status, failureReason: redact(reason) });
-      if (!(err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof BuildCancelledError)) this.logger.error(`build ${build.id}: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!(err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof BuildCancelledError || err instanceof UnsafeSourceError)) this.logger.error(`build ${build.id}: ${err instanceof Error ? err.stack : String(err)}`);
       return { status, reason: redact(reason) };
     } finally {
       await log.flush().catch((e: unknown) => this.logger.warn(`build ${build.id}: could not store log lines: ${String(e)}`));
@@ -186,21 +186,26 @@ export class RunBuild {
   }
 
   /**
-   * The Dockerfile to build, relative to the context. For a detected app the generated files
-   * (Dockerfile, nginx.conf, the CA bundle builds trust) go into GENERATED_DIR of the context.
+   * The context folder (a real folder of the commit, never reached through a link) and the
+   * Dockerfile to build, relative to it. For a detected app the generated files (Dockerfile,
+   * nginx.conf, the CA bundle builds trust, the .dockerignore) are written as new files, never
+   * through whatever the commit put at their paths.
    */
-  private async prepareContext(recipe: BuildableRecipe, contextDir: string, options: Omit<DockerfileOptions, 'ca'>): Promise<string> {
-    if (recipe.kind === 'dockerfile') return recipe.dockerfileInContext;
+  private async prepareContext(
+    recipe: BuildableRecipe,
+    source: string,
+    tree: SourceTree,
+    options: Omit<DockerfileOptions, 'ca'>,
+  ): Promise<{ contextDir: string; dockerfile: string }> {
+    const contextDir = await checkedContextFolder(source, recipe.context);
+    if (recipe.kind === 'dockerfile') return { contextDir, dockerfile: recipe.dockerfileInContext };
     const ca = await this.buildCa();
-    await rm(join(contextDir, GENERATED_DIR), { recursive: true, force: true });
-    await mkdir(join(contextDir, GENERATED_DIR));
-    const ignoreFile = join(contextDir, '.dockerignore');
-    const existing = await readFile(ignoreFile, 'utf8').catch(() => null);
-    await writeFile(ignoreFile, generateDockerignore(recipe, existing));
-    if (ca) await writeFile(join(contextDir, GENERATED_CA), ca);
-    if (recipe.kind === 'static') await writeFile(join(contextDir, GENERATED_NGINX_CONF), generateNginxConfig(recipe, options.port));
-    await writeFile(join(contextDir, GENERATED_DOCKERFILE_NAME), generateDockerfile(recipe, { ...options, ca: ca !== null }));
-    return GENERATED_DOCKERFILE_NAME;
+    const existing = await tree.readFile(joinPath(recipe.context, '.dockerignore'));
+    await writeGeneratedFile(contextDir, '.dockerignore', generateDockerignore(recipe, existing));
+    if (ca) await writeGeneratedFile(contextDir, GENERATED_CA, ca);
+    if (recipe.kind === 'static') await writeGeneratedFile(contextDir, GENERATED_NGINX_CONF, generateNginxConfig(recipe, options.port));
+    await writeGeneratedFile(contextDir, GENERATED_DOCKERFILE_NAME, generateDockerfile(recipe, { ...options, ca: ca !== null }));
+    return { contextDir, dockerfile: GENERATED_DOCKERFILE_NAME };
   }
 
   /** The CA bundle builds trust: SLIPWAY_BUILD_CA_FILE (must exist), else the host's bundle when there is one. */
@@ -225,7 +230,7 @@ export class RunBuild {
         ? { status: 'FAILED', reason: `The build took longer than ${this.config.BUILD_TIMEOUT_SECONDS} s (BUILD_TIMEOUT_SECONDS).` }
         : { status: 'CANCELLED', reason: 'Cancelled.' };
     }
-    if (err instanceof BuildRejected || err instanceof BuildFailedError) return { status: 'FAILED', reason: err.message };
+    if (err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof UnsafeSourceError) return { status: 'FAILED', reason: err.message };
     return { status: 'FAILED', reason: 'Internal error while building; the platform log has details.' };
   }
 }
