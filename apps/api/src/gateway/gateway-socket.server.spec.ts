@@ -8,9 +8,13 @@ import type { Config } from '@slipway/config';
 import { GatewaySocketServer } from './gateway-socket.server';
 import { GatewayRoutes } from './gateway.routes';
 
-const routes = new GatewayRoutes({ GATEWAY_MAX_BODY_BYTES: 1024 } as Config, {} as never, {
-  models: async (_h: unknown, res: ServerResponse) => res.writeHead(200).end('models'),
-} as never);
+const routes = new GatewayRoutes(
+  { GATEWAY_MAX_BODY_BYTES: 1024 } as Config,
+  {} as never,
+  {
+    models: async (_h: unknown, res: ServerResponse) => res.writeHead(200).end('models'),
+  } as never,
+);
 
 let dir: string;
 let servers: GatewaySocketServer[];
@@ -50,7 +54,10 @@ describe('the gateway socket', () => {
 
   it('replaces the socket an api left behind when it was killed', async () => {
     const path = join(dir, 'run', 'gateway.sock');
-    const stale = spawn(process.execPath, ['-e', `require('node:fs').mkdirSync(${JSON.stringify(join(dir, 'run'))});require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`]);
+    const stale = spawn(process.execPath, [
+      '-e',
+      `require('node:fs').mkdirSync(${JSON.stringify(join(dir, 'run'))});require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
+    ]);
     await new Promise((resolve) => stale.stdout.once('data', resolve));
     stale.kill('SIGKILL');
     await new Promise((resolve) => stale.once('exit', resolve));

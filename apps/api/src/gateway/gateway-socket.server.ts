@@ -38,7 +38,10 @@ export class GatewaySocketServer implements OnModuleDestroy {
   async listen(path = gatewaySocketLocation(this.config).path): Promise<string> {
     const { folder } = gatewaySocketLocation({ GATEWAY_SOCKET_PATH: path });
     if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
-      throw socketProblem(path, `is ${Buffer.byteLength(path)} bytes long; a Unix socket path has at most ${MAX_SOCKET_PATH_BYTES}. Choose a shorter path.`);
+      throw socketProblem(
+        path,
+        `is ${Buffer.byteLength(path)} bytes long; a Unix socket path has at most ${MAX_SOCKET_PATH_BYTES}. Choose a shorter path.`,
+      );
     }
     prepareFolder(folder, path);
     await removeStaleSocket(path);
@@ -80,7 +83,11 @@ export function gatewayOnly(routes: Pick<GatewayRoutes, 'handle' | 'served'>): (
       code: 'ROUTE_NOT_FOUND',
       detail: `No endpoint ${req.method} ${(req.url ?? '').split('?')[0]} here: apps reach only the model gateway (${routes.served.join(', ')}).`,
     });
-    res.writeHead(404, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), 'x-request-id': randomUUID() });
+    res.writeHead(404, {
+      'content-type': 'application/problem+json',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': randomUUID(),
+    });
     res.end(body);
   };
 }
@@ -91,7 +98,10 @@ function prepareFolder(folder: string, path: string): void {
     const mode = statSync(folder).mode & 0o7777;
     if ((mode & 0o001) === 0) chmodSync(folder, mode | 0o001);
   } catch (err) {
-    throw socketProblem(path, `cannot be prepared (${(err as NodeJS.ErrnoException).code ?? String(err)} on ${folder}): the api creates the folder and makes it searchable for the relays (uid 10001).`);
+    throw socketProblem(
+      path,
+      `cannot be prepared (${(err as NodeJS.ErrnoException).code ?? String(err)} on ${folder}): the api creates the folder and makes it searchable for the relays (uid 10001).`,
+    );
   }
 }
 

@@ -66,7 +66,9 @@ export class GatewayRelays {
       return (await this.runtime.ensureGatewayRelay(options)).created;
     } catch (err) {
       if (err instanceof AppError && err.retryable) throw err;
-      throw new RelayNotStarted(`${err instanceof Error ? err.message : String(err)} (relay image SLIPWAY_RELAY_IMAGE=${options.image}, socket ${options.socketMount}/${options.socketName})`);
+      throw new RelayNotStarted(
+        `${err instanceof Error ? err.message : String(err)} (relay image SLIPWAY_RELAY_IMAGE=${options.image}, socket ${options.socketMount}/${options.socketName})`,
+      );
     }
   }
 

@@ -24,7 +24,9 @@ export class ProjectTeardown {
   /** Removes everything of the deleted project; a no-op the second time. Returns how many containers went. */
   async execute(scope: TenantScope, projectId: string): Promise<{ containersRemoved: number }> {
     if (await this.repository.projectExists(scope, projectId)) {
-      throw new AppError('SERVICE_UNAVAILABLE', `Project ${projectId} still exists: its deletion has not committed yet.`, undefined, { retryable: true });
+      throw new AppError('SERVICE_UNAVAILABLE', `Project ${projectId} still exists: its deletion has not committed yet.`, undefined, {
+        retryable: true,
+      });
     }
     const containers = await this.runtime.listContainers({ [LABELS.project]: projectId }, { all: true });
     for (const c of containers) await this.runtime.removeContainer(c.id, { force: true });

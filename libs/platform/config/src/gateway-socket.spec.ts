@@ -18,7 +18,9 @@ describe('how apps reach the gateway', () => {
       name: 'gateway.sock',
       mount: '/srv/slipway/.slipway/run',
     });
-    expect(gatewaySocketLocation({ GATEWAY_SOCKET_PATH: '/run/slipway/gw.sock', GATEWAY_SOCKET_MOUNT: 'slipway-gateway-socket' }, '/app')).toMatchObject({
+    expect(
+      gatewaySocketLocation({ GATEWAY_SOCKET_PATH: '/run/slipway/gw.sock', GATEWAY_SOCKET_MOUNT: 'slipway-gateway-socket' }, '/app'),
+    ).toMatchObject({
       path: '/run/slipway/gw.sock',
       name: 'gw.sock',
       mount: 'slipway-gateway-socket',

@@ -16,7 +16,10 @@ describe('gatewayContainerSettings', () => {
   });
 
   it("honours an operator's URL, adding the host-gateway entry only for host.docker.internal", () => {
-    expect(gatewayContainerSettings('https://gateway.example.com/', 'k')).toMatchObject({ env: { OPENAI_BASE_URL: 'https://gateway.example.com/v1' }, extraHosts: [] });
+    expect(gatewayContainerSettings('https://gateway.example.com/', 'k')).toMatchObject({
+      env: { OPENAI_BASE_URL: 'https://gateway.example.com/v1' },
+      extraHosts: [],
+    });
     expect(gatewayContainerSettings('http://host.docker.internal:4000', 'k').extraHosts).toEqual(['host.docker.internal:host-gateway']);
   });
 });
