@@ -122,7 +122,7 @@ describe('the gateway relay on a real engine', () => {
     expect(info.Mounts).toEqual([expect.objectContaining({ Type: 'bind', Source: socketDir, Destination: RELAY_SOCKET_DIR, RW: false })]);
     expect(info.Config.Labels).toMatchObject({ [LABELS.managed]: '1', [LABELS.project]: `p-${run}`, [LABELS.role]: 'gateway-relay' });
     // socat itself runs as the unprivileged user.
-    const top = await raw.getContainer(id).top({ ps_args: '-o pid,uid,comm' });
+    const top = (await raw.getContainer(id).top({ ps_args: '-o pid,uid,comm' })) as { Processes?: string[][] };
     expect(top.Processes?.filter((p) => p[2] === 'socat').map((p) => p[1])).toEqual(['10001']);
   }, 60_000);
 
