@@ -17,7 +17,7 @@ type Service = {
   environment?: Record<string, string>;
 };
 const text = readFileSync(file, 'utf8');
-const compose = parse(text, { merge: true }) as { services: Record<string, Service & { command?: string[] }> };
+const compose = parse(text, { merge: true }) as { services: Record<string, Service & { command?: string[] }>; volumes: Record<string, { name?: string } | null> };
 const { services } = compose;
 const APPS = ['api', 'worker', 'edge', 'console'];
 
@@ -67,6 +67,27 @@ describe('docker-compose.yml', () => {
     }
     // No service falls back to an empty or default password.
     expect(text).not.toMatch(/\$\{(POSTGRES|REDIS)_PASSWORD:-/);
+  });
+
+  it("puts the api's gateway socket on a volume of its own, with the fixed name the worker's relays mount", () => {
+    const socketPath = services.api?.environment?.GATEWAY_SOCKET_PATH;
+    expect(socketPath).toBe('/run/slipway/gateway.sock');
+    const mount = (services.api?.volumes ?? []).find((v) => v.endsWith(':/run/slipway'));
+    expect(mount).toBeDefined();
+    const volume = compose.volumes[mount!.split(':')[0]!];
+    expect(volume?.name).toBe('slipway-gateway-socket');
+    expect(services.worker?.environment?.GATEWAY_SOCKET_MOUNT).toBe(volume?.name);
+    // The worker resolves the same socket name; only the api mounts the volume (relays get it read-only).
+    expect(services.worker?.environment?.GATEWAY_SOCKET_PATH).toBe(socketPath);
+    const withSocketVolume = Object.entries(services).filter(([, s]) => (s.volumes ?? []).some((v) => v.startsWith(`${mount!.split(':')[0]}:`)));
+    expect(withSocketVolume.map(([name]) => name)).toEqual(['api']);
+    // Relays mount that whole volume: it must never be the data volume (master key, repositories).
+    expect(mount!.split(':')[0]).not.toBe((services.api?.volumes ?? []).find((v) => v.endsWith(':/data'))?.split(':')[0]);
+  });
+
+  it('lets apps reach the gateway through the relays, not a host port', () => {
+    for (const app of APPS) expect(services[app]?.environment?.GATEWAY_URL_FOR_APPS, app).toBeUndefined();
+    expect(services.worker?.environment?.SLIPWAY_RELAY_IMAGE).toBeDefined();
   });
 
   // The compose plugin (v2), else the standalone docker-compose (v1, Debian's package).

@@ -67,8 +67,8 @@ function platformEnv(env) {
     DEPLOY_DRAIN_SECONDS: '2',
     DATA_DIR: path.join(testDir, 'data'),
     GATEWAY_MOCK_URL: url(MOCK_PORT),
-    // The platform's own gateway calls (Explain this failure) reach the api under test.
-    GATEWAY_URL_FOR_APPS: url(PORTS.API_PORT),
+    // The slot's own gateway socket: the relays of the e2e projects reach this api, not another checkout's.
+    GATEWAY_SOCKET_PATH: path.join(testDir, 'run', 'gateway.sock'),
   };
   delete platform.SLIPWAY_MASTER_KEY; // the test key file must be the one in use
   ensureMasterKey({ root, env: platform, quiet: true });
@@ -78,7 +78,7 @@ function platformEnv(env) {
 const state = { services: null, platform: null, counts: [], results: [], e2eDatabaseUrl: null, dockerEnv: null };
 
 /**
- * Removes the app containers and project networks of the projects in this run's test database,
+ * Removes the app containers, gateway relays and project networks of the projects in this run's test database,
  * and only those: a shared Docker engine may run other Slipway installations' apps, and another
  * slot's suite may be deploying at the same moment.
  */

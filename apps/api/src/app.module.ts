@@ -18,6 +18,7 @@ import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
 import { GatewayRoutes } from './gateway/gateway.routes';
+import { GatewaySocketServer } from './gateway/gateway-socket.server';
 import { AuthController } from './controllers/auth.controller';
 import { OrganizationsController } from './controllers/organizations.controller';
 import { ProjectsController } from './controllers/projects.controller';
@@ -67,6 +68,7 @@ import { GitHooks } from './git/git-hooks';
     { provide: APP_FILTER, useClass: ProblemFilter },
     GitHttpRoute,
     GatewayRoutes,
+    GatewaySocketServer,
     GitHooks,
   ],
 })

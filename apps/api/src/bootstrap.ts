@@ -12,8 +12,11 @@ import { GatewayRoutes } from './gateway/gateway.routes';
 
 /** Builds the api (without listening), so tests and main.ts share one wiring. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
-  // The model gateway's /v1/* calls are answered by node:http before Fastify (its hot path
-  // skips the framework); the handler exists once Nest has built the app, below.
+  // Three routers, by measurement: the model gateway's /v1/* calls are answered by node:http
+  // before Fastify (its hot path skips the framework; the handler exists once Nest has built the
+  // app, below), git smart-HTTP is a raw Fastify route (GitHttpRoute), and REST is Nest. The
+  // gateway alone also answers on a Unix socket for the project relays (GatewaySocketServer,
+  // listening from main.ts). http/route-coverage.spec.ts knows all of them.
   let gateway: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   const adapter = new FastifyAdapter({
     serverFactory: (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void) => createServer((req, res) => gateway?.(req, res) || fastifyHandler(req, res)),

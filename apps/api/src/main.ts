@@ -1,13 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@slipway/config';
 import { createApi } from './bootstrap';
+import { GatewaySocketServer } from './gateway/gateway-socket.server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApi(config);
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  // Deployed apps reach the gateway through their project's relay, which forwards to this socket.
+  const socket = await app.get(GatewaySocketServer).listen();
   const logger = new Logger('api');
-  logger.log(`api listening on http://${config.API_HOST}:${config.API_PORT} (docs at /api/docs)`);
+  logger.log(`api listening on http://${config.API_HOST}:${config.API_PORT} (docs at /api/docs); model gateway for deployed apps on ${socket}`);
   // Nest closes gracefully on these signals; a request that never ends (a stalled upload) must
   // not keep the process alive forever.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

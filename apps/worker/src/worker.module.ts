@@ -17,10 +17,11 @@ import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
 import { ReconcileTimer } from './jobs/reconcile.timer';
 import { UsageConsumerJob } from './jobs/usage-consumer';
+import { TeardownJob } from './jobs/teardown.job';
 
-/** Job processors: builds and deployments (BullMQ), the reconciler, expired-session cleanup, gateway usage. */
+/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), the reconciler, expired-session cleanup, gateway usage. */
 @Module({
   imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, ReconcileTimer, UsageConsumerJob],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileTimer, UsageConsumerJob],
 })
 export class WorkerModule {}

@@ -23,6 +23,13 @@ export const JOBS = {
     /** Retried while another deployment of the environment runs; a re-run resumes a crashed one. */
     attempts: 30,
   },
+  /** A deleted project's containers, gateway relay and network go (the id of the deleted row). */
+  teardown: {
+    queue: 'slipway-teardowns',
+    payload: z.object({ organizationId: z.string(), projectId: z.string() }),
+    /** Enqueued inside the deleting transaction: retried until it has committed, or while the engine is away. */
+    attempts: 8,
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;

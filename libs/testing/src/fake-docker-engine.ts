@@ -6,10 +6,13 @@ import {
   DockerOperationError,
   DockerUnavailableError,
   LABELS,
+  ROLES,
   type BuildImageOptions,
   type BuildImageResult,
   type ContainerInfo,
   type ContainerRuntime,
+  type GatewayRelayOptions,
+  type GatewayRelayResult,
   type RunContainerOptions,
   type RunningContainer,
 } from '@slipway/docker';
@@ -29,6 +32,8 @@ export interface FakeContainer extends ContainerInfo {
   spec: RunContainerOptions;
   network: string;
   logs: string[];
+  /** Set on gateway relays: the options they were made with. */
+  relay?: GatewayRelayOptions;
 }
 
 export interface FakeCall {
@@ -275,6 +280,31 @@ export class FakeDockerEngine implements ContainerRuntime {
     this.networks.delete(name);
   }
 
+  async ensureGatewayRelay(options: GatewayRelayOptions): Promise<GatewayRelayResult> {
+    this.enter('ensureGatewayRelay', [options]);
+    const image = this.images.get(options.image);
+    if (!image) throw new ContainerStartError(options.name, `No such image: ${options.image}`);
+    if (!this.networks.has(options.network)) throw new ContainerStartError(options.name, `network ${options.network} not found`);
+    const existing = this.find(options.name);
+    if (existing?.state === 'running' && existing.image === image && JSON.stringify(existing.relay) === JSON.stringify(options)) return { id: existing.id, created: false };
+    if (existing) this.containers.delete(existing.id); // stopped, or made from another image or settings
+    const relay: FakeContainer = {
+      id: this.newId(''),
+      name: options.name,
+      image,
+      state: 'running',
+      status: 'Up Less than a second',
+      labels: { ...options.labels, [LABELS.role]: ROLES.gatewayRelay, ...MANAGED },
+      startedAt: new Date(),
+      spec: { name: options.name, image: options.image, env: {}, containerPort: options.port, labels: options.labels, memoryMb: 64, cpuMillis: 500, network: options.network },
+      network: options.network,
+      logs: [],
+      relay: options,
+    };
+    this.containers.set(relay.id, relay);
+    return { id: relay.id, created: true };
+  }
+
   // ---- internals ---------------------------------------------------------------------
 
   private enter(method: keyof ContainerRuntime, args: unknown[]): void {
@@ -307,6 +337,6 @@ export class FakeDockerEngine implements ContainerRuntime {
 
 /** A copy without the fake's bookkeeping, as the real engine returns it. */
 function info(c: FakeContainer): ContainerInfo {
-  const { spec: _spec, network: _network, logs: _logs, ...rest } = c;
+  const { spec: _spec, network: _network, logs: _logs, relay: _relay, ...rest } = c;
   return { ...rest, labels: { ...rest.labels } };
 }

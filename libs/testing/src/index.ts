@@ -4,3 +4,4 @@ export * from './fake-docker-engine';
 export * from './sample-apps';
 export * from './mock-llm';
 export * from './gateway-usage-events';
+export * from './container-client';

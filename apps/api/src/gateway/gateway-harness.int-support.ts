@@ -8,6 +8,7 @@ import type OpenAI from 'openai';
 import { loadConfig, type Config } from '@slipway/config';
 import { createMockLlmServer, createTestDatabase, type MockLlmServer } from '@slipway/testing';
 import { createApi } from '../bootstrap';
+import { GatewaySocketServer } from './gateway-socket.server';
 
 type MockOptions = Parameters<typeof createMockLlmServer>[0];
 
@@ -39,6 +40,8 @@ export interface GatewayHarness {
   app: NestFastifyApplication;
   /** The api, e.g. `http://127.0.0.1:41234`: SDKs use it as their base URL. */
   url: string;
+  /** The gateway socket (in the harness's data folder), when started with `socket: true`. */
+  socketPath?: string;
   mock: MockLlmServer;
   owner: HarnessUser;
   org: string;
@@ -72,7 +75,7 @@ export function apiTestConfig(databaseUrl: string, dataDir: string, overrides: P
  * provider as its default upstream, and a user, org, project and gateway key created through
  * the REST API — what a user does before pointing an SDK at the gateway.
  */
-export async function startGatewayHarness(options: { mock?: MockOptions; config?: Partial<Config> } = {}): Promise<GatewayHarness> {
+export async function startGatewayHarness(options: { mock?: MockOptions; config?: Partial<Config>; socket?: boolean } = {}): Promise<GatewayHarness> {
   const db = await createTestDatabase();
   const mock = await createMockLlmServer({ tokensPerSecond: 0, ...options.mock });
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-gw-'));
@@ -88,6 +91,7 @@ export async function startGatewayHarness(options: { mock?: MockOptions; config?
     await app.listen(config.API_PORT, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;
+    const socketPath = options.socket ? await app.get(GatewaySocketServer).listen(join(dataDir, 'run', 'gateway.sock')) : undefined;
     const owner = new HarnessUser(url);
     const signup = await owner.call('POST', '/api/v1/auth/signup', { name: 'Gateway Tester', email: `gw-${randomBytes(4).toString('hex')}@example.test`, password: 'correct horse battery staple' });
     if (signup.status !== 201) throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
@@ -105,6 +109,7 @@ export async function startGatewayHarness(options: { mock?: MockOptions; config?
     return {
       app: running,
       url,
+      socketPath,
       mock,
       owner,
       org,

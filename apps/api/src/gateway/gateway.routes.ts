@@ -15,7 +15,8 @@ const DRAIN_MS = 2_000;
  * served straight from node:http (bootstrap.ts puts `handle` in front of Fastify): no framework
  * hooks, cookie parsing or routing per call, the body stays raw bytes up to
  * GATEWAY_MAX_BODY_BYTES, and the engine writes to the node response itself, so streams are
- * never buffered. Everything else goes on to Fastify and Nest.
+ * never buffered. Everything else goes on to Fastify and Nest. The same routes, and only
+ * them, answer on the gateway socket (gateway-socket.server.ts) that project relays reach.
  */
 @Injectable()
 export class GatewayRoutes {
@@ -35,7 +36,12 @@ export class GatewayRoutes {
     ]);
   }
 
-  /** Serves a gateway request and returns true, or returns false for Fastify to handle it. */
+  /** `METHOD /path` of every endpoint served here (the socket's 404 names them). */
+  get served(): string[] {
+    return [...this.routes].map(([path, route]) => `${route.method} ${path}`);
+  }
+
+  /** Serves a gateway request and returns true, or returns false (Fastify handles it on TCP; the socket answers 404). */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '';
     const query = url.indexOf('?');

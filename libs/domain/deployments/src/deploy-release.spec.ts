@@ -4,6 +4,7 @@ import { FakeDockerEngine } from '@slipway/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DeploymentBusyError, type DeploymentGateway } from './deploy-options';
 import { DeployRelease } from './deploy-release';
+import { GatewayRelays } from './gateway-relays';
 import type { DeploymentsRepository, TimelineEntry } from './deployments.repository';
 import { waitHealthy, type HealthProbe } from './health-check';
 import type { PublishedRouteTable, RouteTablePublisher } from './route-table';
@@ -113,7 +114,7 @@ let published: number;
 /** Containers whose image is in here answer 500; everything else 200. */
 let unhealthyImages: Set<string>;
 
-function deployer(gateway?: DeploymentGateway, variables: Record<string, string> = { API_KEY: 'sk-pinned-value' }): DeployRelease {
+function deployer(gateway?: DeploymentGateway, variables: Record<string, string> = { API_KEY: 'sk-pinned-value' }, relays?: GatewayRelays): DeployRelease {
   const routes: RouteTablePublisher = {
     publish: async () => {
       published++;
@@ -135,6 +136,7 @@ function deployer(gateway?: DeploymentGateway, variables: Record<string, string>
     (rt, o) => waitHealthy(rt, { ...o, intervalMs: 5, probe }),
     { drainSeconds: 0 },
     gateway,
+    relays,
   );
 }
 
@@ -311,6 +313,7 @@ describe('DeployRelease', () => {
   it('points the SDKs of every container at the model gateway with the environment key, unless the environment sets them', async () => {
     const told: string[] = [];
     const gateway: DeploymentGateway = {
+      // An operator's GATEWAY_URL_FOR_APPS on the Docker host: its hosts entry is passed on.
       containerSettings: async (_s, environmentId) => ({
         env: {
           ANTHROPIC_BASE_URL: 'http://host.docker.internal:4000',
@@ -349,3 +352,52 @@ describe('DeployRelease', () => {
     expect(spec.extraHosts).toBeUndefined();
   });
 });
+
+describe('the gateway relay of the project network', () => {
+  const relayGateway: DeploymentGateway = {
+    containerSettings: async () => ({ env: { ANTHROPIC_BASE_URL: 'http://slipway-gateway:4000' }, extraHosts: [] }),
+    liveReleaseChanged: async () => undefined,
+  };
+  const relayConfig = (over: Partial<Config> = {}) => ({ SLIPWAY_RELAY_IMAGE: 'slipway/relay:1', GATEWAY_SOCKET_PATH: '/srv/slipway/run/gateway.sock', ...over }) as Config;
+  const relays = (over: Partial<Config> = {}, gateway: DeploymentGateway | null = relayGateway) => new GatewayRelays(relayConfig(over), docker, gateway ?? undefined, {});
+  const deployWith = async (r: GatewayRelays, number: number) => {
+    const id = repo.addDeployment(repo.addRelease(number, 'img-v1', { replicas: 1 }));
+    expect(await deployer(relayGateway, undefined, r).execute(scope, id)).toMatchObject({ status: 'SUCCEEDED' });
+    return repo.timeline.filter((e) => e.deploymentId === id && e.step === 'relay');
+  };
+
+  it('starts the relay on the project network before the replicas, once, and replaces it when it stopped', async () => {
+    docker.addImage('slipway/relay:1');
+    const r = relays();
+    const first = await deployWith(r, 1);
+    const methods = docker.calls.map((c) => c.method);
+    expect(methods.indexOf('ensureNetwork')).toBeLessThan(methods.indexOf('ensureGatewayRelay'));
+    expect(methods.indexOf('ensureGatewayRelay')).toBeLessThan(methods.indexOf('runContainer'));
+    expect(first).toEqual([expect.objectContaining({ level: 'info', message: 'started the model gateway relay (http://slipway-gateway:4000) on the project network' })]);
+    const relay = docker.running().find((c) => c.relay)!;
+    expect(relay).toMatchObject({ name: 'slipway-relay-proj', network: 'slipway-proj', labels: { 'slipway.project': 'proj', 'slipway.role': 'gateway-relay' } });
+    expect(relay.relay).toMatchObject({ alias: 'slipway-gateway', port: 4000, socketMount: '/srv/slipway/run', socketName: 'gateway.sock', image: 'slipway/relay:1' });
+
+    expect(await deployWith(r, 2)).toEqual([]); // already running: nothing to say
+    expect(docker.running().filter((c) => c.relay).map((c) => c.id)).toEqual([relay.id]);
+
+    await docker.stopContainer(relay.id, { timeoutSeconds: 0 });
+    expect(await deployWith(r, 3)).toHaveLength(1);
+    expect(docker.running().filter((c) => c.relay)).toHaveLength(1);
+  });
+
+  it('deploys the app anyway when the engine refuses the relay, and says why on the timeline', async () => {
+    const events = await deployWith(relays(), 1); // no relay image
+    expect(events).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^the model gateway relay did not start: .*No such image: slipway\/relay:1.*SLIPWAY_RELAY_IMAGE.*Calls to http:\/\/slipway-gateway:4000 fail until it runs\.$/) })]);
+    expect(docker.running().map((c) => c.spec.image)).toEqual(['img-v1']);
+  });
+
+  it('starts no relay for an operator-set GATEWAY_URL_FOR_APPS, or when deployments hand out no gateway', async () => {
+    docker.addImage('slipway/relay:1');
+    expect(relays({ GATEWAY_URL_FOR_APPS: 'https://gateway.example.com' }).needed).toBe(false);
+    expect(relays({}, null).needed).toBe(false);
+    await deployWith(relays({ GATEWAY_URL_FOR_APPS: 'https://gateway.example.com' }), 1);
+    expect(docker.callsOf('ensureGatewayRelay')).toEqual([]);
+  });
+});
+

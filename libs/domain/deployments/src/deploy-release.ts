@@ -17,7 +17,9 @@ import {
   type DeployRunOptions,
 } from './deploy-options';
 import { DeploymentsRepository } from './deployments.repository';
+import { GatewayRelays } from './gateway-relays';
 import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
+import { projectNetwork } from './project-network';
 import { healthIntervalOf, readEnvVarVersions, readReleaseRuntime } from './release-runtime';
 import type { RouteTablePublisher } from './route-table';
 import { Timeline, seconds } from './timeline';
@@ -66,6 +68,7 @@ export class DeployRelease {
     @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
     @Optional() @Inject(DEPLOY_OPTIONS) options?: DeployOptions,
     @Optional() @Inject(DEPLOYMENT_GATEWAY) private readonly gateway?: DeploymentGateway,
+    @Optional() @Inject(GatewayRelays) private readonly relays?: GatewayRelays,
   ) {
     this.health = health ?? waitHealthy;
     this.options = options ?? {};
@@ -174,8 +177,9 @@ export class DeployRelease {
     const rt = readReleaseRuntime(release.runtime);
     const extra = this.options.extraLabels ?? {};
     await timeline.add('start', `starting ${rt.replicas} replica${rt.replicas === 1 ? '' : 's'} of v${release.number}`);
-    const network = `slipway-${project.id}`;
+    const network = projectNetwork(project.id);
     await this.runtime.ensureNetwork(network, { [LABELS.project]: project.id, ...extra });
+    await this.ensureRelay(project.id, timeline);
     const variables = await this.secrets.valuesAt(scope, env.id, readEnvVarVersions(release.envVarVersions));
     const gateway = (await this.gateway?.containerSettings(scope, env.id)) ?? { env: {}, extraHosts: [] };
     const containerEnv = {
@@ -243,6 +247,22 @@ export class DeployRelease {
     const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     return replicas;
+  }
+
+  /**
+   * The project network's gateway relay runs before the replicas that call it. A relay the
+   * engine refuses is a warning, not a failed deployment: the app serves without it, its model
+   * calls fail until the relay runs, and the reconciler keeps trying.
+   */
+  private async ensureRelay(projectId: string, timeline: Timeline): Promise<void> {
+    if (!this.relays?.needed) return;
+    try {
+      if (await this.relays.ensure(projectId)) await timeline.add('relay', `started the model gateway relay (${this.relays.url}) on the project network`);
+    } catch (err) {
+      if (err instanceof AppError && err.retryable) throw err; // the engine is away: the job runs again
+      const reason = err instanceof Error ? err.message : String(err);
+      await timeline.add('relay', `the model gateway relay did not start: ${reason}. Calls to ${this.relays.url} fail until it runs.`, 'warn');
+    }
   }
 
   /** Every new replica must pass; the first failure cancels the others' checks. */

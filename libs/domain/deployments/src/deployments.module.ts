@@ -9,9 +9,11 @@ import { PushService } from './push.service';
 import { DomainsService } from './domains.service';
 import { Reconciler } from './reconcile/reconciler';
 import { ReconcileRepository } from './reconcile/reconcile.repository';
+import { GatewayRelays } from './gateway-relays';
+import { ProjectTeardown } from './project-teardown';
 import { BuildsModule } from '@slipway/builds';
 
-/** Deployments, rollbacks and the edge route table. Relies on the global Db, Config, Docker and Redis modules. */
+/** Deployments, rollbacks, the edge route table, gateway relays and project teardown. Relies on the global Db, Config, Docker and Redis modules. */
 @Module({
   imports: [SecretsModule, BuildsModule],
   providers: [
@@ -24,8 +26,10 @@ import { BuildsModule } from '@slipway/builds';
     ReconcileRepository,
     Reconciler,
     DomainsService,
+    GatewayRelays,
+    ProjectTeardown,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService],
+  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */

@@ -64,6 +64,11 @@ export class DeploymentsRepository {
     return this.prisma.$transaction(fn, { maxWait: 5_000, timeout: 15_000 });
   }
 
+  /** Whether the project row is still there (a teardown waits for its deletion to commit). */
+  async projectExists(scope: TenantScope, projectId: string): Promise<boolean> {
+    return (await this.prisma.project.count({ where: { id: projectId, organizationId: scope.organizationId } })) > 0;
+  }
+
   // ---- deployments ----------------------------------------------------------------------
 
   async create(scope: TenantScope, data: NewDeployment, tx?: Tx) {

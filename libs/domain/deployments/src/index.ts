@@ -10,3 +10,6 @@ export type { LiveEnvironmentRoute } from './deployments.repository';
 export * from './push.service';
 export * from './reconcile/reconciler';
 export * from './domains.service';
+export * from './gateway-relays';
+export * from './project-teardown';
+export * from './project-network';

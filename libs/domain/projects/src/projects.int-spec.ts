@@ -6,6 +6,7 @@ import { DbModule, PrismaService } from '@slipway/db';
 import { GitModule } from '@slipway/git';
 import { CryptoModule } from '@slipway/crypto';
 import { RedisModule } from '@slipway/redis';
+import { QueueModule } from '@slipway/queue';
 import { AppError } from '@slipway/errors';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
 import type { OrgActor } from '@slipway/contracts';
@@ -26,7 +27,7 @@ async function orgActor(slug: string): Promise<OrgActor> {
 const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, RedisModule, CryptoModule, GitModule, AuditModule, ProjectsModule]);
+  ctx = await createDomainTestContext([DbModule, RedisModule, CryptoModule, GitModule, AuditModule, QueueModule, ProjectsModule]);
   projects = ctx.app.get(ProjectsService);
   environments = ctx.app.get(EnvironmentsService);
   prisma = ctx.app.get(PrismaService);

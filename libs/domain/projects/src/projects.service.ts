@@ -4,6 +4,7 @@ import { PrismaService, isUniqueViolation, type Tx } from '@slipway/db';
 import { GitRepositories } from '@slipway/git';
 import { AppError, notFound } from '@slipway/errors';
 import { AuditService } from '@slipway/audit';
+import { JobQueue } from '@slipway/queue';
 import {
   DEFAULT_RESOURCES,
   slugify,
@@ -28,6 +29,7 @@ export class ProjectsService {
     private readonly git: GitRepositories,
     private readonly urls: ProjectUrls,
     private readonly audit: AuditService,
+    private readonly queue: JobQueue,
   ) {}
 
   async list(actor: OrgActor): Promise<ProjectSummaryDto[]> {
@@ -81,11 +83,17 @@ export class ProjectsService {
     }
   }
 
+  /**
+   * Rows and repository go; the worker's `teardown` job removes the containers, gateway relay and
+   * network. It is enqueued inside the transaction, so a deletion never commits without it (the
+   * job waits for the commit).
+   */
   async delete(actor: OrgActor, slug: string): Promise<void> {
     const project = await this.require(actor, slug);
     await this.prisma.$transaction(async (tx) => {
       await this.repository.delete(actor, project.id, tx);
       await this.audit.record({ organizationId: actor.organizationId, actor, action: 'project.deleted', target: `project:${slug}` }, tx);
+      await this.queue.enqueue('teardown', project.id, { organizationId: actor.organizationId, projectId: project.id });
     });
     await this.git.remove(project.id).catch((err: unknown) => this.logger.warn(`could not remove repository of ${project.id}: ${String(err)}`));
   }

@@ -5,3 +5,4 @@ export * from './master-key';
 export * from './log-levels';
 export * from './child-env';
 export * from './platform-urls';
+export * from './gateway-socket';

@@ -5,7 +5,7 @@ const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
 /**
  * The gateway as the platform itself reaches it (its own features ask models through it): the
  * api on its bound interface, loopback when it binds every interface. Not the app-facing
- * GATEWAY_URL_FOR_APPS, which names the Docker host as containers see it.
+ * `appsGatewayUrl` (gateway-socket.ts), which names the relay on the containers' own network.
  */
 export function platformGatewayUrl(config: Pick<Config, 'API_HOST' | 'API_PORT'>): string {
   const host = config.API_HOST.trim();

@@ -78,7 +78,11 @@ export const configSchema = z.object({
   GATEWAY_MOCK_URL: z.url().default('http://127.0.0.1:4900').describe('The built-in mock model provider (`npm start` runs it); the default provider when no real credentials are configured.'),
   GATEWAY_URL_FOR_APPS: z.url().optional().describe('The gateway as deployed containers reach it (ANTHROPIC_BASE_URL / OPENAI_BASE_URL); default the relay on each project network, http://slipway-gateway:4000.'),
   GATEWAY_SOCKET_PATH: z.string().default('.slipway/run/gateway.sock').describe('Unix socket on which the api answers the gateway (/v1/* only) for the relays on project networks.'),
-  GATEWAY_SOCKET_MOUNT: z.string().optional().describe('What relay containers mount to reach GATEWAY_SOCKET_PATH: a host folder or a Docker volume name; default the socket\'s folder.'),
+  GATEWAY_SOCKET_MOUNT: z
+    .string()
+    .regex(/^(\/[^:]+|[A-Za-z0-9][A-Za-z0-9_.-]*)$/, 'Give an absolute host folder (/…) or a Docker volume name.')
+    .optional()
+    .describe('What relay containers mount to reach GATEWAY_SOCKET_PATH: a host folder or a Docker volume name; default the socket\'s folder.'),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024).describe('Largest accepted model request body.'),
   GATEWAY_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100_000).default(256).describe('Requests in flight per provider+model per api process before queueing.'),
   GATEWAY_QUEUE_SIZE: z.coerce.number().int().min(0).max(100_000).default(64).describe('Requests that may wait for a provider slot; beyond that the gateway answers 429 with retry-after.'),

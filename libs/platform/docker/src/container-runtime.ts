@@ -57,6 +57,15 @@ export interface ContainerRuntime {
 
   /** Removes a network. A missing network is fine; one with containers attached is an error. */
   removeNetwork(name: string): Promise<void>;
+
+  /**
+   * Makes sure the network's gateway relay runs (see README, "Gateway relay"): a confined
+   * container that forwards `alias:port` on `network` to the api's Unix socket and nothing
+   * else. Idempotent and safe to call concurrently (also from several processes); a relay that
+   * is missing, stopped, or made with another image or settings is replaced. Rejects with
+   * `ContainerStartError` when the engine refuses it (missing image or network…).
+   */
+  ensureGatewayRelay(options: GatewayRelayOptions): Promise<GatewayRelayResult>;
 }
 
 /** Injection token bound to the ContainerRuntime implementation (DockerModule: DockerEngine). */
@@ -108,6 +117,30 @@ export interface RunContainerOptions {
   command?: string[];
   /** Extra /etc/hosts entries, `name:address` (`host.docker.internal:host-gateway` reaches the host). */
   extraHosts?: string[];
+}
+
+export interface GatewayRelayOptions {
+  /** Unique container name, e.g. `slipway-relay-<projectId>`. */
+  name: string;
+  /** An image with `socat` on its PATH (SLIPWAY_RELAY_IMAGE). */
+  image: string;
+  /** The project network it joins (and no other). */
+  network: string;
+  /** Its DNS name on that network, e.g. `slipway-gateway`. */
+  alias: string;
+  /** The TCP port it listens on there. */
+  port: number;
+  /** Absolute host folder (bind) or Docker volume name holding the socket; mounted read-only. */
+  socketMount: string;
+  /** The socket's file name inside `socketMount`. */
+  socketName: string;
+  labels: Record<string, string>;
+}
+
+export interface GatewayRelayResult {
+  id: string;
+  /** True when this call (re)created it; false when it was already running as asked. */
+  created: boolean;
 }
 
 export interface RunningContainer {

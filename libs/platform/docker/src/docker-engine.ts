@@ -8,6 +8,8 @@ import type {
   ContainerInfo,
   ContainerRuntime,
   ContainerState,
+  GatewayRelayOptions,
+  GatewayRelayResult,
   RunContainerOptions,
   RunningContainer,
 } from './container-runtime';
@@ -24,6 +26,7 @@ import {
   withTimeout,
   type DockerAddress,
 } from './docker-internals';
+import { ensureGatewayRelay } from './gateway-relay';
 import { buildImage, type BuildSettings } from './image-build';
 import { MANAGED_LABELS, labelFilter } from './labels';
 
@@ -41,6 +44,8 @@ export class DockerEngine implements ContainerRuntime {
   private readonly address: DockerAddress;
   /** Concurrent ensureNetwork calls for one name share one creation. */
   private readonly creatingNetworks = new Map<string, Promise<string>>();
+  /** Concurrent ensureGatewayRelay calls for one relay share one run. */
+  private readonly ensuringRelays = new Map<string, Promise<GatewayRelayResult>>();
 
   constructor(@Inject(CONFIG) private readonly config: Pick<Config, 'DOCKER_HOST'> & BuildSettings) {
     this.address = parseDockerHost(config.DOCKER_HOST);
@@ -254,6 +259,17 @@ export class DockerEngine implements ContainerRuntime {
       if (dockerStatus(err) === 404) return;
       throw this.translate('network remove', err);
     }
+  }
+
+  async ensureGatewayRelay(options: GatewayRelayOptions): Promise<GatewayRelayResult> {
+    const pending = this.ensuringRelays.get(options.name);
+    if (pending) return pending;
+    const run = ensureGatewayRelay(this.docker, options, {
+      findImage: (ref) => this.findImage(ref),
+      translate: (operation, err) => this.translate(operation, err),
+    }).finally(() => this.ensuringRelays.delete(options.name));
+    this.ensuringRelays.set(options.name, run);
+    return run;
   }
 
   /** Refusals to create or start (missing image, name taken, bad limits…) are ContainerStartError. */

@@ -17,8 +17,16 @@ export const LABELS = {
   replica: 'slipway.replica',
   /** Build id (images). */
   build: 'slipway.build',
+  /** What a container is when it is not a replica: `gateway-relay` (see ROLES). */
+  role: 'slipway.role',
   /** `1` on objects created by tests, so their clean-up can find them. */
   test: 'slipway.test',
+} as const;
+
+/** Values of `slipway.role`. */
+export const ROLES = {
+  /** The project network's relay to the model gateway (ensureGatewayRelay). */
+  gatewayRelay: 'gateway-relay',
 } as const;
 
 export const MANAGED_LABELS: Readonly<Record<string, string>> = Object.freeze({ [LABELS.managed]: '1' });

@@ -56,6 +56,14 @@ export class ReconcileRepository {
     return this.prisma.deployment.findMany({ where: { status: 'QUEUED', queuedAt: { lt: before } }, select: { id: true, organizationId: true } });
   }
 
+  /** Projects with replicas that run or should (their networks need a gateway relay). */
+  async projectsWithReplicas(): Promise<string[]> {
+    const replicas = await this.prisma.replica.findMany({ where: { state: { in: ['STARTING', 'HEALTHY', 'CRASHED', 'DRAINING'] } }, select: { environmentId: true }, distinct: ['environmentId'] });
+    if (!replicas.length) return [];
+    const environments = await this.prisma.environment.findMany({ where: { id: { in: replicas.map((r) => r.environmentId) } }, select: { projectId: true }, distinct: ['projectId'] });
+    return environments.map((e) => e.projectId);
+  }
+
   /** Replica rows of these environments by container id, to tell our containers' orphans apart. */
   async replicasOfEnvironments(environmentIds: string[]) {
     const [envs, replicas] = await Promise.all([

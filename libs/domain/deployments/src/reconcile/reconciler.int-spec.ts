@@ -10,7 +10,7 @@ import { GitModule } from '@slipway/git';
 import { QueueModule } from '@slipway/queue';
 import { RedisModule, RouteTableStore, RedisService } from '@slipway/redis';
 import { FakeDockerEngine, createDomainTestContext, type DomainTestContext } from '@slipway/testing';
-import { HEALTH_CHECKER } from '../deploy-options';
+import { DEPLOYMENT_GATEWAY, HEALTH_CHECKER, type DeploymentGateway } from '../deploy-options';
 import { DeploymentsModule } from '../deployments.module';
 import { Reconciler } from './reconciler';
 
@@ -21,8 +21,10 @@ const docker = new FakeDockerEngine();
   providers: [
     { provide: CONTAINER_RUNTIME, useValue: docker },
     { provide: HEALTH_CHECKER, useValue: async () => ({ healthy: true, durationMs: 1 }) },
+    // As in the worker: deployments hand out the gateway, so project networks need relays.
+    { provide: DEPLOYMENT_GATEWAY, useValue: { containerSettings: async () => ({ env: {}, extraHosts: [] }), liveReleaseChanged: async () => undefined } satisfies DeploymentGateway },
   ],
-  exports: [CONTAINER_RUNTIME, HEALTH_CHECKER],
+  exports: [CONTAINER_RUNTIME, HEALTH_CHECKER, DEPLOYMENT_GATEWAY],
 })
 class FakeRuntimeModule {}
 
@@ -105,4 +107,21 @@ describe('the reconciler (Postgres desired state against the container runtime)'
     expect(report.requeued).toBeGreaterThanOrEqual(1);
     expect(await prisma.deployment.findUniqueOrThrow({ where: { id: stuck.id } })).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('previous release stays live') });
   });
+
+  it("keeps the gateway relay of a project with replicas running: started when missing, replaced when stopped", async () => {
+    const { env } = await liveEnvironment('relay');
+    docker.addImage(ctx.config.SLIPWAY_RELAY_IMAGE);
+    await docker.ensureNetwork(`slipway-${env.projectId}`, {});
+    const relayOf = () => docker.running().find((c) => c.name === `slipway-relay-${env.projectId}`);
+    expect(relayOf()).toBeUndefined();
+
+    expect((await ctx.app.get(Reconciler).run()).relaysStarted).toBe(1);
+    expect(relayOf()).toMatchObject({ network: `slipway-${env.projectId}`, labels: { [LABELS.project]: env.projectId, [LABELS.role]: 'gateway-relay' } });
+    expect((await ctx.app.get(Reconciler).run()).relaysStarted).toBe(0);
+
+    await docker.stopContainer(relayOf()!.id, { timeoutSeconds: 0 });
+    expect((await ctx.app.get(Reconciler).run()).relaysStarted).toBe(1);
+    expect(relayOf()?.state).toBe('running');
+  });
 });
+

@@ -6,6 +6,7 @@ import { HEALTH_CHECKER, ROUTE_TABLE_PUBLISHER } from '../deploy-options';
 import type { RouteTablePublisher } from '../route-table';
 import { waitHealthy, type HealthChecker } from '../health-check';
 import { readReleaseRuntime } from '../release-runtime';
+import { GatewayRelays } from '../gateway-relays';
 import { ReconcileRepository } from './reconcile.repository';
 
 /** A replica that crashed this many times in a row is reported as a crash loop. */
@@ -25,14 +26,16 @@ export interface ReconcileReport {
   orphansRemoved: number;
   failedStuck: number;
   requeued: number;
+  /** Gateway relays started again (missing, stopped or outdated). */
+  relaysStarted: number;
 }
 
 /**
  * Desired state (Postgres) against actual state (Docker), at worker start and on a timer:
  * crashed replicas restart with backoff (a crash loop becomes a visible event), orphan
  * containers of our environments are removed, stuck deployments and builds are failed with
- * a reason, and queued work whose job was lost is enqueued again. Postgres is the state
- * machine; this only repairs.
+ * a reason, queued work whose job was lost is enqueued again, and every project with
+ * replicas has its gateway relay running. Postgres is the state machine; this only repairs.
  */
 @Injectable()
 export class Reconciler {
@@ -45,19 +48,22 @@ export class Reconciler {
     @Inject(ROUTE_TABLE_PUBLISHER) private readonly routes: RouteTablePublisher,
     private readonly repository: ReconcileRepository,
     private readonly queue: JobQueue,
+    private readonly relays: GatewayRelays,
     @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
   ) {
     this.health = health ?? waitHealthy;
   }
 
   async run(now = new Date()): Promise<ReconcileReport> {
-    const report: ReconcileReport = { crashed: 0, restarted: 0, orphansRemoved: 0, failedStuck: 0, requeued: 0 };
+    const report: ReconcileReport = { crashed: 0, restarted: 0, orphansRemoved: 0, failedStuck: 0, requeued: 0, relaysStarted: 0 };
     const routesChanged = await this.replicas(now, report);
     await this.orphans(now, report);
     await this.stuck(now, report);
     await this.lostJobs(now, report);
     if (routesChanged) await this.routes.publish();
-    if (report.crashed + report.restarted + report.orphansRemoved + report.failedStuck + report.requeued > 0) this.logger.log(JSON.stringify(report));
+    // Last: a relay the engine refuses is logged by GatewayRelays and must not hold up the repairs above.
+    if (this.relays.needed) report.relaysStarted = await this.relays.keep(await this.repository.projectsWithReplicas());
+    if (Object.values(report).some((n) => n > 0)) this.logger.log(JSON.stringify(report));
     return report;
   }
 

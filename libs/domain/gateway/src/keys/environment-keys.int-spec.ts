@@ -12,15 +12,16 @@ describe('environment keys and routing changes', () => {
     const appEnv = f.ctx.app.get(GatewayAppEnvironment);
     const settings = await appEnv.containerSettings(f.actor, f.environmentId);
     const token = settings.env.ANTHROPIC_API_KEY!;
+    // GATEWAY_URL_FOR_APPS unset: the relay on the project network, and no hosts entry.
     expect(settings).toEqual({
       env: {
-        ANTHROPIC_BASE_URL: `http://host.docker.internal:${f.ctx.config.API_PORT}`,
+        ANTHROPIC_BASE_URL: 'http://slipway-gateway:4000',
         ANTHROPIC_API_KEY: token,
-        OPENAI_BASE_URL: `http://host.docker.internal:${f.ctx.config.API_PORT}/v1`,
+        OPENAI_BASE_URL: 'http://slipway-gateway:4000/v1',
         OPENAI_API_KEY: token,
-        SLIPWAY_GATEWAY_URL: `http://host.docker.internal:${f.ctx.config.API_PORT}`,
+        SLIPWAY_GATEWAY_URL: 'http://slipway-gateway:4000',
       },
-      extraHosts: ['host.docker.internal:host-gateway'],
+      extraHosts: [],
     });
     expect(await f.keys.ensureEnvironmentKey(f.actor, f.environmentId)).toBe(token);
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CONFIG, type Config } from '@slipway/config';
+import { CONFIG, appsGatewayUrl, type Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
 import { GatewayInvalidation } from '@slipway/redis';
 import { announce } from '../callers/announce';
@@ -8,7 +8,7 @@ import { GatewayKeysService } from './gateway-keys.service';
 /** What a deployment's containers get so the official SDKs reach the gateway unchanged. */
 export interface GatewayContainerSettings {
   env: Record<string, string>;
-  /** Extra /etc/hosts lines (`name:address`): Linux engines know no host.docker.internal without one. */
+  /** Extra /etc/hosts lines (`name:address`): only for an operator's GATEWAY_URL_FOR_APPS on host.docker.internal, which Linux engines do not know otherwise. */
   extraHosts: string[];
 }
 
@@ -41,12 +41,12 @@ export class GatewayAppEnvironment {
   constructor(
     @Inject(GatewayKeysService) private readonly keys: GatewayKeysService,
     @Inject(GatewayInvalidation) private readonly invalidation: GatewayInvalidation,
-    @Inject(CONFIG) private readonly config: Pick<Config, 'GATEWAY_URL_FOR_APPS' | 'API_PORT'>,
+    @Inject(CONFIG) private readonly config: Pick<Config, 'GATEWAY_URL_FOR_APPS'>,
   ) {}
 
-  /** The gateway as containers reach it: GATEWAY_URL_FOR_APPS, else the api's port on the Docker host. */
+  /** The gateway as containers reach it: GATEWAY_URL_FOR_APPS, else the relay on their project network (deployments start it). */
   get url(): string {
-    return this.config.GATEWAY_URL_FOR_APPS ?? `http://${HOST_ALIAS}:${this.config.API_PORT}`;
+    return appsGatewayUrl(this.config);
   }
 
   async containerSettings(scope: TenantScope, environmentId: string): Promise<GatewayContainerSettings> {

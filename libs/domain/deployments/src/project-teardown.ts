@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TenantScope } from '@slipway/contracts';
+import { CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
+import { AppError } from '@slipway/errors';
+import { ROUTE_TABLE_PUBLISHER } from './deploy-options';
+import { DeploymentsRepository } from './deployments.repository';
+import { projectNetwork } from './project-network';
+import type { RouteTablePublisher } from './route-table';
+
+/**
+ * What a deleted project leaves on the engine goes with it: its replicas, its gateway relay and
+ * its network, and its hosts leave the edge's route table. The `teardown` job is enqueued inside
+ * the deleting transaction (so it is never lost), which is why it waits for that commit.
+ * Containers are found by their `slipway.project` label, never by name.
+ */
+@Injectable()
+export class ProjectTeardown {
+  constructor(
+    @Inject(CONTAINER_RUNTIME) private readonly runtime: ContainerRuntime,
+    @Inject(DeploymentsRepository) private readonly repository: Pick<DeploymentsRepository, 'projectExists'>,
+    @Inject(ROUTE_TABLE_PUBLISHER) private readonly routes: RouteTablePublisher,
+  ) {}
+
+  /** Removes everything of the deleted project; a no-op the second time. Returns how many containers went. */
+  async execute(scope: TenantScope, projectId: string): Promise<{ containersRemoved: number }> {
+    if (await this.repository.projectExists(scope, projectId)) {
+      throw new AppError('SERVICE_UNAVAILABLE', `Project ${projectId} still exists: its deletion has not committed yet.`, undefined, {
+        retryable: true,
+      });
+    }
+    const containers = await this.runtime.listContainers({ [LABELS.project]: projectId }, { all: true });
+    for (const c of containers) await this.runtime.removeContainer(c.id, { force: true });
+    await this.runtime.removeNetwork(projectNetwork(projectId));
+    await this.routes.publish();
+    return { containersRemoved: containers.length };
+  }
+}
