@@ -155,6 +155,7 @@ describe('the gateway relay on a real engine', () => {
       dockerfile: 'Dockerfile',
       tags: [newerImage],
       labels: TEST,
+      network: config.BUILD_NETWORK,
       onLog: () => undefined,
     });
     rmSync(dir, { recursive: true, force: true });
