@@ -61,6 +61,7 @@ function platformEnv(env) {
     // build that fills its disk is stopped at 128 MB, a commit over 1 MiB per file, 8 MiB in
     // all or 2,000 files is refused. Every other e2e push and build stays well within them.
     BUILD_DISK_MB: '1536', // real apps (Next.js) write several hundred MB; the disk attack writes past it
+    BUILD_LOG_MAX_BYTES: String(1024 * 1024), // the flooding test prints more than this
     PUSH_MAX_BLOB_BYTES: String(1024 * 1024),
     PUSH_MAX_UNPACKED_BYTES: String(8 * 1024 * 1024),
     PUSH_MAX_FILES: '2000',

@@ -176,6 +176,21 @@ describe('builds that cannot work say why, and nothing is deployed', () => {
     expect(out).toContain('A dependency compiles a native addon (node-gyp), which needs python3, make and g++');
   }, BUILD_TIMEOUT);
 
+  it('a build that floods its output: the push shows a bounded log that says what was dropped, and the build goes on', async () => {
+    expect((await owner.post(`/api/v1/orgs/${org}/projects`, { name: 'flood' })).status).toBe(201);
+    const files = {
+      'package.json': manifest({ scripts: { build: 'node flood.js', start: 'node s.js' } }),
+      // About 6 MB of output, past the platform's BUILD_LOG_MAX_BYTES (1 MB under test).
+      'flood.js': "for (let i = 0; i < 100000; i++) console.log(`flood line ${i} ${'x'.repeat(48)}`); console.log('flood done');",
+      's.js': "require('http').createServer((q, s) => s.end('flooded ok')).listen(process.env.PORT)",
+    };
+    const push = await git(['push', remoteUrl(token, org, 'flood'), 'main'], await workingCopy(files));
+    expect(push.code, push.out.slice(-2000)).toBe(0);
+    expect(push.out.length).toBeLessThan(2 * 1024 * 1024);
+    expect(push.out).toMatch(/lines \([\d.]+ [KM]iB\) of build output were dropped here: a build log keeps at most 1 MiB \(BUILD_LOG_MAX_BYTES=1048576\)\. The last lines follow\./);
+    expect(push.out).toContain('remote: flood done');
+  }, BUILD_TIMEOUT);
+
   it('an unknown package manager', async () => {
     const out = await rejected('unknown-pm', { 'package.json': manifest({ packageManager: 'cnpm@9.0.0', scripts: { start: 'node s.js' } }) });
     expect(out).toContain('package.json "packageManager" is "cnpm@9.0.0", which Slipway cannot use');

@@ -41,8 +41,8 @@ export const DEFAULT_APP_PORT = 3000;
 /** A build the user must fix (bad slipway.yaml, nothing detectable): failed, not retried. */
 class BuildRejected extends Error {}
 
-/** Lines of build output kept to explain a failed step. */
-const FAILURE_TAIL_LINES = 30;
+/** Lines of build output kept to explain a failed step (npm prints its usage text after the reason). */
+const FAILURE_TAIL_LINES = 200;
 /** Where the host keeps its CA bundle on Debian/Ubuntu; builds trust it unless SLIPWAY_BUILD_CA_FILE says otherwise. */
 const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
