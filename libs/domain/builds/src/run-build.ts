@@ -168,14 +168,17 @@ export class RunBuild {
           },
           tx,
         );
+        // The log is complete before the build is final: a follower stops reading at the final status.
+        log.write(`-----> Built release v${created.number}`);
+        await log.flush();
         await this.repository.finish(scope, build.id, { status: 'SUCCEEDED', imageId, cacheKey, reusedImage }, tx);
         return created;
       });
-      log.write(`-----> Built release v${release.number}`);
       return { status: 'SUCCEEDED', releaseId: release.id, reusedImage };
     } catch (err) {
       const { status, reason } = this.classify(err, signal);
       log.write(`-----> Build ${status === 'CANCELLED' ? 'cancelled' : 'failed'}: ${reason}`);
+      await log.flush().catch((e: unknown) => this.logger.warn(`build ${build.id}: could not store log lines: ${String(e)}`));
       await this.repository.finish(scope, build.id, { status, failureReason: redact(reason) });
       if (!(err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof BuildCancelledError || err instanceof UnsafeSourceError)) this.logger.error(`build ${build.id}: ${err instanceof Error ? err.stack : String(err)}`);
       return { status, reason: redact(reason) };
