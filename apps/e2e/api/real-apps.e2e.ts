@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, signUp } from '../support/api-client';
+import type { ApiClient } from '../support/api-client';
+import { attacker as tenant } from '../support/attacker';
 import { getViaEdge } from '../support/edge';
 import { commitAll, git, remoteUrl, workingCopy } from '../support/git';
 
@@ -19,10 +20,7 @@ describe('real apps deploy as they are', () => {
   let token: string;
 
   beforeAll(async () => {
-    const u = await signUp('RealApps');
-    owner = u.client;
-    org = u.session.organizations[0]!.slug;
-    token = (await owner.post('/api/v1/tokens', { name: 'push', scopes: ['deploy'] })).body.token;
+    ({ client: owner, org, token } = await tenant('RealApps'));
   });
 
   /** A project, a working copy of the sample app, and the push: the push output and the app's host. */
@@ -134,10 +132,7 @@ describe('builds that cannot work say why, and nothing is deployed', () => {
   let token: string;
 
   beforeAll(async () => {
-    const u = await signUp('BadBuilds');
-    owner = u.client;
-    org = u.session.organizations[0]!.slug;
-    token = (await owner.post('/api/v1/tokens', { name: 'push', scopes: ['deploy'] })).body.token;
+    ({ client: owner, org, token } = await tenant('BadBuilds'));
   });
 
   async function rejected(project: string, files: Record<string, string>, sample?: string) {
