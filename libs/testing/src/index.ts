@@ -4,3 +4,6 @@ export * from './fake-docker-engine';
 export * from './sample-apps';
 export * from './mock-llm';
 export * from './gateway-usage-events';
+export * from './dns-stub';
+export * from './test-upstream';
+export * from './partial-upload';
