@@ -49,7 +49,12 @@ export function partialUpload(options: {
     socket.on('error', finish);
     socket.on('close', finish);
     socket.once('connect', () => {
-      const head = [`POST ${options.path} HTTP/1.1`, `host: ${hostname}:${port}`, 'content-type: application/json', `content-length: ${options.declaredBytes}`];
+      const head = [
+        `POST ${options.path} HTTP/1.1`,
+        `host: ${hostname}:${port}`,
+        'content-type: application/json',
+        `content-length: ${options.declaredBytes}`,
+      ];
       for (const [name, value] of Object.entries(options.headers)) head.push(`${name}: ${value}`);
       socket.write(`${head.join('\r\n')}\r\n\r\n`);
       const filler = Buffer.alloc(64 * 1024, 'a');

@@ -40,7 +40,8 @@ export async function createTestUpstream(options: { port?: number; hugeBytes?: n
   let hugeBytesSent = 0;
   const upstream = { redirectTo: 'http://127.0.0.1:9/', slowMs: 3_000 };
 
-  const answer = (res: ServerResponse, body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const answer = (res: ServerResponse, body: unknown) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   /** Writes `prefix` then filler until `hugeBytes` or the client leaves, honouring back-pressure. */
   const endless = (res: ServerResponse, contentType: string, prefix: string) => {
     res.writeHead(200, { 'content-type': contentType });

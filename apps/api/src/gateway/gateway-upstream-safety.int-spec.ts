@@ -18,11 +18,20 @@ let sdk: OpenAI;
 const CONNECTIONS = 4;
 
 async function addProvider(user: HarnessUser, org: string, name: string, baseUrl: string) {
-  const res = await user.call('POST', `/api/v1/orgs/${org}/gateway/providers`, { name, kind: 'OPENAI_COMPATIBLE', baseUrl, apiKey: 'sk-test-upstream-1' });
+  const res = await user.call('POST', `/api/v1/orgs/${org}/gateway/providers`, {
+    name,
+    kind: 'OPENAI_COMPATIBLE',
+    baseUrl,
+    apiKey: 'sk-test-upstream-1',
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 const ask = (client: OpenAI, model: string) => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
-const failure = (promise: Promise<unknown>) => promise.then(() => new Error('expected a failure'), (err: unknown) => err as { status?: number; message: string });
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail('the call should have failed'),
+    (err: unknown) => err as { status?: number; message: string },
+  );
 
 beforeAll(async () => {
   dns = await createDnsStub();
@@ -84,7 +93,11 @@ describe('hostile upstreams', () => {
     const before = upstream.hugeBytesSent;
     const err = await failure(
       (async () => {
-        for await (const _ of await sdk.chat.completions.create({ model: 'endless/gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
+        for await (const _ of await sdk.chat.completions.create({
+          model: 'endless/gpt-4o-mini',
+          stream: true,
+          messages: [{ role: 'user', content: 'hi' }],
+        }));
       })(),
     );
     expect(err.message).toMatch(/longer than 65536 characters/);
@@ -96,16 +109,27 @@ describe('hostile upstreams', () => {
 describe('one organization flooding a shared provider origin', () => {
   it("keeps within its share of the origin's connections, so another organization's call still gets through", async () => {
     const other = new HarnessUser(h.url);
-    const signup = await other.call('POST', '/api/v1/auth/signup', { name: 'Other Tenant', email: `other-${Date.now()}@example.test`, password: 'correct horse battery staple' });
+    const signup = await other.call('POST', '/api/v1/auth/signup', {
+      name: 'Other Tenant',
+      email: `other-${Date.now()}@example.test`,
+      password: 'correct horse battery staple',
+    });
     const otherOrg: string = signup.body.organizations[0].slug;
     const project = await other.call('POST', `/api/v1/orgs/${otherOrg}/projects`, { name: 'Other' });
-    const otherKey: string = (await other.call('POST', `/api/v1/orgs/${otherOrg}/projects/${project.body.slug}/gateway/keys`, { name: 'sdk' })).body.token;
+    const otherKey: string = (
+      await other.call('POST', `/api/v1/orgs/${otherOrg}/projects/${project.body.slug}/gateway/keys`, { name: 'sdk' })
+    ).body.token;
     // Both point at the same origin: the flooder at its slow path, the other at its fast one.
     await addProvider(h.owner, h.org, 'shared-slow', `${upstream.url}/slow`);
     await addProvider(other, otherOrg, 'shared-fast', `${upstream.url}/fast`);
     upstream.slowMs = 3_000;
 
-    const flood = Array.from({ length: CONNECTIONS * 3 }, () => ask(sdk, 'shared-slow/gpt-4o-mini').then(() => 'ok', (e: { status?: number }) => String(e.status)));
+    const flood = Array.from({ length: CONNECTIONS * 3 }, () =>
+      ask(sdk, 'shared-slow/gpt-4o-mini').then(
+        () => 'ok',
+        (e: { status?: number }) => String(e.status),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 300)); // the flood holds its connections
     const started = Date.now();
     const answer = await ask(new OpenAI({ apiKey: otherKey, baseURL: `${h.url}/v1`, maxRetries: 0 }), 'shared-fast/gpt-4o-mini');
@@ -145,17 +169,34 @@ describe('bytes in flight across requests', () => {
 
   it('answers 503 with retry-after when the process already holds its budget of request bytes', async () => {
     // One upload holds 700 KB of the 1 MB budget and stops there…
-    const holding = partialUpload({ url: small.url, path: '/v1/chat/completions', headers: { authorization: `Bearer ${small.key}` }, declaredBytes: 900 * 1024, sendBytes: 700 * 1024, waitMs: 2_000 });
+    const holding = partialUpload({
+      url: small.url,
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${small.key}` },
+      declaredBytes: 900 * 1024,
+      sendBytes: 700 * 1024,
+      waitMs: 2_000,
+    });
     await new Promise((r) => setTimeout(r, 500));
     // …so another announcing 900 KB is turned away at once, without being read.
-    const refused = await partialUpload({ url: small.url, path: '/v1/chat/completions', headers: { authorization: `Bearer ${small.key}` }, declaredBytes: 900 * 1024, sendBytes: 0, waitMs: 2_000 });
+    const refused = await partialUpload({
+      url: small.url,
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${small.key}` },
+      declaredBytes: 900 * 1024,
+      sendBytes: 0,
+      waitMs: 2_000,
+    });
     expect(refused.status).toBe(503);
     expect(refused.response).toMatch(/retry-after: 1/i);
     expect(refused.response).toContain('too much request data');
     expect((await holding).status).toBeNull(); // still waiting for the rest of its body
     // Once that upload is gone, its bytes are given back.
     await new Promise((r) => setTimeout(r, 200));
-    const res = await new OpenAI({ apiKey: small.key, baseURL: `${small.url}/v1`, maxRetries: 0 }).chat.completions.create({ model: 'mock/mock-fast', messages: [{ role: 'user', content: 'x'.repeat(600 * 1024) }] });
+    const res = await new OpenAI({ apiKey: small.key, baseURL: `${small.url}/v1`, maxRetries: 0 }).chat.completions.create({
+      model: 'mock/mock-fast',
+      messages: [{ role: 'user', content: 'x'.repeat(600 * 1024) }],
+    });
     expect(res.choices[0]!.message.content).toContain('Echo:');
   });
 });

@@ -40,9 +40,12 @@ describe('classifyAddress', () => {
     expect(classifyAddress(address)).toBe(expected);
   });
 
-  it.each(['8.8.8.8', '93.184.215.14', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])('%s is public', (address) => {
-    expect(classifyAddress(address)).toBeNull();
-  });
+  it.each(['8.8.8.8', '93.184.215.14', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])(
+    '%s is public',
+    (address) => {
+      expect(classifyAddress(address)).toBeNull();
+    },
+  );
 
   it("refuses this machine's own interface addresses, public or not", () => {
     const own = Object.values(networkInterfaces())

@@ -28,7 +28,8 @@ export function dnsServersResolver(servers: readonly string[], timeoutMs = 2_000
     const found: ResolvedAddress[] = [];
     if (v4.status === 'fulfilled') for (const address of v4.value) found.push({ address, family: 4 });
     if (v6.status === 'fulfilled') for (const address of v6.value) found.push({ address, family: 6 });
-    if (found.length === 0) throw v4.status === 'rejected' ? v4.reason : Object.assign(new Error(`queryA ENODATA ${hostname}`), { code: 'ENODATA' });
+    if (found.length === 0)
+      throw v4.status === 'rejected' ? v4.reason : Object.assign(new Error(`queryA ENODATA ${hostname}`), { code: 'ENODATA' });
     return found;
   };
 }

@@ -50,7 +50,11 @@ describe('UpstreamAddressPolicy.vet (save time)', () => {
 
   it('refuses literal internal addresses, naming the class and the address', async () => {
     expect(await policy.vet('http://127.0.0.1:4000')).toEqual({ ok: false, addressClass: 'loopback', address: '127.0.0.1' });
-    expect(await policy.vet('http://169.254.169.254/latest')).toEqual({ ok: false, addressClass: 'link-local', address: '169.254.169.254' });
+    expect(await policy.vet('http://169.254.169.254/latest')).toEqual({
+      ok: false,
+      addressClass: 'link-local',
+      address: '169.254.169.254',
+    });
     expect(await policy.vet('http://[::1]:8080')).toEqual({ ok: false, addressClass: 'loopback', address: '::1' });
     expect(await policy.vet('http://[::ffff:10.0.0.1]')).toMatchObject({ ok: false, addressClass: 'private' });
     // WHATWG URLs normalise the other IPv4 spellings before anything sees them.
@@ -83,8 +87,16 @@ describe('UpstreamClient under the policy (connect time)', () => {
   it('refuses loopback, metadata and mapped literals without connecting', async () => {
     const client = clientWith();
     const before = connections;
-    for (const origin of [`http://127.0.0.1:${port}`, `http://[::ffff:127.0.0.1]:${port}`, 'http://169.254.169.254', `http://0.0.0.0:${port}`]) {
-      await expect(post(client, origin), origin).rejects.toMatchObject({ failure: 'refused', message: expect.stringMatching(/^refused: \S/) });
+    for (const origin of [
+      `http://127.0.0.1:${port}`,
+      `http://[::ffff:127.0.0.1]:${port}`,
+      'http://169.254.169.254',
+      `http://0.0.0.0:${port}`,
+    ]) {
+      await expect(post(client, origin), origin).rejects.toMatchObject({
+        failure: 'refused',
+        message: expect.stringMatching(/^refused: \S/),
+      });
     }
     expect(connections).toBe(before);
   });

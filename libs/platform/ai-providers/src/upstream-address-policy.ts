@@ -85,7 +85,11 @@ export class UpstreamAddressPolicy {
           const usable = family ? found.filter((a) => a.family === family) : found;
           const first = usable[0];
           if (!first) return callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), '');
-          if (options.all) callback(null, usable.map((a) => ({ address: a.address, family: a.family })));
+          if (options.all)
+            callback(
+              null,
+              usable.map((a) => ({ address: a.address, family: a.family })),
+            );
           else callback(null, first.address, first.family);
         },
         (err: NodeJS.ErrnoException) => callback(err, ''),

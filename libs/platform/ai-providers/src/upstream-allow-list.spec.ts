@@ -3,7 +3,15 @@ import { UpstreamAllowList } from './upstream-allow-list';
 
 describe('UpstreamAllowList', () => {
   it('lets a range, an address, an address:port and a name:port through, and nothing else', () => {
-    const allow = new UpstreamAllowList(['10.1.0.0/16', ' fd00::/8', '192.168.5.5', '127.0.0.1:4900', '[::1]:8000', 'LLM.internal:8000', '']);
+    const allow = new UpstreamAllowList([
+      '10.1.0.0/16',
+      ' fd00::/8',
+      '192.168.5.5',
+      '127.0.0.1:4900',
+      '[::1]:8000',
+      'LLM.internal:8000',
+      '',
+    ]);
     expect(allow.allowsAddress('10.1.200.3', 443)).toBe(true);
     expect(allow.allowsAddress('::ffff:10.1.200.3', 443)).toBe(true);
     expect(allow.allowsAddress('10.2.0.1', 443)).toBe(false);

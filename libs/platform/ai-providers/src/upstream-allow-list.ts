@@ -51,7 +51,8 @@ export class UpstreamAllowList {
     const parsed = unmapped(ipaddr.parse(address));
     if (this.endpoints.has(`${parsed.toNormalizedString()}|${port}`)) return true;
     for (const [range, bits] of this.ranges) {
-      const candidate = range.kind() === 'ipv4' ? parsed : parsed.kind() === 'ipv4' ? (parsed as ipaddr.IPv4).toIPv4MappedAddress() : parsed;
+      const candidate =
+        range.kind() === 'ipv4' ? parsed : parsed.kind() === 'ipv4' ? (parsed as ipaddr.IPv4).toIPv4MappedAddress() : parsed;
       if (candidate.kind() === range.kind() && candidate.match(range, bits)) return true;
     }
     return false;

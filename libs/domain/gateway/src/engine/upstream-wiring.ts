@@ -13,7 +13,9 @@ export interface UpstreamLimits {
   maxEventBytes: number;
 }
 
-export const upstreamLimitsOf = (config: Pick<Config, 'GATEWAY_UPSTREAM_MAX_BYTES' | 'GATEWAY_UPSTREAM_MAX_EVENT_BYTES'>): UpstreamLimits => ({
+export const upstreamLimitsOf = (
+  config: Pick<Config, 'GATEWAY_UPSTREAM_MAX_BYTES' | 'GATEWAY_UPSTREAM_MAX_EVENT_BYTES'>,
+): UpstreamLimits => ({
   maxAnswerBytes: config.GATEWAY_UPSTREAM_MAX_BYTES,
   maxEventBytes: config.GATEWAY_UPSTREAM_MAX_EVENT_BYTES,
 });
@@ -35,6 +37,7 @@ export const upstreamProviders: Provider[] = [
   {
     provide: UPSTREAM_CLIENT,
     inject: [CONFIG, UPSTREAM_ADDRESS_POLICY],
-    useFactory: (config: Config, policy: UpstreamAddressPolicy) => new UpstreamClient({ policy, connectionsPerOrigin: config.GATEWAY_UPSTREAM_CONNECTIONS }),
+    useFactory: (config: Config, policy: UpstreamAddressPolicy) =>
+      new UpstreamClient({ policy, connectionsPerOrigin: config.GATEWAY_UPSTREAM_CONNECTIONS }),
   },
 ];
