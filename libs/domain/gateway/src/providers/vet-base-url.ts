@@ -1,7 +1,8 @@
 import type { AddressClass, UpstreamAddressPolicy } from '@slipway/ai-providers';
 import { AppError } from '@slipway/errors';
 
-const article = (addressClass: AddressClass) => (addressClass === "this host's own" ? '' : /^[aeiou]/.test(addressClass) ? 'an ' : 'a ');
+// "a unique-local", "an unspecified", "this host's own".
+const article = (addressClass: AddressClass) => (addressClass === "this host's own" ? '' : addressClass === 'unspecified' ? 'an ' : 'a ');
 
 /**
  * Refuses a base URL that points inside the operator's network (the api itself, other tenants'
