@@ -139,7 +139,7 @@ describe('providers', () => {
   });
 
   it('refuses a base URL pointing inside the network, naming the address class, and saves nothing', async () => {
-    const refused = [
+    const refused: [string, string][] = [
       ['http://127.0.0.1:4000', '127.0.0.1 is a loopback address'],
       ['http://169.254.169.254/latest/meta-data', '169.254.169.254 is a link-local address'],
       ['http://10.0.0.1:8000', '10.0.0.1 is a private address'],
