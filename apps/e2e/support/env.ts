@@ -10,10 +10,18 @@ export const E2E = {
   apiUrl: env.E2E_API_URL ?? 'http://127.0.0.1:4000',
   consoleUrl: (env.E2E_CONSOLE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
   edgeUrl: env.E2E_EDGE_URL ?? 'http://127.0.0.1:8080',
+  /** The built-in mock provider the platform under test calls (GATEWAY_MOCK_URL). */
+  mockUrl: env.E2E_MOCK_LLM_URL ?? 'http://127.0.0.1:4900',
   chromium: env.E2E_CHROMIUM ?? '/usr/bin/chromium',
   screenshotDir: env.E2E_SCREENSHOT_DIR,
   /** The platform's database, for the few checks only a database can make (a dump, an expired session). */
   databaseUrl: env.DATABASE_URL ?? 'postgresql://slipway@127.0.0.1:54329/slipway',
+  /** The loopback port the gateway's allow-list lets providers reach (the attack tests' stand-in for an internet provider). */
+  testUpstreamPort: Number(env.E2E_TEST_UPSTREAM_PORT ?? 14901),
+  /** The port of the DNS server the gateway resolves providers' names with (the attack tests' own). */
+  testDnsPort: Number(env.E2E_TEST_DNS_PORT ?? 14902),
+  /** The connections per provider origin the platform under test was started with. */
+  upstreamConnections: Number(env.GATEWAY_UPSTREAM_CONNECTIONS ?? 512),
   /** The push size limit the platform under test was started with. */
   pushMaxBytes: Number(env.PUSH_MAX_BYTES),
   /** The limits of pushed commits and builds the platform under test was started with (tools/test.mjs). */

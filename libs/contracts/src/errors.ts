@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   ENVIRONMENT_NAME_TAKEN: { status: 409, title: 'This project already has an environment with that name.' },
   PROVIDER_NAME_TAKEN: { status: 409, title: 'This organization already has a provider with that name.' },
   PROVIDER_NAME_RESERVED: { status: 409, title: 'That provider name is reserved for the built-in mock provider.' },
+  PROVIDER_ADDRESS_FORBIDDEN: { status: 400, title: 'Providers must be on the public internet: this base URL points at an internal address.' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send the body as application/json.' },
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts. Wait and retry.' },

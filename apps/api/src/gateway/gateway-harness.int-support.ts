@@ -84,6 +84,8 @@ export async function startGatewayHarness(options: { mock?: MockOptions; config?
     // The api's own port in its config: platform features (Explain this failure) call the gateway there.
     API_PORT: await freePort(),
     ...options.config,
+    // Specs add the mock as an organization's provider too: that is a loopback upstream, which only the operator may allow.
+    GATEWAY_UPSTREAM_ALLOW: [new URL(mock.url).host, ...(options.config?.GATEWAY_UPSTREAM_ALLOW ?? [])],
   });
   let app: NestFastifyApplication | null = null;
   try {

@@ -25,6 +25,27 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('.env.example');
   });
 
+  it("reads the gateway's upstream allow-list and DNS servers as lists, naming each bad entry", () => {
+    expect(loadConfig({})).toMatchObject({ GATEWAY_UPSTREAM_ALLOW: [], GATEWAY_UPSTREAM_DNS: [] });
+    const c = loadConfig({ GATEWAY_UPSTREAM_ALLOW: '10.0.0.0/8, 127.0.0.1:4900,[::1]:8000 vllm.internal:8000 fd00::1', GATEWAY_UPSTREAM_DNS: '10.0.0.2,127.0.0.1:5353' });
+    expect(c.GATEWAY_UPSTREAM_ALLOW).toEqual(['10.0.0.0/8', '127.0.0.1:4900', '[::1]:8000', 'vllm.internal:8000', 'fd00::1']);
+    expect(c.GATEWAY_UPSTREAM_DNS).toEqual(['10.0.0.2', '127.0.0.1:5353']);
+    const problems = (() => {
+      try {
+        loadConfig({ GATEWAY_UPSTREAM_ALLOW: '10.0.0.0/40,http://x,vllm', GATEWAY_UPSTREAM_DNS: 'dns.google' });
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      expect.stringMatching(/^GATEWAY_UPSTREAM_ALLOW: "10.0.0.0\/40" is not/),
+      expect.stringMatching(/^GATEWAY_UPSTREAM_ALLOW: "http:\/\/x" is not/),
+      expect.stringMatching(/^GATEWAY_UPSTREAM_ALLOW: "vllm" is not/),
+      expect.stringMatching(/^GATEWAY_UPSTREAM_DNS: "dns.google" is not/),
+    ]);
+  });
+
   it('redacts sensitive values for logging', () => {
     const c = loadConfig({ DATABASE_URL: 'postgresql://u:hunter2@db/x', SLIPWAY_MASTER_KEY: 'secret' });
     const shown = JSON.stringify(redactConfig(c));

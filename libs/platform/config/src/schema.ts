@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -10,6 +11,36 @@ const bool = (def: boolean) =>
     .enum(['true', 'false', '1', '0'])
     .default(def ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
+
+/** A comma- or space-separated list; every entry must pass `valid`, or the message names it. */
+const list = (valid: (entry: string) => boolean, what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const entries = value.split(/[\s,]+/).filter(Boolean);
+      for (const entry of entries) if (!valid(entry)) ctx.addIssue({ code: 'custom', message: `"${entry}" is not ${what}.` });
+      return entries;
+    });
+const isPort = (text: string | undefined) => /^\d{1,5}$/.test(text ?? '') && Number(text) >= 1 && Number(text) <= 65_535;
+/** `10.0.0.0/8`, `fd00::/8`, `10.1.2.3`, `::1`, `host:port`, `[::1]:port` (the gateway's allow-list syntax). */
+function isAllowEntry(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  if (bits !== undefined) return extra === undefined && isIP(address!) !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address!) === 4 ? 32 : 128);
+  if (isIP(entry)) return true;
+  const bracketed = /^\[(.+)\]:(\d+)$/.exec(entry);
+  if (bracketed) return isIP(bracketed[1]!) === 6 && isPort(bracketed[2]);
+  const [host, port, more] = entry.split(':');
+  return more === undefined && /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?$/.test(host ?? '') && isPort(port);
+}
+/** `10.0.0.2`, `10.0.0.2:53`, `[fd00::2]:53`: a DNS server (node's Resolver#setServers syntax). */
+function isDnsServer(entry: string): boolean {
+  if (isIP(entry)) return true;
+  const bracketed = /^\[(.+)\]:(\d+)$/.exec(entry);
+  if (bracketed) return isIP(bracketed[1]!) === 6 && isPort(bracketed[2]);
+  const [address, port] = entry.split(':');
+  return isIP(address ?? '') === 4 && isPort(port);
+}
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Runtime mode.'),
@@ -87,6 +118,17 @@ export const configSchema = z.object({
   GATEWAY_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100_000).default(256).describe('Requests in flight per provider+model per api process before queueing.'),
   GATEWAY_QUEUE_SIZE: z.coerce.number().int().min(0).max(100_000).default(64).describe('Requests that may wait for a provider slot; beyond that the gateway answers 429 with retry-after.'),
   GATEWAY_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000).describe('Longest wait for a provider slot.'),
+  GATEWAY_UPSTREAM_ALLOW: list(isAllowEntry, 'a CIDR range, an IP address or host:port').describe(
+    'Internal upstreams organizations\' providers may call anyway (comma-separated CIDR ranges, IP addresses, host:port): providers may otherwise only reach public internet addresses (never loopback, private, link-local/metadata, CGNAT, ULA…). The built-in mock (GATEWAY_MOCK_URL) needs no entry.',
+  ),
+  GATEWAY_UPSTREAM_DNS: list(isDnsServer, 'an IP address or ip:port of a DNS server').describe(
+    'DNS servers (comma-separated ip or ip:port) that resolve providers\' host names, when saved and on every new connection; default the system resolver (/etc/hosts, then DNS).',
+  ),
+  GATEWAY_UPSTREAM_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024).describe('Largest non-streamed answer read from a provider (bytes); a larger one fails the call with a 502 and its connection is closed.'),
+  GATEWAY_UPSTREAM_MAX_EVENT_BYTES: z.coerce.number().int().min(4 * 1024).default(1024 * 1024).describe('Largest single event (or unfinished line) of a provider\'s stream (bytes); a larger one ends the stream with an error.'),
+  GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(512).describe('Connections per provider origin (scheme, host and port) per api process, shared by every organization calling it.'),
+  GATEWAY_ORG_CONNECTION_SHARE: z.coerce.number().int().min(1).max(100).default(50).describe('Percentage of a provider origin\'s connections one organization may use at once; its further calls wait (GATEWAY_QUEUE_SIZE, GATEWAY_QUEUE_TIMEOUT_MS), then get a 429, so other organizations still get through.'),
+  GATEWAY_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Request-body bytes the gateway holds at once across all requests of one api process (at least GATEWAY_MAX_BODY_BYTES); beyond it new bodies get a 503 with retry-after.'),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token Prometheus sends to /metrics; without it /metrics answers only loopback clients.'),
 });
 
