@@ -61,6 +61,9 @@ export const configSchema = z.object({
   TRUSTED_PROXIES: addressList('127.0.0.1,::1').describe(
     'Addresses (IPs or CIDR blocks, comma-separated) whose X-Forwarded-For the api believes: the console and any reverse proxy in front of the api. Every other client is counted under its own address, whatever it sends. Empty: believe nobody.',
   ),
+  CONSOLE_TRUSTED_PROXIES: addressList('').describe(
+    "Reverse proxies in front of the console (a TLS terminator), as IPs or CIDR blocks, whose X-Forwarded-For the console believes; read by apps/console/server.mjs. Empty: the console forwards the address that connected to it.",
+  ),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024).describe('Largest accepted JSON body.'),
   SLIPWAY_BASE_IMAGE_NODE: z
     .string()

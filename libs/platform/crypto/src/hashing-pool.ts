@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-/** The worker script: plain CommonJS beside this file in src/ (tests) and dist/ (tsc copies it). */
-const WORKER_FILE = path.join(__dirname, 'argon2-worker.cjs');
+/** The worker script: plain JavaScript beside this file in src/ (tests) and dist/ (tsc copies it). */
+const WORKER_FILE = path.join(__dirname, 'argon2-worker.mjs');
 
 export type HashJob = { op: 'hash'; password: string } | { op: 'verify'; hash: string; password: string };
 

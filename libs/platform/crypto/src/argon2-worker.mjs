@@ -1,12 +1,11 @@
 // One thread of the password-hashing pool (hashing-pool.ts): argon2id from hash-wasm, off the
-// api's event loop. Plain CommonJS so Node runs it as it is, from src/ in tests and from dist/
+// api's event loop. Plain JavaScript so Node runs it as it is, from src/ in tests and from dist/
 // after the build (tsc copies it). Messages: { id, op: 'hash', password } → { id, ok, value:
 // PHC string }; { id, op: 'verify', hash, password } → { id, ok, value: boolean }; failures
 // → { id, ok: false, error }.
-'use strict';
-const { randomBytes } = require('node:crypto');
-const { parentPort, workerData } = require('node:worker_threads');
-const { argon2id, argon2Verify } = require('hash-wasm');
+import { randomBytes } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { argon2id, argon2Verify } from 'hash-wasm';
 
 const params = workerData.params;
 
