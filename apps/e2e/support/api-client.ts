@@ -22,7 +22,7 @@ const agents = new Map<string, Agent>();
 /** Connections that leave from `address`, so the server sees that as the client's address. */
 export const agentFrom = (address: string): Agent => {
   let agent = agents.get(address);
-  if (!agent) agents.set(address, (agent = new Agent({ connect: { localAddress: address } })));
+  if (!agent) agents.set(address, (agent = new Agent({ localAddress: address })));
   return agent;
 };
 
