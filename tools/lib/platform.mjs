@@ -37,9 +37,10 @@ export function appSpecs(env) {
     { name: 'edge', args: ['apps/edge/dist/main.js'], ready: { url: `http://127.0.0.1:${edge}/__edge/healthz` } },
     {
       name: 'console',
-      args: ['node_modules/next/dist/bin/next', 'start', 'apps/console', '-H', '127.0.0.1', '-p', String(consolePort)],
-      // next.config rewrites /api/* to the api. `next start` serves a production build, so it
-      // always runs as production (NODE_ENV=test would load React's development server build).
+      // Next.js behind apps/console/server.mjs, which alone sees the browser's socket address
+      // (proxy.ts forwards it to the api for per-address login limits). It serves the production
+      // build, so it always runs as production (NODE_ENV=test would load React's development build).
+      args: ['apps/console/server.mjs', '--hostname', '127.0.0.1', '--port', String(consolePort)],
       env: { API_INTERNAL_URL: `http://127.0.0.1:${api}`, NODE_ENV: 'production' },
       ready: { url: `http://127.0.0.1:${consolePort}/login` },
     },

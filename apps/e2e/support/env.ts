@@ -22,6 +22,12 @@ export const E2E = {
   testDnsPort: Number(env.E2E_TEST_DNS_PORT ?? 14902),
   /** The connections per provider origin the platform under test was started with. */
   upstreamConnections: Number(env.GATEWAY_UPSTREAM_CONNECTIONS ?? 512),
+  /** Login and sign-up limits of the platform under test (the config schema's defaults unless set). */
+  loginMaxPerAccount: Number(env.LOGIN_MAX_PER_ACCOUNT ?? 10),
+  loginMaxPerIp: Number(env.LOGIN_MAX_PER_IP ?? 50),
+  loginWindowSeconds: Number(env.LOGIN_WINDOW_SECONDS ?? 900),
+  signupMaxPerIp: Number(env.SIGNUP_MAX_PER_IP ?? 20),
+  signupWindowSeconds: Number(env.SIGNUP_WINDOW_SECONDS ?? 3600),
   /** The push size limit the platform under test was started with. */
   pushMaxBytes: Number(env.PUSH_MAX_BYTES),
   /** The limits of pushed commits and builds the platform under test was started with (tools/test.mjs). */

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './common';
 export * from './auth';
+export * from './cookies';
 export * from './orgs';
 export * from './projects';
 export * from './secrets';

@@ -46,6 +46,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads proxy lists as addresses and CIDR blocks, loopback by default, and names a bad entry', () => {
+    expect(loadConfig({}).TRUSTED_PROXIES).toEqual(['127.0.0.1', '::1']);
+    expect(loadConfig({}).CONSOLE_TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: ' 10.0.0.0/8, fd00::/8 ,192.0.2.7' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    expect(loadConfig({ TRUSTED_PROXIES: '' }).TRUSTED_PROXIES).toEqual([]);
+    for (const bad of ['console', '10.0.0.0/33', '10.0.0.1/8/8', '::1/129']) {
+      expect(() => loadConfig({ TRUSTED_PROXIES: bad }), bad).toThrow(/TRUSTED_PROXIES: List IP addresses or CIDR blocks/);
+    }
+  });
+
   it('redacts sensitive values for logging', () => {
     const c = loadConfig({ DATABASE_URL: 'postgresql://u:hunter2@db/x', SLIPWAY_MASTER_KEY: 'secret' });
     const shown = JSON.stringify(redactConfig(c));

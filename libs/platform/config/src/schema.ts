@@ -41,6 +41,20 @@ function isDnsServer(entry: string): boolean {
   const [address, port] = entry.split(':');
   return isIP(address ?? '') === 4 && isPort(port);
 }
+/** One IP address, or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+const isAddressOrCidr = (entry: string): boolean => {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+};
+const addressList = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrCidr), { message: 'List IP addresses or CIDR blocks, comma-separated (e.g. 127.0.0.1,::1,10.0.0.0/8).' });
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Runtime mode.'),
@@ -72,7 +86,13 @@ export const configSchema = z.object({
     .default('.slipway/master.key')
     .describe('File holding the master key when SLIPWAY_MASTER_KEY is unset; `npm start` generates it on first run.'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7).describe('Session lifetime.'),
-  COOKIE_SECURE: bool(false).describe('Mark cookies Secure (set true behind HTTPS).'),
+  COOKIE_SECURE: bool(false).describe('Mark cookies Secure and give them the __Host- prefix (set true behind HTTPS; automatic when PUBLIC_CONSOLE_URL is https).'),
+  TRUSTED_PROXIES: addressList('127.0.0.1,::1').describe(
+    'Addresses (IPs or CIDR blocks, comma-separated) whose X-Forwarded-For the api believes: the console and any reverse proxy in front of the api. Every other client is counted under its own address, whatever it sends. Empty: believe nobody.',
+  ),
+  CONSOLE_TRUSTED_PROXIES: addressList('').describe(
+    "Reverse proxies in front of the console (a TLS terminator), as IPs or CIDR blocks, whose X-Forwarded-For the console believes; read by apps/console/server.mjs. Empty: the console forwards the address that connected to it.",
+  ),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024).describe('Largest accepted JSON body.'),
   SLIPWAY_BASE_IMAGE_NODE: z
     .string()
@@ -106,6 +126,15 @@ export const configSchema = z.object({
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10).describe('Failed logins per account per window.'),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50).describe('Failed logins per IP per window.'),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60).describe('Login throttling window.'),
+  SIGNUP_MAX_PER_IP: z.coerce.number().int().min(1).default(20).describe('Sign-ups per client address per window; more are answered 429 TOO_MANY_SIGNUPS.'),
+  SIGNUP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60 * 60).describe('Sign-up throttling window.'),
+  PASSWORD_HASH_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Worker threads that hash and check passwords (argon2id) off the event loop; default one less than the CPU count (1 to 4).'),
   GATEWAY_MOCK_URL: z.url().default('http://127.0.0.1:4900').describe('The built-in mock model provider (`npm start` runs it); the default provider when no real credentials are configured.'),
   GATEWAY_URL_FOR_APPS: z.url().optional().describe('The gateway as deployed containers reach it (ANTHROPIC_BASE_URL / OPENAI_BASE_URL); default the relay on each project network, http://slipway-gateway:4000.'),
   GATEWAY_SOCKET_PATH: z.string().default('.slipway/run/gateway.sock').describe('Unix socket on which the api answers the gateway (/v1/* only) for the relays on project networks.'),
