@@ -10,6 +10,10 @@ export const E2E = {
   apiUrl: env.E2E_API_URL ?? 'http://127.0.0.1:4000',
   consoleUrl: (env.E2E_CONSOLE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
   edgeUrl: env.E2E_EDGE_URL ?? 'http://127.0.0.1:8080',
+  /** The edge's loopback-only admin listener (EDGE_ADMIN_PORT). */
+  edgeAdminUrl: env.E2E_EDGE_ADMIN_URL ?? 'http://127.0.0.1:8081',
+  /** The UDP port of the DNS server the platform verifies custom domains against (DOMAIN_DNS_SERVERS); the tests run a stub there. */
+  dnsStubPort: Number(env.E2E_DNS_STUB_PORT ?? 15353),
   chromium: env.E2E_CHROMIUM ?? '/usr/bin/chromium',
   screenshotDir: env.E2E_SCREENSHOT_DIR,
   /** The platform's database, for the few checks only a database can make (a dump, an expired session). */

@@ -5,3 +5,4 @@ export * from './sample-apps';
 export * from './mock-llm';
 export * from './gateway-usage-events';
 export * from './container-client';
+export * from './dns-stub';
