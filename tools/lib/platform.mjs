@@ -22,7 +22,7 @@ export const API_NODE_FLAGS = ['--max-semi-space-size=4'];
  */
 export function appSpecs(env) {
   const api = Number(env.API_PORT || 4000);
-  const edge = Number(env.EDGE_PORT || 8080);
+  const edgeAdmin = Number(env.EDGE_ADMIN_PORT || 8081);
   const consolePort = Number(env.CONSOLE_PORT || 3000);
   const mock = new URL(env.GATEWAY_MOCK_URL || 'http://127.0.0.1:4900');
   return [
@@ -34,7 +34,8 @@ export function appSpecs(env) {
     },
     { name: 'api', args: [...API_NODE_FLAGS, 'apps/api/dist/main.js'], ready: { url: `http://127.0.0.1:${api}/readyz` } },
     { name: 'worker', args: ['apps/worker/dist/main.js'], ready: { line: 'worker ready' } },
-    { name: 'edge', args: ['apps/edge/dist/main.js'], ready: { url: `http://127.0.0.1:${edge}/__edge/healthz` } },
+    // The edge's admin listener (loopback only) answers once both of its listeners are up.
+    { name: 'edge', args: ['apps/edge/dist/main.js'], ready: { url: `http://127.0.0.1:${edgeAdmin}/__edge/healthz` } },
     {
       name: 'console',
       // Next.js behind apps/console/server.mjs, which alone sees the browser's socket address

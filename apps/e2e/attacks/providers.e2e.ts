@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDnsStub, createTestUpstream, partialUpload, type DnsStub, type TestUpstream } from '@slipway/testing';
+import { startDnsStub, createTestUpstream, partialUpload, type DnsStub, type TestUpstream } from '@slipway/testing';
 import { API_URL, signUp, type ApiClient } from '../support/api-client';
 import { E2E } from '../support/env';
 import { git, remoteUrl, workingCopy } from '../support/git';
@@ -87,7 +87,7 @@ let inside: TestUpstream;
 let victimPort: number;
 
 beforeAll(async () => {
-  dns = await createDnsStub({ port: E2E.testDnsPort });
+  dns = await startDnsStub({ port: E2E.testDnsPort });
   upstream = await createTestUpstream({ port: E2E.testUpstreamPort });
   inside = await createTestUpstream();
   [attacker, victim] = await Promise.all([tenant('Attacker'), tenant('Victim')]);

@@ -12,6 +12,10 @@ export const E2E = {
   edgeUrl: env.E2E_EDGE_URL ?? 'http://127.0.0.1:8080',
   /** The built-in mock provider the platform under test calls (GATEWAY_MOCK_URL). */
   mockUrl: env.E2E_MOCK_LLM_URL ?? 'http://127.0.0.1:4900',
+  /** The edge's loopback-only admin listener (EDGE_ADMIN_PORT). */
+  edgeAdminUrl: env.E2E_EDGE_ADMIN_URL ?? 'http://127.0.0.1:8081',
+  /** The UDP port of the DNS server the platform verifies custom domains against (DOMAIN_DNS_SERVERS); the tests run a stub there. */
+  dnsStubPort: Number(env.E2E_DNS_STUB_PORT ?? 15353),
   chromium: env.E2E_CHROMIUM ?? '/usr/bin/chromium',
   screenshotDir: env.E2E_SCREENSHOT_DIR,
   /** The platform's database, for the few checks only a database can make (a dump, an expired session). */

@@ -105,6 +105,7 @@ beforeAll(async () => {
   const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'app', hostLabel: `app-${org.id.slice(-6)}`, name: 'App' } });
   projectId = project.id;
   environmentId = (await prisma.environment.create({ data: { organizationId: org.id, projectId, name: 'production', branch: 'main', memoryMb: 128, cpuMillis: 500, replicas: 1, healthCheckPath: '/healthz' } })).id;
+  await prisma.hostReservation.create({ data: { host: project.hostLabel, kind: 'APP', organizationId: org.id, environmentId } }); // the route table is built from reservations
   bare = await ctx.app.get(GitRepositories).create(projectId);
   work = mkdtempSync(join(tmpdir(), 'slipway-crash-'));
   cpSync(sampleAppPath('node-http'), work, { recursive: true });

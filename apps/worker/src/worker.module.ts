@@ -18,10 +18,11 @@ import { DeployJob } from './jobs/deploy.job';
 import { ReconcileTimer } from './jobs/reconcile.timer';
 import { UsageConsumerJob } from './jobs/usage-consumer';
 import { TeardownJob } from './jobs/teardown.job';
+import { DomainRecheckTimer } from './jobs/domain-recheck.timer';
 
-/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), the reconciler, expired-session cleanup, gateway usage. */
+/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), the reconciler, expired-session cleanup, gateway usage, custom-domain re-checks. */
 @Module({
   imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileTimer, UsageConsumerJob],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileTimer, UsageConsumerJob, DomainRecheckTimer],
 })
 export class WorkerModule {}

@@ -113,8 +113,9 @@ export const routes = {
   listDeployments: { method: 'GET', path: `${ENV}/deployments`, summary: 'Deployments of an environment, newest first', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(deploymentSchema) },
   rollback: { method: 'POST', path: `${ENV}/rollback`, summary: 'Put an earlier release live again (no rebuild, same health gate)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', body: rollbackInputSchema, response: deploymentSchema, status: 202 },
 
-  listDomains: { method: 'GET', path: `${ENV}/domains`, summary: 'Custom domains routed to the environment', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(domainSchema) },
-  addDomain: { method: 'POST', path: `${ENV}/domains`, summary: 'Route a custom host name to the environment', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: addDomainInputSchema, response: domainSchema, status: 201 },
+  listDomains: { method: 'GET', path: `${ENV}/domains`, summary: 'Custom domains of the environment, with their DNS verification record and status', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(domainSchema) },
+  addDomain: { method: 'POST', path: `${ENV}/domains`, summary: 'Add a custom host name; it is routed once its DNS TXT record is verified', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: addDomainInputSchema, response: domainSchema, status: 201 },
+  verifyDomain: { method: 'POST', path: `${ENV}/domains/:domainId/verify`, summary: 'Look up the TXT record of a pending domain and route the domain when it holds its token', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'projects:write', response: domainSchema },
   removeDomain: { method: 'DELETE', path: `${ENV}/domains/:domainId`, summary: 'Stop routing a custom host name', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'projects:write', status: 204 },
 
   listTokens: { method: 'GET', path: '/tokens', summary: "The caller's personal API tokens", tag: 'tokens', auth: 'user', response: z.array(tokenSchema) },

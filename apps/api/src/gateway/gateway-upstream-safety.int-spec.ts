@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDnsStub, createTestUpstream, partialUpload, type DnsStub, type TestUpstream } from '@slipway/testing';
+import { startDnsStub, createTestUpstream, partialUpload, type DnsStub, type TestUpstream } from '@slipway/testing';
 import { HarnessUser, startGatewayHarness, type GatewayHarness } from './gateway-harness.int-support';
 
 /**
@@ -34,13 +34,13 @@ const failure = (promise: Promise<unknown>) =>
   );
 
 beforeAll(async () => {
-  dns = await createDnsStub();
+  dns = await startDnsStub();
   upstream = await createTestUpstream({ hugeBytes: 48 * 1024 * 1024 });
   inside = await createTestUpstream();
   h = await startGatewayHarness({
     config: {
       GATEWAY_UPSTREAM_ALLOW: [`127.0.0.1:${upstream.port}`],
-      GATEWAY_UPSTREAM_DNS: [dns.server],
+      GATEWAY_UPSTREAM_DNS: [dns.address],
       GATEWAY_UPSTREAM_MAX_BYTES: 1024 * 1024,
       GATEWAY_UPSTREAM_MAX_EVENT_BYTES: 64 * 1024,
       GATEWAY_UPSTREAM_CONNECTIONS: CONNECTIONS,

@@ -125,6 +125,8 @@ beforeAll(async () => {
     },
   });
   environmentId = env.id;
+  // Its host, as ProjectsService reserves it: the route table is built from reservations.
+  await prisma.hostReservation.create({ data: { host: 'shop', kind: 'APP', organizationId: org.id, environmentId } });
   bare = await ctx.app.get(GitRepositories).create(projectId);
   work = mkdtempSync(join(tmpdir(), 'slipway-deploy-src-'));
   cpSync(sampleAppPath('node-http'), work, { recursive: true });

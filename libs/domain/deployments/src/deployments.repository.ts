@@ -38,10 +38,10 @@ export interface LiveEnvironmentRoute {
   organizationId: string;
   projectId: string;
   projectSlug: string;
-  /** The project's label in host names, unique across tenants. */
-  hostLabel: string;
-  /** Custom host names of the environment (unique across tenants). */
-  customDomains?: string[];
+  /** Its generated names under APPS_DOMAIN (HostReservation rows of kind APP: `shop`, `shop--staging`). */
+  appHosts: string[];
+  /** Its verified custom domains (HostReservation rows of kind DOMAIN). */
+  customDomains: string[];
   environmentId: string;
   environmentName: string;
   releaseId: string;
@@ -276,7 +276,8 @@ export class DeploymentsRepository {
   async liveRoutesOfAllTenants(tx?: Tx): Promise<LiveEnvironmentRoute[]> {
     const envs = await (tx ?? this.prisma).environment.findMany({
       where: { liveReleaseId: { not: null } },
-      select: { id: true, name: true, organizationId: true, liveReleaseId: true, project: { select: { id: true, slug: true, hostLabel: true } }, domains: { select: { hostname: true }, orderBy: { hostname: 'asc' } } },
+      // Hosts come from the reservation table only: one row per host across all tenants.
+      select: { id: true, name: true, organizationId: true, liveReleaseId: true, project: { select: { id: true, slug: true } }, hosts: { select: { host: true, kind: true }, orderBy: { host: 'asc' } } },
       orderBy: { id: 'asc' },
     });
     if (envs.length === 0) return [];
@@ -299,8 +300,8 @@ export class DeploymentsRepository {
               organizationId: e.organizationId,
               projectId: e.project.id,
               projectSlug: e.project.slug,
-              hostLabel: e.project.hostLabel,
-              customDomains: e.domains.map((d) => d.hostname),
+              appHosts: e.hosts.filter((h) => h.kind === 'APP').map((h) => h.host),
+              customDomains: e.hosts.filter((h) => h.kind === 'DOMAIN').map((h) => h.host),
               environmentId: e.id,
               environmentName: e.name,
               releaseId: e.liveReleaseId!,

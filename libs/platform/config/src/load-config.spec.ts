@@ -56,6 +56,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads DNS servers for custom-domain verification as ip or ip:port, and refuses anything else', () => {
+    expect(loadConfig({}).DOMAIN_DNS_SERVERS).toEqual([]);
+    expect(loadConfig({ DOMAIN_DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,::1,[::1]:53' }).DOMAIN_DNS_SERVERS).toEqual(['1.1.1.1', '127.0.0.1:5353', '::1', '[::1]:53']);
+    expect(() => loadConfig({ DOMAIN_DNS_SERVERS: 'dns.example.com' })).toThrow(/DOMAIN_DNS_SERVERS/);
+  });
+
   it('redacts sensitive values for logging', () => {
     const c = loadConfig({ DATABASE_URL: 'postgresql://u:hunter2@db/x', SLIPWAY_MASTER_KEY: 'secret' });
     const shown = JSON.stringify(redactConfig(c));

@@ -6,6 +6,8 @@ import { z } from 'zod';
  * (.env.example is checked against it) and SENSITIVE marks values that must be redacted.
  */
 const port = (def: number) => z.coerce.number().int().min(1).max(65535).default(def);
+/** `1.1.1.1`, `1.1.1.1:53`, `::1` or `[::1]:53`: what node:dns Resolver#setServers takes. */
+const dnsServer = (s: string) => isIP(s) !== 0 || (/^(.+):(\d{1,5})$/.exec(s) !== null && isIP(s.replace(/:\d{1,5}$/, '').replace(/^\[(.*)\]$/, '$1')) !== 0);
 const bool = (def: boolean) =>
   z
     .enum(['true', 'false', '1', '0'])
@@ -72,10 +74,19 @@ export const configSchema = z.object({
   API_PORT: port(4000).describe('Port of the api (REST, git, model gateway).'),
   EDGE_HOST: z.string().default('127.0.0.1').describe('Interface the edge router binds.'),
   EDGE_PORT: port(8080).describe('Port of the edge router that serves deployed apps.'),
+  EDGE_ADMIN_PORT: port(8081).describe("Port of the edge's admin endpoints (/__edge/metrics, /__edge/status, /__edge/healthz), bound to 127.0.0.1 only; the public port never serves them."),
   CONSOLE_PORT: port(3000).describe('Port of the web console.'),
   PUBLIC_API_URL: z.url().default('http://localhost:4000').describe('The api as users reach it (git remotes, docs).'),
   PUBLIC_CONSOLE_URL: z.url().default('http://localhost:3000').describe('The console as users reach it (invitation links).'),
-  APPS_DOMAIN: z.string().default('localhost').describe('Deployed apps answer at <project>.<APPS_DOMAIN>:<EDGE_PORT>.'),
+  APPS_DOMAIN: z.string().default('localhost').describe('Deployed apps answer at <project>.<APPS_DOMAIN>:<EDGE_PORT> (other environments at <project>--<env>.<APPS_DOMAIN>).'),
+  DOMAIN_DNS_SERVERS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(dnsServer), 'List DNS server addresses separated by commas: 1.1.1.1, 1.1.1.1:53 or [::1]:53.')
+    .describe('DNS servers asked for the TXT records that verify custom domains (comma-separated ip or ip:port); empty: the system resolvers.'),
+  DOMAIN_VERIFY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72).describe('A custom domain not verified within this many hours of being added is removed.'),
+  DOMAIN_RECHECK_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(300).describe('How often the worker looks up the TXT records of pending custom domains (and removes expired ones).'),
   DATA_DIR: z.string().default('.slipway/data').describe('Folder for git repositories and build contexts.'),
   SLIPWAY_MASTER_KEY: z
     .string()

@@ -38,6 +38,7 @@ async function liveEnvironment(label: string) {
   const org = await prisma.organization.create({ data: { slug: `rc-${label}`, name: label } });
   const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'app', hostLabel: `app-${label}`, name: 'App' } });
   const env = await prisma.environment.create({ data: { organizationId: org.id, projectId: project.id, name: 'production', branch: 'main', memoryMb: 128, cpuMillis: 500, replicas: 1, healthCheckPath: '/' } });
+  await prisma.hostReservation.create({ data: { host: `app-${label}`, kind: 'APP', organizationId: org.id, environmentId: env.id } }); // the route table is built from reservations
   const build = await prisma.build.create({ data: { organizationId: org.id, projectId: project.id, environmentId: env.id, commitSha: 'a'.repeat(40), branch: 'main', authorName: 'A', authorEmail: 'a@example.test', message: 'v1', status: 'SUCCEEDED' } });
   const release = await prisma.release.create({
     data: { organizationId: org.id, projectId: project.id, environmentId: env.id, buildId: build.id, number: 1, imageId: 'sha256:x', commitSha: build.commitSha, authorName: 'A', message: 'v1', envVarVersions: {}, slipwayConfig: {}, runtime: { port: 3000, healthCheckPath: '/', healthCheckTimeoutSeconds: 5, memoryMb: 128, cpuMillis: 500, replicas: 1, capAdd: [], command: null } },
