@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModule } from '@slipway/audit';
 import { BuildsModule, BuildsService } from '@slipway/builds';
 import { loadConfig } from '@slipway/config';
+import { isFinalStatus } from '@slipway/contracts';
 import { CryptoModule } from '@slipway/crypto';
 import { DbModule, PrismaService } from '@slipway/db';
 import { CONTAINER_RUNTIME, DockerModule, LABELS, type ContainerRuntime } from '@slipway/docker';
@@ -134,7 +135,7 @@ describe('a worker killed with SIGKILL', () => {
     worker = await startWorker();
     const build = await until('the build to finish', async () => {
       const b = await prisma.build.findUnique({ where: { id: buildId } });
-      return b && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(b.status) ? b : null;
+      return b && isFinalStatus(b.status) ? b : null;
     });
     expect(build.status, build.failureReason ?? '').toBe('SUCCEEDED');
     await until('v1 to be live', async () => (await probeLive()) === 'node-http v1');
@@ -159,7 +160,7 @@ describe('a worker killed with SIGKILL', () => {
     worker = await startWorker();
     const done = await until('the deployment to finish', async () => {
       const d = await prisma.deployment.findUnique({ where: { id: deployment.id } });
-      return d && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(d.status) ? d : null;
+      return d && isFinalStatus(d.status) ? d : null;
     });
     await until('v2 to be live', async () => (await probeLive()) === 'node-http v2');
     probing = false;
