@@ -121,7 +121,7 @@ export class DeploymentsRepository {
   /** QUEUED or RUNNING deployments of an environment. */
   async active(scope: TenantScope, environmentId: string, tx?: Tx) {
     return (tx ?? this.prisma).deployment.findMany({
-      where: { organizationId: scope.organizationId, environmentId, status: { in: ['QUEUED', 'RUNNING'] } },
+      where: { organizationId: scope.organizationId, environmentId, status: { in: [...ACTIVE_STATUSES] } },
       orderBy: { queuedAt: 'asc' },
     });
   }
