@@ -12,6 +12,8 @@ export * from './openapi';
 export * from './scope';
 export * from './edge';
 export * from './jobs';
+export * from './work-status';
+export * from './console-paths';
 export * from './releases';
 export * from './builds';
 export * from './domains';

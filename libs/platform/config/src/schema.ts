@@ -134,6 +134,8 @@ export const configSchema = z.object({
   PUSH_MAX_UNPACKED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024).describe('Largest total size of the files of a pushed commit (bytes).'),
   PUSH_MAX_FILES: z.coerce.number().int().min(1).default(100_000).describe('Most files a pushed commit may hold.'),
   PUSH_MAX_BLOB_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024).describe('Largest single file of a pushed commit (bytes).'),
+  PUSH_WAIT_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(1800).describe('Longest a git push waits for its builds and deployments; past it the push ends (failing only if something failed) and says where the console follows the rest.'),
+  PUSH_QUEUE_WAIT_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(120).describe('Longest a git push waits for a worker to start its build or deployment (all busy, or none running) before it ends and says where to follow it.'),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10).describe('Failed logins per account per window.'),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50).describe('Failed logins per IP per window.'),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60).describe('Login throttling window.'),
