@@ -210,7 +210,10 @@ describe('a worker killed with SIGKILL', () => {
     // A build step that prints for 8 s; the database is away for 3 of them.
     writeFileSync(join(work, 'slipway.yaml'), 'run:\n  command: node server.js\nbuild:\n  command: \'for i in 1 2 3 4 5 6 7 8; do echo "tick $i"; sleep 1; done\'\n');
     const buildId = await pushAndQueue('v3');
-    await until('the build step to print', async () => (await prisma.buildLogLine.count({ where: { buildId, line: 'tick 1' } })) > 0);
+    await until('the build step to print', async () => (await prisma.buildLogLine.count({ where: { buildId, line: 'tick 1' } })) > 0).catch(async (e) => {
+      console.log((await prisma.buildLogLine.findMany({ where: { buildId }, orderBy: { seq: 'asc' } })).map((l) => l.line).join('\n'), await prisma.build.findUnique({ where: { id: buildId } }));
+      throw e;
+    });
     const outage = await databaseOutage();
     try {
       await sleep(3_000);
@@ -228,7 +231,7 @@ describe('a worker killed with SIGKILL', () => {
     expect(lines.map((l) => l.line).filter((l) => /^tick \d$/.test(l))).toEqual(['tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5', 'tick 6', 'tick 7', 'tick 8']);
     expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i));
     await until('v3 to be live', async () => (await probeLive()) === 'node-http v3');
-  });
+  }, 120_000);
 
   it('deploys a release whose build finished just before its worker died (no deployment was queued for it)', async () => {
     await killWorker();

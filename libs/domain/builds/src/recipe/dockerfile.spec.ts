@@ -106,7 +106,13 @@ describe('generateDockerfile: Node servers', () => {
   });
 
   it('quotes the step announcements for sh', () => {
-    expect(generateDockerfile(node({ build: { command: "node -e 'build()'", why: '' } }), options())).toContain(`echo '-----> build: node -e '\\''build()'\\''' && NODE_ENV=production node -e 'build()'`);
+    expect(generateDockerfile(node({ build: { command: "node -e 'build()'", why: '' } }), options())).toContain(`echo '-----> build: node -e '\\''build()'\\''' && NODE_ENV=production sh -c 'node -e '\\''build()'\\'''`);
+  });
+
+  it('runs a build.command with shell syntax as one command, so NODE_ENV and the && chain cover all of it', () => {
+    const text = generateDockerfile(node({ build: { command: 'for i in 1 2; do echo "tick $i"; done; tsc || exit 3', why: '' } }), options());
+    expect(text).toContain(`&& NODE_ENV=production sh -c 'for i in 1 2; do echo "tick $i"; done; tsc || exit 3'`);
+    expect(generateDockerfile(node({ build: { command: 'npm run build -- --mode=prod', why: '' } }), options())).toContain('&& NODE_ENV=production npm run build -- --mode=prod');
   });
 
   it('quotes env values that need it', () => {

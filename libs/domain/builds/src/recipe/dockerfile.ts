@@ -140,7 +140,7 @@ function buildStage(toolchain: NodeToolchain, options: DockerfileOptions, base: 
   // The generated files are in the context for the engine, not for the app.
   const after = [`rm -rf ${GENERATED_DIR}`];
   // NODE_ENV=production only now: installs would leave out the devDependencies a build needs.
-  if (toolchain.build) after.push(announce('build', toolchain.build.command), `NODE_ENV=production ${toolchain.build.command}`);
+  if (toolchain.build) after.push(announce('build', toolchain.build.command), `NODE_ENV=production ${asOneCommand(toolchain.build.command)}`);
   if (prune) after.push(announce('prune', prune.command), withCacheCleanup(prune.command));
   // A later stage copies public/ (Next.js); make sure it exists even when the app has none.
   if (stage) after.push('mkdir -p public');
@@ -206,7 +206,14 @@ function runtimeCa(options: DockerfileOptions): string[] {
 
 const caEnv = (options: DockerfileOptions): Record<string, string> => (options.ca ? { NODE_EXTRA_CA_CERTS: CA_IN_IMAGE } : {});
 
-const withCacheCleanup = (command: string) => `${command} && rm -rf ${CACHE}`;
+const withCacheCleanup = (command: string) => `${asOneCommand(command)} && rm -rf ${CACHE}`;
+
+/**
+ * A step's command as one unit of the `&&` chain it joins: a plain command as it is, anything
+ * with shell syntax (a loop, `;`, `||`, a pipe, quotes — a build.command from slipway.yaml) run
+ * by its own `sh -c`, so the prefix and the chain apply to all of it.
+ */
+const asOneCommand = (command: string) => (/^[\w@%+=:,./-]+( +[\w@%+=:,./-]+)*$/.test(command) ? command : `sh -c ${shellQuote(command)}`);
 
 const nodeImage = (options: DockerfileOptions, major: number) => checkImage(options.baseImages.node.replaceAll('{major}', String(major)));
 
