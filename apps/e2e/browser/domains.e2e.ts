@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsStub } from '@slipway/testing';
-import { openBrowser, screenshotAll, signUp, visible, type BrowserSession } from '../support/browser';
+import { createProject, openBrowser, screenshotOnFailure, signUp, visible, type BrowserSession } from '../support/browser';
 import { startTestDns } from '../support/dns';
 
 /**
@@ -22,11 +22,7 @@ describe('console: custom domains', () => {
     dns = await startTestDns();
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const files = await screenshotAll(`domains ${ctx.task.name}`, [browser]);
-    console.error(`Screenshots of the failed step: ${files.join(', ') || 'none'}`);
-  });
+  screenshotOnFailure('domains', () => [browser]);
 
   afterAll(async () => {
     await browser?.close();
@@ -37,10 +33,7 @@ describe('console: custom domains', () => {
     const page = browser!.page;
     await signUp(page, person);
     await page.waitForURL(/\/o\/[a-z0-9-]+\/projects$/);
-    await page.getByLabel('Project name').fill(slug);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.waitForURL(new RegExp(`/projects/${slug}$`));
-    await page.goto(`${new URL(page.url()).pathname}/environments/production`);
+    await page.goto(`${await createProject(page, slug, slug)}/environments/production`);
 
     // The environment's URL follows the naming rule: production at <project>.<apps domain>.
     await visible(page.getByRole('link', { name: new RegExp(`^http://${slug}(-[a-z0-9-]+)?\\.localhost:\\d+$`) }));
