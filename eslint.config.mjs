@@ -50,7 +50,7 @@ export default tseslint.config(
   },
   {
     // The config lib is the one place that reads process.env; tools and config files run outside the apps.
-    files: ['libs/platform/config/**', 'tools/**', '**/*.config.*', 'apps/console/proxy.ts', 'apps/e2e/**', '**/*.int-spec.ts', '**/*.int-support.ts', 'apps/edge/bench/**'],
+    files: ['libs/platform/config/**', 'tools/**', '**/*.config.*', 'apps/console/proxy.ts', 'apps/console/server.mjs', 'apps/e2e/**', '**/*.int-spec.ts', '**/*.int-support.ts', 'apps/edge/bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

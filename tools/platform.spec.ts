@@ -75,8 +75,8 @@ describe('stopApps', () => {
 
 describe('readyBanner', () => {
   it('lists the URLs built from the configured ports', () => {
-    const text = readyBanner({ CONSOLE_PORT: '3000', API_PORT: '4000', EDGE_PORT: '8080' }, '9.9 s');
-    for (const url of ['http://localhost:3000', 'http://localhost:4000/api/docs', 'http://<project>.localhost:8080']) expect(text).toContain(url);
+    const text = readyBanner({ CONSOLE_PORT: '3000', API_PORT: '4000', EDGE_PORT: '8080', EDGE_ADMIN_PORT: '8091' }, '9.9 s');
+    for (const url of ['http://localhost:3000', 'http://localhost:4000/api/docs', 'http://<project>.localhost:8080', 'http://<project>--<env>.localhost:8080', 'http://127.0.0.1:8091/__edge/status']) expect(text).toContain(url);
     expect(text).toContain('Slipway is ready (9.9 s)');
   });
 });

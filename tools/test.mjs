@@ -28,8 +28,14 @@ const slot = Number.parseInt(process.env.SLIPWAY_TEST_SLOT ?? '0', 10);
 if (!(slot >= 0 && slot <= 9)) throw new SetupError('SLIPWAY_TEST_SLOT takes a number from 0 to 9.');
 const testDir = path.join(root, '.slipway', slot ? `test-${slot}` : 'test');
 const portOf = (base) => String(base + slot * 10);
-const PORTS = { API_PORT: portOf(14000), EDGE_PORT: portOf(18080), CONSOLE_PORT: portOf(13000) };
+const PORTS = { API_PORT: portOf(14000), EDGE_PORT: portOf(18080), EDGE_ADMIN_PORT: portOf(18081), CONSOLE_PORT: portOf(13000) };
 const MOCK_PORT = portOf(14900);
+// The attack tests (apps/e2e/attacks) play an internet provider on one loopback port the
+// gateway's allow-list lets through, and the attacker's DNS server on another.
+const TEST_UPSTREAM_PORT = portOf(14901);
+const TEST_DNS_PORT = portOf(14902);
+// UDP: the e2e tests run a stub DNS server here (libs/testing's startDnsStub) to verify custom domains.
+const DNS_STUB_PORT = portOf(15353);
 const TEST_DATABASE = slot ? `slipway_test_${slot}` : 'slipway_test';
 
 /** `--only unit,int` or `--only=unit,int`; every step by default. */
@@ -70,6 +76,14 @@ function platformEnv(env) {
     GATEWAY_MOCK_URL: url(MOCK_PORT),
     // The slot's own gateway socket: the relays of the e2e projects reach this api, not another checkout's.
     GATEWAY_SOCKET_PATH: path.join(testDir, 'run', 'gateway.sock'),
+    // Providers may reach public addresses only; the attack tests' stand-in for one is on loopback.
+    GATEWAY_UPSTREAM_ALLOW: `127.0.0.1:${TEST_UPSTREAM_PORT}`,
+    GATEWAY_UPSTREAM_DNS: `127.0.0.1:${TEST_DNS_PORT}`,
+    // Few, so a test can show one organization flooding a provider origin without taking it all.
+    GATEWAY_UPSTREAM_CONNECTIONS: '16',
+    // Custom domains are verified against the tests' stub DNS server; the worker re-checks pending ones often.
+    DOMAIN_DNS_SERVERS: `127.0.0.1:${DNS_STUB_PORT}`,
+    DOMAIN_RECHECK_SECONDS: '5',
   };
   delete platform.SLIPWAY_MASTER_KEY; // the test key file must be the one in use
   ensureMasterKey({ root, env: platform, quiet: true });
@@ -146,7 +160,7 @@ const steps = {
     log.step(`starting the platform on test ports (logs in ${path.relative(root, testDir)}/logs)`);
     state.platform = await startPlatform({ root, env: platform, log, logDir: path.join(testDir, 'logs') });
     const url = (port) => `http://127.0.0.1:${port}`;
-    const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT), E2E_MOCK_LLM_URL: url(MOCK_PORT) };
+    const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT), E2E_EDGE_ADMIN_URL: url(PORTS.EDGE_ADMIN_PORT), E2E_DNS_STUB_PORT: String(DNS_STUB_PORT), E2E_MOCK_LLM_URL: url(MOCK_PORT), E2E_TEST_UPSTREAM_PORT: String(TEST_UPSTREAM_PORT), E2E_TEST_DNS_PORT: String(TEST_DNS_PORT) };
     let passed = await vitest('e2e', e2eEnv);
     // An app that died during the run explains failing tests better than the tests can.
     const crash = await Promise.race([state.platform.crashed, Promise.resolve(null)]);

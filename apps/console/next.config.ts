@@ -3,8 +3,8 @@ import type { NextConfig } from 'next';
 
 // The console talks only to the api, same-origin, so the session cookie stays httpOnly: the
 // forwarding of /api/* happens at request time in proxy.ts (a rewrite here would freeze the
-// api address into the build). This file and proxy.ts are the console's only readers of
-// process.env (both run in Node).
+// api address into the build). This file, proxy.ts and server.mjs are the console's only
+// readers of process.env (all run in Node).
 // A second build folder (e.g. CONSOLE_DIST_DIR=dist/local, git-, lint- and size-check-ignored)
 // lets a local console run while another build of the same tree runs.
 const distDir = process.env.CONSOLE_DIST_DIR ?? '.next';

@@ -22,7 +22,7 @@ export const API_NODE_FLAGS = ['--max-semi-space-size=4'];
  */
 export function appSpecs(env) {
   const api = Number(env.API_PORT || 4000);
-  const edge = Number(env.EDGE_PORT || 8080);
+  const edgeAdmin = Number(env.EDGE_ADMIN_PORT || 8081);
   const consolePort = Number(env.CONSOLE_PORT || 3000);
   const mock = new URL(env.GATEWAY_MOCK_URL || 'http://127.0.0.1:4900');
   return [
@@ -34,12 +34,14 @@ export function appSpecs(env) {
     },
     { name: 'api', args: [...API_NODE_FLAGS, 'apps/api/dist/main.js'], ready: { url: `http://127.0.0.1:${api}/readyz` } },
     { name: 'worker', args: ['apps/worker/dist/main.js'], ready: { line: 'worker ready' } },
-    { name: 'edge', args: ['apps/edge/dist/main.js'], ready: { url: `http://127.0.0.1:${edge}/__edge/healthz` } },
+    // The edge's admin listener (loopback only) answers once both of its listeners are up.
+    { name: 'edge', args: ['apps/edge/dist/main.js'], ready: { url: `http://127.0.0.1:${edgeAdmin}/__edge/healthz` } },
     {
       name: 'console',
-      args: ['node_modules/next/dist/bin/next', 'start', 'apps/console', '-H', '127.0.0.1', '-p', String(consolePort)],
-      // next.config rewrites /api/* to the api. `next start` serves a production build, so it
-      // always runs as production (NODE_ENV=test would load React's development server build).
+      // Next.js behind apps/console/server.mjs, which alone sees the browser's socket address
+      // (proxy.ts forwards it to the api for per-address login limits). It serves the production
+      // build, so it always runs as production (NODE_ENV=test would load React's development build).
+      args: ['apps/console/server.mjs', '--hostname', '127.0.0.1', '--port', String(consolePort)],
       env: { API_INTERNAL_URL: `http://127.0.0.1:${api}`, NODE_ENV: 'production' },
       ready: { url: `http://127.0.0.1:${consolePort}/login` },
     },

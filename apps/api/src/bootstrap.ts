@@ -26,7 +26,10 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: '127.0.0.1',
+    // X-Forwarded-For is believed only from TRUSTED_PROXIES (the console, a reverse proxy): the
+    // client address feeds per-address login and sign-up limits, so a client that reaches the api
+    // directly is counted under its socket address, whatever header it sends.
+    trustProxy: config.TRUSTED_PROXIES.length ? config.TRUSTED_PROXIES : false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.withConfig(config), adapter, {
     logger: nestLogLevels(config.LOG_LEVEL),

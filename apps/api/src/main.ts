@@ -1,10 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@slipway/config';
+import { keepRunningOnUnhandledRejections } from '@slipway/errors';
 import { createApi } from './bootstrap';
 import { GatewaySocketServer } from './gateway/gateway-socket.server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // A rejection nothing handled is logged and counted (slipway_unhandled_rejections_total on /metrics), not a reason to exit.
+  keepRunningOnUnhandledRejections((message) => new Logger('process').error(message));
   const app = await createApi(config);
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   // Deployed apps reach the gateway through their project's relay, which forwards to this socket.

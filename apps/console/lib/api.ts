@@ -1,4 +1,4 @@
-import { problemSchema, routePath, routes, type Problem, type RouteName } from '@slipway/contracts';
+import { csrfFromCookieString, problemSchema, routePath, routes, type Problem, type RouteName } from '@slipway/contracts';
 
 /**
  * A tiny typed client over the route contracts: the path comes from `routePath`, the body type
@@ -49,7 +49,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 let csrfFallback: string | null = null;
 let onUnauthenticated: (() => void) | null = null;
 
-/** The session provider keeps the CSRF token here; the `slipway_csrf` cookie wins when present. */
+/** The session provider keeps the CSRF token here; the CSRF cookie (`[__Host-]slipway_csrf`) wins when present. */
 export function setCsrfToken(token: string | null): void {
   csrfFallback = token;
 }
@@ -61,8 +61,8 @@ export function setUnauthenticatedHandler(handler: (() => void) | null): void {
 
 function csrfToken(): string | null {
   if (typeof document !== 'undefined') {
-    const match = document.cookie.match(/(?:^|;\s*)slipway_csrf=([^;]+)/);
-    if (match?.[1]) return decodeURIComponent(match[1]);
+    const fromCookie = csrfFromCookieString(document.cookie);
+    if (fromCookie) return fromCookie;
   }
   return csrfFallback;
 }

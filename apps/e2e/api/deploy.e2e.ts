@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, signUp } from '../support/api-client';
+import { startTestDns, publishChallenge } from '../support/dns';
 import { getViaEdge, steadyLoad } from '../support/edge';
 import { commitAll, git, remoteUrl, workingCopy } from '../support/git';
 
@@ -11,7 +12,7 @@ describe('git push deploys with zero downtime, and a release rolls back', () => 
   let org: string;
   let token: string;
   let app: string;
-  /** The app's host: shop.localhost, or shop-<org>.localhost if another organization has a "shop". */
+  /** The app's host: shop.localhost, or shop-<org>.localhost if another organization has a "shop" (or a host "shop"). */
   let host: string;
 
   beforeAll(async () => {
@@ -59,22 +60,32 @@ describe('git push deploys with zero downtime, and a release rolls back', () => 
     expect(await getViaEdge(host)).toEqual({ status: 200, body: 'node-http v2\n' });
   });
 
-  it('routes a custom domain to the live release, and refuses one another tenant already uses', async () => {
-    const domains = `/api/v1/orgs/${org}/projects/shop/environments/production/domains`;
-    const domain = `shop-${Date.now().toString(36)}.example.test`;
-    const added = await owner.post(domains, { hostname: domain.toUpperCase() });
-    expect(added.status, JSON.stringify(added.body)).toBe(201);
-    expect(added.body.hostname).toBe(domain);
-    // The edge learns of the new host through Redis pub/sub: moments, not at once.
-    for (let i = 0; i < 40 && (await getViaEdge(domain)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await getViaEdge(domain)).toEqual({ status: 200, body: 'node-http v2\n' });
-    const other = await signUp('DomainThief');
-    const theirOrg = other.session.organizations[0]!.slug;
-    await other.client.post(`/api/v1/orgs/${theirOrg}/projects`, { name: 'thief' });
-    const stolen = await other.client.post(`/api/v1/orgs/${theirOrg}/projects/thief/environments/production/domains`, { hostname: domain });
-    expect(stolen.body.code).toBe('DOMAIN_TAKEN');
-    const reserved = await owner.post(domains, { hostname: 'other.localhost' });
-    expect(reserved.body.code).toBe('VALIDATION_FAILED');
+  it('routes a custom domain once its DNS TXT record is verified, and refuses one another tenant already uses', async () => {
+    const dns = await startTestDns();
+    try {
+      const domains = `/api/v1/orgs/${org}/projects/shop/environments/production/domains`;
+      const domain = `shop-${Date.now().toString(36)}.example.test`;
+      const added = await owner.post(domains, { hostname: domain.toUpperCase() });
+      expect(added.status, JSON.stringify(added.body)).toBe(201);
+      expect(added.body).toMatchObject({ hostname: domain, status: 'pending', verification: { type: 'TXT', name: `_slipway-challenge.${domain}` } });
+      expect((await getViaEdge(domain)).status).toBe(503); // not routed before it is verified
+      publishChallenge(dns, added.body);
+      const verified = await owner.post(`${domains}/${added.body.id}/verify`);
+      expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+      expect(verified.body.status).toBe('verified');
+      // The edge learns of the new host through Redis pub/sub: moments, not at once.
+      for (let i = 0; i < 40 && (await getViaEdge(domain)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await getViaEdge(domain)).toEqual({ status: 200, body: 'node-http v2\n' });
+      const other = await signUp('DomainThief');
+      const theirOrg = other.session.organizations[0]!.slug;
+      await other.client.post(`/api/v1/orgs/${theirOrg}/projects`, { name: 'thief' });
+      const stolen = await other.client.post(`/api/v1/orgs/${theirOrg}/projects/thief/environments/production/domains`, { hostname: domain });
+      expect(stolen.body.code).toBe('DOMAIN_TAKEN');
+      const reserved = await owner.post(domains, { hostname: 'other.localhost' });
+      expect(reserved.body.code).toBe('DOMAIN_RESERVED');
+    } finally {
+      await dns.close();
+    }
   });
 
   it('rolls back to the first release in seconds, without a rebuild', async () => {

@@ -35,7 +35,7 @@ describe('projects, environments and tenant isolation', () => {
   it('adds a staging environment following a branch with resource limits', async () => {
     const res = await owner.post(`${base}/web-app/environments`, { name: 'staging', branch: 'develop', memoryMb: 256, cpuMillis: 250, replicas: 2, healthCheckPath: '/healthz' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'staging', branch: 'develop', memoryMb: 256, replicas: 2, url: expect.stringMatching(/^http:\/\/web-app(-[a-z0-9-]+)?-staging\.localhost:\d+$/) });
+    expect(res.body).toMatchObject({ name: 'staging', branch: 'develop', memoryMb: 256, replicas: 2, url: expect.stringMatching(/^http:\/\/web-app(-[a-z0-9-]+)?--staging\.localhost:\d+$/) });
     const dup = await owner.post(`${base}/web-app/environments`, { name: 'staging', branch: 'x' });
     expect(dup.body.code).toBe('ENVIRONMENT_NAME_TAKEN');
     const bad = await owner.post(`${base}/web-app/environments`, { name: 'qa', branch: 'bad..branch', replicas: 0 });

@@ -1,12 +1,12 @@
 import { MASK } from '@slipway/contracts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONSOLE_URL,
   hidden,
   logIn,
   openBrowser,
   row,
-  screenshotAll,
+  screenshotOnFailure,
   signUp,
   snap,
   visible,
@@ -46,11 +46,7 @@ describe('console', () => {
     ownerBrowser = await openBrowser();
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const files = await screenshotAll(ctx.task.name, [ownerBrowser, viewerBrowser, strangerBrowser]);
-    console.error(`Screenshots of the failed step: ${files.join(', ') || 'none'}`);
-  });
+  screenshotOnFailure('', () => [ownerBrowser, viewerBrowser, strangerBrowser]);
 
   afterAll(async () => {
     await Promise.all([ownerBrowser?.close(), viewerBrowser?.close(), strangerBrowser?.close()]);

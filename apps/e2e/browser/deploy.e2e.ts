@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_URL, openBrowser, row, screenshotAll, signUp, snap, visible, type BrowserSession } from '../support/browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_URL, createProject, openBrowser, row, screenshotOnFailure, signUp, snap, visible, type BrowserSession } from '../support/browser';
 import { getViaEdge } from '../support/edge';
 import { commitAll, git, slowBuildDockerfile, workingCopy } from '../support/git';
 
@@ -42,11 +42,7 @@ describe('console: push to deploy, live build log and rollback', () => {
     browser = await openBrowser();
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const files = await screenshotAll(`deploy ${ctx.task.name}`, [browser]);
-    console.error(`Screenshots of the failed step: ${files.join(', ') || 'none'}`);
-  });
+  screenshotOnFailure('deploy', () => [browser]);
 
   afterAll(async () => {
     await browser?.close();
@@ -56,10 +52,7 @@ describe('console: push to deploy, live build log and rollback', () => {
     const page = browser!.page;
     await signUp(page, person);
     await page.waitForURL(/\/o\/[a-z0-9-]+\/projects$/);
-    await page.getByLabel('Project name').fill(slug);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.waitForURL(new RegExp(`/projects/${slug}$`));
-    projectPath = new URL(page.url()).pathname;
+    projectPath = await createProject(page, slug, slug);
     await visible(page.getByText('Nothing is live yet. Push to deploy a first release.'));
 
     await page.getByRole('button', { name: 'Create a deploy token' }).click();

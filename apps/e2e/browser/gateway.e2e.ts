@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hidden, openBrowser, row, screenshotAll, signUp, snap, visible, type BrowserSession } from '../support/browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProject, hidden, openBrowser, row, screenshotOnFailure, signUp, snap, visible, type BrowserSession } from '../support/browser';
 import { E2E } from '../support/env';
 
 /**
@@ -34,11 +34,7 @@ describe('console: model gateway', () => {
     browser = await openBrowser();
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail') return;
-    const files = await screenshotAll(ctx.task.name, [browser]);
-    console.error(`Screenshots of the failed step: ${files.join(', ') || 'none'}`);
-  });
+  screenshotOnFailure('', () => [browser]);
 
   afterAll(async () => {
     await browser?.close();
@@ -48,9 +44,7 @@ describe('console: model gateway', () => {
     const page = browser!.page;
     await signUp(page, owner);
     await page.waitForURL(/\/o\/[a-z0-9-]+\/projects$/);
-    await page.getByLabel('Project name').fill('Chat Bot');
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.waitForURL(/\/projects\/chat-bot$/);
+    await createProject(page, 'Chat Bot', 'chat-bot');
     await page.getByRole('link', { name: 'Model gateway' }).click();
     await page.waitForURL(/\/projects\/chat-bot\/gateway$/);
     await visible(page.getByRole('heading', { name: 'Model gateway', level: 1 }));

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { Agent, fetch } from 'undici';
 import type { SessionDto } from '@slipway/contracts';
 import { E2E } from './env';
 
@@ -10,11 +11,35 @@ export interface Answer<T = unknown> {
   headers: Headers;
 }
 
-/** A user agent of the API: keeps the session cookie and sends the CSRF token, as the console does. */
+/**
+ * A loopback address of its own for one simulated person (all of 127.0.0.0/8 is loopback on
+ * Linux; never 127.0.0.1, which the platform trusts as its console). The api limits logins and
+ * sign-ups per client address, so people on separate machines must not share one budget.
+ */
+export const freshClientAddress = (): string => `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+
+const agents = new Map<string, Agent>();
+/** Connections that leave from `address`, so the server sees that as the client's address. */
+export const agentFrom = (address: string): Agent => {
+  let agent = agents.get(address);
+  if (!agent) agents.set(address, (agent = new Agent({ localAddress: address })));
+  return agent;
+};
+
+/**
+ * A user agent of the API: keeps the session cookie and sends the CSRF token, as the console does.
+ * `from`: the loopback address its connections leave from (default 127.0.0.1).
+ */
 export class ApiClient {
   private cookies = new Map<string, string>();
   csrf?: string;
   bearer?: string;
+
+  constructor(
+    readonly from?: string,
+    /** Where requests go: the api, or the console (which forwards /api/* to it). */
+    readonly baseUrl: string = API_URL,
+  ) {}
 
   static withToken(token: string): ApiClient {
     const c = new ApiClient();
@@ -32,7 +57,7 @@ export class ApiClient {
       payload = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     } else if (init.raw !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(API_URL + path, { method, headers, body: payload, redirect: 'manual' });
+    const res = await fetch(this.baseUrl + path, { method, headers, body: payload, redirect: 'manual', dispatcher: this.from ? agentFrom(this.from) : undefined });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const [k, ...v] = pair!.split('=');
@@ -63,9 +88,9 @@ export class ApiClient {
 
 export const uniqueEmail = (who: string) => `${who}-${randomBytes(4).toString('hex')}@example.test`;
 
-/** Signs a new user up; returns their client (logged in) and session. */
+/** Signs a new user up, from an address of their own; returns their client (logged in) and session. */
 export async function signUp(who: string, organizationName?: string): Promise<{ client: ApiClient; session: SessionDto; email: string; password: string }> {
-  const client = new ApiClient();
+  const client = new ApiClient(freshClientAddress());
   const email = uniqueEmail(who);
   const password = 'correct horse battery staple';
   const res = await client.post<SessionDto>('/api/v1/auth/signup', { name: who, email, password, organizationName });

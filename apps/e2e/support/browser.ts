@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 import { E2E } from './env';
 
 /** Debian's Chromium; tests never download a browser. */
@@ -74,6 +75,23 @@ export async function screenshotAll(name: string, sessions: (BrowserSession | un
     }
   }
   return saved;
+}
+
+/** After each failed test of the suite: a screenshot of every open page (named `<prefix> <test>`), and where they went. */
+export function screenshotOnFailure(prefix: string, sessions: () => (BrowserSession | undefined)[]): void {
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const files = await screenshotAll(`${prefix} ${ctx.task.name}`.trim(), sessions());
+    console.error(`Screenshots of the failed step: ${files.join(', ') || 'none'}`);
+  });
+}
+
+/** Creates a project from the organization's projects page; resolves when its page is open, with that page's path. */
+export async function createProject(page: Page, name: string, slug: string): Promise<string> {
+  await page.getByLabel('Project name').fill(name);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.waitForURL(new RegExp(`/projects/${slug}$`));
+  return new URL(page.url()).pathname;
 }
 
 /** With E2E_SCREENSHOT_DIR set, keeps a picture of each step for a human to look at. */

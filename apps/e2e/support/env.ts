@@ -10,10 +10,28 @@ export const E2E = {
   apiUrl: env.E2E_API_URL ?? 'http://127.0.0.1:4000',
   consoleUrl: (env.E2E_CONSOLE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
   edgeUrl: env.E2E_EDGE_URL ?? 'http://127.0.0.1:8080',
+  /** The built-in mock provider the platform under test calls (GATEWAY_MOCK_URL). */
+  mockUrl: env.E2E_MOCK_LLM_URL ?? 'http://127.0.0.1:4900',
+  /** The edge's loopback-only admin listener (EDGE_ADMIN_PORT). */
+  edgeAdminUrl: env.E2E_EDGE_ADMIN_URL ?? 'http://127.0.0.1:8081',
+  /** The UDP port of the DNS server the platform verifies custom domains against (DOMAIN_DNS_SERVERS); the tests run a stub there. */
+  dnsStubPort: Number(env.E2E_DNS_STUB_PORT ?? 15353),
   chromium: env.E2E_CHROMIUM ?? '/usr/bin/chromium',
   screenshotDir: env.E2E_SCREENSHOT_DIR,
   /** The platform's database, for the few checks only a database can make (a dump, an expired session). */
   databaseUrl: env.DATABASE_URL ?? 'postgresql://slipway@127.0.0.1:54329/slipway',
+  /** The loopback port the gateway's allow-list lets providers reach (the attack tests' stand-in for an internet provider). */
+  testUpstreamPort: Number(env.E2E_TEST_UPSTREAM_PORT ?? 14901),
+  /** The port of the DNS server the gateway resolves providers' names with (the attack tests' own). */
+  testDnsPort: Number(env.E2E_TEST_DNS_PORT ?? 14902),
+  /** The connections per provider origin the platform under test was started with. */
+  upstreamConnections: Number(env.GATEWAY_UPSTREAM_CONNECTIONS ?? 512),
+  /** Login and sign-up limits of the platform under test (the config schema's defaults unless set). */
+  loginMaxPerAccount: Number(env.LOGIN_MAX_PER_ACCOUNT ?? 10),
+  loginMaxPerIp: Number(env.LOGIN_MAX_PER_IP ?? 50),
+  loginWindowSeconds: Number(env.LOGIN_WINDOW_SECONDS ?? 900),
+  signupMaxPerIp: Number(env.SIGNUP_MAX_PER_IP ?? 20),
+  signupWindowSeconds: Number(env.SIGNUP_WINDOW_SECONDS ?? 3600),
   /** The push size limit the platform under test was started with. */
   pushMaxBytes: Number(env.PUSH_MAX_BYTES),
   /** The limits of pushed commits and builds the platform under test was started with (tools/test.mjs). */

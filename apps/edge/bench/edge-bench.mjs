@@ -83,6 +83,7 @@ function cpuMs(pid) {
 
 const upstreamPort = await freePort();
 const edgePort = await freePort();
+const edgeAdminPort = await freePort();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'edge-bench-'));
 mkdirSync(path.join(dataDir, 'edge'), { recursive: true });
 writeFileSync(
@@ -96,7 +97,7 @@ writeFileSync(
 
 const upstream = spawnReady(process.execPath, ['-e', UPSTREAM_SRC], { PORT: String(upstreamPort) }, (c) => new Promise((r) => c.once('message', r)));
 // Redis deliberately unreachable: the edge serves from its file snapshot, nothing else moves.
-const edge = spawnReady(process.execPath, [edgeMain], { EDGE_HOST: '127.0.0.1', EDGE_PORT: String(edgePort), REDIS_URL: 'redis://127.0.0.1:1', DATA_DIR: dataDir, LOG_LEVEL: 'error' }, async () => {
+const edge = spawnReady(process.execPath, [edgeMain], { EDGE_HOST: '127.0.0.1', EDGE_PORT: String(edgePort), EDGE_ADMIN_PORT: String(edgeAdminPort), REDIS_URL: 'redis://127.0.0.1:1', DATA_DIR: dataDir, LOG_LEVEL: 'error' }, async () => {
   for (let i = 0; i < 100; i++) {
     try {
       await once(edgePort, 'bench.localhost'); // 200 once the edge serves its snapshot

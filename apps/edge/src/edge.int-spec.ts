@@ -33,7 +33,7 @@ beforeAll(async () => {
   await until(() => store.client.status === 'ready');
   await store.client.flushdb();
   ups = await Promise.all(['a', 'b', 'c'].map((n) => startUpstream(n)));
-  edge = await startEdge({ host: '127.0.0.1', port: 0, redisUrl: REDIS_URL, dataDir, log: silentLogger, metricsIntervalMs: 200, shutdownGraceMs: 2_000 });
+  edge = await startEdge({ host: '127.0.0.1', port: 0, adminPort: 0, redisUrl: REDIS_URL, dataDir, log: silentLogger, metricsIntervalMs: 200, shutdownGraceMs: 2_000 });
 });
 
 afterAll(async () => {
@@ -115,7 +115,7 @@ describe('edge with Redis', () => {
 
   it('after a restart with Redis unreachable, serves the last table from its file snapshot', async () => {
     await edge.stop();
-    edge = await startEdge({ host: '127.0.0.1', port: 0, redisUrl: UNREACHABLE, dataDir, log: silentLogger, shutdownGraceMs: 1_000 });
+    edge = await startEdge({ host: '127.0.0.1', port: 0, adminPort: 0, redisUrl: UNREACHABLE, dataDir, log: silentLogger, shutdownGraceMs: 1_000 });
     expect(edge.routes.version).toBe(2);
     const res = await web();
     expect(res.status).toBe(200);
@@ -124,7 +124,7 @@ describe('edge with Redis', () => {
 
   it('with neither Redis nor a snapshot, answers the 503 page', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'edge-int-empty-'));
-    const lonely = await startEdge({ host: '127.0.0.1', port: 0, redisUrl: UNREACHABLE, dataDir: empty, log: silentLogger, shutdownGraceMs: 500 });
+    const lonely = await startEdge({ host: '127.0.0.1', port: 0, adminPort: 0, redisUrl: UNREACHABLE, dataDir: empty, log: silentLogger, shutdownGraceMs: 500 });
     try {
       const res = await get(lonely.port, '/', { host: 'web.localhost' });
       expect(res.status).toBe(503);

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,8 @@ describe('graceful shutdown', () => {
   it('stops accepting, lets the in-flight request finish, then resolves', async () => {
     const slow = await startUpstream('slow', (_req, res) => setTimeout(() => res.end('done'), 300));
     // Redis is unreachable on purpose: shutdown must not depend on it.
-    const edge = await startEdge({ host: '127.0.0.1', port: 0, redisUrl: 'redis://127.0.0.1:1', dataDir, log: silentLogger, shutdownGraceMs: 5_000 });
+    const edge = await startEdge({ host: '127.0.0.1', port: 0, adminPort: 0, redisUrl: 'redis://127.0.0.1:1', dataDir, log: silentLogger, shutdownGraceMs: 5_000 });
+    expect((edge.admin.address() as AddressInfo).address).toBe('127.0.0.1'); // the admin listener is loopback-only
     edge.routes.apply(tableOf(1, [slow.port]));
     const inFlight = new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
       request({ host: '127.0.0.1', port: edge.port, path: '/', headers: { host: 'web.localhost' } }, (res) => {

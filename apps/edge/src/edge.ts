@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EdgeMetricsStream } from '@slipway/redis';
 import { createLogger, type Logger } from './log';
@@ -5,11 +6,17 @@ import { startMetricsFlusher, type MetricsFlusher } from './metrics-flusher';
 import { RouteSnapshot } from './route-snapshot';
 import { startRouteSync, type RouteSync } from './route-sync';
 import { createEdgeServer, type EdgeServer } from './server';
+import { createAdminServer } from './admin-server';
+
+/** The admin listener binds loopback only, whatever EDGE_HOST is. */
+export const ADMIN_HOST = '127.0.0.1';
 
 export interface EdgeOptions {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
+  /** Port of the admin endpoints on 127.0.0.1 (EDGE_ADMIN_PORT); 0 picks a free port (tests). */
+  adminPort: number;
   redisUrl: string;
   dataDir: string;
   log?: Logger;
@@ -20,6 +27,8 @@ export interface EdgeOptions {
 
 export interface RunningEdge extends EdgeServer {
   port: number;
+  adminPort: number;
+  admin: Server;
   sync: RouteSync;
   flusher: MetricsFlusher;
   /** Stop accepting, let in-flight requests finish (up to the grace period), flush metrics, disconnect. */
@@ -34,22 +43,34 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const stream = EdgeMetricsStream.connect(options.redisUrl);
   const flusher = startMetricsFlusher({ metrics: edge.metrics, routes: edge.routes, sink: stream, intervalMs: options.metricsIntervalMs });
 
-  await new Promise<void>((resolve, reject) => {
-    edge.server.once('error', reject);
-    edge.server.listen(options.port, options.host, () => {
-      edge.server.off('error', reject);
-      resolve();
-    });
+  const admin = createAdminServer(edge);
+  const port = await listen(edge.server, options.port, options.host);
+  const adminPort = await listen(admin, options.adminPort, ADMIN_HOST).catch(async (err: unknown) => {
+    await new Promise((r) => edge.server.close(r));
+    throw err;
   });
-  const port = (edge.server.address() as AddressInfo).port;
 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= shutdown(edge, options.shutdownGraceMs ?? 10_000, async () => {
     flusher.stop();
     await Promise.race([flusher.flush(), new Promise((r) => setTimeout(r, 1_000).unref())]);
-    await Promise.all([sync.close(), stream.close()]);
+    await Promise.all([sync.close(), stream.close(), new Promise((r) => {
+      admin.closeAllConnections();
+      admin.close(r);
+    })]);
   }));
-  return { ...edge, port, sync, flusher, stop };
+  return { ...edge, port, adminPort, admin, sync, flusher, stop };
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 async function shutdown(edge: EdgeServer, graceMs: number, after: () => Promise<void>): Promise<void> {

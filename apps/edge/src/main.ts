@@ -1,12 +1,12 @@
 import { ConfigError, loadConfig } from '@slipway/config';
-import { startEdge } from './edge';
+import { ADMIN_HOST, startEdge } from './edge';
 import { createLogger } from './log';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
-  const edge = await startEdge({ host: config.EDGE_HOST, port: config.EDGE_PORT, redisUrl: config.REDIS_URL, dataDir: config.DATA_DIR, log });
-  log.info(`edge listening on http://${config.EDGE_HOST}:${edge.port} (apps at http://<project>.${config.APPS_DOMAIN}:${edge.port})`, { routeTableVersion: edge.routes.version });
+  const edge = await startEdge({ host: config.EDGE_HOST, port: config.EDGE_PORT, adminPort: config.EDGE_ADMIN_PORT, redisUrl: config.REDIS_URL, dataDir: config.DATA_DIR, log });
+  log.info(`edge listening on http://${config.EDGE_HOST}:${edge.port} (apps at http://<project>.${config.APPS_DOMAIN}:${edge.port}); admin endpoints on http://${ADMIN_HOST}:${edge.adminPort}/__edge/`, { routeTableVersion: edge.routes.version });
   let signalled = false;
   const stop = (signal: string) => {
     if (signalled) process.exit(1); // a second signal: do not wait any longer

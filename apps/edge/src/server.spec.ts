@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEdgeServer, HEALTH_PATH, METRICS_PATH, STATUS_PATH } from './server';
+import { createAdminServer, HEALTH_PATH, METRICS_PATH, STATUS_PATH } from './admin-server';
+import { createEdgeServer } from './server';
 import { close, get, listen, startUpstream, tableOf } from './testing/http-fixtures';
 
 const edge = createEdgeServer();
@@ -36,20 +37,44 @@ describe('edge before any release is live', () => {
 });
 
 describe('edge endpoints', () => {
-  it('are served only for hosts without a route, so apps keep their own /__edge paths', async () => {
+  it('on the public listener: only a bare health answer for hosts without a route; metrics and status are an unknown page', async () => {
     const app = await startUpstream('app');
     try {
       edge.routes.apply(tableOf(1, [app.port]));
       const proxied = await get(port, HEALTH_PATH, { host: 'web.localhost' });
       expect(JSON.parse(proxied.body)).toEqual({ name: 'app' });
-      const status = await get(port, STATUS_PATH, { host: 'localhost' });
+      expect(JSON.parse((await get(port, HEALTH_PATH, { host: '127.0.0.1' })).body)).toEqual({ status: 'ok' });
+      for (const path of [STATUS_PATH, METRICS_PATH, `${METRICS_PATH}?x=1`, '/__edge/']) {
+        for (const host of ['localhost', '127.0.0.1', 'unknown.example']) {
+          const res = await get(port, path, { host });
+          expect(res.status, `${host}${path}`).toBe(503);
+          expect(res.body).toContain('Nothing is live at');
+          expect(res.body).not.toMatch(/env_1|rel_1|slipway_edge_|"routes"/);
+        }
+      }
+    } finally {
+      await close(app.server);
+    }
+  });
+
+  it('on the admin listener: health, Prometheus metrics and status, for loopback host names only', async () => {
+    const admin = createAdminServer(edge);
+    const adminPort = await listen(admin);
+    try {
+      expect((await get(adminPort, HEALTH_PATH, { host: '127.0.0.1' })).status).toBe(200);
+      const status = await get(adminPort, STATUS_PATH, { host: `localhost:${adminPort}` });
       expect(JSON.parse(status.body)).toEqual({ version: 1, routes: 1, upstreams: 1 });
-      const metrics = await get(port, METRICS_PATH, { host: '127.0.0.1' });
+      const metrics = await get(adminPort, METRICS_PATH, { host: '127.0.0.1' });
       expect(metrics.headers['content-type']).toContain('text/plain');
       expect(metrics.body).toContain('slipway_edge_requests_total{release_id="rel_1",environment_id="env_1",status_class="2xx"} 1');
       expect(metrics.body).toContain('slipway_edge_route_table_version 1');
+      // A page that rebinds its own name to 127.0.0.1 reaches this port with its own Host.
+      const rebound = await get(adminPort, STATUS_PATH, { host: 'attacker.example:8081' });
+      expect(rebound.status).toBe(421);
+      expect(rebound.body).not.toContain('routes');
+      expect((await get(adminPort, '/anything', { host: '127.0.0.1' })).status).toBe(404);
     } finally {
-      await close(app.server);
+      await close(admin);
     }
   });
 });

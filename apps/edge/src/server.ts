@@ -3,17 +3,12 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { proxyHttp, type ProxyTarget } from './http-proxy';
 import { EdgeMetricsCollector } from './metrics';
+import { HEALTH_PATH } from './admin-server';
 import { sendNotLive, writeRawPage } from './pages';
-import { renderPrometheus } from './prometheus';
 import { hostOf, requestIdOf } from './proxy-headers';
 import { RouteTable } from './route-table';
 import { UpstreamAgents } from './upstream-agents';
 import { proxyUpgrade } from './upgrade-proxy';
-
-export const HEALTH_PATH = '/__edge/healthz';
-export const METRICS_PATH = '/__edge/metrics';
-export const STATUS_PATH = '/__edge/status';
-const ADMIN_PREFIX = '/__edge/';
 
 export interface EdgeServerDeps {
   routes?: RouteTable;
@@ -37,28 +32,20 @@ export interface EdgeServer {
 }
 
 /**
- * The edge's own endpoints. They answer only for hosts that have no route, so an app's own
- * `/__edge/...` paths still reach the app: use `http://127.0.0.1:<EDGE_PORT>/__edge/...`.
+ * The one edge endpoint on the public listener: a liveness answer for load balancers, with
+ * nothing in it, and only for hosts that have no route (an app keeps its own `/__edge/...`
+ * paths). Metrics and status are on the admin listener (admin-server.ts).
  */
-function serveAdmin(req: IncomingMessage, res: ServerResponse, edge: EdgeServer, requestId: string): boolean {
-  const path = (req.url ?? '').split('?')[0]!;
-  if (!path.startsWith(ADMIN_PREFIX)) return false;
-  const json = { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-request-id': requestId };
-  if (path === HEALTH_PATH) {
-    res.writeHead(200, json).end('{"status":"ok"}');
-  } else if (path === METRICS_PATH) {
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' }).end(renderPrometheus(edge.metrics, edge.routes.version));
-  } else if (path === STATUS_PATH) {
-    res.writeHead(200, json).end(JSON.stringify({ version: edge.routes.version, routes: edge.routes.routeCount, upstreams: edge.routes.liveUpstreams().size }));
-  } else {
-    res.writeHead(404, json).end('{"error":"not found"}');
-  }
+function servePublicHealth(req: IncomingMessage, res: ServerResponse, requestId: string): boolean {
+  if ((req.url ?? '').split('?')[0] !== HEALTH_PATH) return false;
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-request-id': requestId }).end('{"status":"ok"}');
   return true;
 }
 
 /**
  * The data-plane router on node:http (no framework on the hot path): Host → route → one of its
- * replicas, round-robin. Hosts with no route get the "nothing is live" page (503).
+ * replicas, round-robin. Hosts with no route get the "nothing is live" page (503), whatever the
+ * path: nothing on this listener tells one tenant about another.
  */
 export function createEdgeServer(deps: EdgeServerDeps = {}): EdgeServer {
   const server = createServer();
@@ -87,7 +74,7 @@ export function createEdgeServer(deps: EdgeServerDeps = {}): EdgeServer {
     });
     if (!live) {
       metrics.unrouted++;
-      if (!serveAdmin(req, res, edge, requestId)) sendNotLive(res, host, requestId);
+      if (!servePublicHealth(req, res, requestId)) sendNotLive(res, host, requestId);
       return;
     }
     const target: ProxyTarget = { host, requestId, live, routes, agents };

@@ -3,11 +3,14 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModule } from '@slipway/audit';
 import { BuildsModule, BuildsService } from '@slipway/builds';
 import { loadConfig } from '@slipway/config';
+import { isFinalStatus } from '@slipway/contracts';
 import { CryptoModule } from '@slipway/crypto';
 import { DbModule, PrismaService } from '@slipway/db';
 import { CONTAINER_RUNTIME, DockerModule, LABELS, type ContainerRuntime } from '@slipway/docker';
@@ -19,7 +22,9 @@ import { createDomainTestContext, sampleAppPath, type DomainTestContext } from '
 /**
  * A worker killed with SIGKILL mid-build and mid-deploy: after a new worker starts, every
  * build and deployment reaches a final state, no container is orphaned, and the live app
- * keeps answering throughout. Runs the real built worker as a child process.
+ * keeps answering throughout. A worker whose database goes away mid-build keeps running, and
+ * a release built just before its worker died is deployed by the next one. Runs the real
+ * built worker as a child process.
  */
 const ROOT = resolve(__dirname, '../../..');
 const exec = promisify(execFile);
@@ -37,10 +42,15 @@ let environmentId = '';
 let bare = '';
 let work = '';
 
+/** The worker's connections name themselves, so an outage can cut exactly those. */
+const WORKER_APPLICATION = 'slipway-crash-test-worker';
+
 function startWorker(): Promise<ChildProcess> {
+  const databaseUrl = new URL(ctx.config.DATABASE_URL);
+  databaseUrl.searchParams.set('application_name', WORKER_APPLICATION);
   const child = spawn(process.execPath, ['apps/worker/dist/main.js'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.config.DATABASE_URL, REDIS_URL: redisUrl, DATA_DIR: ctx.config.DATA_DIR, SLIPWAY_MASTER_KEY: ctx.config.SLIPWAY_MASTER_KEY, DEPLOY_DRAIN_SECONDS: '1', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl.toString(), REDIS_URL: redisUrl, DATA_DIR: ctx.config.DATA_DIR, SLIPWAY_MASTER_KEY: ctx.config.SLIPWAY_MASTER_KEY, DEPLOY_DRAIN_SECONDS: '1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolveReady, reject) => {
@@ -68,6 +78,26 @@ const until = async <T>(what: string, fn: () => Promise<T | null | undefined | f
     await new Promise((r) => setTimeout(r, 100));
   }
 };
+
+/**
+ * PostgreSQL goes away for the worker, as in a restart: the database takes no new connection
+ * and the worker's open ones are cut, until `end()`.
+ */
+async function databaseOutage(): Promise<{ end(): Promise<void> }> {
+  const database = new URL(ctx.config.DATABASE_URL).pathname.slice(1);
+  const maintenance = new URL(ctx.config.DATABASE_URL);
+  maintenance.pathname = '/postgres';
+  const admin = new Client({ connectionString: maintenance.toString() });
+  await admin.connect();
+  await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [database, WORKER_APPLICATION]);
+  return {
+    async end() {
+      await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    },
+  };
+}
 
 /** Commits the work tree, pushes it to the bare repository and queues its build through the real queue. */
 async function pushAndQueue(message: string): Promise<string> {
@@ -105,6 +135,7 @@ beforeAll(async () => {
   const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'app', hostLabel: `app-${org.id.slice(-6)}`, name: 'App' } });
   projectId = project.id;
   environmentId = (await prisma.environment.create({ data: { organizationId: org.id, projectId, name: 'production', branch: 'main', memoryMb: 128, cpuMillis: 500, replicas: 1, healthCheckPath: '/healthz' } })).id;
+  await prisma.hostReservation.create({ data: { host: project.hostLabel, kind: 'APP', organizationId: org.id, environmentId } }); // the route table is built from reservations
   bare = await ctx.app.get(GitRepositories).create(projectId);
   work = mkdtempSync(join(tmpdir(), 'slipway-crash-'));
   cpSync(sampleAppPath('node-http'), work, { recursive: true });
@@ -134,7 +165,7 @@ describe('a worker killed with SIGKILL', () => {
     worker = await startWorker();
     const build = await until('the build to finish', async () => {
       const b = await prisma.build.findUnique({ where: { id: buildId } });
-      return b && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(b.status) ? b : null;
+      return b && isFinalStatus(b.status) ? b : null;
     });
     expect(build.status, build.failureReason ?? '').toBe('SUCCEEDED');
     await until('v1 to be live', async () => (await probeLive()) === 'node-http v1');
@@ -159,7 +190,7 @@ describe('a worker killed with SIGKILL', () => {
     worker = await startWorker();
     const done = await until('the deployment to finish', async () => {
       const d = await prisma.deployment.findUnique({ where: { id: deployment.id } });
-      return d && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(d.status) ? d : null;
+      return d && isFinalStatus(d.status) ? d : null;
     });
     await until('v2 to be live', async () => (await probeLive()) === 'node-http v2');
     probing = false;
@@ -172,5 +203,53 @@ describe('a worker killed with SIGKILL', () => {
     const running = await runtime.listContainers({ [LABELS.environment]: environmentId }, { all: true });
     const wanted = await prisma.replica.findMany({ where: { environmentId, state: 'HEALTHY' }, select: { containerId: true } });
     expect(running.map((c) => c.id).sort()).toEqual(wanted.map((r) => r.containerId).sort());
+  });
+
+  it('keeps running through a PostgreSQL outage mid-build: the build still ends, with every line of its log, and deploys', async () => {
+    writeFileSync(join(work, 'VERSION'), 'v3\n');
+    // A build step that prints for 8 s; the database is away for 3 of them.
+    writeFileSync(join(work, 'slipway.yaml'), 'run:\n  command: node server.js\nbuild:\n  command: \'for i in 1 2 3 4 5 6 7 8; do echo "tick $i"; sleep 1; done\'\n');
+    const buildId = await pushAndQueue('v3');
+    await until('the build step to print', async () => (await prisma.buildLogLine.count({ where: { buildId, line: 'tick 1' } })) > 0).catch(async (e) => {
+      console.log((await prisma.buildLogLine.findMany({ where: { buildId }, orderBy: { seq: 'asc' } })).map((l) => l.line).join('\n'), await prisma.build.findUnique({ where: { id: buildId } }));
+      throw e;
+    });
+    const outage = await databaseOutage();
+    try {
+      await sleep(3_000);
+    } finally {
+      await outage.end();
+    }
+    const build = await until('the build to finish', async () => {
+      const b = await prisma.build.findUnique({ where: { id: buildId } });
+      return b && isFinalStatus(b.status) ? b : null;
+    });
+    expect(worker?.exitCode, 'the worker exited').toBeNull();
+    expect(build.status, build.failureReason ?? '').toBe('SUCCEEDED');
+    // Lines written while the database was away were kept and stored once it was back.
+    const lines = await prisma.buildLogLine.findMany({ where: { buildId }, orderBy: { seq: 'asc' } });
+    expect(lines.map((l) => l.line).filter((l) => /^tick \d$/.test(l))).toEqual(['tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5', 'tick 6', 'tick 7', 'tick 8']);
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i));
+    await until('v3 to be live', async () => (await probeLive()) === 'node-http v3');
+  }, 120_000);
+
+  it('deploys a release whose build finished just before its worker died (no deployment was queued for it)', async () => {
+    await killWorker();
+    // What the dead worker left: v4 built (the v2 image again) and no deployment of it.
+    const v2 = await prisma.release.findFirstOrThrow({ where: { environmentId, message: 'v2' } });
+    const build = await prisma.build.create({
+      data: { organizationId: scope.organizationId, projectId, environmentId, commitSha: v2.commitSha, branch: 'main', authorName: 'K', authorEmail: 'k@example.test', message: 'v4', status: 'SUCCEEDED', startedAt: new Date(Date.now() - 90_000), finishedAt: new Date(Date.now() - 60_000), imageId: v2.imageId },
+    });
+    const v4 = await prisma.release.create({
+      data: { organizationId: scope.organizationId, projectId, environmentId, buildId: build.id, number: 4, imageId: v2.imageId, commitSha: v2.commitSha, authorName: 'K', message: 'v4', envVarVersions: {}, slipwayConfig: v2.slipwayConfig ?? {}, runtime: v2.runtime ?? {} },
+    });
+    worker = await startWorker();
+    const deployment = await until('v4 to be deployed', async () => {
+      const d = await prisma.deployment.findFirst({ where: { releaseId: v4.id } });
+      return d && isFinalStatus(d.status) ? d : null;
+    });
+    expect(deployment).toMatchObject({ kind: 'DEPLOY', status: 'SUCCEEDED' });
+    expect((await prisma.environment.findUniqueOrThrow({ where: { id: environmentId } })).liveReleaseId).toBe(v4.id);
+    await until('v4 (the v2 image) to answer', async () => (await probeLive()) === 'node-http v2');
   });
 });

@@ -15,13 +15,14 @@ import { UsageModule } from '@slipway/gateway';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
-import { ReconcileTimer } from './jobs/reconcile.timer';
+import { ReconcileSchedule } from './jobs/reconcile.schedule';
 import { UsageConsumerJob } from './jobs/usage-consumer';
 import { TeardownJob } from './jobs/teardown.job';
+import { DomainRecheckSchedule } from './jobs/domain-recheck.schedule';
 
-/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), the reconciler, expired-session cleanup, gateway usage. */
+/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks. */
 @Module({
   imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileTimer, UsageConsumerJob],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule],
 })
 export class WorkerModule {}

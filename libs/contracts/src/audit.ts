@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'secret.bulk_imported',
   'domain.added',
   'domain.removed',
+  'domain.verified',
+  'domain.expired',
   'gateway.provider_created',
   'gateway.provider_updated',
   'gateway.provider_deleted',

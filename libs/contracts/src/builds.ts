@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isoDateSchema } from './common';
+import { FINAL_STATUSES, WORK_STATUSES } from './work-status';
 
-export const BUILD_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export const BUILD_STATUSES = WORK_STATUSES;
 export const buildStatusSchema = z.enum(BUILD_STATUSES);
 export type BuildStatus = z.infer<typeof buildStatusSchema>;
 
@@ -41,7 +42,7 @@ export type BuildLogLineEvent = z.infer<typeof buildLogLineEventSchema>;
 export const buildLogEndEventSchema = z.object({ status: buildStatusSchema, failureReason: z.string().nullable() });
 export type BuildLogEndEvent = z.infer<typeof buildLogEndEventSchema>;
 
-export const FINAL_BUILD_STATUSES: readonly BuildStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+export const FINAL_BUILD_STATUSES: readonly BuildStatus[] = FINAL_STATUSES;
 
 /**
  * Redis pub/sub channel on which the api publishes the id of a RUNNING build a user cancelled.

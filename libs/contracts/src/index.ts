@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './common';
 export * from './auth';
+export * from './cookies';
 export * from './orgs';
 export * from './projects';
 export * from './secrets';
@@ -11,6 +12,8 @@ export * from './openapi';
 export * from './scope';
 export * from './edge';
 export * from './jobs';
+export * from './work-status';
+export * from './console-paths';
 export * from './releases';
 export * from './builds';
 export * from './domains';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Every background job, declared once: queue name, payload schema and retry policy. The
- * job id is always the id of the Postgres row the job works on, so enqueuing twice is
- * harmless and a lost job can be re-enqueued by the reconciler from the row alone.
+ * Every background job, declared once: queue name, payload schema and retry policy. The job
+ * id names the Postgres row the job works on and the row's attempt (`rowJobId`), so enqueuing
+ * the same attempt twice is harmless and a lost job can be queued again from the row alone.
  */
 export const JOBS = {
   build: {
@@ -14,8 +14,12 @@ export const JOBS = {
       /** Quarantine directories of a push still being received (pre-receive), if any. */
       objects: z.record(z.string(), z.string()).default({}),
     }),
-    /** A build is not retried automatically: a failure is the user's to read and fix. */
-    attempts: 1,
+    /**
+     * A failed build is a result (the user's to read and fix), never an error, so it is never
+     * retried. A thrown error is the platform's (PostgreSQL or Redis away while the outcome was
+     * written): the job runs again and the build starts over.
+     */
+    attempts: 3,
   },
   deploy: {
     queue: 'slipway-deployments',
@@ -34,3 +38,27 @@ export const JOBS = {
 
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.input<(typeof JOBS)[N]['payload']>;
+
+/**
+ * The job id of one attempt at a row (builds and deployments count attempts in their `attempt`
+ * column). A job id names one attempt: BullMQ ignores a job whose id it still holds (a failed or
+ * completed job is kept for a while), so work queued again after a lost or failed job needs an
+ * attempt of its own. Attempt 0 is the bare row id; BullMQ refuses `:` in custom ids.
+ */
+export const rowJobId = (rowId: string, attempt: number): string => (attempt === 0 ? rowId : `${rowId}.${attempt}`);
+
+/**
+ * Periodic work, run by BullMQ job schedulers (`JobSchedules`): each worker process declares
+ * the schedule at start, BullMQ makes one job per interval whatever the number of workers, and
+ * a queue runs one job at a time across all of them, so a slow pass never overlaps the next.
+ */
+export const SCHEDULED_JOBS = {
+  /** Desired state against the engine: crashed replicas, orphans, stuck and lost work, relays. */
+  reconcile: { queue: 'slipway-reconcile', everyMs: 5_000 },
+  /** Expired sessions are deleted (expiry is also checked on every request). */
+  'session-cleanup': { queue: 'slipway-session-cleanup', everyMs: 10 * 60_000 },
+  /** Pending custom domains are looked up again, expired ones removed (interval: DOMAIN_RECHECK_SECONDS). */
+  'domain-recheck': { queue: 'slipway-domain-recheck', everyMs: 60_000 },
+} as const;
+
+export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECURE_COOKIE_PREFIX, SESSION_COOKIE_BASE } from './cookies';
 import { ERROR_CODES, problemSchema } from './errors';
 import { API_PREFIX, routes, type RouteContract } from './routes';
 
@@ -50,7 +51,7 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
     components: {
       schemas: { Problem: schema(problemSchema, 'output') },
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'slipway_session' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_BASE, description: `\`${SECURE_COOKIE_PREFIX}${SESSION_COOKIE_BASE}\` when the console is served over HTTPS.` },
         token: { type: 'http', scheme: 'bearer' },
       },
     },

@@ -9,6 +9,14 @@ export type Role = z.infer<typeof roleSchema>;
 export const ROLE_RANK: Record<Role, number> = { VIEWER: 0, MEMBER: 1, ADMIN: 2, OWNER: 3 };
 export const roleAtLeast = (role: Role, required: Role): boolean => ROLE_RANK[role] >= ROLE_RANK[required];
 
+/**
+ * What a member may hand out, directly or through an invitation: OWNERs any role, ADMINs
+ * MEMBER and VIEWER, everyone else nothing. An invitation never grants more than its author
+ * could grant by changing a role.
+ */
+export const mayGrant = (granter: Role, role: Role): boolean => granter === 'OWNER' || (granter === 'ADMIN' && !roleAtLeast(role, 'ADMIN'));
+export const grantableRoles = (granter: Role): Role[] => ROLES.filter((role) => mayGrant(granter, role));
+
 export const organizationSchema = z.object({
   id: z.string(),
   slug: slugSchema,

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { isoDateSchema, nameSchema, slugSchema } from './common';
 
 export const environmentNameSchema = slugSchema;
+
+/**
+ * A slug that becomes part of a generated host name: `--` separates the project's label from the
+ * environment's name there (see appHostName), so new project slugs and environment names never
+ * contain it. Existing ones stay valid (paths and responses use slugSchema).
+ */
+export const hostPartSlugSchema = slugSchema.refine((s) => !s.includes('--'), 'Use single hyphens: "--" separates the project and the environment in app host names.');
 /** A git branch name, as git check-ref-format allows (conservative subset). */
 export const branchSchema = z
   .string()
@@ -31,12 +38,14 @@ export const environmentSchema = z.object({
   replicas: z.number(),
   healthCheckPath: z.string(),
   url: z.string(),
+  /** Why the URL is not the usual one (renamed when host names became unique), or null. */
+  urlNote: z.string().nullable(),
   createdAt: isoDateSchema,
 });
 export type EnvironmentDto = z.infer<typeof environmentSchema>;
 
 export const createEnvironmentInputSchema = resourcesSchema.partial().extend({
-  name: environmentNameSchema,
+  name: hostPartSlugSchema,
   branch: branchSchema,
   healthCheckPath: healthCheckPathSchema.default('/'),
 });
@@ -63,5 +72,5 @@ export const projectSummarySchema = projectSchema.omit({ environments: true }).e
 });
 export type ProjectSummaryDto = z.infer<typeof projectSummarySchema>;
 
-export const createProjectInputSchema = z.object({ name: nameSchema, slug: slugSchema.optional() });
+export const createProjectInputSchema = z.object({ name: nameSchema, slug: hostPartSlugSchema.optional() });
 export type CreateProjectInput = z.infer<typeof createProjectInputSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateSchema } from './common';
+import { WORK_STATUSES } from './work-status';
 
 /** How a release was built, as the push printed it (builder, Node version, install/build/start and why). */
 export const buildPlanSchema = z.object({
@@ -21,7 +22,7 @@ export const releaseSchema = z.object({
 });
 export type ReleaseDto = z.infer<typeof releaseSchema>;
 
-export const DEPLOYMENT_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export const DEPLOYMENT_STATUSES = WORK_STATUSES;
 export const deploymentSchema = z.object({
   id: z.string(),
   kind: z.enum(['DEPLOY', 'ROLLBACK', 'REDEPLOY']),

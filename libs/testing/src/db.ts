@@ -49,6 +49,36 @@ export async function createTestDatabase(baseUrl: string = loadConfig().DATABASE
   };
 }
 
+/**
+ * A database migrated up to, not including, the migration named `before`, for tests of a
+ * migration's data steps: write rows as they were with `query`, then `migrate()` applies the
+ * rest. Built from scratch (no template), so it takes a second or two.
+ */
+export async function createDatabaseBefore(before: string, baseUrl: string = loadConfig().DATABASE_URL): Promise<TestDatabase & { query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>; migrate(): Promise<void> }> {
+  const migrations = readMigrations();
+  const at = migrations.findIndex((m) => m.name === before);
+  if (at < 0) throw new Error(`No migration named ${before}`);
+  const name = `slipway_it_${randomBytes(6).toString('hex')}`;
+  await withMaintenanceClient(baseUrl, (admin) => admin.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  const url = databaseUrl(baseUrl, name);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const apply = async (list: typeof migrations) => {
+    for (const m of list) await client.query(m.sql);
+  };
+  await apply(migrations.slice(0, at));
+  return {
+    url,
+    name,
+    query: async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[],
+    migrate: () => apply(migrations.slice(at)),
+    async drop() {
+      await client.end();
+      await withMaintenanceClient(baseUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    },
+  };
+}
+
 /** The migrations in the order Prisma applies them (folder names start with a timestamp). */
 export function readMigrations(): { name: string; sql: string }[] {
   const dir = migrationsDir();

@@ -5,3 +5,6 @@ export * from './sample-apps';
 export * from './mock-llm';
 export * from './gateway-usage-events';
 export * from './container-client';
+export * from './dns-stub';
+export * from './test-upstream';
+export * from './partial-upload';

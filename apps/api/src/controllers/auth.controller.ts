@@ -34,7 +34,7 @@ export class AuthController {
   async logout(@CurrentActor() actor: Actor, @Req() req: SlipwayRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const token = contextOf(req).sessionToken;
     if (token) await this.auth.logout(token, actor);
-    clearSessionCookies(reply);
+    clearSessionCookies(reply, this.config);
   }
 
   @Route('session')

@@ -23,6 +23,11 @@ export class DomainsController {
     return this.domains.add(actor, (await this.environments.resolve(actor, project, env)).id, input);
   }
 
+  @Route('verifyDomain')
+  async verify(@CurrentOrg() actor: OrgActor, @Param('project') project: string, @Param('env') env: string, @Param('domainId') domainId: string): Promise<DomainDto> {
+    return this.domains.verify(actor, (await this.environments.resolve(actor, project, env)).id, domainId);
+  }
+
   @Route('removeDomain')
   async remove(@CurrentOrg() actor: OrgActor, @Param('project') project: string, @Param('env') env: string, @Param('domainId') domainId: string): Promise<void> {
     await this.domains.remove(actor, (await this.environments.resolve(actor, project, env)).id, domainId);

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
+import { unhandledRejectionsMetric } from '@slipway/errors';
 import { GatewayMetrics, PROMETHEUS_CONTENT_TYPE, assertMetricsAccess } from '@slipway/gateway';
 import { Public } from '../http/route.decorator';
 import type { SlipwayRequest } from '../http/request-context';
@@ -22,6 +23,6 @@ export class MetricsController {
   @Header('cache-control', 'no-store')
   scrape(@Req() req: SlipwayRequest): string {
     assertMetricsAccess(this.config.METRICS_TOKEN, req.headers.authorization, req.ip);
-    return this.metrics.render();
+    return this.metrics.render() + unhandledRejectionsMetric();
   }
 }

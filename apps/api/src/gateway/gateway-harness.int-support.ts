@@ -66,6 +66,9 @@ export function apiTestConfig(databaseUrl: string, dataDir: string, overrides: P
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
     SLIPWAY_MASTER_KEY: randomBytes(32).toString('base64'),
+    // Every test signs up from 127.0.0.1 into a Redis shared across runs; the sign-up limit has
+    // its own tests (identity.int-spec, apps/e2e/attacks/auth.e2e.ts).
+    SIGNUP_MAX_PER_IP: 1_000_000,
     ...overrides,
   };
 }
@@ -84,6 +87,8 @@ export async function startGatewayHarness(options: { mock?: MockOptions; config?
     // The api's own port in its config: platform features (Explain this failure) call the gateway there.
     API_PORT: await freePort(),
     ...options.config,
+    // Specs add the mock as an organization's provider too: that is a loopback upstream, which only the operator may allow.
+    GATEWAY_UPSTREAM_ALLOW: [new URL(mock.url).host, ...(options.config?.GATEWAY_UPSTREAM_ALLOW ?? [])],
   });
   let app: NestFastifyApplication | null = null;
   try {

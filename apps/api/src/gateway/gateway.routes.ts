@@ -3,12 +3,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import type { WireFormat } from '@slipway/contracts';
-import { GatewayEngine, GatewaySideEndpoints, sendGatewayError } from '@slipway/gateway';
+import { GatewayEngine, GatewaySideEndpoints, sendGatewayError, type GatewayCaller } from '@slipway/gateway';
+import { BodyBudget } from './body-budget';
 
-type Route = { method: 'GET' | 'POST'; format: WireFormat; serve: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> };
+type ErrorAnswer = Parameters<typeof sendGatewayError>[2];
+type Route =
+  | { method: 'GET'; format: WireFormat; serve: (req: IncomingMessage, res: ServerResponse) => Promise<void> }
+  | { method: 'POST'; format: WireFormat; serve: (req: IncomingMessage, res: ServerResponse, body: Buffer, caller: GatewayCaller) => Promise<void> };
 
-/** A too-large upload is drained (so the client reads our 413, not a reset) for at most this long. */
+/** A refused upload is drained (so the client reads our answer, not a reset) for at most this long… */
 const DRAIN_MS = 2_000;
+/** …and at most this many bytes; past them the connection closes. A small body is read to its end and the connection kept. */
+const DRAIN_MAX_BYTES = 64 * 1024;
 
 /**
  * The model gateway's wire endpoints, `/v1/…` as the Anthropic and OpenAI SDKs call them,
@@ -17,21 +23,27 @@ const DRAIN_MS = 2_000;
  * GATEWAY_MAX_BODY_BYTES, and the engine writes to the node response itself, so streams are
  * never buffered. Everything else goes on to Fastify and Nest. The same routes, and only
  * them, answer on the gateway socket (gateway-socket.server.ts) that project relays reach.
+ *
+ * The key is judged from the headers before a byte of the body is read: a caller without a valid
+ * key cannot make the api buffer 32 MB. Then the body is read within the per-request limit and
+ * the process-wide budget of bytes in flight (GATEWAY_BODY_BYTES_IN_FLIGHT).
  */
 @Injectable()
 export class GatewayRoutes {
   private readonly logger = new Logger('gateway');
   private readonly routes: ReadonlyMap<string, Route>;
+  private readonly budget: BodyBudget;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
-    engine: GatewayEngine,
+    private readonly engine: GatewayEngine,
     side: GatewaySideEndpoints,
   ) {
+    this.budget = new BodyBudget(Math.max(config.GATEWAY_BODY_BYTES_IN_FLIGHT, config.GATEWAY_MAX_BODY_BYTES));
     this.routes = new Map<string, Route>([
-      ['/v1/messages', { method: 'POST', format: 'anthropic', serve: (req, res, body) => engine.messages('anthropic', req.headers, body, res) }],
-      ['/v1/chat/completions', { method: 'POST', format: 'openai', serve: (req, res, body) => engine.messages('openai', req.headers, body, res) }],
-      ['/v1/messages/count_tokens', { method: 'POST', format: 'anthropic', serve: (req, res, body) => side.countTokens(req.headers, body, res) }],
+      ['/v1/messages', { method: 'POST', format: 'anthropic', serve: (req, res, body, caller) => engine.messages('anthropic', req.headers, body, res, caller) }],
+      ['/v1/chat/completions', { method: 'POST', format: 'openai', serve: (req, res, body, caller) => engine.messages('openai', req.headers, body, res, caller) }],
+      ['/v1/messages/count_tokens', { method: 'POST', format: 'anthropic', serve: (req, res, body, caller) => side.countTokens(req.headers, body, res, caller) }],
       ['/v1/models', { method: 'GET', format: 'openai', serve: (req, res) => side.models(req.headers, res) }],
     ]);
   }
@@ -47,7 +59,7 @@ export class GatewayRoutes {
     const query = url.indexOf('?');
     const route = this.routes.get(query === -1 ? url : url.slice(0, query));
     if (!route || route.method !== req.method) return false;
-    const served = route.method === 'GET' ? route.serve(req, res, Buffer.alloc(0)) : this.readBody(req, res, route.format).then((body) => body && route.serve(req, res, body));
+    const served = route.method === 'GET' ? route.serve(req, res) : this.admitThenServe(req, res, route);
     served.catch((err: unknown) => this.failed(err, res, route.format));
     return true;
   }
@@ -59,30 +71,96 @@ export class GatewayRoutes {
     else res.destroy();
   }
 
-  private readBody(req: IncomingMessage, res: ServerResponse, format: WireFormat): Promise<Buffer | null> {
+  /** Key first (headers only), then the body, then the engine; the body's bytes are given back to the budget when the call is over. */
+  private async admitThenServe(req: IncomingMessage, res: ServerResponse, route: Extract<Route, { method: 'POST' }>): Promise<void> {
+    const admitted = this.engine.admit(req.headers, 'messages');
+    const { caller, refusal } = admitted instanceof Promise ? await admitted : admitted;
+    if (refusal) {
+      this.refuseUnread(req, res, route.format, refusal);
+      return;
+    }
+    const body = await this.readBody(req, res, route.format);
+    if (!body) return;
+    try {
+      await route.serve(req, res, body.bytes, caller);
+    } finally {
+      this.budget.give(body.held);
+    }
+  }
+
+  private readBody(req: IncomingMessage, res: ServerResponse, format: WireFormat): Promise<{ bytes: Buffer; held: number } | null> {
     const limit = this.config.GATEWAY_MAX_BODY_BYTES;
-    if (Number(req.headers['content-length']) > limit) return Promise.resolve(this.tooLarge(req, res, format));
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) return Promise.resolve(this.refuseUnread(req, res, format, this.tooLarge()));
+    if (declared > 0 && !this.budget.fits(declared)) return Promise.resolve(this.refuseUnread(req, res, format, BUSY));
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const onData = (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= limit) return void chunks.push(chunk);
+      let settled = false;
+      const stop = (answer: ErrorAnswer) => {
+        settled = true;
         req.removeListener('data', onData);
-        resolve(this.tooLarge(req, res, format));
+        this.budget.give(size);
+        resolve(this.refuseUnread(req, res, format, answer));
+      };
+      const onData = (chunk: Buffer) => {
+        if (size + chunk.length > limit) return stop(this.tooLarge());
+        if (!this.budget.take(chunk.length)) return stop(BUSY);
+        size += chunk.length;
+        chunks.push(chunk);
       };
       req.on('data', onData);
-      req.once('end', () => size <= limit && resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-      req.once('error', () => resolve(null));
+      req.once('end', () => {
+        if (settled) return;
+        settled = true;
+        resolve({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), held: size });
+      });
+      req.once('error', () => {
+        if (settled) return;
+        settled = true;
+        this.budget.give(size);
+        resolve(null);
+      });
     });
   }
 
-  /** 413 in the SDK's error shape; the rest of the upload is drained briefly, then the connection closes. */
-  private tooLarge(req: IncomingMessage, res: ServerResponse, format: WireFormat): null {
-    res.setHeader('connection', 'close');
-    sendGatewayError(res, format, { status: 413, message: `The request body is larger than ${Math.round(this.config.GATEWAY_MAX_BODY_BYTES / 1024 / 1024)} MB.` }, randomUUID());
-    req.resume();
-    setTimeout(() => req.destroy(), DRAIN_MS).unref();
+  private tooLarge(): ErrorAnswer {
+    return { status: 413, message: `The request body is larger than ${Math.round(this.config.GATEWAY_MAX_BODY_BYTES / 1024 / 1024)} MB.` };
+  }
+
+  /**
+   * Answers in the SDK's error shape without reading the rest of the body: a small remainder is
+   * read and dropped (the connection stays usable), a large or unknown one at most
+   * DRAIN_MAX_BYTES / DRAIN_MS more (so the client reads our answer rather than a reset), then
+   * the connection closes.
+   */
+  private refuseUnread(req: IncomingMessage, res: ServerResponse, format: WireFormat, answer: ErrorAnswer): null {
+    const declared = req.headers['content-length'] === undefined ? Number.NaN : Number(req.headers['content-length']);
+    const keepAlive = req.complete || declared <= DRAIN_MAX_BYTES;
+    if (!keepAlive) res.setHeader('connection', 'close');
+    sendGatewayError(res, format, answer, randomUUID());
+    if (req.complete) return null;
+    if (keepAlive) {
+      req.resume();
+      return null;
+    }
+    let seen = 0;
+    const close = () => {
+      clearTimeout(timer);
+      req.removeListener('data', onData);
+      if (res.writableFinished) req.destroy();
+      else res.once('finish', () => req.destroy());
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_MAX_BYTES) close();
+    };
+    const timer = setTimeout(close, DRAIN_MS).unref();
+    req.on('data', onData);
+    req.once('end', () => clearTimeout(timer));
     return null;
   }
 }
+
+/** The process holds as many request bytes as GATEWAY_BODY_BYTES_IN_FLIGHT allows: try again in a moment. */
+const BUSY: ErrorAnswer = { status: 503, message: 'The gateway is receiving too much request data right now; retry shortly.', retryAfterSeconds: 1 };

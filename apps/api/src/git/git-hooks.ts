@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CONFIG, type Config } from '@slipway/config';
 import { SignedTokens } from '@slipway/crypto';
 import { PushService } from '@slipway/deployments';
-import { ProjectUrls, type GitAccess } from '@slipway/projects';
+import { EnvironmentsService, type GitAccess } from '@slipway/projects';
 
 /** Where the pre-receive hook calls back; only the hook (with its signed token) may use it. */
 export const PRE_RECEIVE_PATH = '/internal/git/pre-receive';
@@ -42,7 +42,7 @@ export class GitHooks {
     @Inject(CONFIG) private readonly config: Config,
     private readonly tokens: SignedTokens,
     private readonly pushes: PushService,
-    private readonly urls: ProjectUrls,
+    private readonly environments: EnvironmentsService,
   ) {}
 
   environmentFor(access: GitAccess): Record<string, string> {
@@ -77,13 +77,15 @@ export class GitHooks {
     const say = (line: string) => out.write(`${line}\n`);
     let ok = false;
     try {
+      // Each environment's reserved host (which may predate the naming rule), read once per push.
+      const urls = await this.environments.appUrls({ organizationId: claims.organizationId }, claims.projectId);
       ok = await this.pushes.receive(
         { organizationId: claims.organizationId },
         { projectId: claims.projectId, repositoryPath: claims.repositoryPath },
         body.data.updates,
         body.data.objects,
         say,
-        (env) => this.urls.app(claims.hostLabel, env),
+        (env) => urls.get(env) ?? 'its URL (shown in the console)',
       );
     } catch (err) {
       this.logger.error(`push to ${claims.organizationSlug}/${claims.projectSlug}: ${err instanceof Error ? err.stack : String(err)}`);

@@ -1,9 +1,10 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { CONFIG, type Config } from '@slipway/config';
 import { AppError } from '@slipway/errors';
 import { AuthService, OrganizationsService, TokensService } from '@slipway/identity';
 import { roleAtLeast, routes, type RouteContract, type RouteName } from '@slipway/contracts';
-import { CSRF_HEADER, SESSION_COOKIE } from './cookies';
+import { CSRF_HEADER, sessionCookieOf } from './cookies';
 import { contextOf, type SlipwayRequest } from './request-context';
 import { PUBLIC_KEY, ROUTE_KEY } from './route.decorator';
 import { timingSafeEqual } from 'node:crypto';
@@ -17,6 +18,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly tokens: TokensService,
@@ -62,7 +64,7 @@ export class AuthGuard implements CanActivate {
       ctx.via = 'token';
       return;
     }
-    const cookie = req.cookies?.[SESSION_COOKIE];
+    const cookie = sessionCookieOf(req, this.config);
     if (!cookie) throw new AppError('UNAUTHENTICATED');
     const session = await this.auth.authenticate(cookie);
     if (!SAFE_METHODS.has(req.method) && !sameSecret(req.headers[CSRF_HEADER], session.csrfToken)) throw new AppError('CSRF_FAILED');

@@ -1,18 +1,29 @@
-import type { FastifyReply } from 'fastify';
-import type { Config } from '@slipway/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { cookiesSecure, type Config } from '@slipway/config';
+import { sessionCookieNames, type SessionCookieNames } from '@slipway/contracts';
 
-export const SESSION_COOKIE = 'slipway_session';
-/** Readable by the console's JavaScript on purpose: it is the double-submit CSRF token. */
-export const CSRF_COOKIE = 'slipway_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
+export { CSRF_HEADER } from '@slipway/contracts';
+
+/** The cookie names this api uses: `__Host-` prefixed when the console is served over HTTPS. */
+export const cookieNamesFor = (config: Config): SessionCookieNames => sessionCookieNames(cookiesSecure(config));
+
+/**
+ * The session cookie of a request, under the configured name only: over HTTPS a bare
+ * `slipway_session` (which any sibling subdomain could plant) is not a session.
+ */
+export const sessionCookieOf = (req: FastifyRequest, config: Config): string | undefined => req.cookies?.[cookieNamesFor(config).session];
 
 export function setSessionCookies(reply: FastifyReply, config: Config, token: string, csrfToken: string, expiresAt: string): void {
-  const common = { path: '/', sameSite: 'lax' as const, secure: config.COOKIE_SECURE, expires: new Date(expiresAt) };
-  reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true });
-  reply.setCookie(CSRF_COOKIE, csrfToken, { ...common, httpOnly: false });
+  const names = cookieNamesFor(config);
+  const common = { path: '/', sameSite: 'lax' as const, secure: cookiesSecure(config), expires: new Date(expiresAt) };
+  reply.setCookie(names.session, token, { ...common, httpOnly: true });
+  reply.setCookie(names.csrf, csrfToken, { ...common, httpOnly: false });
 }
 
-export function clearSessionCookies(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
-  reply.clearCookie(CSRF_COOKIE, { path: '/' });
+/** Same attributes as when set: a browser ignores a `__Host-` cookie cleared without Secure. */
+export function clearSessionCookies(reply: FastifyReply, config: Config): void {
+  const names = cookieNamesFor(config);
+  const common = { path: '/', sameSite: 'lax' as const, secure: cookiesSecure(config) };
+  reply.clearCookie(names.session, { ...common, httpOnly: true });
+  reply.clearCookie(names.csrf, common);
 }

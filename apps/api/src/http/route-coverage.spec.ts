@@ -59,8 +59,9 @@ describe('the gateway socket serves the model gateway and nothing else', () => {
   const socketPath = join(dir, 'gateway.sock');
   const answer = (res: ServerResponse, what: string) => res.writeHead(200, { 'content-type': 'text/plain' }).end(what);
   const gateway = new GatewayRoutes(
-    { GATEWAY_MAX_BODY_BYTES: 1024 } as Config,
-    { messages: async (format: string, _h: unknown, _b: unknown, res: ServerResponse) => answer(res, `messages:${format}`) } as never,
+    { GATEWAY_MAX_BODY_BYTES: 1024, GATEWAY_BODY_BYTES_IN_FLIGHT: 1024 } as Config,
+    // Every caller admitted: this spec is about which routes the socket serves, not about keys.
+    { admit: () => ({ caller: {} }), messages: async (format: string, _h: unknown, _b: unknown, res: ServerResponse) => answer(res, `messages:${format}`) } as never,
     { countTokens: async (_h: unknown, _b: unknown, res: ServerResponse) => answer(res, 'count_tokens'), models: async (_h: unknown, res: ServerResponse) => answer(res, 'models') } as never,
   );
   const server = createServer(gatewayOnly(gateway));

@@ -15,6 +15,7 @@ import { Button } from '../ui/button';
 import { ConfirmButton } from '../ui/confirm-button';
 import { Badge, Empty, Section } from '../ui/layout-bits';
 import { Table, Td } from '../ui/table';
+import { EnvironmentUrl } from '../projects/environment-url';
 import { StatusBadge, inProgress } from './status-badge';
 
 const KIND = { DEPLOY: 'Deploy', ROLLBACK: 'Rollback', REDEPLOY: 'Redeploy' } as const;
@@ -52,9 +53,7 @@ export function EnvironmentDeploys({ org, project, environment }: { org: string;
       description={
         <span className="flex flex-wrap items-center gap-2">
           <Badge>branch {environment.branch}</Badge>
-          <a href={environment.url} target="_blank" rel="noreferrer" aria-label={`Live URL of ${environment.name}`} className="text-blue-700 hover:underline">
-            {environment.url}
-          </a>
+          <EnvironmentUrl environment={environment} label={`Live URL of ${environment.name}`} />
         </span>
       }
       actions={

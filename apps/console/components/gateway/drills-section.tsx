@@ -16,7 +16,7 @@ const RUNNING_POLL_MS = 1_000;
 /** Failover drills of one environment: start one, watch it run, compare its report with earlier ones. */
 export function DrillsSection({ org, project, env, config }: { org: string; project: string; env: string; config: GatewayConfig | null }) {
   const drills = useResource('listGatewayDrills', { org, project }, { query: { environment: env, limit: 20 } });
-  const canRun = useCan('MEMBER');
+  const canRun = useCan('ADMIN');
   const running = drills.data?.some((d) => d.status === 'RUNNING') ?? false;
   usePolling(drills.reload, running ? RUNNING_POLL_MS : SLOW_POLL_MS);
   const [latest, ...earlier] = drills.data ?? [];

@@ -29,7 +29,7 @@ export function InvitationsSection({ org, myRole }: { org: string; myRole: Role 
   }
 
   return (
-    <Section title="Invitations" description="Invite people with a link. Anyone with the link can join with its role until it expires.">
+    <Section title="Invitations" description="Invite people with a link. Anyone with the link can join with its role until it expires; a link with an email joins only the account registered with that email.">
       <InviteForm
         org={org}
         myRole={myRole}

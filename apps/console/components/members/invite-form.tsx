@@ -1,13 +1,12 @@
 'use client';
 
-import { createInvitationInputSchema, type CreatedInvitationDto, type Role } from '@slipway/contracts';
+import { createInvitationInputSchema, grantableRoles, type CreatedInvitationDto, type Role } from '@slipway/contracts';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../lib/api';
 import { useAction, zodFieldErrors } from '../../lib/use-action';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { SelectField, TextField } from '../ui/field';
-import { grantableRoles } from './member-row';
 
 export function InviteForm({ org, myRole, onCreated }: { org: string; myRole: Role; onCreated: (inv: CreatedInvitationDto) => void }) {
   const action = useAction();

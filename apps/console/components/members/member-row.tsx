@@ -1,6 +1,6 @@
 'use client';
 
-import { ROLES, roleAtLeast, type MemberDto, type Role } from '@slipway/contracts';
+import { grantableRoles, mayGrant, type MemberDto, type Role } from '@slipway/contracts';
 import { api } from '../../lib/api';
 import { formatDate } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -17,15 +17,10 @@ interface Props {
   onRemoved: () => void;
 }
 
-/** Roles `myRole` may hand out: admins up to ADMIN, owners everything. */
-export function grantableRoles(myRole: Role): Role[] {
-  return ROLES.filter((r) => (r === 'OWNER' ? myRole === 'OWNER' : roleAtLeast(myRole, 'ADMIN')));
-}
-
 export function MemberRow({ member: m, org, myRole, isMe, onChanged, onRemoved }: Props) {
   const action = useAction();
-  // An admin cannot demote an owner; only owners manage owners.
-  const canManage = roleAtLeast(myRole, 'ADMIN') && (m.role !== 'OWNER' || myRole === 'OWNER');
+  // The api's rule: a member is moved only between roles `myRole` could grant (admins manage members and viewers).
+  const canManage = mayGrant(myRole, m.role);
   const options = grantableRoles(myRole);
 
   async function changeRole(role: Role) {

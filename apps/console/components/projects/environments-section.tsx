@@ -12,6 +12,7 @@ import { ConfirmButton } from '../ui/confirm-button';
 import { Badge, Section } from '../ui/layout-bits';
 import { Table, Td } from '../ui/table';
 import { EnvironmentForm } from './environment-form';
+import { EnvironmentUrl } from './environment-url';
 
 type Mode = { kind: 'add' } | { kind: 'edit'; name: string } | null;
 
@@ -78,9 +79,7 @@ export function EnvironmentsSection({
             <Td>{env.replicas}</Td>
             <Td className="font-mono text-xs">{env.healthCheckPath}</Td>
             <Td>
-              <a href={env.url} target="_blank" rel="noreferrer" className="text-xs text-blue-700 hover:underline">
-                {env.url.replace(/^https?:\/\//, '')}
-              </a>
+              <EnvironmentUrl environment={env} compact />
             </Td>
             <Td className="text-right whitespace-nowrap">
               <Link href={`/o/${org}/projects/${project}/environments/${env.name}`} className="mr-1 text-xs text-zinc-600 hover:underline">

@@ -45,7 +45,11 @@ export function NewProjectForm({ org, onCreated }: { org: string; onCreated: (pr
             setSlug(e.target.value);
           }}
           error={action.fieldErrors.slug ?? (slugTaken ? action.error : null)}
-          hint={effectiveSlug ? `Your app will live at <env>.${effectiveSlug}.<domain>` : 'Lower-case letters, digits and hyphens.'}
+          hint={
+            effectiveSlug
+              ? `Production will answer at ${effectiveSlug}.<apps domain>, other environments at ${effectiveSlug}--<env>.<apps domain> (another name if that one is taken or reserved; the project page shows each URL).`
+              : 'Lower-case letters, digits and single hyphens.'
+          }
         />
         <Button type="submit" variant="primary" busy={action.busy} className="sm:mt-5">
           Create project

@@ -5,6 +5,8 @@ import { useResource } from '../../lib/use-resource';
 import { Badge, PageHeader } from '../ui/layout-bits';
 import { NotFoundView } from '../ui/not-found-view';
 import { ResourceState } from '../ui/resource-state';
+import { DomainsSection } from '../domains/domains-section';
+import { EnvironmentUrl } from '../projects/environment-url';
 import { VariablesSection } from './variables-section';
 
 export function EnvironmentView({ project, env }: { project: string; env: string }) {
@@ -27,13 +29,12 @@ export function EnvironmentView({ project, env }: { project: string; env: string
               description={
                 <span className="flex flex-wrap items-center gap-2">
                   <Badge>branch {environment.branch}</Badge>
-                  <a href={environment.url} target="_blank" rel="noreferrer" className="text-blue-700 hover:underline">
-                    {environment.url}
-                  </a>
+                  <EnvironmentUrl environment={environment} />
                 </span>
               }
             />
             <VariablesSection org={org.slug} project={p.slug} env={environment.name} />
+            <DomainsSection org={org.slug} project={p.slug} env={environment.name} />
           </>
         );
       }}

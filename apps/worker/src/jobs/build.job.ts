@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { BUILD_CANCEL_CHANNEL } from '@slipway/contracts';
+import { BUILD_CANCEL_CHANNEL, rowJobId } from '@slipway/contracts';
 import { RedisService } from '@slipway/redis';
 import { CONFIG, type Config } from '@slipway/config';
 import { BuildBusyError, RunBuild } from '@slipway/builds';
@@ -42,7 +43,7 @@ export class BuildJob implements OnApplicationBootstrap, OnApplicationShutdown {
         return await this.runBuild.execute(scope, job.buildId, { objects: job.objects, signal });
       } catch (err) {
         if (!(err instanceof BuildBusyError) || Date.now() > deadline || signal.aborted) throw err;
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(1000);
       }
     }
   }
@@ -55,6 +56,6 @@ export class BuildJob implements OnApplicationBootstrap, OnApplicationShutdown {
     this.logger.log(`build ${job.buildId}: ${outcome.status}`);
     if (outcome.status !== 'SUCCEEDED') return;
     const deployment = await this.deployments.deployRelease(scope, { releaseId: outcome.releaseId, kind: 'DEPLOY' });
-    await this.queue.enqueue('deploy', deployment.id, { organizationId: job.organizationId, deploymentId: deployment.id });
+    await this.queue.enqueue('deploy', rowJobId(deployment.id, deployment.attempt), { organizationId: job.organizationId, deploymentId: deployment.id });
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SupersededAttemptError } from '@slipway/errors';
 import { BuildLog, type BuildLogLimits } from './build-log';
 import { createRedactor } from './recipe';
 
@@ -8,7 +9,7 @@ const LIMITS: BuildLogLimits = { BUILD_LOG_MAX_BYTES: 64 * 1024, BUILD_LOG_LINE_
 function logOf(limits = LIMITS, secrets: string[] = []) {
   const stored: { seq: number; line: string }[] = [];
   const live: string[] = [];
-  const log = new BuildLog('b1', { appendLogLines: async (_id, lines) => void stored.push(...lines) }, createRedactor(secrets), (_id, l) => live.push(l.line), limits);
+  const log = new BuildLog({ id: 'b1', attempt: 1 }, { appendLogLines: async (_id, _attempt, lines) => void stored.push(...lines) }, createRedactor(secrets), (_id, l) => live.push(l.line), limits);
   return { log, stored, live };
 }
 
@@ -79,5 +80,62 @@ describe('BuildLog', () => {
     expect(many.stored.at(-1)!.line).toBe('line 999.999');
     // Generous bounds for a loaded 2-core machine; quadratic work would take minutes.
     expect({ huge: huge < 10_000, million: million < 20_000 }).toEqual({ huge: true, million: true });
+  });
+
+  it('keeps the lines while the database is away and stores them all, in order, once it is back; nothing is left rejected', async () => {
+    const stored: { seq: number; line: string }[] = [];
+    let down = true;
+    const attempts: number[] = [];
+    const log = new BuildLog(
+      { id: 'b1', attempt: 1 },
+      {
+        appendLogLines: async (_id, _attempt, lines) => {
+          attempts.push(lines.length);
+          if (down) throw new Error('Connection terminated unexpectedly');
+          stored.push(...lines);
+        },
+      },
+      createRedactor([]),
+      undefined,
+      LIMITS,
+    );
+    // An unhandled rejection would fail this test file (vitest reports it) and end a worker.
+    for (let i = 0; i < 250; i++) log.write(`line ${i}`);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(stored).toEqual([]);
+    expect(attempts.length).toBeGreaterThanOrEqual(2); // sent, failed, sent again
+    down = false;
+    log.write('last line');
+    await log.flush();
+    expect(stored.map((l) => l.line)).toEqual([...Array.from({ length: 250 }, (_, i) => `line ${i}`), 'last line']);
+    expect(stored.map((l) => l.seq)).toEqual(stored.map((_, i) => i));
+  });
+
+  it('stops storing, and says so once, when a newer attempt owns the build', async () => {
+    const stored: string[] = [];
+    const superseded: SupersededAttemptError[] = [];
+    let owner = 1;
+    const log = new BuildLog(
+      { id: 'b1', attempt: 1 },
+      {
+        appendLogLines: async (id, attempt, lines) => {
+          if (attempt !== owner) throw new SupersededAttemptError(`build ${id}`, attempt);
+          stored.push(...lines.map((l) => l.line));
+        },
+      },
+      createRedactor([]),
+      undefined,
+      LIMITS,
+      (err) => superseded.push(err),
+    );
+    log.write('mine');
+    await log.flush();
+    owner = 2;
+    log.write('after the newer attempt claimed it');
+    await log.flush();
+    log.write('and later');
+    await log.flush();
+    expect(stored).toEqual(['mine']);
+    expect(superseded).toHaveLength(1);
   });
 });

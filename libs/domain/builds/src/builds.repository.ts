@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, type Prisma, type Tx } from '@slipway/db';
-import type { TenantScope } from '@slipway/contracts';
+import { ACTIVE_STATUSES, type FinalStatus, type TenantScope } from '@slipway/contracts';
+import { SupersededAttemptError } from '@slipway/errors';
 
 export interface NewBuild {
   projectId: string;
@@ -62,34 +63,51 @@ export class BuildsRepository {
   }
 
   /**
-   * Starts a QUEUED build, or restarts a RUNNING one whose worker died (the queue re-runs a
-   * job only when its worker stopped holding it): the old attempt's log lines are dropped.
-   * BUSY while another build of the same project runs; false when the build is final
-   * (cancelled, or finished meanwhile).
+   * Claims a build for one attempt: starts a QUEUED build, or restarts a RUNNING one (the queue
+   * re-runs a job when its worker stopped holding it; the old attempt's log lines are dropped).
+   * Either way the build's `attempt` is bumped and returned: every later write of this run is
+   * conditional on it, so a copy still running the old attempt writes nothing more. BUSY while
+   * another build of the same project runs; false when the build is final (cancelled, or
+   * finished meanwhile).
    */
-  async markRunning(scope: TenantScope, id: string, now: Date): Promise<'STARTED' | 'RESTARTED' | 'BUSY' | false> {
+  async markRunning(scope: TenantScope, id: string, now: Date): Promise<{ start: 'STARTED' | 'RESTARTED'; attempt: number } | 'BUSY' | false> {
     return this.prisma.$transaction(async (tx) => {
-      const row = await tx.build.findFirst({ where: { id, organizationId: scope.organizationId, status: { in: ['QUEUED', 'RUNNING'] } }, select: { status: true, projectId: true } });
+      const row = await tx.build.findFirst({ where: { id, organizationId: scope.organizationId, status: { in: [...ACTIVE_STATUSES] } }, select: { status: true, projectId: true } });
       if (!row) return false;
       // One build at a time per project: the project row lock serialises workers deciding this.
       await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${row.projectId} FOR UPDATE`;
       const other = await tx.build.count({ where: { projectId: row.projectId, status: 'RUNNING', id: { not: id } } });
       if (other > 0) return 'BUSY';
+      // The row first: a stale attempt's log write waits for this lock, then finds it no longer owns the build.
+      const claimed = await tx.build.updateManyAndReturn({
+        where: { id, status: { in: [...ACTIVE_STATUSES] } },
+        data: { status: 'RUNNING', startedAt: now, attempt: { increment: 1 } },
+        select: { attempt: true },
+      });
+      if (!claimed[0]) return false;
       if (row.status === 'RUNNING') await tx.buildLogLine.deleteMany({ where: { buildId: id } });
-      await tx.build.update({ where: { id }, data: { status: 'RUNNING', startedAt: now } });
-      return row.status === 'RUNNING' ? 'RESTARTED' : 'STARTED';
+      return { start: row.status === 'RUNNING' ? 'RESTARTED' : 'STARTED', attempt: claimed[0].attempt };
     });
   }
 
-  async finish(scope: TenantScope, id: string, data: { status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'; failureReason?: string | null; imageId?: string | null; cacheKey?: string | null; reusedImage?: boolean }, tx?: Tx): Promise<void> {
-    await (tx ?? this.prisma).build.updateMany({
-      where: { id, organizationId: scope.organizationId, status: { in: ['QUEUED', 'RUNNING'] } },
+  /** Ends the build, if `attempt` still owns it and it is not final yet; false otherwise. */
+  async finish(
+    scope: TenantScope,
+    id: string,
+    attempt: number,
+    data: { status: FinalStatus; failureReason?: string | null; imageId?: string | null; cacheKey?: string | null; reusedImage?: boolean },
+    tx?: Tx,
+  ): Promise<boolean> {
+    const { count } = await (tx ?? this.prisma).build.updateMany({
+      where: { id, organizationId: scope.organizationId, attempt, status: { in: [...ACTIVE_STATUSES] } },
       data: { ...data, finishedAt: new Date() },
     });
+    return count === 1;
   }
 
-  async setCacheKey(scope: TenantScope, id: string, cacheKey: string): Promise<void> {
-    await this.prisma.build.updateMany({ where: { id, organizationId: scope.organizationId }, data: { cacheKey } });
+  async setCacheKey(scope: TenantScope, id: string, attempt: number, cacheKey: string): Promise<void> {
+    const { count } = await this.prisma.build.updateMany({ where: { id, organizationId: scope.organizationId, attempt }, data: { cacheKey } });
+    if (count !== 1) throw new SupersededAttemptError(`build ${id}`, attempt);
   }
 
   /** The image of an earlier successful build of this project with the same cache key. */
@@ -102,8 +120,24 @@ export class BuildsRepository {
     return hit?.imageId ?? null;
   }
 
-  async appendLogLines(buildId: string, lines: { seq: number; line: string }[]): Promise<void> {
-    if (lines.length) await this.prisma.buildLogLine.createMany({ data: lines.map((l) => ({ buildId, ...l })) });
+  /**
+   * Stores log lines of one attempt. The build row is locked (FOR SHARE) in the same statement,
+   * so a claim by a newer attempt either waits for these lines (and deletes them) or comes first
+   * (and none are stored): a stale attempt never adds a line to the new attempt's log. A batch
+   * whose answer was lost (a connection killed after the commit) can be sent again: lines
+   * already stored are kept. Throws SupersededAttemptError when `attempt` no longer owns the build.
+   */
+  async appendLogLines(buildId: string, attempt: number, lines: { seq: number; line: string }[]): Promise<void> {
+    if (!lines.length) return;
+    const [owner] = await this.prisma.$queryRaw<{ owned: number }[]>`
+      WITH owner AS (SELECT id FROM "Build" WHERE id = ${buildId} AND attempt = ${attempt} FOR SHARE),
+      stored AS (
+        INSERT INTO "BuildLogLine" ("buildId", seq, line)
+        SELECT owner.id, l.seq, l.line FROM owner, unnest(${lines.map((l) => l.seq)}::int[], ${lines.map((l) => l.line)}::text[]) AS l(seq, line)
+        ON CONFLICT ("buildId", seq) DO NOTHING
+      )
+      SELECT count(*)::int AS owned FROM owner`;
+    if (!owner?.owned) throw new SupersededAttemptError(`build ${buildId}`, attempt);
   }
 
   async logLines(scope: TenantScope, buildId: string, afterSeq = -1) {

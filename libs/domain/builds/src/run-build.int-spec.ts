@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,4 +160,31 @@ describe('running a build against the real git and Docker', () => {
     expect(stored.map((l) => l.line).join('\n')).not.toContain(secret);
     expect(stored.map((l) => l.line).join('\n')).toContain('[redacted]');
   });
+
+  it('two copies of one build (its job started again while it ran): the newer attempt owns it; the first stops and adds nothing to its log or its release', async () => {
+    // A step that prints for a few seconds, unique to this run so no layer comes from the cache.
+    const step = `echo "steps of ${randomBytes(4).toString('hex')}" && for i in 1 2 3 4; do echo "tick $i"; sleep 1; done`;
+    const { build } = await projectWithCommit({ files: { Dockerfile: `FROM slipway/node:24\nRUN ${step}\nCMD ["node", "-e", "1"]\n` } });
+    const runBuild = ctx.app.get(RunBuild);
+    const firstLines: string[] = [];
+    const first = runBuild.execute(scope, build.id, { onLine: (_, l) => firstLines.push(l.line) });
+    // The first copy is building (its step prints) when its queue lock lapses and the job runs again.
+    for (let i = 0; i < 600 && !(await prisma.buildLogLine.count({ where: { buildId: build.id, line: 'tick 1' } })); i++) await new Promise((r) => setTimeout(r, 50));
+    const secondLines: string[] = [];
+    const second = await runBuild.execute(scope, build.id, { onLine: (_, l) => secondLines.push(l.line) });
+
+    expect(second, JSON.stringify(second)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await first).toEqual({ status: 'SKIPPED' });
+    expect(firstLines).toContain('tick 1');
+    // The log is the second attempt's, whole and in order; nothing of the first is left in it.
+    const stored = await prisma.buildLogLine.findMany({ where: { buildId: build.id }, orderBy: { seq: 'asc' } });
+    expect(stored.map((l) => l.line)).toEqual(secondLines);
+    expect(stored.map((l) => l.seq)).toEqual(stored.map((_, i) => i));
+    expect(secondLines[0]).toBe('-----> The previous attempt stopped with its worker; building again');
+    const row = await prisma.build.findUniqueOrThrow({ where: { id: build.id } });
+    expect(row).toMatchObject({ status: 'SUCCEEDED', attempt: 2 });
+    images.add(row.imageId!);
+    expect(await prisma.release.findMany({ where: { buildId: build.id }, select: { imageId: true } })).toEqual([{ imageId: row.imageId }]);
+    expect(await ctx.app.get<ContainerRuntime>(CONTAINER_RUNTIME).findImage(row.imageId!)).toBeTruthy();
+  }, 120_000);
 });

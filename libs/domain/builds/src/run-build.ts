@@ -5,9 +5,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import { BuildCancelledError, BuildFailedError, CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { GitRepositories, extractCommit, type ObjectEnv } from '@slipway/git';
+import { pushObjects } from './push-objects';
 import { SecretsService } from '@slipway/secrets';
 import type { TenantScope } from '@slipway/contracts';
-import { AppError } from '@slipway/errors';
+import { AppError, SupersededAttemptError } from '@slipway/errors';
 import { BuildsRepository } from './builds.repository';
 import { BuildLog, type BuildLogListener } from './build-log';
 import { UnsafeSourceError, checkedContextFolder, sourceFolder, writeGeneratedFile } from './source-folder';
@@ -81,23 +82,27 @@ export class RunBuild {
 
   async execute(scope: TenantScope, buildId: string, options: RunBuildOptions = {}): Promise<BuildOutcome> {
     const build = await this.repository.findForRun(scope, buildId);
-    const start = build ? await this.repository.markRunning(scope, buildId, new Date()) : false;
-    if (start === 'BUSY') throw new BuildBusyError();
-    if (!build || !start) return { status: 'SKIPPED' };
+    const claim = build ? await this.repository.markRunning(scope, buildId, new Date()) : false;
+    if (claim === 'BUSY') throw new BuildBusyError();
+    if (!build || !claim) return { status: 'SKIPPED' };
+    const { attempt } = claim;
     const env = build.environment;
     const redact = createRedactor(await this.secrets.secretValues(scope, env.id));
-    const log = new BuildLog(build.id, this.repository, redact, options.onLine, this.config);
-    const signal = AbortSignal.any([AbortSignal.timeout(this.config.BUILD_TIMEOUT_SECONDS * 1000), ...(options.signal ? [options.signal] : [])]);
+    // A newer attempt claimed the build (this copy of the job lost its queue lock): stop building.
+    const superseded = new AbortController();
+    const log = new BuildLog({ id: build.id, attempt }, this.repository, redact, options.onLine, this.config, (err) => superseded.abort(err));
+    const signal = AbortSignal.any([AbortSignal.timeout(this.config.BUILD_TIMEOUT_SECONDS * 1000), superseded.signal, ...(options.signal ? [options.signal] : [])]);
     const workdir = await mkdtemp(join(tmpdir(), 'slipway-build-'));
     const tail: string[] = [];
+    const objects = await pushObjects(options.objects);
     try {
-      if (start === 'RESTARTED') log.write('-----> The previous attempt stopped with its worker; building again');
+      if (claim.start === 'RESTARTED') log.write('-----> The previous attempt stopped with its worker; building again');
       log.write(`-----> Building ${build.commitSha.slice(0, 7)} "${build.message}" for ${env.project.slug}/${env.name}`);
       const source = join(workdir, 'src');
       // The push-time check again: commits pushed before it existed must not reach the disk either.
-      const unsafe = await checkCommitSource(this.repositories.pathOf(env.project.id), build.commitSha, this.config, options.objects);
+      const unsafe = await checkCommitSource(this.repositories.pathOf(env.project.id), build.commitSha, this.config, objects);
       if (unsafe) throw new BuildRejected(unsafe);
-      await extractCommit(this.repositories.pathOf(env.project.id), build.commitSha, source, options.objects);
+      await extractCommit(this.repositories.pathOf(env.project.id), build.commitSha, source, objects);
       const tree = sourceFolder(source);
 
       const parsed = parseSlipwayYaml((await tree.readFile(SLIPWAY_YAML)) ?? '');
@@ -112,7 +117,7 @@ export class RunBuild {
       const baseImages = { node: this.config.SLIPWAY_BASE_IMAGE_NODE, static: this.config.SLIPWAY_BASE_IMAGE_STATIC };
       const port = slipway.run?.port ?? DEFAULT_APP_PORT;
       const cacheKey = buildCacheKey({ commitSha: build.commitSha, recipe, config: slipway, baseImages, port });
-      await this.repository.setCacheKey(scope, build.id, cacheKey);
+      await this.repository.setCacheKey(scope, build.id, attempt, cacheKey);
 
       let imageId = await this.reusableImage(scope, env.project.id, cacheKey);
       const reusedImage = imageId !== null;
@@ -171,15 +176,22 @@ export class RunBuild {
         // The log is complete before the build is final: a follower stops reading at the final status.
         log.write(`-----> Built release v${created.number}`);
         await log.flush();
-        await this.repository.finish(scope, build.id, { status: 'SUCCEEDED', imageId, cacheKey, reusedImage }, tx);
+        // Conditional on the attempt: a stale copy's release is rolled back with it.
+        if (!(await this.repository.finish(scope, build.id, attempt, { status: 'SUCCEEDED', imageId, cacheKey, reusedImage }, tx))) throw new SupersededAttemptError(`build ${build.id}`, attempt);
         return created;
       });
       return { status: 'SUCCEEDED', releaseId: release.id, reusedImage };
     } catch (err) {
+      const stale = err instanceof SupersededAttemptError ? err : superseded.signal.reason instanceof SupersededAttemptError ? superseded.signal.reason : null;
+      if (stale) {
+        // The newer attempt owns the row, its log and its outcome: write nothing, remove nothing of it.
+        this.logger.warn(`${stale.message}; this copy stops`);
+        return { status: 'SKIPPED' };
+      }
       const { status, reason } = this.classify(err, signal);
       log.write(`-----> Build ${status === 'CANCELLED' ? 'cancelled' : 'failed'}: ${reason}`);
       await log.flush().catch((e: unknown) => this.logger.warn(`build ${build.id}: could not store log lines: ${String(e)}`));
-      await this.repository.finish(scope, build.id, { status, failureReason: redact(reason) });
+      if (!(await this.repository.finish(scope, build.id, attempt, { status, failureReason: redact(reason) }))) return { status: 'SKIPPED' };
       if (!(err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof BuildCancelledError || err instanceof UnsafeSourceError)) this.logger.error(`build ${build.id}: ${err instanceof Error ? err.stack : String(err)}`);
       return { status, reason: redact(reason) };
     } finally {

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Global, Module } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModule } from '@slipway/audit';
 import { BuildsModule, BuildsService, RunBuild } from '@slipway/builds';
@@ -15,7 +16,9 @@ import { CONTAINER_RUNTIME, DockerModule, LABELS, type ContainerRuntime } from '
 import { GitModule, GitRepositories, readCommit } from '@slipway/git';
 import { RedisModule, RedisService, RouteTableStore } from '@slipway/redis';
 import { createDomainTestContext, sampleAppPath, type DomainTestContext } from '@slipway/testing';
+import { HEALTH_CHECKER } from './deploy-options';
 import { DeployRelease } from './deploy-release';
+import { waitHealthy, type HealthChecker } from './health-check';
 import { DeploymentsModule } from './deployments.module';
 import { DeploymentsService } from './deployments.service';
 
@@ -87,6 +90,12 @@ async function liveRoute(): Promise<{ table: EdgeRouteTable; releaseId: string; 
   return { table, releaseId: route.releaseId, ports: route.upstreams.map((u) => u.port), hosts: route.hosts };
 }
 
+/** The real health check; a test may wrap it to act at a given moment of a run (see the fencing test). */
+let healthCheck: HealthChecker = waitHealthy;
+@Global()
+@Module({ providers: [{ provide: HEALTH_CHECKER, useValue: ((...args) => healthCheck(...args)) satisfies HealthChecker }], exports: [HEALTH_CHECKER] })
+class HealthHookModule {}
+
 const containersOf = (releaseId: string) => runtime.listContainers({ [LABELS.release]: releaseId, [LABELS.test]: '1' }, { all: true });
 
 beforeAll(async () => {
@@ -100,6 +109,7 @@ beforeAll(async () => {
       RedisModule,
       QueueModule,
       BuildsModule,
+      HealthHookModule,
       DeploymentsModule.register({ drainSeconds: 1, healthIntervalMs: 100, extraLabels: { [LABELS.test]: '1' } }),
     ],
     { REDIS_URL, APPS_DOMAIN: 'apps.test' },
@@ -125,6 +135,8 @@ beforeAll(async () => {
     },
   });
   environmentId = env.id;
+  // Its host, as ProjectsService reserves it: the route table is built from reservations.
+  await prisma.hostReservation.create({ data: { host: 'shop', kind: 'APP', organizationId: org.id, environmentId } });
   bare = await ctx.app.get(GitRepositories).create(projectId);
   work = mkdtempSync(join(tmpdir(), 'slipway-deploy-src-'));
   cpSync(sampleAppPath('node-http'), work, { recursive: true });
@@ -230,5 +242,44 @@ describe('deploying real images with zero downtime (dockerd, Postgres, Redis)', 
       'SUCCEEDED',
       'SUCCEEDED',
     ]);
+  });
+
+  it('two runs of one deployment (its job started again while it ran): the newer run owns it, the first stops writing and removes nothing of it', async () => {
+    const deployment = await ctx.app.get(DeploymentsService).deployRelease(scope, { releaseId: releases.v2!, kind: 'DEPLOY' });
+    const deploy = ctx.app.get(DeployRelease);
+    // The first run's replica is healthy and recorded when its queue lock lapses and the job
+    // runs again beside it: the second run claims the deployment before the first writes again.
+    let second: ReturnType<DeployRelease['execute']> | undefined;
+    healthCheck = async (rt, options) => {
+      const result = await waitHealthy(rt, options);
+      if (!second) {
+        second = deploy.execute(scope, deployment.id);
+        for (let i = 0; i < 100 && (await prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id } })).attempt < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      }
+      return result;
+    };
+    try {
+      const first = await deploy.execute(scope, deployment.id);
+      expect(first, JSON.stringify(first)).toEqual({ status: 'SKIPPED' });
+      expect(await second).toMatchObject({ status: 'SUCCEEDED' });
+    } finally {
+      healthCheck = waitHealthy;
+    }
+
+    expect(await prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id } })).toMatchObject({ status: 'SUCCEEDED', attempt: 2 });
+    // One replica of v2 runs, the second run's, and it is the one the edge routes to.
+    const rows = await prisma.replica.findMany({ where: { deploymentId: deployment.id }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => r.state)).toEqual(['FAILED', 'HEALTHY']);
+    const containers = await runtime.listContainers({ [LABELS.deployment]: deployment.id }, { all: true });
+    expect(containers.map((c) => c.id)).toEqual([rows[1]!.containerId]);
+    const route = await liveRoute();
+    expect(route.releaseId).toBe(releases.v2);
+    expect(route.ports).toEqual([rows[1]!.hostPort]);
+    expect(await get(route.ports[0]!)).toMatchObject({ status: 200, body: 'node-http v2\n' });
+    // The first run wrote nothing once the second claimed the deployment (not even its replica's
+    // health): after its `start`, the second run's steps alone.
+    const steps = (await ctx.app.get(DeploymentsService).timeline(scope, deployment.id)).map((e) => e.step);
+    expect(steps.slice(0, 5)).toEqual(['start', 'resume', 'start', 'health', 'switch']);
+    expect(steps.filter((step) => step === 'health' || step === 'switch' || step === 'done')).toEqual(['health', 'switch', 'done']);
   });
 });

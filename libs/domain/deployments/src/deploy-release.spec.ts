@@ -1,11 +1,12 @@
 import type { Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
+import { SupersededAttemptError } from '@slipway/errors';
 import { FakeDockerEngine } from '@slipway/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DeploymentBusyError, type DeploymentGateway } from './deploy-options';
 import { DeployRelease } from './deploy-release';
 import { GatewayRelays } from './gateway-relays';
-import type { DeploymentsRepository, TimelineEntry } from './deployments.repository';
+import type { DeploymentClaim, DeploymentsRepository, TimelineEntry } from './deployments.repository';
 import { waitHealthy, type HealthProbe } from './health-check';
 import type { PublishedRouteTable, RouteTablePublisher } from './route-table';
 
@@ -46,7 +47,7 @@ class MemoryRepository {
   }
   addDeployment(releaseId: string, status = 'QUEUED'): string {
     const id = `dep${++this.seq}`;
-    this.deployments.set(id, { id, releaseId, environmentId: 'env', status });
+    this.deployments.set(id, { id, releaseId, environmentId: 'env', status, attempt: status === 'QUEUED' ? 0 : 1 });
     return id;
   }
   async find(_s: TenantScope, id: string) {
@@ -59,36 +60,57 @@ class MemoryRepository {
   async transaction<T>(fn: (tx: unknown) => Promise<T>) {
     return fn({});
   }
+  /** The attempt fence, as Postgres enforces it: a write of an attempt that no longer owns the row throws. */
+  private own(claim: DeploymentClaim) {
+    if (this.deployments.get(claim.deploymentId)?.attempt !== claim.attempt) throw new SupersededAttemptError(`deployment ${claim.deploymentId}`, claim.attempt);
+  }
+  async stillOwned(_s: TenantScope, claim: DeploymentClaim) {
+    this.own(claim);
+  }
+  async asOwner<T>(_s: TenantScope, claim: DeploymentClaim, fn: (tx: unknown) => Promise<T>) {
+    this.own(claim);
+    return fn({});
+  }
   async markRunning(_s: TenantScope, id: string) {
     if ([...this.deployments.values()].some((d) => d.status === 'RUNNING' && d.id !== id)) return 'BUSY';
     const d = this.deployments.get(id)!;
     if (d.status !== 'QUEUED') return 'NOT_QUEUED';
-    Object.assign(d, { status: 'RUNNING', previousReleaseId: this.env.liveReleaseId });
-    return 'STARTED';
+    Object.assign(d, { status: 'RUNNING', previousReleaseId: this.env.liveReleaseId, attempt: (d.attempt as number) + 1 });
+    return { deploymentId: id, attempt: d.attempt as number };
   }
-  async finish(_s: TenantScope, id: string, data: Record<string, unknown>) {
-    Object.assign(this.deployments.get(id)!, data);
-    return true;
+  async resume(_s: TenantScope, id: string) {
+    const d = this.deployments.get(id)!;
+    if (d.status !== 'RUNNING') return null;
+    d.attempt = (d.attempt as number) + 1;
+    return { deploymentId: id, attempt: d.attempt };
   }
-  async appendEvent(_s: TenantScope, deploymentId: string, entry: TimelineEntry) {
-    this.timeline.push({ ...entry, deploymentId });
+  async finish(_s: TenantScope, claim: DeploymentClaim, data: Record<string, unknown>) {
+    this.own(claim);
+    Object.assign(this.deployments.get(claim.deploymentId)!, data);
+  }
+  async appendEvent(_s: TenantScope, claim: DeploymentClaim, entry: TimelineEntry) {
+    this.own(claim);
+    this.timeline.push({ ...entry, deploymentId: claim.deploymentId });
     return null;
   }
   async events(_s: TenantScope, deploymentId: string) {
     return this.timeline.filter((e) => e.deploymentId === deploymentId);
   }
-  async createReplica(_s: TenantScope, data: Record<string, unknown>) {
-    const row = { id: `r${++this.seq}`, ...data, containerId: null, hostPort: null, state: 'STARTING' };
+  async createReplica(_s: TenantScope, claim: DeploymentClaim, data: Record<string, unknown>) {
+    this.own(claim);
+    const row = { id: `r${++this.seq}`, ...data, deploymentId: claim.deploymentId, containerId: null, hostPort: null, state: 'STARTING' };
     this.replicas.push(row);
     return row;
   }
-  async setReplicaContainer(_s: TenantScope, id: string, data: Record<string, unknown>) {
+  async setReplicaContainer(_s: TenantScope, claim: DeploymentClaim, id: string, data: Record<string, unknown>) {
+    this.own(claim);
     Object.assign(
       this.replicas.find((r) => r.id === id)!,
       data,
     );
   }
-  async setReplicaState(_s: TenantScope, ids: string[], state: string, extra: Record<string, unknown> = {}) {
+  async setReplicaState(_s: TenantScope, claim: DeploymentClaim, ids: string[], state: string, extra: Record<string, unknown> = {}) {
+    this.own(claim);
     for (const r of this.replicas) if (ids.includes(r.id)) Object.assign(r, { state, ...extra });
   }
   async replicasOfDeployment(_s: TenantScope, deploymentId: string, states?: string[]) {
@@ -281,8 +303,7 @@ describe('DeployRelease', () => {
     // A worker died while starting v2: a RUNNING row with one STARTING replica and its container.
     const rel2 = repo.addRelease(2, 'img-v2');
     const crashed = repo.addDeployment(rel2, 'RUNNING');
-    const orphanRow = await repo.createReplica(scope, {
-      deploymentId: crashed,
+    const orphanRow = await repo.createReplica(scope, { deploymentId: crashed, attempt: 1 }, {
       releaseId: rel2,
       environmentId: 'env',
       index: 0,
@@ -308,6 +329,28 @@ describe('DeployRelease', () => {
     expect([...docker.containers.values()].some((c) => c.name === 'slipway-web-production-v2-0-dead')).toBe(false);
     expect(docker.running().map((c) => c.spec.image)).toEqual(['img-v2', 'img-v2']);
     expect(repo.timeline.find((e) => e.deploymentId === crashed)?.step).toBe('resume');
+  });
+
+  it('stops a run the moment a newer run claims its deployment: it writes nothing more and removes only the containers it started', async () => {
+    await deployed(1, 'img-v1');
+    const v1 = docker.running().map((c) => c.id);
+    const id = repo.addDeployment(repo.addRelease(2, 'img-v2'));
+    let newer: Promise<unknown> | undefined;
+    // The first run's queue lock lapses while its replicas start: the job runs again beside it.
+    const first = deployer().execute(scope, id, {
+      onEvent: (_id, e) => {
+        if (e.step === 'start') newer ??= deployer().execute(scope, id);
+      },
+    });
+    expect(await first).toEqual({ status: 'SKIPPED' });
+    expect(await newer).toMatchObject({ status: 'SUCCEEDED' });
+    // One run's replicas serve, and nothing of the first run is left.
+    const serving = docker.running().map((c) => c.spec.image);
+    expect(serving).toEqual(['img-v2', 'img-v2']);
+    expect(v1.every((c) => !docker.containers.has(c))).toBe(true);
+    const healthy = repo.replicas.filter((r) => r.releaseId === 'rel2' && r.state === 'HEALTHY');
+    expect(healthy.map((r) => r.containerId).sort()).toEqual(docker.running().map((c) => c.id).sort());
+    expect(repo.timeline.filter((e) => e.deploymentId === id).map((e) => e.step)).toEqual(['start', 'resume', 'start', 'health', 'health', 'switch', 'drain', 'stop', 'done']);
   });
 
   it('points the SDKs of every container at the model gateway with the environment key, unless the environment sets them', async () => {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
 import { CONTAINER_RUNTIME, ContainerStartError, LABELS, type ContainerRuntime } from '@slipway/docker';
-import { AppError } from '@slipway/errors';
+import { AppError, SupersededAttemptError } from '@slipway/errors';
 import { SecretsService } from '@slipway/secrets';
 import {
   DEPLOY_OPTIONS,
@@ -16,7 +17,7 @@ import {
   type DeploymentGateway,
   type DeployRunOptions,
 } from './deploy-options';
-import { DeploymentsRepository } from './deployments.repository';
+import { DeploymentsRepository, type DeploymentClaim } from './deployments.repository';
 import { GatewayRelays } from './gateway-relays';
 import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
 import { projectNetwork } from './project-network';
@@ -45,6 +46,16 @@ interface NewReplica {
   hostPort?: number;
 }
 
+type DeploymentToRun = NonNullable<Awaited<ReturnType<DeploymentsRepository['findForRun']>>>;
+
+/** One run of a deployment: the attempt it owns, the containers it started, whether it switched traffic. */
+interface Run {
+  claim: DeploymentClaim;
+  /** Names of the containers this run asked the engine for (a name works before the id is known). */
+  started: string[];
+  switched: boolean;
+}
+
 /**
  * Puts one deployment's release live with zero downtime (README: state diagrams):
  * start the new replicas beside the old ones → health-check them all → switch (live release
@@ -52,6 +63,9 @@ interface NewReplica {
  * replicas and leaves the previous release and the route table untouched. Re-running a
  * RUNNING deployment (worker crash) resumes: before the switch it removes its own replicas
  * and starts over; after it, it republishes and finishes the drain.
+ *
+ * Each run owns the deployment under an attempt (README: attempt fencing): every write is
+ * conditional on it, and a run that finds a newer attempt in charge stops without writing.
  */
 @Injectable()
 export class DeployRelease {
@@ -79,24 +93,44 @@ export class DeployRelease {
     return this.options.drainSeconds ?? (typeof configured === 'number' ? configured : DEFAULT_DRAIN_SECONDS);
   }
 
-  async execute(scope: TenantScope, deploymentId: string, run: DeployRunOptions = {}): Promise<DeployOutcome> {
-    const claim = await this.claim(scope, deploymentId);
-    if (claim === 'SKIP') return { status: 'SKIPPED' };
+  async execute(scope: TenantScope, deploymentId: string, options: DeployRunOptions = {}): Promise<DeployOutcome> {
+    const claimed = await this.claim(scope, deploymentId);
+    if (!claimed) return { status: 'SKIPPED' };
     const d = await this.repository.findForRun(scope, deploymentId);
     if (!d) return { status: 'SKIPPED' };
-    const timeline = new Timeline(scope, d.id, this.repository, run.onEvent);
+    const run: Run = { claim: claimed.claim, started: [], switched: false };
+    try {
+      return await this.run(scope, d, claimed.resumed, run, options);
+    } catch (err) {
+      if (!(err instanceof SupersededAttemptError)) throw err;
+      // A newer run owns the deployment (this copy of the job lost its queue lock, or the
+      // reconciler took it over): stop here, writing nothing. Before the switch this run's
+      // replicas are not wanted (the newer run removes those it knows of), so the containers it
+      // started itself go; after the switch they serve traffic, and the newer run keeps them.
+      if (!run.switched) await Promise.all(run.started.map((ref) => this.runtime.removeContainer(ref, { force: true }).catch(() => undefined)));
+      this.logger.warn(`${err.message}; this copy stops`);
+      return { status: 'SKIPPED' };
+    }
+  }
+
+  private async run(scope: TenantScope, d: DeploymentToRun, resumed: boolean, run: Run, options: DeployRunOptions): Promise<DeployOutcome> {
+    const timeline = new Timeline(scope, run.claim, this.repository, options.onEvent);
     const started = Date.now();
 
-    if (claim === 'RESUMED') {
+    if (resumed) {
       const switched = (await this.repository.events(scope, d.id)).some((e) => e.step === 'switch');
       await timeline.add(
         'resume',
         switched ? 'resuming after an interrupted run: traffic was already switched' : 'resuming after an interrupted run: starting over',
         'warn',
       );
-      if (switched) return this.finishAfterSwitch(scope, d.id, d.environmentId, d.release.id, timeline, started);
+      if (switched) {
+        run.switched = true;
+        return this.finishAfterSwitch(scope, run.claim, d.environmentId, d.release.id, timeline, started);
+      }
       await this.removeReplicas(
         scope,
+        run.claim,
         await this.repository.replicasOfDeployment(scope, d.id, ['STARTING', 'HEALTHY', 'CRASHED']),
         'FAILED',
       );
@@ -104,21 +138,26 @@ export class DeployRelease {
 
     let fresh: NewReplica[];
     try {
-      fresh = await this.startReplicas(scope, d, timeline);
-      await this.healthGate(scope, d, fresh, timeline);
+      fresh = await this.startReplicas(scope, run, d, timeline);
+      await this.healthGate(scope, run.claim, d, fresh, timeline);
     } catch (err) {
+      if (err instanceof SupersededAttemptError) throw err;
       // FAILED too: a replica that exited is marked with its exit code before its container goes.
       await this.removeReplicas(
         scope,
+        run.claim,
         await this.repository.replicasOfDeployment(scope, d.id, ['STARTING', 'HEALTHY', 'FAILED']),
         'FAILED',
-      ).catch((e: unknown) => this.logger.warn(`deployment ${d.id}: clean-up failed: ${String(e)}`));
+      ).catch((e: unknown) => {
+        if (e instanceof SupersededAttemptError) throw e;
+        this.logger.warn(`deployment ${d.id}: clean-up failed: ${String(e)}`);
+      });
       if (err instanceof DeployRejected) {
         const redacted = await this.redactor(scope, d.environmentId);
         const reason = redacted(err.message);
         const logs = err.logs.map(redacted);
         await timeline.add('failed', `deployment failed: ${reason}`, 'error');
-        await this.repository.finish(scope, d.id, {
+        await this.repository.finish(scope, run.claim, {
           status: 'FAILED',
           failureReason: reason,
           failedReplicaLogs: logs.length ? logs.join('\n') : null,
@@ -129,49 +168,53 @@ export class DeployRelease {
       this.logger.error(`deployment ${d.id}: ${err instanceof Error ? err.stack : String(err)}`);
       const reason = err instanceof AppError ? err.message : 'Internal error while deploying; the platform log has details.';
       await timeline.add('failed', `deployment failed: ${reason}`, 'error');
-      await this.repository.finish(scope, d.id, { status: 'FAILED', failureReason: reason });
+      await this.repository.finish(scope, run.claim, { status: 'FAILED', failureReason: reason });
       return { status: 'FAILED', reason };
     }
 
-    // The switch: live release, old replicas DRAINING and the `switch` event commit together,
-    // so a resumed run knows traffic moved. From here on errors leave the deployment RUNNING.
+    // The switch: live release, old replicas DRAINING and the `switch` event commit together
+    // (while this run owns the deployment), so a resumed run knows traffic moved. From here on
+    // errors leave the deployment RUNNING.
     await this.repository.setReplicaState(
       scope,
+      run.claim,
       fresh.map((r) => r.id),
       'HEALTHY',
     );
     const old = await this.repository.runningReplicasNotOf(scope, d.environmentId, d.id);
-    await this.repository.transaction(async (tx) => {
+    const switchEvent = { at: new Date(), step: 'switch', message: `switching traffic to v${d.release.number}`, level: 'info' } as const;
+    await this.repository.asOwner(scope, run.claim, async (tx) => {
       await this.repository.setLiveRelease(scope, d.environmentId, d.release.id, tx);
       await this.repository.setReplicaState(
         scope,
+        run.claim,
         old.map((r) => r.id),
         'DRAINING',
         {},
         tx,
       );
-      await this.repository.appendEvent(scope, d.id, { step: 'switch', message: `switching traffic to v${d.release.number}` }, tx);
+      await this.repository.appendEvent(scope, run.claim, switchEvent, tx);
     });
-    run.onEvent?.(d.id, { at: new Date(), step: 'switch', message: `switching traffic to v${d.release.number}`, level: 'info' });
-    return this.finishAfterSwitch(scope, d.id, d.environmentId, d.release.id, timeline, started);
+    run.switched = true;
+    timeline.told(switchEvent);
+    return this.finishAfterSwitch(scope, run.claim, d.environmentId, d.release.id, timeline, started);
   }
 
-  /** QUEUED → RUNNING (STARTED), RUNNING → RESUMED, anything else SKIP. */
-  private async claim(scope: TenantScope, id: string): Promise<'STARTED' | 'RESUMED' | 'SKIP'> {
+  /** QUEUED → RUNNING (started), RUNNING → RUNNING under a new attempt (resumed), anything else null. */
+  private async claim(scope: TenantScope, id: string): Promise<{ claim: DeploymentClaim; resumed: boolean } | null> {
     const row = await this.repository.find(scope, id);
-    if (!row) return 'SKIP';
-    if (row.status === 'RUNNING') return 'RESUMED';
-    if (row.status !== 'QUEUED') return 'SKIP';
+    if (!row) return null;
+    if (row.status === 'RUNNING') {
+      const claim = await this.repository.resume(scope, id);
+      return claim && { claim, resumed: true };
+    }
+    if (row.status !== 'QUEUED') return null;
     const result = await this.repository.transaction((tx) => this.repository.markRunning(scope, id, row.environmentId, new Date(), tx));
     if (result === 'BUSY') throw new DeploymentBusyError(row.environmentId);
-    return result === 'STARTED' ? 'STARTED' : 'SKIP';
+    return result === 'NOT_QUEUED' ? null : { claim: result, resumed: false };
   }
 
-  private async startReplicas(
-    scope: TenantScope,
-    d: NonNullable<Awaited<ReturnType<DeploymentsRepository['findForRun']>>>,
-    timeline: Timeline,
-  ): Promise<NewReplica[]> {
+  private async startReplicas(scope: TenantScope, run: Run, d: DeploymentToRun, timeline: Timeline): Promise<NewReplica[]> {
     const { release, environment: env } = d;
     const project = env.project;
     const rt = readReleaseRuntime(release.runtime);
@@ -199,10 +242,9 @@ export class DeployRelease {
       // The row exists before the container, so a crash in between leaves a name to clean up.
       const containerName =
         `slipway-${project.slug}-${env.name}-v${release.number}-${index}-${randomBytes(2).toString('hex')}`.toLowerCase();
-      const row = await this.repository.createReplica(scope, {
+      const row = await this.repository.createReplica(scope, run.claim, {
         environmentId: env.id,
         releaseId: release.id,
-        deploymentId: d.id,
         index,
         containerName,
       });
@@ -213,6 +255,7 @@ export class DeployRelease {
     const starts = await Promise.allSettled(
       replicas.map(async (replica) => {
         let container;
+        run.started.push(replica.containerName);
         try {
           container = await this.runtime.runContainer({
             name: replica.containerName,
@@ -241,11 +284,11 @@ export class DeployRelease {
         }
         replica.containerId = container.id;
         replica.hostPort = container.hostPort;
-        await this.repository.setReplicaContainer(scope, replica.id, { containerId: container.id, hostPort: container.hostPort || null });
+        await this.repository.setReplicaContainer(scope, run.claim, replica.id, { containerId: container.id, hostPort: container.hostPort || null });
       }),
     );
-    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    const failures = starts.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+    if (failures.length) throw failures.find((e) => e instanceof SupersededAttemptError) ?? failures[0];
     return replicas;
   }
 
@@ -259,6 +302,7 @@ export class DeployRelease {
     try {
       if (await this.relays.ensure(projectId)) await timeline.add('relay', `started the model gateway relay (${this.relays.url}) on the project network`);
     } catch (err) {
+      if (err instanceof SupersededAttemptError) throw err;
       if (err instanceof AppError && err.retryable) throw err; // the engine is away: the job runs again
       const reason = err instanceof Error ? err.message : String(err);
       await timeline.add('relay', `the model gateway relay did not start: ${reason}. Calls to ${this.relays.url} fail until it runs.`, 'warn');
@@ -268,6 +312,7 @@ export class DeployRelease {
   /** Every new replica must pass; the first failure cancels the others' checks. */
   private async healthGate(
     scope: TenantScope,
+    claim: DeploymentClaim,
     d: { id: string; release: { slipwayConfig: unknown; runtime: unknown } },
     replicas: NewReplica[],
     timeline: Timeline,
@@ -293,7 +338,7 @@ export class DeployRelease {
     if (!failed) return;
     const [replica, res] = failed as [NewReplica, Extract<HealthResult, { healthy: false }>];
     if (res.exitCode !== undefined) {
-      await this.repository.setReplicaState(scope, [replica.id], 'FAILED', { lastExitCode: res.exitCode });
+      await this.repository.setReplicaState(scope, claim, [replica.id], 'FAILED', { lastExitCode: res.exitCode });
     }
     await timeline.add('health', `replica ${replica.index + 1} failed its health check: ${res.reason}`, 'error');
     throw new DeployRejected(`replica ${replica.index + 1} failed its health check (GET ${rt.healthCheckPath}): ${res.reason}`, res.logs);
@@ -301,7 +346,7 @@ export class DeployRelease {
 
   private async finishAfterSwitch(
     scope: TenantScope,
-    deploymentId: string,
+    claim: DeploymentClaim,
     environmentId: string,
     releaseId: string,
     timeline: Timeline,
@@ -309,28 +354,34 @@ export class DeployRelease {
   ): Promise<DeployOutcome> {
     await this.routes.publish();
     // Cached gateway callers of the environment carry the old release's routing.
-    await this.gateway?.liveReleaseChanged(scope, environmentId).catch((e: unknown) => this.logger.warn(`deployment ${deploymentId}: gateway not told of the new release: ${String(e)}`));
+    await this.gateway?.liveReleaseChanged(scope, environmentId).catch((e: unknown) => this.logger.warn(`deployment ${claim.deploymentId}: gateway not told of the new release: ${String(e)}`));
     // Everything of other deployments still running went DRAINING in the switch transaction.
-    const draining = await this.repository.runningReplicasNotOf(scope, environmentId, deploymentId);
+    const draining = await this.repository.runningReplicasNotOf(scope, environmentId, claim.deploymentId);
     if (draining.length > 0) {
       const label = await this.releaseLabel(scope, draining);
       await timeline.add('drain', `draining ${label} for ${this.drainSeconds} s`);
-      await new Promise((r) => setTimeout(r, this.drainSeconds * 1000));
-      await this.removeReplicas(scope, draining, 'STOPPED');
+      await sleep(this.drainSeconds * 1000);
+      await this.removeReplicas(scope, claim, draining, 'STOPPED');
       await timeline.add('stop', `stopped ${label}`);
     }
     const durationMs = Date.now() - started;
     await timeline.add('done', `deployment succeeded in ${seconds(durationMs)}`);
-    await this.repository.finish(scope, deploymentId, { status: 'SUCCEEDED' });
+    await this.repository.finish(scope, claim, { status: 'SUCCEEDED' });
     return { status: 'SUCCEEDED', releaseId, durationMs };
   }
 
-  /** SIGTERM (grace), then remove; rows end in `state`. Missing containers are fine. */
+  /**
+   * SIGTERM (grace), then remove; rows end in `state`. Missing containers are fine. Only while
+   * the run owns the deployment: a stale run touches no container the rows name.
+   */
   private async removeReplicas(
     scope: TenantScope,
+    claim: DeploymentClaim,
     replicas: { id: string; containerId: string | null; containerName: string }[],
     state: 'STOPPED' | 'FAILED',
   ): Promise<void> {
+    if (replicas.length === 0) return;
+    await this.repository.stillOwned(scope, claim);
     const timeoutSeconds = state === 'STOPPED' ? (this.options.stopTimeoutSeconds ?? 10) : 0;
     await Promise.all(
       replicas.map(async (r) => {
@@ -342,6 +393,7 @@ export class DeployRelease {
     // A replica already FAILED with its exit code keeps it.
     await this.repository.setReplicaState(
       scope,
+      claim,
       replicas.map((r) => r.id),
       state,
     );

@@ -6,14 +6,17 @@ import { DeploymentsRepository } from './deployments.repository';
 import { DeploymentsService } from './deployments.service';
 import { RouteTable } from './route-table';
 import { PushService } from './push.service';
-import { DomainsService } from './domains.service';
+import { DomainsService } from './domains/domains.service';
+import { DomainsRepository } from './domains/domains.repository';
+import { DomainVerifier } from './domains/domain-verifier';
+import { DnsTxtLookup } from './domains/dns-txt-lookup';
 import { Reconciler } from './reconcile/reconciler';
 import { ReconcileRepository } from './reconcile/reconcile.repository';
 import { GatewayRelays } from './gateway-relays';
 import { ProjectTeardown } from './project-teardown';
 import { BuildsModule } from '@slipway/builds';
 
-/** Deployments, rollbacks, the edge route table, gateway relays and project teardown. Relies on the global Db, Config, Docker and Redis modules. */
+/** Deployments, rollbacks, the edge route table, custom domains, gateway relays and project teardown. Relies on the global Db, Config, Docker and Redis modules. */
 @Module({
   imports: [SecretsModule, BuildsModule],
   providers: [
@@ -25,6 +28,9 @@ import { BuildsModule } from '@slipway/builds';
     PushService,
     ReconcileRepository,
     Reconciler,
+    DomainsRepository,
+    DnsTxtLookup,
+    DomainVerifier,
     DomainsService,
     GatewayRelays,
     ProjectTeardown,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantScope } from '@slipway/contracts';
-import { PrismaService, type DeploymentKind, type DeploymentStatus, type ReplicaState, type Tx } from '@slipway/db';
+import { ACTIVE_STATUSES, type FinalStatus, type TenantScope } from '@slipway/contracts';
+import { PrismaService, type DeploymentKind, type ReplicaState, type Tx } from '@slipway/db';
+import { SupersededAttemptError } from '@slipway/errors';
 
 export interface NewDeployment {
   projectId: string;
@@ -25,7 +26,18 @@ export interface TimelineEntry {
   at?: Date;
 }
 
-export type FinalDeploymentStatus = Extract<DeploymentStatus, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'>;
+export type FinalDeploymentStatus = FinalStatus;
+
+/**
+ * One claimed attempt at a deployment (README: attempt fencing). Every write it makes is
+ * conditional on `attempt` still owning the row: the deployment row is locked FOR SHARE in the
+ * same transaction, so a newer claim (which updates the row) waits for the write or makes it
+ * fail with SupersededAttemptError.
+ */
+export interface DeploymentClaim {
+  deploymentId: string;
+  attempt: number;
+}
 
 /** A replica the edge may send traffic to. */
 export interface RoutableReplica {
@@ -38,10 +50,10 @@ export interface LiveEnvironmentRoute {
   organizationId: string;
   projectId: string;
   projectSlug: string;
-  /** The project's label in host names, unique across tenants. */
-  hostLabel: string;
-  /** Custom host names of the environment (unique across tenants). */
-  customDomains?: string[];
+  /** Its generated names under APPS_DOMAIN (HostReservation rows of kind APP: `shop`, `shop--staging`). */
+  appHosts: string[];
+  /** Its verified custom domains (HostReservation rows of kind DOMAIN). */
+  customDomains: string[];
   environmentId: string;
   environmentName: string;
   releaseId: string;
@@ -67,6 +79,11 @@ export class DeploymentsRepository {
   /** Whether the project row is still there (a teardown waits for its deletion to commit). */
   async projectExists(scope: TenantScope, projectId: string): Promise<boolean> {
     return (await this.prisma.project.count({ where: { id: projectId, organizationId: scope.organizationId } })) > 0;
+  }
+
+  async projectSlugs(scope: TenantScope, projectId: string): Promise<{ org: string; project: string } | null> {
+    const found = await this.prisma.project.findFirst({ where: { id: projectId, organizationId: scope.organizationId }, select: { slug: true, organization: { select: { slug: true } } } });
+    return found && { org: found.organization.slug, project: found.slug };
   }
 
   // ---- deployments ----------------------------------------------------------------------
@@ -104,7 +121,7 @@ export class DeploymentsRepository {
   /** QUEUED or RUNNING deployments of an environment. */
   async active(scope: TenantScope, environmentId: string, tx?: Tx) {
     return (tx ?? this.prisma).deployment.findMany({
-      where: { organizationId: scope.organizationId, environmentId, status: { in: ['QUEUED', 'RUNNING'] } },
+      where: { organizationId: scope.organizationId, environmentId, status: { in: [...ACTIVE_STATUSES] } },
       orderBy: { queuedAt: 'asc' },
     });
   }
@@ -119,48 +136,95 @@ export class DeploymentsRepository {
   }
 
   /**
-   * QUEUED → RUNNING, recording the release live at that moment. Refused (false) when the
-   * deployment is not QUEUED any more or another deployment of the environment is RUNNING;
-   * the environment row is locked so two workers cannot both pass the check.
+   * QUEUED → RUNNING, recording the release live at that moment, and bumping the attempt the
+   * run then owns. Refused when the deployment is not QUEUED any more or another deployment of
+   * the environment is RUNNING; the environment row is locked so two workers cannot both pass
+   * the check.
    */
-  async markRunning(scope: TenantScope, id: string, environmentId: string, now: Date, tx: Tx): Promise<'STARTED' | 'NOT_QUEUED' | 'BUSY'> {
+  async markRunning(scope: TenantScope, id: string, environmentId: string, now: Date, tx: Tx): Promise<DeploymentClaim | 'NOT_QUEUED' | 'BUSY'> {
     const env = await this.lockEnvironment(scope, environmentId, tx);
     if (!env) return 'NOT_QUEUED';
     const running = await tx.deployment.count({
       where: { organizationId: scope.organizationId, environmentId, status: 'RUNNING', id: { not: id } },
     });
     if (running > 0) return 'BUSY';
-    const { count } = await tx.deployment.updateMany({
+    const [claimed] = await tx.deployment.updateManyAndReturn({
       where: { id, organizationId: scope.organizationId, status: 'QUEUED' },
-      data: { status: 'RUNNING', startedAt: now, previousReleaseId: env.liveReleaseId },
+      data: { status: 'RUNNING', startedAt: now, previousReleaseId: env.liveReleaseId, attempt: { increment: 1 } },
+      select: { attempt: true },
     });
-    return count === 1 ? 'STARTED' : 'NOT_QUEUED';
+    return claimed ? { deploymentId: id, attempt: claimed.attempt } : 'NOT_QUEUED';
   }
 
-  /** Only a QUEUED or RUNNING deployment finishes; false when it already had an outcome. */
+  /**
+   * A RUNNING deployment taken over by a new run (its job re-ran: the worker died, or lost its
+   * queue lock): the attempt is bumped, so the old run, if it still runs, writes nothing more.
+   * Null when the deployment is not RUNNING any more.
+   */
+  async resume(scope: TenantScope, id: string): Promise<DeploymentClaim | null> {
+    const [claimed] = await this.prisma.deployment.updateManyAndReturn({
+      where: { id, organizationId: scope.organizationId, status: 'RUNNING' },
+      data: { attempt: { increment: 1 } },
+      select: { attempt: true },
+    });
+    return claimed ? { deploymentId: id, attempt: claimed.attempt } : null;
+  }
+
+  /**
+   * Locks the deployment row (FOR SHARE, until `tx` ends) while `claim` owns it; throws
+   * SupersededAttemptError once a newer attempt does. Every write of a run goes through this.
+   */
+  async lockOwned(scope: TenantScope, claim: DeploymentClaim, tx: Tx): Promise<void> {
+    const rows = await tx.$queryRaw<unknown[]>`
+      SELECT 1 FROM "Deployment" WHERE id = ${claim.deploymentId} AND "organizationId" = ${scope.organizationId} AND attempt = ${claim.attempt} FOR SHARE`;
+    if (rows.length !== 1) throw new SupersededAttemptError(`deployment ${claim.deploymentId}`, claim.attempt);
+  }
+
+  /** Throws SupersededAttemptError when `claim` no longer owns the deployment (checked before touching containers). */
+  async stillOwned(scope: TenantScope, claim: DeploymentClaim): Promise<void> {
+    const owned = await this.prisma.deployment.count({ where: { id: claim.deploymentId, organizationId: scope.organizationId, attempt: claim.attempt } });
+    if (owned !== 1) throw new SupersededAttemptError(`deployment ${claim.deploymentId}`, claim.attempt);
+  }
+
+  /** Runs `fn` in a transaction that holds the claim (see lockOwned); `tx` when the caller has one. */
+  async asOwner<T>(scope: TenantScope, claim: DeploymentClaim, fn: (tx: Tx) => Promise<T>, tx?: Tx): Promise<T> {
+    const run = async (t: Tx) => {
+      await this.lockOwned(scope, claim, t);
+      return fn(t);
+    };
+    return tx ? run(tx) : this.transaction(run);
+  }
+
+  /**
+   * Ends the run's deployment. Only the attempt that owns it can (the reconciler takes a row
+   * over by bumping the attempt too), so anything else is SupersededAttemptError.
+   */
   async finish(
     scope: TenantScope,
-    id: string,
+    claim: DeploymentClaim,
     data: { status: FinalDeploymentStatus; failureReason?: string | null; failedReplicaLogs?: string | null },
     tx?: Tx,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const { count } = await (tx ?? this.prisma).deployment.updateMany({
-      where: { id, organizationId: scope.organizationId, status: { in: ['QUEUED', 'RUNNING'] } },
+      where: { id: claim.deploymentId, organizationId: scope.organizationId, attempt: claim.attempt, status: { in: [...ACTIVE_STATUSES] } },
       data: { ...data, finishedAt: new Date() },
     });
-    return count === 1;
+    if (count !== 1) throw new SupersededAttemptError(`deployment ${claim.deploymentId}`, claim.attempt);
   }
 
   // ---- timeline -------------------------------------------------------------------------
 
-  /** Events have no organization column: the deployment is checked under `scope` first. */
-  async appendEvent(scope: TenantScope, deploymentId: string, entry: TimelineEntry, tx?: Tx) {
-    const db = tx ?? this.prisma;
-    const owned = await db.deployment.count({ where: { id: deploymentId, organizationId: scope.organizationId } });
-    if (owned !== 1) return null;
-    return db.deploymentEvent.create({
-      data: { deploymentId, step: entry.step, message: entry.message, level: entry.level ?? 'info', ...(entry.at ? { at: entry.at } : {}) },
-    });
+  /** A step of the run's timeline (events have no organization column: the claim checks the deployment under `scope`). */
+  async appendEvent(scope: TenantScope, claim: DeploymentClaim, entry: TimelineEntry, tx?: Tx) {
+    return this.asOwner(
+      scope,
+      claim,
+      (t) =>
+        t.deploymentEvent.create({
+          data: { deploymentId: claim.deploymentId, step: entry.step, message: entry.message, level: entry.level ?? 'info', ...(entry.at ? { at: entry.at } : {}) },
+        }),
+      tx,
+    );
   }
 
   /** The newest deployment of a release (what a push follows after its build). */
@@ -187,31 +251,30 @@ export class DeploymentsRepository {
 
   // ---- replicas -------------------------------------------------------------------------
 
-  async createReplica(scope: TenantScope, data: NewReplica, tx?: Tx) {
-    return (tx ?? this.prisma).replica.create({ data: { ...data, organizationId: scope.organizationId, state: 'STARTING' } });
+  async createReplica(scope: TenantScope, claim: DeploymentClaim, data: Omit<NewReplica, 'deploymentId'>) {
+    return this.asOwner(scope, claim, (tx) => tx.replica.create({ data: { ...data, deploymentId: claim.deploymentId, organizationId: scope.organizationId, state: 'STARTING' } }));
   }
 
-  async setReplicaContainer(
-    scope: TenantScope,
-    id: string,
-    data: { containerId: string; hostPort: number | null },
-    tx?: Tx,
-  ): Promise<void> {
-    await (tx ?? this.prisma).replica.updateMany({ where: { id, organizationId: scope.organizationId }, data });
+  async setReplicaContainer(scope: TenantScope, claim: DeploymentClaim, id: string, data: { containerId: string; hostPort: number | null }): Promise<void> {
+    await this.asOwner(scope, claim, (tx) => tx.replica.updateMany({ where: { id, organizationId: scope.organizationId }, data }));
   }
 
+  /** Replica states a run sets: its own replicas', and in its switch and drain those it retires. */
   async setReplicaState(
     scope: TenantScope,
+    claim: DeploymentClaim,
     ids: string[],
     state: ReplicaState,
     extra: { lastExitCode?: number | null } = {},
     tx?: Tx,
   ): Promise<void> {
     if (ids.length === 0) return;
-    await (tx ?? this.prisma).replica.updateMany({
-      where: { id: { in: ids }, organizationId: scope.organizationId },
-      data: { state, ...extra },
-    });
+    await this.asOwner(
+      scope,
+      claim,
+      (t) => t.replica.updateMany({ where: { id: { in: ids }, organizationId: scope.organizationId }, data: { state, ...extra } }),
+      tx,
+    );
   }
 
   async replicasOfDeployment(scope: TenantScope, deploymentId: string, states?: ReplicaState[], tx?: Tx) {
@@ -276,7 +339,8 @@ export class DeploymentsRepository {
   async liveRoutesOfAllTenants(tx?: Tx): Promise<LiveEnvironmentRoute[]> {
     const envs = await (tx ?? this.prisma).environment.findMany({
       where: { liveReleaseId: { not: null } },
-      select: { id: true, name: true, organizationId: true, liveReleaseId: true, project: { select: { id: true, slug: true, hostLabel: true } }, domains: { select: { hostname: true }, orderBy: { hostname: 'asc' } } },
+      // Hosts come from the reservation table only: one row per host across all tenants.
+      select: { id: true, name: true, organizationId: true, liveReleaseId: true, project: { select: { id: true, slug: true } }, hosts: { select: { host: true, kind: true }, orderBy: { host: 'asc' } } },
       orderBy: { id: 'asc' },
     });
     if (envs.length === 0) return [];
@@ -299,8 +363,8 @@ export class DeploymentsRepository {
               organizationId: e.organizationId,
               projectId: e.project.id,
               projectSlug: e.project.slug,
-              hostLabel: e.project.hostLabel,
-              customDomains: e.domains.map((d) => d.hostname),
+              appHosts: e.hosts.filter((h) => h.kind === 'APP').map((h) => h.host),
+              customDomains: e.hosts.filter((h) => h.kind === 'DOMAIN').map((h) => h.host),
               environmentId: e.id,
               environmentName: e.name,
               releaseId: e.liveReleaseId!,

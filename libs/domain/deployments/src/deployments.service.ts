@@ -88,6 +88,13 @@ export class DeploymentsService {
     return this.repository.liveReleaseId(scope, environmentId);
   }
 
+  /** The organization's and the project's slugs (the console's paths are made of them). */
+  async projectSlugs(scope: TenantScope, projectId: string): Promise<{ org: string; project: string }> {
+    const found = await this.repository.projectSlugs(scope, projectId);
+    if (!found) throw notFound('Project');
+    return found;
+  }
+
   async forRelease(scope: TenantScope, releaseId: string): Promise<{ id: string } | null> {
     return this.repository.latestForRelease(scope, releaseId);
   }

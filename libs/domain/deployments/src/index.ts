@@ -9,7 +9,7 @@ export type { DeploymentEventListener, DeploymentTimelineEvent } from './timelin
 export type { LiveEnvironmentRoute } from './deployments.repository';
 export * from './push.service';
 export * from './reconcile/reconciler';
-export * from './domains.service';
+export * from './domains/domains.service';
 export * from './gateway-relays';
 export * from './project-teardown';
 export * from './project-network';

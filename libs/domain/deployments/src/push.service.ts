@@ -3,8 +3,9 @@ import { CONFIG, type Config } from '@slipway/config';
 import { isCommitish, readCommit, type ObjectEnv } from '@slipway/git';
 import { JobQueue } from '@slipway/queue';
 import { BuildsService, checkCommitSource } from '@slipway/builds';
-import type { TenantScope } from '@slipway/contracts';
+import { consolePaths, rowJobId, type TenantScope } from '@slipway/contracts';
 import { DeploymentsService } from './deployments.service';
+import { PushFollow, type PushLinks } from './push-follow';
 
 export interface RefUpdate {
   oldSha: string;
@@ -13,14 +14,17 @@ export interface RefUpdate {
 }
 
 const ZERO_SHA = /^0+$/;
-const POLL_MS = 300;
-const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /**
  * A `git push` as the user lives it: for each pushed branch, the environments that follow
  * it are built and deployed while the push waits, and every build line and deployment step
  * is written back (git shows them as `remote:` lines). Resolves false when any build or
  * deployment failed, so the pre-receive hook rejects the push.
+ *
+ * The wait is bounded (PushFollow): at most PUSH_WAIT_SECONDS in all, and PUSH_QUEUE_WAIT_SECONDS
+ * for a worker to start a build or deployment. Past a bound the push says what is still going
+ * on and the console page that follows it, and ends successfully (the commit is stored; the
+ * queued build still needs it) unless something failed.
  *
  * Before anything is queued, the tree of every pushed commit is checked (links that leave the
  * repository, PUSH_MAX_* limits): one bad ref refuses the whole push, nothing is built, and
@@ -37,6 +41,8 @@ export class PushService {
 
   async receive(scope: TenantScope, target: { projectId: string; repositoryPath: string }, updates: RefUpdate[], objects: ObjectEnv, say: (line: string) => void, urlOf: (environmentName: string) => string): Promise<boolean> {
     if (!(await this.sourcesAcceptable(target.repositoryPath, updates, objects, say))) return false;
+    const waits = { deadline: Date.now() + this.config.PUSH_WAIT_SECONDS * 1000, queueWaitMs: this.config.PUSH_QUEUE_WAIT_SECONDS * 1000 };
+    const follower = new PushFollow(scope, this.builds, this.deployments, say, await this.links(scope, target.projectId), waits);
     let ok = true;
     for (const update of updates) {
       const branch = update.ref.replace(/^refs\/heads\//, '');
@@ -49,11 +55,22 @@ export class PushService {
       const commit = await readCommit(target.repositoryPath, update.newSha, objects);
       for (const env of environments) {
         const build = await this.builds.queue(scope, { projectId: target.projectId, environmentId: env.id, branch }, commit);
-        await this.queue.enqueue('build', build.id, { organizationId: scope.organizationId, buildId: build.id, objects: objects as Record<string, string> });
-        ok = (await this.follow(scope, build.id, env.name, say, urlOf(env.name))) && ok;
+        await this.queue.enqueue('build', rowJobId(build.id, build.attempt), { organizationId: scope.organizationId, buildId: build.id, objects: objects as Record<string, string> });
+        ok = (await follower.follow(build.id, env.name, urlOf(env.name))) !== 'failed' && ok;
       }
     }
     return ok;
+  }
+
+  /** The console pages of the project's builds and deployments, as absolute URLs. */
+  private async links(scope: TenantScope, projectId: string): Promise<PushLinks> {
+    const { org, project } = await this.deployments.projectSlugs(scope, projectId);
+    const base = this.config.PUBLIC_CONSOLE_URL.replace(/\/$/, '');
+    return {
+      build: (buildId) => base + consolePaths.build(org, project, buildId),
+      environment: (env) => base + consolePaths.environment(org, project, env),
+      deployment: (env, deploymentId) => base + consolePaths.deployment(org, project, env, deploymentId),
+    };
   }
 
   /** Says why and resolves false when a pushed commit's tree may not be stored or built. */
@@ -71,51 +88,4 @@ export class PushService {
     }
     return true;
   }
-
-  private async follow(scope: TenantScope, buildId: string, envName: string, say: (line: string) => void, url: string): Promise<boolean> {
-    let seq = -1;
-    for (;;) {
-      for (const l of await this.builds.logLines(scope, buildId, seq)) {
-        say(l.line);
-        seq = l.seq;
-      }
-      const build = await this.builds.find(scope, buildId);
-      if (!build || FINAL.has(build.status)) {
-        for (const l of await this.builds.logLines(scope, buildId, seq)) say(l.line);
-        if (build?.status !== 'SUCCEEDED') {
-          say(`Build ${build?.status === 'CANCELLED' ? 'cancelled' : 'failed'}: ${build?.failureReason ?? 'unknown reason'}`);
-          return false;
-        }
-        break;
-      }
-      await sleep(POLL_MS);
-    }
-    const release = await this.builds.releaseOfBuild(scope, buildId);
-    if (!release) return false;
-    let deployment = await this.deployments.forRelease(scope, release.id);
-    while (!deployment) {
-      await sleep(POLL_MS);
-      deployment = await this.deployments.forRelease(scope, release.id);
-    }
-    let after = -1n;
-    for (;;) {
-      const p = await this.deployments.progress(scope, deployment.id, after);
-      for (const e of p.events) {
-        say(`-----> ${e.message}`);
-        after = e.id;
-      }
-      if (FINAL.has(p.status)) {
-        if (p.status === 'SUCCEEDED') {
-          say(`-----> ${envName} is live at ${url}`);
-          return true;
-        }
-        say(`-----> Deployment failed: ${p.failureReason ?? 'unknown reason'}. The previous release keeps serving.`);
-        for (const line of (p.failedReplicaLogs ?? '').split('\n').filter(Boolean)) say(`       | ${line}`);
-        return false;
-      }
-      await sleep(POLL_MS);
-    }
-  }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

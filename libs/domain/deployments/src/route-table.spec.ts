@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildRouteTable, environmentHost, nextRouteTableVersion } from './route-table';
+import type { LiveEnvironmentRoute } from './deployments.repository';
+import { buildRouteTable, nextRouteTableVersion } from './route-table';
 
-const live = (name: string, ports: number[], hostLabel = 'Shop') => ({
+const live = (name: string, ports: number[], appHosts: string[], customDomains: string[] = []): LiveEnvironmentRoute => ({
   organizationId: 'o',
   projectId: 'p',
   projectSlug: 'shop',
-  hostLabel,
+  appHosts,
+  customDomains,
   environmentId: `e-${name}`,
   environmentName: name,
   releaseId: `r-${name}`,
@@ -13,15 +15,10 @@ const live = (name: string, ports: number[], hostLabel = 'Shop') => ({
 });
 
 describe('route table', () => {
-  it('names production <project>.<domain> and other environments <project>-<env>.<domain>, lower-case', () => {
-    expect(environmentHost('shop', 'production', 'localhost')).toBe('shop.localhost');
-    expect(environmentHost('shop', 'staging', 'Apps.Example.com')).toBe('shop-staging.apps.example.com');
-  });
-
-  it('builds one route per live environment with loopback upstreams', () => {
+  it('builds one route per live environment from its reserved hosts, with loopback upstreams', () => {
     const table = buildRouteTable(
-      [live('production', [4001, 4002]), live('staging', [4003])],
-      'localhost',
+      [live('production', [4001, 4002], ['shop'], ['www.shop.example']), live('staging', [4003], ['shop--staging'])],
+      'Apps.Example.com',
       7,
       new Date('2026-01-01T00:00:00Z'),
     );
@@ -30,21 +27,33 @@ describe('route table', () => {
       generatedAt: '2026-01-01T00:00:00.000Z',
       routes: [
         expect.objectContaining({
-          hosts: ['shop.localhost'],
+          hosts: ['shop.apps.example.com', 'www.shop.example'],
           releaseId: 'r-production',
           upstreams: [
             { host: '127.0.0.1', port: 4001, containerId: 'c4001' },
             { host: '127.0.0.1', port: 4002, containerId: 'c4002' },
           ],
         }),
-        expect.objectContaining({ hosts: ['shop-staging.localhost'], environmentId: 'e-staging' }),
+        expect.objectContaining({ hosts: ['shop--staging.apps.example.com'], environmentId: 'e-staging' }),
       ],
     });
   });
 
-  it('gives a host to exactly one environment: the older one keeps it', () => {
-    const table = buildRouteTable([live('staging', [4001], 'shop'), live('production', [4002], 'shop-staging')], 'localhost', 1, new Date());
-    expect(table.routes.map((r) => [r.hosts, r.environmentId])).toEqual([[['shop-staging.localhost'], 'e-staging']]);
+  it('routes a host kept from before the naming rule as it is', () => {
+    const table = buildRouteTable([live('staging', [4001], ['shop-staging'])], 'localhost', 1, new Date());
+    expect(table.routes.map((r) => r.hosts)).toEqual([['shop-staging.localhost']]);
+  });
+
+  it('gives a generated host precedence over a custom domain that became equal to it when APPS_DOMAIN changed', () => {
+    const table = buildRouteTable([live('a', [4001], ['a'], ['shop.apps.test']), live('b', [4002], ['shop'])], 'apps.test', 1, new Date());
+    expect(table.routes.map((r) => [r.environmentId, r.hosts])).toEqual([
+      ['e-a', ['a.apps.test']],
+      ['e-b', ['shop.apps.test']],
+    ]);
+  });
+
+  it('leaves out an environment that has no host', () => {
+    expect(buildRouteTable([live('x', [4001], [])], 'localhost', 1, new Date()).routes).toEqual([]);
   });
 
   it('versions always increase: the clock, or one past the stored table when the clock is behind', () => {

@@ -4,20 +4,20 @@ import { appHost, type EdgeRoute, type EdgeRouteTable } from '@slipway/contracts
 import { RedisService, RouteTableStore } from '@slipway/redis';
 import { DeploymentsRepository, type LiveEnvironmentRoute } from './deployments.repository';
 
-/** The host naming rule is shared with the URLs users see (contracts' appHost). */
-export { PRODUCTION_ENVIRONMENT, appHost as environmentHost } from '@slipway/contracts';
+export { PRODUCTION_ENVIRONMENT } from '@slipway/contracts';
 
 /**
  * The whole table for a set of live environments; pure, so it is unit-tested without Postgres.
- * A host is served by exactly one environment: if two ever compute the same host (project
- * `a` env `b` and project `a-b`), the older environment keeps it (`live` is in creation order).
+ * Hosts are the environments' HostReservation rows, unique across tenants by a unique index, so
+ * no host can have two owners: generated names are unique among themselves, and so are custom
+ * domains. A custom domain can only meet a generated host if APPS_DOMAIN was changed after it was
+ * verified (domains under APPS_DOMAIN are refused); then the generated host wins.
  */
 export function buildRouteTable(live: LiveEnvironmentRoute[], appsDomain: string, version: number, now: Date): EdgeRouteTable {
-  const claimed = new Set<string>();
+  const generated = new Set(live.flatMap((e) => e.appHosts.map((name) => appHost(name, appsDomain))));
   const routes: EdgeRoute[] = live.flatMap((e) => {
-    const hosts = [appHost(e.hostLabel, e.environmentName, appsDomain), ...(e.customDomains ?? [])].filter((h) => !claimed.has(h));
+    const hosts = [...e.appHosts.map((name) => appHost(name, appsDomain)), ...e.customDomains.filter((d) => !generated.has(d))];
     if (!hosts.length) return [];
-    for (const h of hosts) claimed.add(h);
     return [
       {
         hosts,

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { UpstreamClient } from '@slipway/ai-providers';
 import { CallersRepository } from './callers/callers.repository';
 import { GatewayCallerResolver } from './callers/gateway-caller-resolver';
 import { GatewayDefaultsRepository } from './defaults/gateway-defaults.repository';
@@ -9,7 +8,7 @@ import { GatewayKeysRepository } from './keys/gateway-keys.repository';
 import { GatewayKeysService } from './keys/gateway-keys.service';
 import { ProvidersRepository } from './providers/providers.repository';
 import { ProvidersService } from './providers/providers.service';
-import { GatewayEngine, GatewaySideEndpoints, UPSTREAM_CLIENT } from './engine';
+import { GatewayEngine, GatewaySideEndpoints, upstreamProviders } from './engine';
 import { GatewayLimits } from './limits';
 import { UsageModule } from './usage';
 import { GatewayDrillsRepository, GatewayDrillsService } from './drills';
@@ -22,7 +21,7 @@ import { FailureExplainer, FailureReadsRepository, MODEL_CLIENT_FACTORY, default
 @Module({
   imports: [UsageModule],
   providers: [
-    { provide: UPSTREAM_CLIENT, useFactory: () => new UpstreamClient() },
+    ...upstreamProviders,
     GatewayLimits,
     GatewayEngine,
     GatewaySideEndpoints,

@@ -1,12 +1,15 @@
+import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModule } from '@slipway/audit';
 import { CryptoModule } from '@slipway/crypto';
 import { DbModule, PrismaService } from '@slipway/db';
-import { RedisModule } from '@slipway/redis';
+import { RateLimiter, RedisModule } from '@slipway/redis';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
 import { AppError } from '@slipway/errors';
 import { loadConfig } from '@slipway/config';
 import { AuthService } from './auth.service';
+import { AuthThrottle } from './auth-throttle';
 import { IdentityModule } from './identity.module';
 import { InvitationsService } from './invitations.service';
 import { OrganizationsService } from './organizations.service';
@@ -17,13 +20,22 @@ let auth: AuthService;
 let prisma: PrismaService;
 let n = 0;
 const client = { ip: '127.0.0.1', userAgent: 'vitest' };
+// The throttling counters live in Redis across runs: each test that counts gets an address of its own.
+const freshAddress = () => `198.18.${randomInt(256)}.${randomInt(1, 255)}`;
+const LOGIN_WINDOW_SECONDS = 2;
 const email = () => `user${++n}-${Date.now()}@example.test`;
 
 beforeAll(async () => {
   // A Redis db index of its own so throttling counters never meet the dev server's.
   const redis = new URL(loadConfig().REDIS_URL);
   redis.pathname = '/3';
-  ctx = await createDomainTestContext([DbModule, RedisModule, CryptoModule, AuditModule, IdentityModule], { REDIS_URL: redis.toString() });
+  // Sign-ups all come from one address here (their own limit is tested below); a short login
+  // window lets a test watch a locked account open again.
+  ctx = await createDomainTestContext([DbModule, RedisModule, CryptoModule, AuditModule, IdentityModule], {
+    REDIS_URL: redis.toString(),
+    SIGNUP_MAX_PER_IP: 1_000_000,
+    LOGIN_WINDOW_SECONDS,
+  });
   auth = ctx.app.get(AuthService);
   prisma = ctx.app.get(PrismaService);
 });
@@ -86,5 +98,88 @@ describe('identity against PostgreSQL', () => {
     expect(await codeOf(tokens.authenticate(created.token))).toBe('TOKEN_REVOKED');
     const tampered = created.token.slice(0, -1) + (created.token.endsWith('a') ? 'b' : 'a');
     expect(await codeOf(tokens.authenticate(tampered))).toBe('TOKEN_INVALID');
+  });
+
+  it('lets at most LOGIN_MAX_PER_ACCOUNT of 50 parallel wrong passwords reach argon2, then refuses even the right one until the window passes', async () => {
+    const victim = { email: email(), password: 'the right long password' };
+    await auth.signup({ name: 'Victim', ...victim }, client);
+    const attacker = { ip: freshAddress(), userAgent: 'guesser' };
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => codeOf(auth.login({ email: victim.email, password: `guess number ${i}` }, attacker))));
+    const verified = answers.filter((c) => c === 'INVALID_CREDENTIALS').length;
+    expect(verified).toBeLessThanOrEqual(ctx.config.LOGIN_MAX_PER_ACCOUNT);
+    expect(verified + answers.filter((c) => c === 'TOO_MANY_ATTEMPTS').length).toBe(50);
+    // Locked for the account, from any address, with the right password too…
+    expect(await codeOf(auth.login(victim, { ip: freshAddress(), userAgent: 'owner' }))).toBe('TOO_MANY_ATTEMPTS');
+    const failures = await prisma.auditLog.count({ where: { action: 'auth.login_failed', target: `user:${victim.email}` } });
+    expect(failures).toBe(verified);
+    // …until the window passes.
+    await sleep(LOGIN_WINDOW_SECONDS * 1000 + 200);
+    expect(await codeOf(auth.login(victim, { ip: freshAddress(), userAgent: 'owner' }))).toBe('resolved');
+  });
+
+  it('counts unknown emails like known ones, so a lock-out does not tell which accounts exist', async () => {
+    const ip = freshAddress();
+    const unknown = email();
+    const answers: string[] = [];
+    for (let i = 0; i <= ctx.config.LOGIN_MAX_PER_ACCOUNT; i++) answers.push(await codeOf(auth.login({ email: unknown, password: 'whatever it is' }, { ip, userAgent: 'probe' })));
+    expect(answers.slice(0, -1).every((c) => c === 'INVALID_CREDENTIALS')).toBe(true);
+    expect(answers.at(-1)).toBe('TOO_MANY_ATTEMPTS');
+  });
+
+  it('gives the address its attempt back on a right password, so signing in never locks an office out', async () => {
+    const ip = freshAddress();
+    const people = await Promise.all([1, 2, 3].map(async (n) => ({ email: email(), password: `long password ${n}` })));
+    for (const p of people) await auth.signup({ name: 'Office', ...p }, client);
+    const limiter = ctx.app.get(RateLimiter);
+    for (let round = 0; round < 4; round++) for (const p of people) expect(await codeOf(auth.login(p, { ip, userAgent: 'office' }))).toBe('resolved');
+    // 12 sign-ins from one address later, its counter holds nothing but failures (none): a
+    // counter holding anything would refuse this take of limit 1.
+    expect(await limiter.take([{ key: `login:ip:${ip}`, limit: 1, windowSeconds: 60 }])).toEqual({ allowed: true });
+  });
+
+  it('refuses sign-ups beyond SIGNUP_MAX_PER_IP from one address, saying when to retry', async () => {
+    const throttle = new AuthThrottle({ ...ctx.config, SIGNUP_MAX_PER_IP: 3 }, ctx.app.get(RateLimiter));
+    const ip = freshAddress();
+    for (let i = 0; i < 3; i++) await throttle.admitSignup(ip);
+    const refused = await throttle.admitSignup(ip).then(
+      () => null,
+      (e: unknown) => e as AppError,
+    );
+    expect(refused?.code).toBe('TOO_MANY_SIGNUPS');
+    expect(refused?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(ctx.config.SIGNUP_WINDOW_SECONDS);
+    await throttle.admitSignup(freshAddress()); // another address is not affected
+  });
+
+  it('never lets an invitation grant more than its author could grant directly', async () => {
+    const owner = await auth.signup({ name: 'Boss', email: email(), password: 'a long enough password' }, client);
+    const adminUser = await auth.signup({ name: 'Admin', email: email(), password: 'a long enough password' }, client);
+    const orgs = ctx.app.get(OrganizationsService);
+    const invitations = ctx.app.get(InvitationsService);
+    const org = owner.dto.organizations[0]!.slug;
+    const ownerActor = await orgs.resolveActor({ userId: owner.dto.user.id, email: owner.dto.user.email }, org);
+    const adminInvite = await invitations.create(ownerActor, { role: 'ADMIN' });
+    await invitations.accept({ userId: adminUser.dto.user.id, email: adminUser.dto.user.email }, adminInvite.token);
+    const admin = await orgs.resolveActor({ userId: adminUser.dto.user.id, email: adminUser.dto.user.email }, org);
+    expect(admin.role).toBe('ADMIN');
+    const before = await prisma.invitation.count({ where: { organizationId: admin.organizationId } });
+    expect(await codeOf(invitations.create(admin, { role: 'ADMIN' }))).toBe('ROLE_NOT_GRANTABLE');
+    expect(await codeOf(invitations.create(admin, { role: 'OWNER' }))).toBe('ROLE_NOT_GRANTABLE');
+    expect(await prisma.invitation.count({ where: { organizationId: admin.organizationId } })).toBe(before);
+    expect((await invitations.create(admin, { role: 'MEMBER' })).role).toBe('MEMBER');
+  });
+
+  it('lets only the user registered with its email accept an email-addressed invitation', async () => {
+    const owner = await auth.signup({ name: 'Inviter', email: email(), password: 'a long enough password' }, client);
+    const addressee = await auth.signup({ name: 'Addressee', email: email(), password: 'a long enough password' }, client);
+    const other = await auth.signup({ name: 'Other', email: email(), password: 'a long enough password' }, client);
+    const orgs = ctx.app.get(OrganizationsService);
+    const invitations = ctx.app.get(InvitationsService);
+    const ownerActor = await orgs.resolveActor({ userId: owner.dto.user.id, email: owner.dto.user.email }, owner.dto.organizations[0]!.slug);
+    const invite = await invitations.create(ownerActor, { role: 'MEMBER', email: addressee.dto.user.email.toUpperCase() });
+    expect(await codeOf(invitations.accept({ userId: other.dto.user.id, email: other.dto.user.email }, invite.token))).toBe('INVITATION_FOR_ANOTHER_EMAIL');
+    expect(await prisma.invitation.findUniqueOrThrow({ where: { id: invite.id } })).toMatchObject({ acceptedAt: null, acceptedById: null });
+    expect(await prisma.membership.count({ where: { organizationId: ownerActor.organizationId, userId: other.dto.user.id } })).toBe(0);
+    expect(await codeOf(invitations.accept({ userId: addressee.dto.user.id, email: addressee.dto.user.email }, invite.token))).toBe('resolved');
   });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthService } from './auth.service';
+import { AuthThrottle } from './auth-throttle';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
 import { OrganizationsRepository } from './organizations.repository';
@@ -17,6 +18,7 @@ import { UsersRepository } from './users.repository';
     OrganizationsRepository,
     InvitationsRepository,
     TokensRepository,
+    AuthThrottle,
     AuthService,
     OrganizationsService,
     InvitationsService,

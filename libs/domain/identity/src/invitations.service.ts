@@ -6,6 +6,8 @@ import { AppError, notFound } from '@slipway/errors';
 import { AuditService } from '@slipway/audit';
 import {
   createInvitationInputSchema,
+  grantableRoles,
+  mayGrant,
   type Actor,
   type CreateInvitationInput,
   type CreatedInvitationDto,
@@ -30,9 +32,13 @@ export class InvitationsService {
     private readonly audit: AuditService,
   ) {}
 
+  /** An invitation grants at most what its author could grant directly (an ADMIN invites MEMBERs and VIEWERs). */
   async create(actor: OrgActor, raw: CreateInvitationInput): Promise<CreatedInvitationDto> {
     const input = createInvitationInputSchema.parse(raw);
-    if (input.role === 'OWNER' && actor.role !== 'OWNER') throw new AppError('FORBIDDEN', 'Only owners can invite owners.');
+    if (!mayGrant(actor.role, input.role)) {
+      const allowed = grantableRoles(actor.role).map((r) => r.toLowerCase());
+      throw new AppError('ROLE_NOT_GRANTABLE', `As ${actor.role.toLowerCase()} you can invite ${allowed.length ? allowed.join(' or ') : 'nobody'}; ask an owner to invite ${input.role.toLowerCase()}s.`);
+    }
     const token = generateSecretToken(INVITATION_TOKEN_PREFIX);
     const expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);
     const invitation = await this.prisma.$transaction(async (tx) => {
@@ -61,12 +67,18 @@ export class InvitationsService {
     return { organizationName: invitation.organization.name, organizationSlug: invitation.organization.slug, role: invitation.role, expiresAt: invitation.expiresAt.toISOString() };
   }
 
-  /** One use per link: the accepting update is conditional, so two racing accepts cannot both join. */
+  /**
+   * One use per link: the accepting update is conditional, so two racing accepts cannot both
+   * join. A link addressed to an email joins only the signed-in user registered with that email
+   * (the session's own user row, not anything the caller sends); anyone else is refused and the
+   * link stays usable for its addressee.
+   */
   async accept(actor: Actor, token: string): Promise<OrganizationDto> {
     return this.prisma.$transaction(async (tx) => {
       const now = new Date();
       const invitation = await this.invitations.usableByTokenHash(sha256Hex(token), now, tx);
       if (!invitation) throw new AppError('INVITATION_INVALID');
+      if (invitation.email && invitation.email.toLowerCase() !== actor.email.toLowerCase()) throw new AppError('INVITATION_FOR_ANOTHER_EMAIL');
       const scope = { organizationId: invitation.organizationId };
       if (await this.organizations.member(scope, actor.userId, tx)) throw new AppError('ALREADY_MEMBER');
       if (!(await this.invitations.markAccepted(invitation.id, actor.userId, now, tx))) throw new AppError('INVITATION_INVALID');

@@ -3,7 +3,7 @@ import { PrismaService, type Tx } from '@slipway/db';
 import { AppError, notFound } from '@slipway/errors';
 import { AuditService } from '@slipway/audit';
 import {
-  roleAtLeast,
+  mayGrant,
   slugify,
   slugSchema,
   type Actor,
@@ -102,9 +102,9 @@ export class OrganizationsService {
     });
   }
 
+  /** The same rule as invitations (mayGrant): a member may move someone only between roles it could grant. */
   private assertMayManage(actor: OrgActor, currentRole: Role, newRole: Role): void {
-    if (actor.role === 'OWNER') return;
-    if (!roleAtLeast(actor.role, 'ADMIN') || roleAtLeast(currentRole, 'ADMIN') || roleAtLeast(newRole, 'ADMIN')) {
+    if (!mayGrant(actor.role, currentRole) || !mayGrant(actor.role, newRole)) {
       throw new AppError('FORBIDDEN', 'Only owners can change owners and admins or grant those roles.');
     }
   }

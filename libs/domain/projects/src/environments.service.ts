@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, isUniqueViolation } from '@slipway/db';
+import { PrismaService, isUniqueViolation, type Tx } from '@slipway/db';
 import { AppError, notFound } from '@slipway/errors';
 import { AuditService } from '@slipway/audit';
 import {
@@ -15,6 +15,7 @@ import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
 import { PRODUCTION, ProjectUrls } from './urls';
 import { toEnvironmentDto } from './mappers';
+import { environmentHostCandidates, environmentNameTooLong } from './host-names';
 
 export interface ResolvedEnvironment {
   id: string;
@@ -23,6 +24,9 @@ export interface ResolvedEnvironment {
   projectSlug: string;
   hostLabel: string;
 }
+
+/** Environments racing for one generated name (only possible against a name given before the naming rule). */
+const CREATE_ATTEMPTS = 3;
 
 @Injectable()
 export class EnvironmentsService {
@@ -42,19 +46,33 @@ export class EnvironmentsService {
     return { id: env.id, name: env.name, projectId: project.id, projectSlug: project.slug, hostLabel: project.hostLabel };
   }
 
+  /** The app URL of each environment of a project, by name (what a push prints once it is live). */
+  async appUrls(scope: TenantScope, projectId: string): Promise<Map<string, string>> {
+    const envs = await this.repository.appHostsOfProject(scope, projectId);
+    return new Map(envs.flatMap((e) => (e.hosts[0] ? [[e.name, this.urls.app(e.hosts[0].host)] as const] : [])));
+  }
+
+  /** The environment and its generated host are created in one transaction; the host goes when the environment goes. */
   async create(actor: OrgActor, projectSlug: string, raw: CreateEnvironmentInput): Promise<EnvironmentDto> {
     const input = createEnvironmentInputSchema.parse(raw);
     const project = await this.projects.require(actor, projectSlug);
-    try {
-      const env = await this.prisma.$transaction(async (tx) => {
-        const created = await this.repository.createEnvironment(actor, project.id, { ...DEFAULT_RESOURCES, ...input }, tx);
-        await this.audit.record({ organizationId: actor.organizationId, actor, action: 'environment.created', target: `environment:${project.slug}/${input.name}`, metadata: { branch: input.branch } }, tx);
-        return created;
-      });
-      return toEnvironmentDto(env, this.urls.app(project.hostLabel, env.name));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('ENVIRONMENT_NAME_TAKEN', `"${project.slug}" already has an environment named "${input.name}".`, [{ path: 'name', message: 'Already taken.' }]);
-      throw err;
+    const tooLong = environmentNameTooLong(project.hostLabel, input.name);
+    if (tooLong) throw new AppError('VALIDATION_FAILED', `"${input.name}" makes an app host name longer than DNS allows.`, [{ path: 'name', message: tooLong }]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { env, host } = await this.prisma.$transaction(async (tx) => {
+          const created = await this.repository.createEnvironment(actor, project.id, { ...DEFAULT_RESOURCES, ...input }, tx);
+          const host = await this.freeHost(project.hostLabel, input.name, tx);
+          await this.repository.reserveAppHost(actor, created.id, host, tx);
+          await this.audit.record({ organizationId: actor.organizationId, actor, action: 'environment.created', target: `environment:${project.slug}/${input.name}`, metadata: { branch: input.branch, host } }, tx);
+          return { env: created, host };
+        });
+        return toEnvironmentDto({ ...env, hosts: [{ host, note: null }] }, project.hostLabel, this.urls);
+      } catch (err) {
+        if (isUniqueViolation(err, 'host') && attempt < CREATE_ATTEMPTS) continue;
+        if (isUniqueViolation(err)) throw new AppError('ENVIRONMENT_NAME_TAKEN', `"${project.slug}" already has an environment named "${input.name}".`, [{ path: 'name', message: 'Already taken.' }]);
+        throw err;
+      }
     }
   }
 
@@ -65,9 +83,10 @@ export class EnvironmentsService {
       await this.audit.record({ organizationId: actor.organizationId, actor, action: 'environment.updated', target: `environment:${projectSlug}/${envName}`, metadata: { ...input } }, tx);
       return row;
     });
-    return toEnvironmentDto(updated, this.urls.app(env.hostLabel, updated.name));
+    return toEnvironmentDto(updated, env.hostLabel, this.urls);
   }
 
+  /** Its generated host is released with it (the reservation cascades in the same statement). */
   async delete(actor: OrgActor, projectSlug: string, envName: string): Promise<void> {
     const env = await this.resolve(actor, projectSlug, envName);
     if (env.name === PRODUCTION) throw new AppError('ENVIRONMENT_PROTECTED');
@@ -75,5 +94,11 @@ export class EnvironmentsService {
       await this.repository.deleteEnvironment(actor, env.id, tx);
       await this.audit.record({ organizationId: actor.organizationId, actor, action: 'environment.deleted', target: `environment:${projectSlug}/${envName}` }, tx);
     });
+  }
+
+  /** The naming rule's name, unless a host given before the rule already has it. */
+  private async freeHost(hostLabel: string, envName: string, tx: Tx): Promise<string> {
+    const [ruled, fallback] = environmentHostCandidates(hostLabel, envName);
+    return (await this.repository.hostTaken(ruled!, tx)) ? fallback! : ruled!;
   }
 }

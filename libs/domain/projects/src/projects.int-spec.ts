@@ -76,3 +76,66 @@ describe('projects against PostgreSQL and git', () => {
     expect((await projects.get(gamma, 'shop')).environments.map((e) => e.name)).toEqual(['production']);
   });
 });
+
+describe('app hosts across tenants', () => {
+  const hostOf = (url: string) => new URL(url).hostname;
+  const reservations = () => prisma.hostReservation.findMany({ where: { kind: 'APP' }, select: { host: true } }).then((rows) => rows.map((r) => r.host));
+
+  it("an environment of one tenant and another tenant's project that the old rule gave one host get distinct hosts, in either order", async () => {
+    const a = await orgActor('hosts-a');
+    const b = await orgActor('hosts-b');
+    await projects.create(a, { name: 'Mall' });
+    const aStaging = hostOf((await environments.create(a, 'mall', { name: 'staging', branch: 'staging' })).url);
+    const bProduction = hostOf((await projects.create(b, { name: 'Mall Staging' })).environments[0]!.url);
+    expect(aStaging).toBe(`mall--staging.${ctx.config.APPS_DOMAIN}`);
+    expect(bProduction).toBe(`mall-staging.${ctx.config.APPS_DOMAIN}`);
+    // The reverse order: the project first, then the environment.
+    const bFirst = hostOf((await projects.create(b, { name: 'Deli Preview' })).environments[0]!.url);
+    await projects.create(a, { name: 'Deli' });
+    const aLater = hostOf((await environments.create(a, 'deli', { name: 'preview', branch: 'preview' })).url);
+    expect(new Set([bFirst, aLater]).size).toBe(2);
+    const all = await reservations();
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('writes the generated host in the same transaction as the environment, and releases it with the environment', async () => {
+    const c = await orgActor('hosts-c');
+    await projects.create(c, { name: 'Cafe' });
+    await environments.create(c, 'cafe', { name: 'qa', branch: 'qa' });
+    expect(await reservations()).toEqual(expect.arrayContaining(['cafe', 'cafe--qa']));
+    await environments.delete(c, 'cafe', 'qa');
+    expect(await reservations()).not.toContain('cafe--qa');
+    await projects.delete(c, 'cafe');
+    expect(await reservations()).not.toContain('cafe');
+  });
+
+  it("gives a project named after a platform host another label, and takes the next label when a host already has the slug", async () => {
+    const d = await orgActor('hosts-d');
+    for (const name of ['api', 'www', 'console', 'localhost']) {
+      const host = hostOf((await projects.create(d, { name })).environments[0]!.url);
+      expect(host).toBe(`${name}-hosts-d.${ctx.config.APPS_DOMAIN}`);
+    }
+    // A host given before the naming rule (legacy `<label>-<env>`) blocks the label too.
+    const e = await orgActor('hosts-e');
+    const legacy = await projects.create(e, { name: 'Old' });
+    await prisma.hostReservation.create({ data: { host: 'bar-staging', kind: 'APP', organizationId: e.organizationId, environmentId: legacy.environments[0]!.id } });
+    const f = await orgActor('hosts-f');
+    expect(hostOf((await projects.create(f, { name: 'Bar Staging' })).environments[0]!.url)).toBe(`bar-staging-hosts-f.${ctx.config.APPS_DOMAIN}`);
+  });
+
+  it('refuses "--" in new slugs and environment names, and names too long for one DNS label, writing nothing', async () => {
+    const g = await orgActor('hosts-g');
+    const before = await prisma.environment.count();
+    expect(await codeOf(projects.create(g, { name: 'X', slug: 'a--b' }))).toBe('VALIDATION_FAILED');
+    await projects.create(g, { name: 'L'.repeat(40) });
+    expect(await codeOf(environments.create(g, 'l'.repeat(40), { name: 'e'.repeat(22), branch: 'x' }))).toBe('VALIDATION_FAILED');
+    await expect(environments.create(g, 'l'.repeat(40), { name: 'a--b', branch: 'x' })).rejects.toThrow();
+    expect(await prisma.environment.count()).toBe(before + 1);
+  });
+
+  it('two tenants creating the same project name at once both succeed with distinct labels', async () => {
+    const [h, i] = await Promise.all([orgActor('hosts-h'), orgActor('hosts-i')]);
+    const [ph, pi] = await Promise.all([projects.create(h, { name: 'Race' }), projects.create(i, { name: 'Race' })]);
+    expect(hostOf(ph.environments[0]!.url)).not.toBe(hostOf(pi.environments[0]!.url));
+  });
+});

@@ -8,7 +8,13 @@ export interface EnvironmentData extends Resources {
   healthCheckPath: string;
 }
 
-/** Projects and environments. Every method is confined to the tenant scope it is given. */
+/** Each environment with its generated host (the HostReservation of kind APP). */
+const WITH_APP_HOST = { hosts: { where: { kind: 'APP' as const }, select: { host: true, note: true } } };
+
+/**
+ * Projects, environments and their generated hosts. Every method is confined to the tenant scope
+ * it is given, except the two host-name checks: host names are global.
+ */
 @Injectable()
 export class ProjectsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -24,13 +30,29 @@ export class ProjectsRepository {
   async findBySlug(scope: TenantScope, slug: string, tx?: Tx) {
     return (tx ?? this.prisma).project.findUnique({
       where: { organizationId_slug: { organizationId: scope.organizationId, slug } },
-      include: { environments: { orderBy: { createdAt: 'asc' } } },
+      include: { environments: { orderBy: { createdAt: 'asc' }, include: WITH_APP_HOST } },
     });
   }
 
-  /** Host labels are global (they become host names), so this one check spans tenants. */
+  /** Whether a project (of any tenant) has this label, or any environment or domain already answers at this name. */
   async hostLabelTaken(hostLabel: string, tx?: Tx): Promise<boolean> {
-    return (await (tx ?? this.prisma).project.count({ where: { hostLabel } })) > 0;
+    const db = tx ?? this.prisma;
+    return (await db.project.count({ where: { hostLabel } })) > 0 || (await this.hostTaken(hostLabel, tx));
+  }
+
+  /** Whether any environment (of any tenant) already answers at this generated name. */
+  async hostTaken(host: string, tx?: Tx): Promise<boolean> {
+    return (await (tx ?? this.prisma).hostReservation.count({ where: { host } })) > 0;
+  }
+
+  /** Reserves the environment's generated host; a name reserved meanwhile fails the transaction (unique `host`). */
+  async reserveAppHost(scope: TenantScope, environmentId: string, host: string, tx?: Tx): Promise<void> {
+    await (tx ?? this.prisma).hostReservation.create({ data: { host, kind: 'APP', organizationId: scope.organizationId, environmentId } });
+  }
+
+  /** Generated hosts of a project's environments, by environment name. */
+  async appHostsOfProject(scope: TenantScope, projectId: string): Promise<{ name: string; hosts: { host: string; note: string | null }[] }[]> {
+    return this.prisma.environment.findMany({ where: { projectId, organizationId: scope.organizationId }, select: { name: true, ...WITH_APP_HOST } });
   }
 
   async create(scope: TenantScope, data: { slug: string; name: string; hostLabel: string }, production: EnvironmentData, tx?: Tx) {
@@ -40,10 +62,11 @@ export class ProjectsRepository {
         organizationId: scope.organizationId,
         environments: { create: { ...production, organizationId: scope.organizationId } },
       },
-      include: { environments: true },
+      include: { environments: { include: WITH_APP_HOST } },
     });
   }
 
+  /** Deleting a project or an environment releases its hosts in the same statement (HostReservation cascades). */
   async delete(scope: TenantScope, projectId: string, tx?: Tx): Promise<void> {
     await (tx ?? this.prisma).project.deleteMany({ where: { id: projectId, organizationId: scope.organizationId } });
   }
@@ -53,7 +76,7 @@ export class ProjectsRepository {
   }
 
   async updateEnvironment(scope: TenantScope, environmentId: string, data: Partial<Omit<EnvironmentData, 'name'>>, tx?: Tx) {
-    return (tx ?? this.prisma).environment.update({ where: { id: environmentId, organizationId: scope.organizationId }, data });
+    return (tx ?? this.prisma).environment.update({ where: { id: environmentId, organizationId: scope.organizationId }, data, include: WITH_APP_HOST });
   }
 
   async deleteEnvironment(scope: TenantScope, environmentId: string, tx?: Tx): Promise<void> {

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CONFIG, type Config } from '@slipway/config';
 import { PrismaService, isUniqueViolation, type Tx } from '@slipway/db';
 import { GitRepositories } from '@slipway/git';
 import { AppError, notFound } from '@slipway/errors';
@@ -7,8 +7,9 @@ import { AuditService } from '@slipway/audit';
 import { JobQueue } from '@slipway/queue';
 import {
   DEFAULT_RESOURCES,
+  platformHostsOf,
+  hostPartSlugSchema,
   slugify,
-  slugSchema,
   type CreateProjectInput,
   type OrgActor,
   type ProjectDto,
@@ -17,13 +18,18 @@ import {
 } from '@slipway/contracts';
 import { ProjectsRepository } from './projects.repository';
 import { PRODUCTION, ProjectUrls } from './urls';
-import { toEnvironmentDto } from './mappers';
+import { toEnvironmentDto, type EnvironmentWithHost } from './mappers';
+import { lastResortProjectLabel, projectLabelCandidates } from './host-names';
+
+/** Creations racing for one host label: each retry sees the others' committed labels. */
+const CREATE_ATTEMPTS = 3;
 
 @Injectable()
 export class ProjectsService {
   private readonly logger = new Logger('projects');
 
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     private readonly prisma: PrismaService,
     private readonly repository: ProjectsRepository,
     private readonly git: GitRepositories,
@@ -56,30 +62,36 @@ export class ProjectsService {
   }
 
   /**
-   * The project, its production environment and its bare git repository come into being
-   * together: the repository is created inside the transaction, so a failure leaves nothing.
+   * The project, its production environment, the environment's host and its bare git repository
+   * come into being together: the repository is created inside the transaction, so a failure
+   * leaves nothing. Two creations that pick the same free label race on unique indexes; the
+   * loser runs again and picks the next label.
    */
   async create(actor: OrgActor, input: CreateProjectInput): Promise<ProjectDto> {
     const slug = input.slug ?? slugify(input.name);
-    const parsed = slugSchema.safeParse(slug);
+    const parsed = hostPartSlugSchema.safeParse(slug);
     if (!parsed.success) {
       throw new AppError('VALIDATION_FAILED', `Cannot derive a valid slug from "${input.name}": choose one.`, [{ path: 'slug', message: parsed.error.issues[0]?.message ?? 'Invalid slug.' }]);
     }
-    let repositoryOf: string | undefined;
-    try {
-      const project = await this.prisma.$transaction(async (tx) => {
-        const hostLabel = await this.freeHostLabel(slug, actor.organizationSlug, tx);
-        const created = await this.repository.create(actor, { slug, name: input.name, hostLabel }, { name: PRODUCTION, branch: 'main', healthCheckPath: '/', ...DEFAULT_RESOURCES }, tx);
-        await this.git.create(created.id);
-        repositoryOf = created.id;
-        await this.audit.record({ organizationId: actor.organizationId, actor, action: 'project.created', target: `project:${slug}`, metadata: { name: input.name } }, tx);
-        return created;
-      });
-      return this.toDto(actor, project);
-    } catch (err) {
-      if (repositoryOf) await this.git.remove(repositoryOf).catch(() => undefined);
-      if (isUniqueViolation(err, 'slug')) throw new AppError('SLUG_TAKEN', `A project with the slug "${slug}" already exists in this organization.`, [{ path: 'slug', message: 'Already taken.' }]);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      let repositoryOf: string | undefined;
+      try {
+        const project = await this.prisma.$transaction(async (tx) => {
+          const hostLabel = await this.freeHostLabel(slug, actor.organizationSlug, tx);
+          const created = await this.repository.create(actor, { slug, name: input.name, hostLabel }, { name: PRODUCTION, branch: 'main', healthCheckPath: '/', ...DEFAULT_RESOURCES }, tx);
+          await this.repository.reserveAppHost(actor, created.environments[0]!.id, hostLabel, tx);
+          await this.git.create(created.id);
+          repositoryOf = created.id;
+          await this.audit.record({ organizationId: actor.organizationId, actor, action: 'project.created', target: `project:${slug}`, metadata: { name: input.name, hostLabel } }, tx);
+          return created;
+        });
+        return this.toDto(actor, project);
+      } catch (err) {
+        if (repositoryOf) await this.git.remove(repositoryOf).catch(() => undefined);
+        if (isUniqueViolation(err, 'slug')) throw new AppError('SLUG_TAKEN', `A project with the slug "${slug}" already exists in this organization.`, [{ path: 'slug', message: 'Already taken.' }]);
+        if (attempt < CREATE_ATTEMPTS && (isUniqueViolation(err, 'hostLabel') || isUniqueViolation(err, 'host'))) continue;
+        throw err;
+      }
     }
   }
 
@@ -99,23 +111,23 @@ export class ProjectsService {
   }
 
   /**
-   * The project's label in app host names: its slug when no other project (of any tenant) has
-   * it, else `<slug>-<org>`, else `<slug>-<random>`.
+   * The project's label in app host names: its slug when no project or host of any tenant has it
+   * and it is not one of the platform's names (`api`, `www`, the console's host…), else
+   * `<slug>-<org>`, else `<slug>-<random>`.
    */
   private async freeHostLabel(slug: string, orgSlug: string, tx: Tx): Promise<string> {
-    const candidates = [slug, `${slug}-${orgSlug}`.slice(0, 63).replace(/-+$/, ''), `${slug.slice(0, 40)}-${randomBytes(3).toString('hex')}`];
-    for (const label of candidates) if (!(await this.repository.hostLabelTaken(label, tx))) return label;
-    return `${slug.slice(0, 40)}-${randomBytes(6).toString('hex')}`;
+    for (const label of projectLabelCandidates(slug, orgSlug, platformHostsOf(this.config))) if (!(await this.repository.hostLabelTaken(label, tx))) return label;
+    return lastResortProjectLabel(slug);
   }
 
-  private toDto(actor: OrgActor, p: { id: string; slug: string; hostLabel: string; name: string; createdAt: Date; environments: Parameters<typeof toEnvironmentDto>[0][] }): ProjectDto {
+  private toDto(actor: OrgActor, p: { id: string; slug: string; hostLabel: string; name: string; createdAt: Date; environments: EnvironmentWithHost[] }): ProjectDto {
     return {
       id: p.id,
       slug: p.slug,
       name: p.name,
       gitRemoteUrl: this.urls.gitRemote(actor.organizationSlug, p.slug),
       createdAt: p.createdAt.toISOString(),
-      environments: p.environments.map((e) => toEnvironmentDto(e, this.urls.app(p.hostLabel, e.name))),
+      environments: p.environments.map((e) => toEnvironmentDto(e, p.hostLabel, this.urls)),
     };
   }
 }

@@ -13,8 +13,8 @@ export class ProjectUrls {
     return `${this.config.PUBLIC_API_URL.replace(/\/$/, '')}/git/${orgSlug}/${projectSlug}.git`;
   }
 
-  /** The environment's app URL (the host naming rule lives in contracts' appHost). */
-  app(hostLabel: string, environmentName: string): string {
-    return edgeUrl(appHost(hostLabel, environmentName, this.config.APPS_DOMAIN), this.config.EDGE_PORT);
+  /** The app URL of a generated name (an environment's HostReservation host, e.g. `shop--staging`). */
+  app(name: string): string {
+    return edgeUrl(appHost(name, this.config.APPS_DOMAIN), this.config.EDGE_PORT);
   }
 }

@@ -1,12 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamClient, UpstreamError } from './upstream-client';
+import { UpstreamAddressPolicy } from './upstream-address-policy';
+import { UpstreamClient } from './upstream-client';
+import { UpstreamError } from './upstream-error';
 
 /** A local server standing in for a provider: answers, stalls, or never answers, by path. */
 let server: Server;
 let origin: string;
-const client = new UpstreamClient();
+// The stand-in listens on loopback, which the policy refuses unless the operator allows it.
+const client = new UpstreamClient({ policy: new UpstreamAddressPolicy({ allow: ['127.0.0.1'] }) });
 const call = (path: string, over: Partial<Parameters<UpstreamClient['request']>[0]> = {}) =>
   client.request({ origin, path, headers: { 'content-type': 'application/json' }, body: '{"a":1}', connectTimeoutMs: 1000, timeoutMs: 300, idleTimeoutMs: 200, ...over });
 const read = async (body: NodeJS.ReadableStream) => {

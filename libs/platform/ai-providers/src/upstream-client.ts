@@ -1,6 +1,9 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
+import { endpointOf, refusedError, type UpstreamAddressPolicy } from './upstream-address-policy';
+import { UpstreamError, toUpstreamError, type TransportFailure } from './upstream-error';
 
 /**
  * What a call needs of an abort signal. A DOM `AbortSignal` fits; so does the gateway's cheaper
@@ -30,6 +33,11 @@ export interface UpstreamRequest {
   timeoutMs: number;
   /** Streams: the longest silence between body chunks once the head is in. */
   idleTimeoutMs?: number;
+  /**
+   * An upstream the operator configured (the built-in mock, GATEWAY_MOCK_URL): exempt from the
+   * address policy. Never set for a provider an organization added.
+   */
+  trusted?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -41,38 +49,47 @@ export interface UpstreamResponse {
   idle: { suspend(): void; resume(): void };
 }
 
-/** Why a call failed, as the gateway's failure categories name it. */
-export type TransportFailure = 'timeout' | 'connection' | 'aborted';
-
-export class UpstreamError extends Error {
-  constructor(
-    readonly failure: TransportFailure,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface Target {
   transport: typeof http | typeof https;
   agent: http.Agent;
   hostname: string;
   port: number;
+  /** Set when the origin is an IP literal the policy forbids (decided once: a literal never changes). */
+  refused: UpstreamError | null;
+}
+
+export interface UpstreamClientOptions {
+  /** Where calls may go; `trusted` requests skip it. */
+  policy: UpstreamAddressPolicy;
+  /** Sockets per origin (GATEWAY_UPSTREAM_CONNECTIONS); beyond them calls wait in the agent's queue. */
+  connectionsPerOrigin?: number;
 }
 
 /**
  * Keep-alive HTTP client for providers on node:http(s). Measured against undici's Agent here:
  * one extra hop through node:http added ≈0.25 ms at concurrency 1, through undici ≈1.3 ms
  * (docs/benchmarks.md), so the hot path uses node:http with our own three timeouts.
+ *
+ * Every target is guarded by the address policy: an IP literal once, when its target is made;
+ * a host name on every new connection, through the agent's `lookup` (keep-alive connections
+ * are reused, so this costs nothing per request). Redirects are never followed (node:http does
+ * not): a 3xx is handed to the caller like any other answer.
  */
 export class UpstreamClient {
   private readonly targets = new Map<string, Target>();
+  private readonly trustedTargets = new Map<string, Target>();
+  private readonly policy: UpstreamAddressPolicy;
+  readonly connectionsPerOrigin: number;
 
-  constructor(private readonly connectionsPerOrigin = 512) {}
+  constructor(options: UpstreamClientOptions) {
+    this.policy = options.policy;
+    this.connectionsPerOrigin = options.connectionsPerOrigin ?? 512;
+  }
 
   request(req: UpstreamRequest): Promise<UpstreamResponse> {
     if (req.signal?.aborted) return Promise.reject(new UpstreamError('aborted', 'The client went away.'));
-    const target = this.targetOf(req.origin);
+    const target = this.targetOf(req.origin, req.trusted === true);
+    if (target.refused) return Promise.reject(target.refused);
     req.headers['content-length'] = String(Buffer.byteLength(req.body));
     return new Promise((resolve, reject) => {
       const outgoing = target.transport.request({
@@ -131,23 +148,32 @@ export class UpstreamClient {
   }
 
   async close(): Promise<void> {
-    for (const target of this.targets.values()) target.agent.destroy();
-    this.targets.clear();
+    for (const targets of [this.targets, this.trustedTargets]) {
+      for (const target of targets.values()) target.agent.destroy();
+      targets.clear();
+    }
   }
 
-  private targetOf(origin: string): Target {
-    let target = this.targets.get(origin);
+  private targetOf(origin: string, trusted: boolean): Target {
+    const targets = trusted ? this.trustedTargets : this.targets;
+    let target = targets.get(origin);
     if (!target) {
       const url = new URL(origin);
       const secure = url.protocol === 'https:';
-      const options = { keepAlive: true, maxSockets: this.connectionsPerOrigin, maxFreeSockets: 64 };
+      const { host, port } = endpointOf(url);
+      const literal = isIP(host) !== 0;
+      const refusal = !trusted && literal ? this.policy.refusalOf(host, port) : null;
+      const options: http.AgentOptions = { keepAlive: true, maxSockets: this.connectionsPerOrigin, maxFreeSockets: 64 };
+      // The agent passes its options to net.connect: every new connection to a name is resolved and judged here.
+      if (!trusted && !literal) options.lookup = this.policy.lookupFor(port);
       target = {
         transport: secure ? https : http,
         agent: secure ? new https.Agent(options) : new http.Agent(options),
-        hostname: url.hostname,
-        port: Number(url.port) || (secure ? 443 : 80),
+        hostname: host,
+        port,
+        refused: refusal ? refusedError(refusal) : null,
       };
-      this.targets.set(origin, target);
+      targets.set(origin, target);
     }
     return target;
   }
@@ -178,12 +204,3 @@ function watchBody(res: IncomingMessage, idleMs: number, done: () => void): Upst
   };
 }
 
-/** Maps a socket or HTTP error (thrown by request() or emitted by a body) to a failure category. */
-export function toUpstreamError(err: unknown): UpstreamError {
-  if (err instanceof UpstreamError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const code = (err as { code?: string } | null)?.code;
-  if (code === 'ETIMEDOUT') return new UpstreamError('timeout', message);
-  if (code === 'ABORT_ERR' || (err instanceof Error && err.name === 'AbortError')) return new UpstreamError('aborted', message);
-  return new UpstreamError('connection', message);
-}

@@ -25,6 +25,43 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('.env.example');
   });
 
+  it("reads the gateway's upstream allow-list and DNS servers as lists, naming each bad entry", () => {
+    expect(loadConfig({})).toMatchObject({ GATEWAY_UPSTREAM_ALLOW: [], GATEWAY_UPSTREAM_DNS: [] });
+    const c = loadConfig({ GATEWAY_UPSTREAM_ALLOW: '10.0.0.0/8, 127.0.0.1:4900,[::1]:8000 vllm.internal:8000 fd00::1', GATEWAY_UPSTREAM_DNS: '10.0.0.2,127.0.0.1:5353' });
+    expect(c.GATEWAY_UPSTREAM_ALLOW).toEqual(['10.0.0.0/8', '127.0.0.1:4900', '[::1]:8000', 'vllm.internal:8000', 'fd00::1']);
+    expect(c.GATEWAY_UPSTREAM_DNS).toEqual(['10.0.0.2', '127.0.0.1:5353']);
+    const problems = (() => {
+      try {
+        loadConfig({ GATEWAY_UPSTREAM_ALLOW: '10.0.0.0/40,http://x,vllm', GATEWAY_UPSTREAM_DNS: 'dns.google' });
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      expect.stringMatching(/^GATEWAY_UPSTREAM_ALLOW: "10.0.0.0\/40" is not/),
+      expect.stringMatching(/^GATEWAY_UPSTREAM_ALLOW: "http:\/\/x" is not/),
+      expect.stringMatching(/^GATEWAY_UPSTREAM_ALLOW: "vllm" is not/),
+      expect.stringMatching(/^GATEWAY_UPSTREAM_DNS: "dns.google" is not/),
+    ]);
+  });
+
+  it('reads proxy lists as addresses and CIDR blocks, loopback by default, and names a bad entry', () => {
+    expect(loadConfig({}).TRUSTED_PROXIES).toEqual(['127.0.0.1', '::1']);
+    expect(loadConfig({}).CONSOLE_TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: ' 10.0.0.0/8, fd00::/8 ,192.0.2.7' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    expect(loadConfig({ TRUSTED_PROXIES: '' }).TRUSTED_PROXIES).toEqual([]);
+    for (const bad of ['console', '10.0.0.0/33', '10.0.0.1/8/8', '::1/129']) {
+      expect(() => loadConfig({ TRUSTED_PROXIES: bad }), bad).toThrow(/TRUSTED_PROXIES: List IP addresses or CIDR blocks/);
+    }
+  });
+
+  it('reads DNS servers for custom-domain verification as ip or ip:port, and refuses anything else', () => {
+    expect(loadConfig({}).DOMAIN_DNS_SERVERS).toEqual([]);
+    expect(loadConfig({ DOMAIN_DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,::1,[::1]:53' }).DOMAIN_DNS_SERVERS).toEqual(['1.1.1.1', '127.0.0.1:5353', '::1', '[::1]:53']);
+    expect(() => loadConfig({ DOMAIN_DNS_SERVERS: 'dns.example.com' })).toThrow(/DOMAIN_DNS_SERVERS/);
+  });
+
   it('redacts sensitive values for logging', () => {
     const c = loadConfig({ DATABASE_URL: 'postgresql://u:hunter2@db/x', SLIPWAY_MASTER_KEY: 'secret' });
     const shown = JSON.stringify(redactConfig(c));

@@ -13,3 +13,11 @@ export function platformGatewayUrl(config: Pick<Config, 'API_HOST' | 'API_PORT'>
   const bracketed = reachable.includes(':') && !reachable.startsWith('[') ? `[${reachable}]` : reachable;
   return `http://${bracketed}:${config.API_PORT}`;
 }
+
+/**
+ * Whether the session cookies are Secure with the `__Host-` prefix: when the console is served
+ * over HTTPS (its public URL says so) or COOKIE_SECURE is set (TLS ends in front of it).
+ */
+export function cookiesSecure(config: Pick<Config, 'COOKIE_SECURE' | 'PUBLIC_CONSOLE_URL'>): boolean {
+  return config.COOKIE_SECURE || new URL(config.PUBLIC_CONSOLE_URL).protocol === 'https:';
+}

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -5,11 +6,57 @@ import { z } from 'zod';
  * (.env.example is checked against it) and SENSITIVE marks values that must be redacted.
  */
 const port = (def: number) => z.coerce.number().int().min(1).max(65535).default(def);
+/** `1.1.1.1`, `1.1.1.1:53`, `::1` or `[::1]:53`: what node:dns Resolver#setServers takes. */
+const dnsServer = (s: string) => isIP(s) !== 0 || (/^(.+):(\d{1,5})$/.exec(s) !== null && isIP(s.replace(/:\d{1,5}$/, '').replace(/^\[(.*)\]$/, '$1')) !== 0);
 const bool = (def: boolean) =>
   z
     .enum(['true', 'false', '1', '0'])
     .default(def ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
+
+/** A comma- or space-separated list; every entry must pass `valid`, or the message names it. */
+const list = (valid: (entry: string) => boolean, what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const entries = value.split(/[\s,]+/).filter(Boolean);
+      for (const entry of entries) if (!valid(entry)) ctx.addIssue({ code: 'custom', message: `"${entry}" is not ${what}.` });
+      return entries;
+    });
+const isPort = (text: string | undefined) => /^\d{1,5}$/.test(text ?? '') && Number(text) >= 1 && Number(text) <= 65_535;
+/** `10.0.0.0/8`, `fd00::/8`, `10.1.2.3`, `::1`, `host:port`, `[::1]:port` (the gateway's allow-list syntax). */
+function isAllowEntry(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  if (bits !== undefined) return extra === undefined && isIP(address!) !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address!) === 4 ? 32 : 128);
+  if (isIP(entry)) return true;
+  const bracketed = /^\[(.+)\]:(\d+)$/.exec(entry);
+  if (bracketed) return isIP(bracketed[1]!) === 6 && isPort(bracketed[2]);
+  const [host, port, more] = entry.split(':');
+  return more === undefined && /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?$/.test(host ?? '') && isPort(port);
+}
+/** `10.0.0.2`, `10.0.0.2:53`, `[fd00::2]:53`: a DNS server (node's Resolver#setServers syntax). */
+function isDnsServer(entry: string): boolean {
+  if (isIP(entry)) return true;
+  const bracketed = /^\[(.+)\]:(\d+)$/.exec(entry);
+  if (bracketed) return isIP(bracketed[1]!) === 6 && isPort(bracketed[2]);
+  const [address, port] = entry.split(':');
+  return isIP(address ?? '') === 4 && isPort(port);
+}
+/** One IP address, or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+const isAddressOrCidr = (entry: string): boolean => {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+};
+const addressList = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrCidr), { message: 'List IP addresses or CIDR blocks, comma-separated (e.g. 127.0.0.1,::1,10.0.0.0/8).' });
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Runtime mode.'),
@@ -27,10 +74,19 @@ export const configSchema = z.object({
   API_PORT: port(4000).describe('Port of the api (REST, git, model gateway).'),
   EDGE_HOST: z.string().default('127.0.0.1').describe('Interface the edge router binds.'),
   EDGE_PORT: port(8080).describe('Port of the edge router that serves deployed apps.'),
+  EDGE_ADMIN_PORT: port(8081).describe("Port of the edge's admin endpoints (/__edge/metrics, /__edge/status, /__edge/healthz), bound to 127.0.0.1 only; the public port never serves them."),
   CONSOLE_PORT: port(3000).describe('Port of the web console.'),
   PUBLIC_API_URL: z.url().default('http://localhost:4000').describe('The api as users reach it (git remotes, docs).'),
   PUBLIC_CONSOLE_URL: z.url().default('http://localhost:3000').describe('The console as users reach it (invitation links).'),
-  APPS_DOMAIN: z.string().default('localhost').describe('Deployed apps answer at <project>.<APPS_DOMAIN>:<EDGE_PORT>.'),
+  APPS_DOMAIN: z.string().default('localhost').describe('Deployed apps answer at <project>.<APPS_DOMAIN>:<EDGE_PORT> (other environments at <project>--<env>.<APPS_DOMAIN>).'),
+  DOMAIN_DNS_SERVERS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(dnsServer), 'List DNS server addresses separated by commas: 1.1.1.1, 1.1.1.1:53 or [::1]:53.')
+    .describe('DNS servers asked for the TXT records that verify custom domains (comma-separated ip or ip:port); empty: the system resolvers.'),
+  DOMAIN_VERIFY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72).describe('A custom domain not verified within this many hours of being added is removed.'),
+  DOMAIN_RECHECK_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(300).describe('How often the worker looks up the TXT records of pending custom domains (and removes expired ones).'),
   DATA_DIR: z.string().default('.slipway/data').describe('Folder for git repositories and build contexts.'),
   SLIPWAY_MASTER_KEY: z
     .string()
@@ -41,7 +97,13 @@ export const configSchema = z.object({
     .default('.slipway/master.key')
     .describe('File holding the master key when SLIPWAY_MASTER_KEY is unset; `npm start` generates it on first run.'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7).describe('Session lifetime.'),
-  COOKIE_SECURE: bool(false).describe('Mark cookies Secure (set true behind HTTPS).'),
+  COOKIE_SECURE: bool(false).describe('Mark cookies Secure and give them the __Host- prefix (set true behind HTTPS; automatic when PUBLIC_CONSOLE_URL is https).'),
+  TRUSTED_PROXIES: addressList('127.0.0.1,::1').describe(
+    'Addresses (IPs or CIDR blocks, comma-separated) whose X-Forwarded-For the api believes: the console and any reverse proxy in front of the api. Every other client is counted under its own address, whatever it sends. Empty: believe nobody.',
+  ),
+  CONSOLE_TRUSTED_PROXIES: addressList('').describe(
+    "Reverse proxies in front of the console (a TLS terminator), as IPs or CIDR blocks, whose X-Forwarded-For the console believes; read by apps/console/server.mjs. Empty: the console forwards the address that connected to it.",
+  ),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024).describe('Largest accepted JSON body.'),
   SLIPWAY_BASE_IMAGE_NODE: z
     .string()
@@ -72,9 +134,20 @@ export const configSchema = z.object({
   PUSH_MAX_UNPACKED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024 * 1024).describe('Largest total size of the files of a pushed commit (bytes).'),
   PUSH_MAX_FILES: z.coerce.number().int().min(1).default(100_000).describe('Most files a pushed commit may hold.'),
   PUSH_MAX_BLOB_BYTES: z.coerce.number().int().min(1024).default(100 * 1024 * 1024).describe('Largest single file of a pushed commit (bytes).'),
+  PUSH_WAIT_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(1800).describe('Longest a git push waits for its builds and deployments; past it the push ends (failing only if something failed) and says where the console follows the rest.'),
+  PUSH_QUEUE_WAIT_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(120).describe('Longest a git push waits for a worker to start its build or deployment (all busy, or none running) before it ends and says where to follow it.'),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10).describe('Failed logins per account per window.'),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50).describe('Failed logins per IP per window.'),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60).describe('Login throttling window.'),
+  SIGNUP_MAX_PER_IP: z.coerce.number().int().min(1).default(20).describe('Sign-ups per client address per window; more are answered 429 TOO_MANY_SIGNUPS.'),
+  SIGNUP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60 * 60).describe('Sign-up throttling window.'),
+  PASSWORD_HASH_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Worker threads that hash and check passwords (argon2id) off the event loop; default one less than the CPU count (1 to 4).'),
   GATEWAY_MOCK_URL: z.url().default('http://127.0.0.1:4900').describe('The built-in mock model provider (`npm start` runs it); the default provider when no real credentials are configured.'),
   GATEWAY_URL_FOR_APPS: z.url().optional().describe('The gateway as deployed containers reach it (ANTHROPIC_BASE_URL / OPENAI_BASE_URL); default the relay on each project network, http://slipway-gateway:4000.'),
   GATEWAY_SOCKET_PATH: z.string().default('.slipway/run/gateway.sock').describe('Unix socket on which the api answers the gateway (/v1/* only) for the relays on project networks.'),
@@ -87,6 +160,17 @@ export const configSchema = z.object({
   GATEWAY_PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(100_000).default(256).describe('Requests in flight per provider+model per api process before queueing.'),
   GATEWAY_QUEUE_SIZE: z.coerce.number().int().min(0).max(100_000).default(64).describe('Requests that may wait for a provider slot; beyond that the gateway answers 429 with retry-after.'),
   GATEWAY_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000).describe('Longest wait for a provider slot.'),
+  GATEWAY_UPSTREAM_ALLOW: list(isAllowEntry, 'a CIDR range, an IP address or host:port').describe(
+    'Internal upstreams organizations\' providers may call anyway (comma-separated CIDR ranges, IP addresses, host:port): providers may otherwise only reach public internet addresses (never loopback, private, link-local/metadata, CGNAT, ULA…). The built-in mock (GATEWAY_MOCK_URL) needs no entry.',
+  ),
+  GATEWAY_UPSTREAM_DNS: list(isDnsServer, 'an IP address or ip:port of a DNS server').describe(
+    'DNS servers (comma-separated ip or ip:port) that resolve providers\' host names, when saved and on every new connection; default the system resolver (/etc/hosts, then DNS).',
+  ),
+  GATEWAY_UPSTREAM_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024).describe('Largest non-streamed answer read from a provider (bytes); a larger one fails the call with a 502 and its connection is closed.'),
+  GATEWAY_UPSTREAM_MAX_EVENT_BYTES: z.coerce.number().int().min(4 * 1024).default(1024 * 1024).describe('Largest single event (or unfinished line) of a provider\'s stream (bytes); a larger one ends the stream with an error.'),
+  GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(512).describe('Connections per provider origin (scheme, host and port) per api process, shared by every organization calling it.'),
+  GATEWAY_ORG_CONNECTION_SHARE: z.coerce.number().int().min(1).max(100).default(50).describe('Percentage of a provider origin\'s connections one organization may use at once; its further calls wait (GATEWAY_QUEUE_SIZE, GATEWAY_QUEUE_TIMEOUT_MS), then get a 429, so other organizations still get through.'),
+  GATEWAY_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Request-body bytes the gateway holds at once across all requests of one api process (at least GATEWAY_MAX_BODY_BYTES); beyond it new bodies get a 503 with retry-after.'),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token Prometheus sends to /metrics; without it /metrics answers only loopback clients.'),
 });
 

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PasswordHasher } from './password-hasher';
 
 const hasher = new PasswordHasher();
+afterAll(() => hasher.onModuleDestroy());
 
 describe('PasswordHasher', () => {
   it('hashes with argon2id at the OWASP parameters and verifies', async () => {

@@ -1,1 +1,3 @@
 export * from './app-error';
+export * from './superseded';
+export * from './unhandled-rejections';

@@ -1,3 +1,4 @@
 export * from './job-queue';
 export * from './job-workers';
 export * from './queue.module';
+export * from './job-schedules';

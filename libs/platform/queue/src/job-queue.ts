@@ -4,7 +4,13 @@ import { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@slipway/config';
 import { JOBS, type JobName, type JobPayload } from '@slipway/contracts';
 
-/** Enqueues jobs. The job id is the domain row's id (see JOBS), so a duplicate is a no-op. */
+/** Jobs that will still run (or are running): not failed, completed, or gone. */
+const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+/**
+ * Enqueues jobs. The job id names the domain row and its attempt (contracts' `rowJobId`), so a
+ * duplicate is a no-op, and work queued again after a lost job takes a new attempt's id.
+ */
 @Injectable()
 export class JobQueue implements OnModuleDestroy {
   private readonly connection: Redis;
@@ -26,6 +32,15 @@ export class JobQueue implements OnModuleDestroy {
       removeOnComplete: 1000,
       removeOnFail: 5000,
     });
+  }
+
+  /**
+   * Whether the job will still run, or is running. False when it failed for good, completed, or
+   * is not there at all (a Redis flush, or removed after completing or failing).
+   */
+  async isPending(name: JobName, jobId: string): Promise<boolean> {
+    const job = await this.queue(JOBS[name].queue).getJob(jobId);
+    return job ? PENDING_STATES.has(await job.getState()) : false;
   }
 
   private queue(name: string): Queue {

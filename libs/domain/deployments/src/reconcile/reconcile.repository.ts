@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ACTIVE_STATUSES } from '@slipway/contracts';
 import { PrismaService, type ReplicaState } from '@slipway/db';
 
 /**
@@ -37,23 +38,84 @@ export class ReconcileRepository {
     return this.prisma.build.findMany({ where: { status: 'RUNNING', startedAt: { lt: before } }, select: { id: true, organizationId: true } });
   }
 
+  /** Fails a stuck deployment and takes it over (a new attempt), so a run that comes back writes nothing. */
   async failDeployment(id: string, reason: string): Promise<boolean> {
-    const { count } = await this.prisma.deployment.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'FAILED', failureReason: reason, finishedAt: new Date() } });
+    const { count } = await this.prisma.deployment.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'FAILED', failureReason: reason, finishedAt: new Date(), attempt: { increment: 1 } } });
     return count === 1;
   }
 
   async failBuild(id: string, reason: string): Promise<boolean> {
-    const { count } = await this.prisma.build.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'FAILED', failureReason: reason, finishedAt: new Date() } });
+    const { count } = await this.prisma.build.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'FAILED', failureReason: reason, finishedAt: new Date(), attempt: { increment: 1 } } });
     return count === 1;
   }
 
-  /** QUEUED rows older than `before`: their job may have been lost with a Redis flush or a crash. */
+  /** QUEUED rows older than `before`, with the attempt their job was queued for (it may have been lost or failed). */
   async waitingBuilds(before: Date) {
-    return this.prisma.build.findMany({ where: { status: 'QUEUED', queuedAt: { lt: before } }, select: { id: true, organizationId: true } });
+    return this.prisma.build.findMany({ where: { status: 'QUEUED', queuedAt: { lt: before } }, select: { id: true, organizationId: true, attempt: true } });
   }
 
   async waitingDeployments(before: Date) {
-    return this.prisma.deployment.findMany({ where: { status: 'QUEUED', queuedAt: { lt: before } }, select: { id: true, organizationId: true } });
+    return this.prisma.deployment.findMany({ where: { status: 'QUEUED', queuedAt: { lt: before } }, select: { id: true, organizationId: true, attempt: true } });
+  }
+
+  /**
+   * A new attempt for a QUEUED row whose job is gone: the attempt the row was queued for moves
+   * on by one, and is returned (the new job's id is made of it). Null when the row was claimed,
+   * cancelled or queued again meanwhile.
+   */
+  async nextBuildAttempt(id: string, attempt: number): Promise<number | null> {
+    const { count } = await this.prisma.build.updateMany({ where: { id, status: 'QUEUED', attempt }, data: { attempt: attempt + 1 } });
+    return count === 1 ? attempt + 1 : null;
+  }
+
+  async nextDeploymentAttempt(id: string, attempt: number): Promise<number | null> {
+    const { count } = await this.prisma.deployment.updateMany({ where: { id, status: 'QUEUED', attempt }, data: { attempt: attempt + 1 } });
+    return count === 1 ? attempt + 1 : null;
+  }
+
+  /**
+   * Environments whose newest release was never deployed: its build, of the branch the
+   * environment follows, succeeded before `builtBefore`, and no deployment of it exists — the
+   * worker stopped between the build and its deployment, or the deployment could not be
+   * written. Only the newest release counts (an older one would undo newer work), and only
+   * while nothing else is queued or running there (a user's rollback, say).
+   */
+  async releasesNeverDeployed(builtBefore: Date) {
+    const environments = await this.prisma.environment.findMany({
+      where: { deployments: { none: { status: { in: [...ACTIVE_STATUSES] } } } },
+      select: {
+        id: true,
+        organizationId: true,
+        branch: true,
+        releases: {
+          orderBy: { number: 'desc' },
+          take: 1,
+          select: { id: true, number: true, build: { select: { status: true, branch: true, finishedAt: true } }, _count: { select: { deployments: true } } },
+        },
+      },
+    });
+    return environments.flatMap((env) => {
+      const newest = env.releases[0];
+      const build = newest?.build;
+      const waiting = newest && newest._count.deployments === 0 && build?.status === 'SUCCEEDED' && build.branch === env.branch && build.finishedAt && build.finishedAt < builtBefore;
+      return waiting ? [{ organizationId: env.organizationId, environmentId: env.id, releaseId: newest.id, number: newest.number }] : [];
+    });
+  }
+
+  /**
+   * Queues the first deployment of a release found by releasesNeverDeployed, checking again
+   * under the environment's lock (the lock claims take) that it still has none and that nothing
+   * else is queued or running there. Null when that changed meanwhile.
+   */
+  async queueFirstDeployment(release: { environmentId: string; releaseId: string }): Promise<{ id: string; attempt: number; organizationId: string } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const [env] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Environment" WHERE id = ${release.environmentId} FOR UPDATE`;
+      if (!env) return null;
+      if (await tx.deployment.count({ where: { releaseId: release.releaseId } })) return null;
+      if (await tx.deployment.count({ where: { environmentId: release.environmentId, status: { in: [...ACTIVE_STATUSES] } } })) return null;
+      const r = await tx.release.findUniqueOrThrow({ where: { id: release.releaseId }, select: { organizationId: true, projectId: true, environmentId: true } });
+      return tx.deployment.create({ data: { ...r, releaseId: release.releaseId, kind: 'DEPLOY' }, select: { id: true, attempt: true, organizationId: true } });
+    });
   }
 
   /** Projects with replicas that run or should (their networks need a gateway relay). */

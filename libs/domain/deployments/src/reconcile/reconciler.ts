@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import { CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
+import { rowJobId } from '@slipway/contracts';
 import { JobQueue } from '@slipway/queue';
 import { HEALTH_CHECKER, ROUTE_TABLE_PUBLISHER } from '../deploy-options';
 import type { RouteTablePublisher } from '../route-table';
@@ -13,7 +14,10 @@ import { ReconcileRepository } from './reconcile.repository';
 export const CRASH_LOOP_RESTARTS = 5;
 /** Restart delays: 1 s, 2 s, 4 s … capped at a minute. */
 export const restartDelayMs = (restarts: number): number => Math.min(60_000, 1000 * 2 ** Math.max(0, restarts - 1));
-/** A job this long in QUEUED is enqueued again (enqueuing is idempotent by job id). */
+/**
+ * Work this long in QUEUED whose job is gone (failed, completed, or lost with Redis) is queued
+ * again under a new attempt; a release this long built and never deployed gets its deployment.
+ */
 const REQUEUE_AFTER_MS = 30_000;
 /** A deployment RUNNING this long is failed: its health window and drain are far shorter. */
 const DEPLOYMENT_STUCK_MS = 15 * 60_000;
@@ -26,6 +30,8 @@ export interface ReconcileReport {
   orphansRemoved: number;
   failedStuck: number;
   requeued: number;
+  /** Releases whose deployment was never created (the worker stopped in between), now queued. */
+  deploymentsQueued: number;
   /** Gateway relays started again (missing, stopped or outdated). */
   relaysStarted: number;
 }
@@ -34,8 +40,11 @@ export interface ReconcileReport {
  * Desired state (Postgres) against actual state (Docker), at worker start and on a timer:
  * crashed replicas restart with backoff (a crash loop becomes a visible event), orphan
  * containers of our environments are removed, stuck deployments and builds are failed with
- * a reason, queued work whose job was lost is enqueued again, and every project with
- * replicas has its gateway relay running. Postgres is the state machine; this only repairs.
+ * a reason, queued work whose job was lost or failed is queued again under a new attempt (a
+ * new job id: BullMQ ignores an id it still holds), the newest release of an environment that
+ * was built but never deployed gets its deployment, and every project with replicas has its
+ * gateway relay running. Postgres is the state machine; this only repairs. It runs as a BullMQ
+ * job scheduler (one pass at a time across all workers; apps/worker).
  */
 @Injectable()
 export class Reconciler {
@@ -55,11 +64,12 @@ export class Reconciler {
   }
 
   async run(now = new Date()): Promise<ReconcileReport> {
-    const report: ReconcileReport = { crashed: 0, restarted: 0, orphansRemoved: 0, failedStuck: 0, requeued: 0, relaysStarted: 0 };
+    const report: ReconcileReport = { crashed: 0, restarted: 0, orphansRemoved: 0, failedStuck: 0, requeued: 0, deploymentsQueued: 0, relaysStarted: 0 };
     const routesChanged = await this.replicas(now, report);
     await this.orphans(now, report);
     await this.stuck(now, report);
     await this.lostJobs(now, report);
+    await this.neverDeployed(now, report);
     if (routesChanged) await this.routes.publish();
     // Last: a relay the engine refuses is logged by GatewayRelays and must not hold up the repairs above.
     if (this.relays.needed) report.relaysStarted = await this.relays.keep(await this.repository.projectsWithReplicas());
@@ -142,15 +152,37 @@ export class Reconciler {
     }
   }
 
+  /**
+   * QUEUED rows whose job will never run: the job of the attempt they were queued for failed for
+   * good (say, a database outage at its start), completed, or was lost with Redis. Each gets a
+   * new attempt and a job of that attempt's id. A job still waiting (behind other work, or
+   * retrying while its environment is busy) is left alone, so nothing runs twice.
+   */
   private async lostJobs(now: Date, report: ReconcileReport): Promise<void> {
     const before = new Date(now.getTime() - REQUEUE_AFTER_MS);
     for (const b of await this.repository.waitingBuilds(before)) {
-      await this.queue.enqueue('build', b.id, { organizationId: b.organizationId, buildId: b.id, objects: {} });
+      if (await this.queue.isPending('build', rowJobId(b.id, b.attempt))) continue;
+      const attempt = await this.repository.nextBuildAttempt(b.id, b.attempt);
+      if (attempt === null) continue;
+      await this.queue.enqueue('build', rowJobId(b.id, attempt), { organizationId: b.organizationId, buildId: b.id, objects: {} });
       report.requeued++;
     }
     for (const d of await this.repository.waitingDeployments(before)) {
-      await this.queue.enqueue('deploy', d.id, { organizationId: d.organizationId, deploymentId: d.id });
+      if (await this.queue.isPending('deploy', rowJobId(d.id, d.attempt))) continue;
+      const attempt = await this.repository.nextDeploymentAttempt(d.id, d.attempt);
+      if (attempt === null) continue;
+      await this.queue.enqueue('deploy', rowJobId(d.id, attempt), { organizationId: d.organizationId, deploymentId: d.id });
       report.requeued++;
+    }
+  }
+
+  /** A release built just before its worker stopped is deployed all the same (the newest only). */
+  private async neverDeployed(now: Date, report: ReconcileReport): Promise<void> {
+    for (const release of await this.repository.releasesNeverDeployed(new Date(now.getTime() - REQUEUE_AFTER_MS))) {
+      const deployment = await this.repository.queueFirstDeployment(release);
+      if (!deployment) continue;
+      await this.queue.enqueue('deploy', rowJobId(deployment.id, deployment.attempt), { organizationId: deployment.organizationId, deploymentId: deployment.id });
+      report.deploymentsQueued++;
     }
   }
 }

@@ -8,13 +8,17 @@ import type { ProviderTarget } from '../callers';
 import { categoryOfStatus } from './classify';
 import { sendJson, type AnswerMeta } from './client-response';
 import { failed, type AttemptOutcome } from './attempt-outcome';
+import { AnswerTooLarge, readCapped } from './read-capped';
 import { relayStream } from './stream-relay';
+import type { UpstreamLimits } from './upstream-wiring';
 
 export type { AttemptOutcome } from './attempt-outcome';
 import { buildUpstreamCall } from './upstream-call';
 
 export const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 const MAX_ERROR_BODY = 64 * 1024;
+/** Retrying these cannot help: the same answer would come back. */
+const DO_NOT_RETRY = { 'x-should-retry': 'false' } as const;
 
 /** What stays the same across the attempts of one request (built once per request). */
 export interface AttemptInput {
@@ -36,7 +40,7 @@ export interface AttemptInput {
 export type AttemptRoute = PlannedRoute & { provider: ProviderTarget };
 
 /** One call to one route: sends, then answers the client or reports why it could not. */
-export async function attempt(upstream: UpstreamClient, input: AttemptInput, route: AttemptRoute): Promise<AttemptOutcome> {
+export async function attempt(upstream: UpstreamClient, limits: UpstreamLimits, input: AttemptInput, route: AttemptRoute): Promise<AttemptOutcome> {
   const call = buildUpstreamCall({ provider: route.provider, model: route.model, client: input.client, op: input.op, body: input.body, clientHeaders: input.clientHeaders });
   const { timeouts } = route;
   let response;
@@ -51,26 +55,36 @@ export async function attempt(upstream: UpstreamClient, input: AttemptInput, rou
       // A non-streamed answer arrives whole, after generation: one total deadline, not first-byte + idle.
       timeoutMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
       idleTimeoutMs: input.stream ? timeouts.idleMs : undefined,
+      // The built-in mock is the operator's own upstream; every other provider is an organization's, held to the address policy.
+      trusted: route.provider.kind === 'MOCK',
     });
   } catch (err) {
     const failure = toUpstreamError(err);
     if (failure.failure === 'aborted') return { kind: 'aborted' };
+    // Refused by the address policy: the message is only "refused: <class> address", nothing of what is there.
+    if (failure.failure === 'refused') return failed('connection', `${route.provider.name}: ${failure.message}`, null, null, call.format, DO_NOT_RETRY);
     return failed(failure.failure, `${route.provider.name}: ${failure.message}`, null, null, call.format, {});
   }
-  if (response.status >= 300) {
-    const text = await readText(response.body, MAX_ERROR_BODY).catch(() => '');
+  if (response.status >= 300 && response.status < 400) {
+    // Never followed (node:http does not): a provider answering with a redirect is misconfigured, or pointing us elsewhere on purpose.
+    response.body.destroy();
+    return failed('server_error', `${route.provider.name} answered ${response.status}, a redirect, which the gateway does not follow; check the provider's base URL`, null, null, call.format, DO_NOT_RETRY);
+  }
+  if (response.status >= 400) {
+    const text = await readCapped(response.body, MAX_ERROR_BODY, 'truncate').catch(() => '');
     return failed(categoryOfStatus(response.status), `${route.provider.name} answered ${response.status}`, response.status, text, call.format, response.headers);
   }
   const meta: AnswerMeta = { requestId: input.requestId, provider: route.provider.name, model: route.model };
-  if (!input.stream) return answerWhole(response.body, call.format, input, route, meta);
-  return relayStream(response.body, response.idle, call.format, input, route, meta);
+  if (!input.stream) return answerWhole(response.body, limits.maxAnswerBytes, call.format, input, route, meta);
+  return relayStream(response.body, response.idle, limits.maxEventBytes, call.format, input, route, meta);
 }
 
-async function answerWhole(body: Readable, format: WireFormat, input: AttemptInput, route: AttemptRoute, meta: AnswerMeta): Promise<AttemptOutcome> {
+async function answerWhole(body: Readable, maxBytes: number, format: WireFormat, input: AttemptInput, route: AttemptRoute, meta: AnswerMeta): Promise<AttemptOutcome> {
   let text: string;
   try {
-    text = await readText(body, Number.POSITIVE_INFINITY);
+    text = await readCapped(body, maxBytes, 'fail');
   } catch (err) {
+    if (err instanceof AnswerTooLarge) return failed('server_error', `${route.provider.name}: ${err.message}`, null, null, format, DO_NOT_RETRY);
     const failure = toUpstreamError(err);
     if (failure.failure === 'aborted' || input.signal.aborted) return { kind: 'aborted' };
     return failed(failure.failure === 'timeout' ? 'timeout' : 'stream_cut', `${route.provider.name}: ${failure.message}`, null, null, format, {});
@@ -87,17 +101,4 @@ async function answerWhole(body: Readable, format: WireFormat, input: AttemptInp
   if (format === input.client) sendJson(input.res, 200, text, meta);
   else sendJson(input.res, 200, format === 'openai' ? openaiResponseToAnthropic(json, input.clientModel) : anthropicResponseToOpenAI(json, input.clientModel), meta);
   return { kind: 'answered', usage, ttftMs: null, servedModel };
-}
-
-function readText(body: Readable, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    body.once('error', reject);
-  });
 }

@@ -16,9 +16,11 @@ import { sendError, sendJson, type AnswerMeta, type ErrorAnswer } from './client
 import { FaultInjector } from './fault-injector';
 import { keyFrom, parseModelRequest, type ModelRequest } from './parse-request';
 import { RequestTrace } from './request-trace';
-import { runRoutes, type RunResult } from './route-runner';
+import { runRoutes, type RunResult, type RunnerDeps } from './route-runner';
+import { UPSTREAM_CLIENT, upstreamLimitsOf, type UpstreamLimits } from './upstream-wiring';
 
-export const UPSTREAM_CLIENT = Symbol('UPSTREAM_CLIENT');
+/** The key's verdict, before anything of the body is read: who calls, or the answer refusing them. */
+export type Admission = { caller: GatewayCaller; refusal?: undefined } | { caller?: undefined; refusal: ErrorAnswer };
 /** Output tokens reserved against budgets when a request does not cap them. */
 const DEFAULT_OUTPUT_ESTIMATE = 4096;
 
@@ -39,6 +41,9 @@ export class GatewayEngine implements OnModuleDestroy {
   readonly breakers = new BreakerRegistry();
   readonly faults = new FaultInjector();
   private readonly limiters: LimiterRegistry;
+  /** Each organization's share of a provider origin's connections (route-runner). */
+  private readonly shares: LimiterRegistry;
+  private readonly upstreamLimits: UpstreamLimits;
   /** Per organization and ratio (`gateway.retryBudget`): one tenant's outage never spends another's retries. */
   private readonly retryBudgets = new Map<string, RetryBudget>();
 
@@ -55,6 +60,9 @@ export class GatewayEngine implements OnModuleDestroy {
       this.logger.warn(`circuit ${t.key}: ${t.from} → ${t.to} (${t.reason})`);
     });
     this.limiters = new LimiterRegistry({ limit: config.GATEWAY_PROVIDER_CONCURRENCY, queueSize: config.GATEWAY_QUEUE_SIZE, queueTimeoutMs: config.GATEWAY_QUEUE_TIMEOUT_MS });
+    const share = Math.max(1, Math.floor((upstream.connectionsPerOrigin * config.GATEWAY_ORG_CONNECTION_SHARE) / 100));
+    this.shares = new LimiterRegistry({ limit: share, queueSize: config.GATEWAY_QUEUE_SIZE, queueTimeoutMs: config.GATEWAY_QUEUE_TIMEOUT_MS });
+    this.upstreamLimits = upstreamLimitsOf(config);
   }
 
   /** The pooled provider client, shared with the side endpoints. */
@@ -67,52 +75,41 @@ export class GatewayEngine implements OnModuleDestroy {
   }
 
   /**
-   * Resolves the key and checks its scope; answers the client itself when it cannot. A cached
-   * key is answered synchronously (most calls): only a lookup in Postgres returns a promise.
+   * Judges the key from the headers alone, so a request with a bad key is refused before its
+   * body is read. A cached key is judged synchronously (most calls): only a lookup in Postgres
+   * returns a promise.
    */
-  authenticate(format: WireFormat, headers: IncomingHttpHeaders, scope: GatewayKeyScope, res: ServerResponse, meta: AnswerMeta): GatewayCaller | null | Promise<GatewayCaller | null> {
+  admit(headers: IncomingHttpHeaders, scope: GatewayKeyScope): Admission | Promise<Admission> {
     const token = keyFrom(headers);
-    if (!token) {
-      sendError(res, format, { status: 401, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' }, meta);
-      return null;
-    }
+    if (!token) return { refusal: { status: 401, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' } };
     const cached = this.callers.cached(token);
-    if (cached) return this.admit(cached, format, scope, res, meta);
+    if (cached) return admissionOf(cached, scope);
     return this.callers.resolve(token).then(
-      (resolved) => this.admit(resolved, format, scope, res, meta),
-      (err: unknown) => {
+      (resolved) => admissionOf(resolved, scope),
+      (err: unknown): Admission => {
         this.logger.error(`key lookup failed: ${err instanceof Error ? err.message : String(err)}`);
-        sendError(res, format, { status: 503, message: 'The gateway cannot check API keys right now; retry shortly.', retryAfterSeconds: 2 }, meta);
-        return null;
+        return { refusal: { status: 503, message: 'The gateway cannot check API keys right now; retry shortly.', retryAfterSeconds: 2 } };
       },
     );
   }
 
-  private admit(resolved: GatewayCallerResolution, format: WireFormat, scope: GatewayKeyScope, res: ServerResponse, meta: AnswerMeta): GatewayCaller | null {
-    if (!resolved.ok) {
-      sendError(res, format, { status: 401, message: AUTH_MESSAGES[resolved.reason] }, meta);
-      return null;
-    }
-    if (!resolved.caller.scopes.includes(scope)) {
-      sendError(res, format, { status: 403, message: `This key lacks the "${scope}" scope.` }, meta);
-      return null;
-    }
-    return resolved.caller;
+  /** `admit`, answering the client itself when the key is refused (requests with no body to protect). */
+  async authenticate(format: WireFormat, headers: IncomingHttpHeaders, scope: GatewayKeyScope, res: ServerResponse, meta: AnswerMeta): Promise<GatewayCaller | null> {
+    const admitted = this.admit(headers, scope);
+    const { caller, refusal } = admitted instanceof Promise ? await admitted : admitted;
+    if (refusal) sendError(res, format, refusal, meta);
+    return caller ?? null;
   }
 
-  /** POST /v1/messages (anthropic) and POST /v1/chat/completions (openai). */
-  async messages(format: WireFormat, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse): Promise<void> {
+  /** POST /v1/messages (anthropic) and POST /v1/chat/completions (openai), for a caller `admit` let in. */
+  async messages(format: WireFormat, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse, caller: GatewayCaller): Promise<void> {
     const trace = new RequestTrace(randomUUID(), format);
     const meta: AnswerMeta = { requestId: trace.id };
-    // Watch for the client leaving from the start: a key lookup may take a database round trip.
     const gone = new ClientGone();
     // 'close' comes once per response: `on` spares the once-wrapper allocations of every request.
     res.on('close', () => {
       if (!res.writableFinished) gone.abort();
     });
-    const found = this.authenticate(format, headers, 'messages', res, meta);
-    const caller = found instanceof Promise ? await found : found;
-    if (!caller) return;
     try {
       await this.serve(format, headers, raw, res, caller, trace, meta, gone);
     } catch (err) {
@@ -189,7 +186,15 @@ export class GatewayEngine implements OnModuleDestroy {
       signal,
       startedAt: trace.startedAt,
     };
-    const deps = { upstream: this.upstream, breakers: this.breakers, limiters: this.limiters, retryBudget: this.retryBudgetOf(caller), faults: this.faults };
+    const deps: RunnerDeps = {
+      upstream: this.upstream,
+      limits: this.upstreamLimits,
+      breakers: this.breakers,
+      limiters: this.limiters,
+      shares: this.shares,
+      retryBudget: this.retryBudgetOf(caller),
+      faults: this.faults,
+    };
     try {
       const result = await runRoutes(deps, caller.organizationId, plan.routes as AttemptRoute[], base, trace);
       this.conclude(result, format, request, res, meta, trace);
@@ -275,6 +280,12 @@ export class GatewayEngine implements OnModuleDestroy {
   private plan(caller: GatewayCaller, model: string, needs: RequestNeeds): RoutePlan {
     return planRoutes({ config: caller.config, model, needs, providers: caller.providers });
   }
+}
+
+function admissionOf(resolved: GatewayCallerResolution, scope: GatewayKeyScope): Admission {
+  if (!resolved.ok) return { refusal: { status: 401, message: AUTH_MESSAGES[resolved.reason] } };
+  if (!resolved.caller.scopes.includes(scope)) return { refusal: { status: 403, message: `This key lacks the "${scope}" scope.` } };
+  return { caller: resolved.caller };
 }
 
 /** What the request may cost at most on its first route, reserved against budgets before it runs. */

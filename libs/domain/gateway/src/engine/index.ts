@@ -1,4 +1,5 @@
-export { GatewayEngine, UPSTREAM_CLIENT } from './gateway-engine';
+export { GatewayEngine } from './gateway-engine';
+export { UPSTREAM_ADDRESS_POLICY, UPSTREAM_CLIENT, upstreamProviders } from './upstream-wiring';
 export { GatewaySideEndpoints } from './side-endpoints';
 export { FaultInjector, type InjectedFault } from './fault-injector';
 export { sendGatewayError } from './client-response';

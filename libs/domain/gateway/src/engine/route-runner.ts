@@ -1,11 +1,24 @@
 import type { UpstreamClient } from '@slipway/ai-providers';
 import type { FailureCategory } from '@slipway/contracts';
-import { ConcurrencyRejected, backoffDelay, shouldRetry, sleepUnlessCancelled, type BreakerRegistry, type LimiterRegistry, type RetryBudget } from '../resilience';
+import {
+  ConcurrencyRejected,
+  backoffDelay,
+  shouldRetry,
+  sleepUnlessCancelled,
+  type BreakerRegistry,
+  type CancelSignal,
+  type ConcurrencyLimiter,
+  type LimiterRegistry,
+  type Release,
+  type RetryBudget,
+} from '../resilience';
 import { attempt, type AttemptInput, type AttemptOutcome, type AttemptRoute } from './attempt';
 import { countsAgainstBreaker } from './classify';
 import { circuitKey } from './circuit-key';
 import type { FaultInjector } from './fault-injector';
 import type { RequestTrace } from './request-trace';
+import { upstreamOrigin } from './upstream-call';
+import type { UpstreamLimits } from './upstream-wiring';
 
 type Route = AttemptRoute;
 type Failed = Extract<AttemptOutcome, { kind: 'failed' }>;
@@ -19,8 +32,15 @@ export type RunResult =
 
 export interface RunnerDeps {
   upstream: UpstreamClient;
+  limits: UpstreamLimits;
   breakers: BreakerRegistry;
   limiters: LimiterRegistry;
+  /**
+   * Per provider origin and organization (`<origin>|<organizationId>`): the organization's share
+   * of the origin's pooled connections (GATEWAY_ORG_CONNECTION_SHARE), so that one tenant
+   * flooding a provider everyone uses (the mock, api.openai.com) cannot hold every socket.
+   */
+  shares: LimiterRegistry;
   retryBudget: RetryBudget;
   faults: FaultInjector;
   random?: () => number;
@@ -42,27 +62,31 @@ export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readon
     const circuit = circuitKey(tenant, key);
     const breaker = deps.breakers.get(circuit);
     const limiter = deps.limiters.get(circuit);
+    const share = deps.shares.get(`${upstreamOrigin(route.provider.baseUrl)}|${tenant}`);
     for (let n = 0; n < route.maxAttempts; n++) {
       if (!breaker.tryAcquire()) {
         trace.fallbackChain.push(`${key}:circuit_open`);
         openUntilMs = Math.min(openUntilMs ?? Number.POSITIVE_INFINITY, breaker.retryAfterMs());
         break;
       }
-      let release = limiter.tryAcquire();
-      if (!release) {
-        try {
-          release = await limiter.acquire(base.signal);
-        } catch (err) {
-          breaker.onCancel();
-          if (!(err instanceof ConcurrencyRejected)) return { kind: 'aborted' };
-          capacity = err;
-          trace.fallbackChain.push(`${key}:capacity`);
-          break;
-        }
+      // A slot of the route, then one of the organization's share of the provider's connections.
+      const routeSlot = limiter.tryAcquire() ?? (await slotOf(limiter, base.signal));
+      const shareSlot = typeof routeSlot === 'function' ? (share.tryAcquire() ?? (await slotOf(share, base.signal))) : routeSlot;
+      if (typeof shareSlot !== 'function') {
+        if (typeof routeSlot === 'function') routeSlot();
+        breaker.onCancel();
+        if (shareSlot === ABORTED) return { kind: 'aborted' };
+        capacity = shareSlot;
+        trace.fallbackChain.push(`${key}:capacity`);
+        break;
       }
+      const release = () => {
+        shareSlot();
+        (routeSlot as Release)();
+      };
       let outcome: AttemptOutcome;
       try {
-        outcome = (deps.faults.armed ? await deps.faults.inject(circuit, base.signal) : null) ?? (await attempt(deps.upstream, base, route));
+        outcome = (deps.faults.armed ? await deps.faults.inject(circuit, base.signal) : null) ?? (await attempt(deps.upstream, deps.limits, base, route));
       } catch (err) {
         breaker.onCancel(); // a bug of ours says nothing about the provider, and must not keep the probe slot
         throw err;
@@ -98,6 +122,17 @@ export async function runRoutes(deps: RunnerDeps, tenant: string, routes: readon
     }
   }
   return { kind: 'failed', last, capacity, openUntilMs, summary: summaryOf(trace) };
+}
+
+const ABORTED = Symbol('aborted');
+
+/** Waits in a limiter's line: its slot, the rejection to report (429), or ABORTED when the client left. */
+async function slotOf(limiter: ConcurrencyLimiter, signal: CancelSignal): Promise<Release | ConcurrencyRejected | typeof ABORTED> {
+  try {
+    return await limiter.acquire(signal);
+  } catch (err) {
+    return err instanceof ConcurrencyRejected ? err : ABORTED;
+  }
 }
 
 function summaryOf(trace: RequestTrace): string {

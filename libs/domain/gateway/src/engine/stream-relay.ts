@@ -27,13 +27,15 @@ const categoryOfError = (type: string): FailureCategory => (type.includes('overl
 export function relayStream(
   body: Readable,
   idle: UpstreamResponse['idle'],
+  maxEventBytes: number,
   format: WireFormat,
   input: AttemptInput,
   route: AttemptRoute,
   meta: AnswerMeta,
 ): Promise<AttemptOutcome> {
   const { res } = input;
-  const parser = new SseParser();
+  // A provider sending one endless line (or event) must not grow our memory: past the cap, the stream fails.
+  const parser = new SseParser({ maxEventChars: maxEventBytes });
   const translator = createStreamTranslator(format, input.client, { clientModel: input.clientModel, id: input.requestId, includeUsage: input.includeUsage });
   const servedSoFar = () => ({ usage: translator.usage(), ttftMs, servedModel: route.model });
   let committed = false;

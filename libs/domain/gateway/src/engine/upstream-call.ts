@@ -32,6 +32,11 @@ function baseOf(baseUrl: string): { origin: string; basePath: string } {
   return base;
 }
 
+/** The origin (scheme, host, port) a provider's calls go to: the unit of the shared connection pool. */
+export function upstreamOrigin(baseUrl: string): string {
+  return baseOf(baseUrl).origin;
+}
+
 export function upstreamPath(format: WireFormat, baseUrl: string, op: 'messages' | 'count_tokens'): { origin: string; path: string } {
   const { origin, basePath } = baseOf(baseUrl);
   if (format === 'anthropic') return { origin, path: `${basePath}/v1/messages${op === 'count_tokens' ? '/count_tokens' : ''}` };

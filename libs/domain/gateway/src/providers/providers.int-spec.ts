@@ -32,6 +32,8 @@ const auditOf = (organizationId: string) =>
 beforeAll(async () => {
   ctx = await createDomainTestContext([DbModule, CryptoModule, AuditModule, RedisModule, GatewayModule], {
     GATEWAY_MOCK_URL: 'http://127.0.0.1:4999',
+    // An operator's internal upstream, allowed on purpose; every other internal address is refused.
+    GATEWAY_UPSTREAM_ALLOW: ['10.20.0.0/16'],
   });
   prisma = ctx.app.get(PrismaService);
   providers = ctx.app.get(ProvidersService);
@@ -120,10 +122,10 @@ describe('providers', () => {
       await providers.create(actor, {
         name: 'vllm-eu',
         kind: 'OPENAI_COMPATIBLE',
-        baseUrl: 'http://10.0.0.5:8000/',
+        baseUrl: 'http://10.20.0.5:8000/',
         apiKey: 'token-123456',
       }),
-    ).toMatchObject({ baseUrl: 'http://10.0.0.5:8000' });
+    ).toMatchObject({ baseUrl: 'http://10.20.0.5:8000' });
     const bad = [
       { name: 'compat', kind: 'OPENAI_COMPATIBLE', apiKey: 'token-123456' },
       { name: 'ftp', kind: 'OPENAI_COMPATIBLE', baseUrl: 'ftp://files.example.com', apiKey: 'token-123456' },
@@ -134,6 +136,26 @@ describe('providers', () => {
     ];
     for (const input of bad)
       await expect(providers.create(actor, input as never), input.name).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('refuses a base URL pointing inside the network, naming the address class, and saves nothing', async () => {
+    const refused: [string, string][] = [
+      ['http://127.0.0.1:4000', '127.0.0.1 is a loopback address'],
+      ['http://169.254.169.254/latest/meta-data', '169.254.169.254 is a link-local address'],
+      ['http://10.0.0.1:8000', '10.0.0.1 is a private address'],
+      ['http://[::1]:4000', '::1 is a loopback address'],
+      ['http://[::ffff:127.0.0.1]:4000', '::ffff:7f00:1 is a loopback address'],
+      ['http://0.0.0.0:4000', '0.0.0.0 is an unspecified address'],
+      ['http://100.64.1.1', '100.64.1.1 is a carrier-grade NAT address'],
+      ['http://localhost:4000', 'localhost resolves to a loopback address'],
+    ];
+    for (const [baseUrl, message] of refused) {
+      const err = await providers.create(actor, { name: 'sneaky', kind: 'OPENAI_COMPATIBLE', baseUrl, apiKey: 'token-123456' }).catch((e: unknown) => e);
+      expect(err, baseUrl).toMatchObject({ code: 'PROVIDER_ADDRESS_FORBIDDEN', errors: [{ path: 'baseUrl', message: expect.stringContaining(message) }] });
+    }
+    await expect(providers.update(actor, 'vllm-eu', { baseUrl: 'http://192.168.1.10:8000' })).rejects.toMatchObject({ code: 'PROVIDER_ADDRESS_FORBIDDEN' });
+    expect(await prisma.provider.count({ where: { name: 'sneaky' } })).toBe(0);
+    expect((await providers.list(actor)).find((p) => p.name === 'vllm-eu')?.baseUrl).toBe('http://10.20.0.5:8000');
   });
 
   it('refuses the reserved name and a name already used, and cannot change the mock', async () => {

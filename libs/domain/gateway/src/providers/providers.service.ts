@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { UpstreamAddressPolicy } from '@slipway/ai-providers';
 import { AuditService } from '@slipway/audit';
 import { CONFIG, type Config } from '@slipway/config';
 import {
@@ -17,16 +18,20 @@ import { isUniqueViolation } from '@slipway/db';
 import { AppError, notFound } from '@slipway/errors';
 import { GatewayInvalidation } from '@slipway/redis';
 import { announce } from '../callers/announce';
+import { UPSTREAM_ADDRESS_POLICY } from '../engine/upstream-wiring';
 import { parseInput } from './parse-input';
 import { mockProviderDto, toProviderDto } from './provider.mapper';
 import { credentialHint, providerCredentialAad } from './provider-sealing';
 import { ProvidersRepository } from './providers.repository';
+import { assertPublicBaseUrl } from './vet-base-url';
 
 /**
  * An organization's model providers. API keys are sealed to their row (Envelope, AAD
  * `provider:<id>`) and never leave: DTOs carry the last 4 characters, audit entries none.
  * `mock` is the built-in provider: always listed, never a row, its name reserved.
  * Every change tells the api processes to drop cached callers of the organization.
+ * A base URL must point at a public address (or one the operator allowed): checked here, when
+ * saved, and again by the upstream client on every connection.
  */
 @Injectable()
 export class ProvidersService {
@@ -38,6 +43,7 @@ export class ProvidersService {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(GatewayInvalidation) private readonly invalidation: GatewayInvalidation,
     @Inject(CONFIG) private readonly config: Pick<Config, 'GATEWAY_MOCK_URL'>,
+    @Inject(UPSTREAM_ADDRESS_POLICY) private readonly addresses: UpstreamAddressPolicy,
   ) {}
 
   /** The built-in mock first, then the organization's providers by name. */
@@ -55,6 +61,7 @@ export class ProvidersService {
       throw new AppError('VALIDATION_FAILED', 'baseUrl: Give the provider’s base URL.', [
         { path: 'baseUrl', message: 'Give the provider’s base URL.' },
       ]);
+    if (input.baseUrl !== undefined) await assertPublicBaseUrl(this.addresses, input.baseUrl);
     try {
       const row = await this.repository.transaction(async (tx) => {
         if (await this.repository.findByName(actor, input.name, tx)) throw taken(input.name);
@@ -89,6 +96,7 @@ export class ProvidersService {
   async update(actor: OrgActor, name: string, raw: UpdateProviderInput): Promise<ProviderDto> {
     const input = parseInput(updateProviderInputSchema, raw);
     this.refuseMock(name);
+    if (input.baseUrl !== undefined) await assertPublicBaseUrl(this.addresses, input.baseUrl);
     const row = await this.repository.transaction(async (tx) => {
       const existing = await this.repository.findByName(actor, name, tx);
       if (!existing) throw notFound(`Provider "${name}"`);

@@ -5,6 +5,6 @@ export { openaiRequestToAnthropic } from './request-to-anthropic';
 export { openaiResponseToAnthropic, anthropicResponseToOpenAI } from './responses';
 export { usageFromAnthropic, usageFromOpenAI } from './usage';
 export { anthropicErrorBody, openaiErrorBody, translateErrorBody, errorTypeFor } from './errors';
-export { SseParser, type SseEvent } from './sse';
+export { SseEventTooLarge, SseParser, type SseEvent } from './sse';
 export { createStreamTranslator } from './stream';
 export type { StreamTranslator, StreamTranslatorOptions, UpstreamStreamError } from './stream-types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseParser } from './sse';
+import { SseEventTooLarge, SseParser } from './sse';
 
 describe('SseParser', () => {
   it('parses named and unnamed events split at any byte, including inside a UTF-8 character', () => {
@@ -29,5 +29,17 @@ describe('SseParser', () => {
     p.feed('data: partial');
     p.end();
     expect(p.feed('\n\n')).toEqual([]);
+  });
+
+  it('throws past its cap: an endless line, or an event of many lines, never grows without bound', () => {
+    const line = new SseParser({ maxEventChars: 100 });
+    expect(line.feed(`data: ${'x'.repeat(90)}\n\n`)).toHaveLength(1);
+    expect(() => {
+      for (let i = 0; i < 10; i++) line.feed('y'.repeat(20));
+    }).toThrow(SseEventTooLarge);
+    const many = new SseParser({ maxEventChars: 100 });
+    expect(() => {
+      for (let i = 0; i < 10; i++) many.feed('data: 0123456789abcdef\n');
+    }).toThrow(/longer than 100 characters/);
   });
 });

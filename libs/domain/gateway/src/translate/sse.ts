@@ -23,15 +23,28 @@ export function frameEvent(e: SseEvent): string {
   return e.event === undefined ? `data: ${e.data}\n\n` : `event: ${e.event}\ndata: ${e.data}\n\n`;
 }
 
+/** An event (or an unfinished line) longer than the parser holds. */
+export class SseEventTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`the provider sent a stream event longer than ${limit} characters`);
+  }
+}
+
 /**
  * Incremental SSE parser (WHATWG rules: `\n`, `\r\n` or `\r` line ends, multi-line data joined by
- * `\n`, comments and unknown fields ignored). Holds only the unfinished tail of the input.
+ * `\n`, comments and unknown fields ignored). Holds only the unfinished tail of the input, and
+ * throws SseEventTooLarge when that tail or the event being assembled passes `maxEventChars`.
  */
 export class SseParser {
   private readonly decoder = new StringDecoder('utf8');
+  private readonly maxEventChars: number;
   private buf = '';
   private event: string | undefined;
   private data: string | undefined;
+
+  constructor(options: { maxEventChars?: number } = {}) {
+    this.maxEventChars = options.maxEventChars ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Feeds a chunk; returns the events it completed (often none or one). */
   feed(chunk: Buffer | string): SseEvent[] {
@@ -57,6 +70,7 @@ export class SseParser {
       start = next;
     }
     this.buf = start === 0 ? buf : buf.slice(start);
+    if (this.buf.length > this.maxEventChars || (this.data?.length ?? 0) + this.buf.length > this.maxEventChars) throw new SseEventTooLarge(this.maxEventChars);
     return out;
   }
 
