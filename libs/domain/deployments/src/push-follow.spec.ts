@@ -8,7 +8,11 @@ import { PushFollow, type FollowOutcome } from './push-follow';
  * build restarts under a new attempt. Builds and deployments are fakes at the service ports.
  */
 const scope = { organizationId: 'o1' } as TenantScope;
-const links = { build: (id: string) => `/builds/${id}`, environment: (e: string) => `/env/${e}`, deployment: (e: string, id: string) => `/env/${e}/deployments/${id}` };
+const links = {
+  build: (id: string) => `/builds/${id}`,
+  environment: (e: string) => `/env/${e}`,
+  deployment: (e: string, id: string) => `/env/${e}/deployments/${id}`,
+};
 
 type BuildState = { status: string; attempt: number; failureReason?: string | null };
 type Line = { seq: number; line: string };
@@ -18,7 +22,12 @@ function follow(options: {
   lines?: () => Line[];
   release?: { id: string; number: number } | null;
   deployment?: () => { id: string } | null;
-  progress?: () => { status: string; events: { id: bigint; message: string }[]; failureReason?: string | null; failedReplicaLogs?: string | null };
+  progress?: () => {
+    status: string;
+    events: { id: bigint; message: string }[];
+    failureReason?: string | null;
+    failedReplicaLogs?: string | null;
+  };
   queueWaitMs?: number;
   deadlineMs?: number;
 }): Promise<{ outcome: FollowOutcome; said: string[] }> {
@@ -52,8 +61,13 @@ describe('PushFollow', () => {
   it('a build no worker starts: the push ends after PUSH_QUEUE_WAIT_SECONDS, says why and where to follow it, and fails nothing', async () => {
     const { outcome, said } = await follow({ build: () => ({ status: 'QUEUED', attempt: 0 }), queueWaitMs: 50 });
     expect(outcome).toBe('left');
-    expect(said[0]).toMatch(/^-----> No worker has started this build after \d+ s \(all busy, or none running\)\. It stays queued, and builds and deploys when a worker takes it\.$/);
-    expect(said.slice(1)).toEqual(['-----> Follow it at /builds/b1', '-----> This push stops waiting here; nothing failed, so the commit is stored.']);
+    expect(said[0]).toMatch(
+      /^-----> No worker has started this build after \d+ s \(all busy, or none running\)\. It stays queued, and builds and deploys when a worker takes it\.$/,
+    );
+    expect(said.slice(1)).toEqual([
+      '-----> Follow it at /builds/b1',
+      '-----> This push stops waiting here; nothing failed, so the commit is stored.',
+    ]);
   });
 
   it('a release whose deployment never appears: the push ends, naming the release and the environment page', async () => {
@@ -64,7 +78,11 @@ describe('PushFollow', () => {
   });
 
   it('a deployment still running at PUSH_WAIT_SECONDS: the push ends and links the deployment', async () => {
-    const { outcome, said } = await follow({ build: () => ({ status: 'SUCCEEDED', attempt: 1 }), deployment: () => ({ id: 'd9' }), deadlineMs: 200 });
+    const { outcome, said } = await follow({
+      build: () => ({ status: 'SUCCEEDED', attempt: 1 }),
+      deployment: () => ({ id: 'd9' }),
+      deadlineMs: 200,
+    });
     expect(outcome).toBe('left');
     expect(said).toContain('-----> The deployment of v7 is still running; it goes on.');
     expect(said).toContain('-----> Follow it at /env/production/deployments/d9');
@@ -80,10 +98,19 @@ describe('PushFollow', () => {
     const { outcome, said } = await follow({
       build: () => ({ status: 'SUCCEEDED', attempt: 1 }),
       deployment: () => ({ id: 'd1' }),
-      progress: () => ({ status: 'FAILED', events: [], failureReason: 'health check timed out', failedReplicaLogs: 'Error: boom\n    at main' }),
+      progress: () => ({
+        status: 'FAILED',
+        events: [],
+        failureReason: 'health check timed out',
+        failedReplicaLogs: 'Error: boom\n    at main',
+      }),
     });
     expect(outcome).toBe('failed');
-    expect(said).toEqual(['-----> Deployment failed: health check timed out. The previous release keeps serving.', '       | Error: boom', '       |     at main']);
+    expect(said).toEqual([
+      '-----> Deployment failed: health check timed out. The previous release keeps serving.',
+      '       | Error: boom',
+      '       |     at main',
+    ]);
   });
 
   it('a build restarted under a new attempt (its worker stopped): its log is followed again from the start', async () => {
