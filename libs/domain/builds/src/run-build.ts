@@ -6,7 +6,7 @@ import { CONFIG, type Config } from '@slipway/config';
 import { BuildCancelledError, BuildFailedError, CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { GitRepositories, extractCommit, type ObjectEnv } from '@slipway/git';
 import { pushObjects } from './push-objects';
-import { SecretsService } from '@slipway/secrets';
+import { SecretsService, createRedactor } from '@slipway/secrets';
 import type { TenantScope } from '@slipway/contracts';
 import { AppError, SupersededAttemptError } from '@slipway/errors';
 import { BuildsRepository } from './builds.repository';
@@ -19,7 +19,6 @@ import {
   GENERATED_NGINX_CONF,
   SLIPWAY_YAML,
   buildCacheKey,
-  createRedactor,
   describePlan,
   detectRecipe,
   explainBuildFailure,

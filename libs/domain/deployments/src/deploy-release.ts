@@ -5,7 +5,7 @@ import { CONFIG, type Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
 import { CONTAINER_RUNTIME, ContainerStartError, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { AppError, SupersededAttemptError } from '@slipway/errors';
-import { SecretsService } from '@slipway/secrets';
+import { SecretsService, createRedactor, withholdAll, type Redactor } from '@slipway/secrets';
 import {
   DEPLOY_OPTIONS,
   DEPLOYMENT_GATEWAY,
@@ -54,6 +54,8 @@ interface Run {
   /** Names of the containers this run asked the engine for (a name works before the id is known). */
   started: string[];
   switched: boolean;
+  /** Secret values given to the containers besides the variables (the gateway key), redacted from their logs. */
+  injectedSecrets: string[];
 }
 
 /**
@@ -77,7 +79,7 @@ export class DeployRelease {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CONTAINER_RUNTIME) private readonly runtime: ContainerRuntime,
     @Inject(DeploymentsRepository) private readonly repository: DeploymentsRepository,
-    @Inject(SecretsService) private readonly secrets: Pick<SecretsService, 'valuesAt' | 'secretValues'>,
+    @Inject(SecretsService) private readonly secrets: Pick<SecretsService, 'valuesAt' | 'secretValues' | 'secretValuesAt'>,
     @Inject(ROUTE_TABLE_PUBLISHER) private readonly routes: RouteTablePublisher,
     @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
     @Optional() @Inject(DEPLOY_OPTIONS) options?: DeployOptions,
@@ -98,7 +100,7 @@ export class DeployRelease {
     if (!claimed) return { status: 'SKIPPED' };
     const d = await this.repository.findForRun(scope, deploymentId);
     if (!d) return { status: 'SKIPPED' };
-    const run: Run = { claim: claimed.claim, started: [], switched: false };
+    const run: Run = { claim: claimed.claim, started: [], switched: false, injectedSecrets: [] };
     try {
       return await this.run(scope, d, claimed.resumed, run, options);
     } catch (err) {
@@ -153,7 +155,7 @@ export class DeployRelease {
         this.logger.warn(`deployment ${d.id}: clean-up failed: ${String(e)}`);
       });
       if (err instanceof DeployRejected) {
-        const redacted = await this.redactor(scope, d.environmentId);
+        const redacted = await this.redactor(scope, d, run);
         const reason = redacted(err.message);
         const logs = err.logs.map(redacted);
         await timeline.add('failed', `deployment failed: ${reason}`, 'error');
@@ -225,6 +227,7 @@ export class DeployRelease {
     await this.ensureRelay(project.id, timeline);
     const variables = await this.secrets.valuesAt(scope, env.id, readEnvVarVersions(release.envVarVersions));
     const gateway = (await this.gateway?.containerSettings(scope, env.id)) ?? { env: {}, extraHosts: [] };
+    run.injectedSecrets = injectedSecretsOf(gateway);
     const containerEnv = {
       // The environment's own variables win: a team may point an SDK at a real provider.
       ...gateway.env,
@@ -406,11 +409,28 @@ export class DeployRelease {
     return `${numbers.map((n) => (n === undefined ? 'an unknown release' : `v${n}`)).join(', ')} (${count})`;
   }
 
-  /** Secret values (non-trivial ones) never reach the timeline or the stored log lines. */
-  private async redactor(scope: TenantScope, environmentId: string): Promise<(text: string) => string> {
-    const values = (await this.secrets.secretValues(scope, environmentId).catch(() => [] as string[]))
-      .filter((v) => v.length >= 4)
-      .sort((a, b) => b.length - a.length);
-    return (text) => values.reduce((t, v) => t.split(v).join('[redacted]'), text);
+  /**
+   * Secret values never reach the timeline or the stored log lines: the versions the release's
+   * containers received (a secret rotated since is still redacted), today's values, and the
+   * gateway key the containers were given, in every encoded form `createRedactor` knows. If the
+   * values cannot be read, the text is withheld (fail closed), never stored raw.
+   */
+  private async redactor(scope: TenantScope, d: DeploymentToRun, run: Run): Promise<Redactor> {
+    try {
+      const [pinned, today] = await Promise.all([
+        this.secrets.secretValuesAt(scope, d.environmentId, readEnvVarVersions(d.release.envVarVersions)),
+        this.secrets.secretValues(scope, d.environmentId),
+      ]);
+      return createRedactor([...run.injectedSecrets, ...pinned, ...today]);
+    } catch (err) {
+      if (err instanceof SupersededAttemptError) throw err;
+      this.logger.warn(`deployment ${d.id}: secret values unreadable, its failure text is withheld: ${err instanceof Error ? err.message : String(err)}`);
+      return withholdAll;
+    }
   }
+}
+
+/** The secret values of the gateway settings: those the port names, and any `*_API_KEY` variable it sets. */
+function injectedSecretsOf(gateway: { env: Record<string, string>; secrets?: string[] }): string[] {
+  return [...(gateway.secrets ?? []), ...Object.entries(gateway.env).flatMap(([key, value]) => (/_API_KEY$/.test(key) ? [value] : []))];
 }
