@@ -8,6 +8,8 @@ import { GitRepositories, extractCommit, type ObjectEnv } from '@slipway/git';
 import { pushObjects } from './push-objects';
 import { SecretsService, createRedactor } from '@slipway/secrets';
 import type { TenantScope } from '@slipway/contracts';
+import type { Tx } from '@slipway/db';
+import { OrgQuotas } from '@slipway/projects';
 import { AppError, SupersededAttemptError } from '@slipway/errors';
 import { BuildsRepository } from './builds.repository';
 import { BuildLog, type BuildLogListener } from './build-log';
@@ -77,6 +79,7 @@ export class RunBuild {
     private readonly repository: BuildsRepository,
     private readonly repositories: GitRepositories,
     private readonly secrets: SecretsService,
+    private readonly quotas: OrgQuotas,
   ) {}
 
   async execute(scope: TenantScope, buildId: string, options: RunBuildOptions = {}): Promise<BuildOutcome> {
@@ -107,6 +110,9 @@ export class RunBuild {
       const parsed = parseSlipwayYaml((await tree.readFile(SLIPWAY_YAML)) ?? '');
       if (!parsed.ok) throw new BuildRejected(formatSlipwayYamlErrors(parsed.errors).join('; '));
       const slipway: SlipwayConfig = parsed.config;
+      const resources = { replicas: slipway.resources?.replicas ?? env.replicas, memoryMb: slipway.resources?.memoryMb ?? env.memoryMb };
+      // Before building, so a release that could never run costs no build; again when it is written.
+      await this.assertReleaseFits(scope, env.id, resources);
       const recipe = await detectRecipe(tree, slipway);
       if (recipe.kind === 'none') throw new BuildRejected(recipe.reason);
       log.write('-----> Build plan');
@@ -146,6 +152,7 @@ export class RunBuild {
 
       const variables = await this.secrets.resolveForRelease(scope, env.id);
       const release = await this.repository.transaction(async (tx) => {
+        await this.assertReleaseFits(scope, env.id, resources, tx);
         const created = await this.repository.createRelease(
           scope,
           {
@@ -163,9 +170,9 @@ export class RunBuild {
               port,
               healthCheckPath: slipway.healthCheck?.path ?? env.healthCheckPath,
               healthCheckTimeoutSeconds: slipway.healthCheck?.timeoutSeconds ?? 60,
-              memoryMb: slipway.resources?.memoryMb ?? env.memoryMb,
+              memoryMb: resources.memoryMb,
               cpuMillis: slipway.resources?.cpuMillis ?? env.cpuMillis,
-              replicas: slipway.resources?.replicas ?? env.replicas,
+              replicas: resources.replicas,
               capAdd: slipway.capabilities?.add ?? [],
               command: slipway.run?.command ?? null,
             },
@@ -196,6 +203,23 @@ export class RunBuild {
     } finally {
       await log.flush().catch((e: unknown) => this.logger.warn(`build ${build.id}: could not store log lines: ${String(e)}`));
       await rm(workdir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The release's replicas and memory (slipway.yaml `resources` over the environment's settings)
+   * must fit the organization's quotas; past them the build fails with the quota's reason. Inside
+   * `tx` when given (the release's transaction, under the organization's lock).
+   */
+  private async assertReleaseFits(scope: TenantScope, environmentId: string, resources: { replicas: number; memoryMb: number }, tx?: Tx): Promise<void> {
+    const check = (t: Tx) => this.quotas.assertEnvironmentFits(scope, { environmentId, release: resources }, t);
+    try {
+      await (tx ? check(tx) : this.repository.transaction(check));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'QUOTA_EXCEEDED') {
+        throw new BuildRejected(`QUOTA_EXCEEDED: this release asks for ${resources.replicas} replica${resources.replicas === 1 ? '' : 's'} of ${resources.memoryMb} MB. ${err.message}`);
+      }
+      throw err;
     }
   }
 
