@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { Agent, fetch } from 'undici';
+import { Agent, fetch, type Response } from 'undici';
 import type { SessionDto } from '@slipway/contracts';
 import { E2E } from './env';
 
@@ -73,6 +73,14 @@ export class ApiClient {
       /* not JSON: keep the text */
     }
     return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  /** Opens a GET without reading its body (a live event stream); abort `signal` to close it. */
+  async open(path: string, signal: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
+    return fetch(this.baseUrl + path, { headers, signal, dispatcher: this.from ? agentFrom(this.from) : undefined });
   }
 
   get = <T = any>(p: string) => this.call<T>('GET', p);

@@ -5,7 +5,14 @@ import { ProjectsService } from '@slipway/projects';
 import { CONFIG, type Config } from '@slipway/config';
 import { AppError } from '@slipway/errors';
 import { ConcurrencyLeases, RedisService, type Lease } from '@slipway/redis';
-import { BUILD_CANCEL_CHANNEL, FINAL_BUILD_STATUSES, type BuildDto, type BuildLogEndEvent, type BuildLogLineEvent, type OrgActor } from '@slipway/contracts';
+import {
+  BUILD_CANCEL_CHANNEL,
+  FINAL_BUILD_STATUSES,
+  type BuildDto,
+  type BuildLogEndEvent,
+  type BuildLogLineEvent,
+  type OrgActor,
+} from '@slipway/contracts';
 import { Route } from '../http/route.decorator';
 import { CurrentOrg } from '../http/params';
 import type { SlipwayRequest } from '../http/request-context';
@@ -89,7 +96,11 @@ export class BuildsController implements OnApplicationShutdown {
     } catch (err) {
       this.logger.warn(`Build log stream of ${buildId} ended early: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      await lease.release().catch((err: unknown) => this.logger.warn(`Build log stream of ${buildId}: its place was not given back (it expires): ${String(err)}`));
+      await lease
+        .release()
+        .catch((err: unknown) =>
+          this.logger.warn(`Build log stream of ${buildId}: its place was not given back (it expires): ${String(err)}`),
+        );
       this.streams.delete(stop);
       if (!reply.raw.writableEnded) reply.raw.end();
     }

@@ -5,7 +5,7 @@ import { CONFIG, type Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
 import { CONTAINER_RUNTIME, ContainerStartError, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { AppError, SupersededAttemptError } from '@slipway/errors';
-import { SecretsService, createRedactor, withholdAll, type Redactor } from '@slipway/secrets';
+import { SecretsService, type Redactor } from '@slipway/secrets';
 import {
   DEPLOY_OPTIONS,
   DEPLOYMENT_GATEWAY,
@@ -18,6 +18,7 @@ import {
   type DeployRunOptions,
 } from './deploy-options';
 import { DeploymentsRepository, type DeploymentClaim } from './deployments.repository';
+import { deployLogRedactor, injectedSecretsOf } from './deploy-log-redactor';
 import { GatewayRelays } from './gateway-relays';
 import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
 import { projectNetwork } from './project-network';
@@ -109,7 +110,8 @@ export class DeployRelease {
       // reconciler took it over): stop here, writing nothing. Before the switch this run's
       // replicas are not wanted (the newer run removes those it knows of), so the containers it
       // started itself go; after the switch they serve traffic, and the newer run keeps them.
-      if (!run.switched) await Promise.all(run.started.map((ref) => this.runtime.removeContainer(ref, { force: true }).catch(() => undefined)));
+      if (!run.switched)
+        await Promise.all(run.started.map((ref) => this.runtime.removeContainer(ref, { force: true }).catch(() => undefined)));
       this.logger.warn(`${err.message}; this copy stops`);
       return { status: 'SKIPPED' };
     }
@@ -287,7 +289,10 @@ export class DeployRelease {
         }
         replica.containerId = container.id;
         replica.hostPort = container.hostPort;
-        await this.repository.setReplicaContainer(scope, run.claim, replica.id, { containerId: container.id, hostPort: container.hostPort || null });
+        await this.repository.setReplicaContainer(scope, run.claim, replica.id, {
+          containerId: container.id,
+          hostPort: container.hostPort || null,
+        });
       }),
     );
     const failures = starts.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
@@ -303,12 +308,17 @@ export class DeployRelease {
   private async ensureRelay(projectId: string, timeline: Timeline): Promise<void> {
     if (!this.relays?.needed) return;
     try {
-      if (await this.relays.ensure(projectId)) await timeline.add('relay', `started the model gateway relay (${this.relays.url}) on the project network`);
+      if (await this.relays.ensure(projectId))
+        await timeline.add('relay', `started the model gateway relay (${this.relays.url}) on the project network`);
     } catch (err) {
       if (err instanceof SupersededAttemptError) throw err;
       if (err instanceof AppError && err.retryable) throw err; // the engine is away: the job runs again
       const reason = err instanceof Error ? err.message : String(err);
-      await timeline.add('relay', `the model gateway relay did not start: ${reason}. Calls to ${this.relays.url} fail until it runs.`, 'warn');
+      await timeline.add(
+        'relay',
+        `the model gateway relay did not start: ${reason}. Calls to ${this.relays.url} fail until it runs.`,
+        'warn',
+      );
     }
   }
 
@@ -357,7 +367,9 @@ export class DeployRelease {
   ): Promise<DeployOutcome> {
     await this.routes.publish();
     // Cached gateway callers of the environment carry the old release's routing.
-    await this.gateway?.liveReleaseChanged(scope, environmentId).catch((e: unknown) => this.logger.warn(`deployment ${claim.deploymentId}: gateway not told of the new release: ${String(e)}`));
+    await this.gateway
+      ?.liveReleaseChanged(scope, environmentId)
+      .catch((e: unknown) => this.logger.warn(`deployment ${claim.deploymentId}: gateway not told of the new release: ${String(e)}`));
     // Everything of other deployments still running went DRAINING in the switch transaction.
     const draining = await this.repository.runningReplicasNotOf(scope, environmentId, claim.deploymentId);
     if (draining.length > 0) {
@@ -409,28 +421,14 @@ export class DeployRelease {
     return `${numbers.map((n) => (n === undefined ? 'an unknown release' : `v${n}`)).join(', ')} (${count})`;
   }
 
-  /**
-   * Secret values never reach the timeline or the stored log lines: the versions the release's
-   * containers received (a secret rotated since is still redacted), today's values, and the
-   * gateway key the containers were given, in every encoded form `createRedactor` knows. If the
-   * values cannot be read, the text is withheld (fail closed), never stored raw.
-   */
+  /** See `deployLogRedactor`: fail closed, pinned versions, today's values and the gateway key. */
   private async redactor(scope: TenantScope, d: DeploymentToRun, run: Run): Promise<Redactor> {
-    try {
-      const [pinned, today] = await Promise.all([
-        this.secrets.secretValuesAt(scope, d.environmentId, readEnvVarVersions(d.release.envVarVersions)),
-        this.secrets.secretValues(scope, d.environmentId),
-      ]);
-      return createRedactor([...run.injectedSecrets, ...pinned, ...today]);
-    } catch (err) {
-      if (err instanceof SupersededAttemptError) throw err;
-      this.logger.warn(`deployment ${d.id}: secret values unreadable, its failure text is withheld: ${err instanceof Error ? err.message : String(err)}`);
-      return withholdAll;
-    }
+    return deployLogRedactor(
+      this.secrets,
+      scope,
+      { id: d.id, environmentId: d.environmentId, envVarVersions: d.release.envVarVersions },
+      run.injectedSecrets,
+      (m) => this.logger.warn(m),
+    );
   }
-}
-
-/** The secret values of the gateway settings: those the port names, and any `*_API_KEY` variable it sets. */
-function injectedSecretsOf(gateway: { env: Record<string, string>; secrets?: string[] }): string[] {
-  return [...(gateway.secrets ?? []), ...Object.entries(gateway.env).flatMap(([key, value]) => (/_API_KEY$/.test(key) ? [value] : []))];
 }

@@ -48,9 +48,12 @@ export class ConcurrencyLeases {
     const ttlMs = ttlSeconds * 1000;
     const taken = Number(await this.redis.evalScript(ACQUIRE, [key], [limit, ttlMs, member]));
     if (taken !== 1) return null;
-    const renewal = setInterval(() => {
-      this.redis.evalScript(RENEW, [key], [ttlMs, member]).catch(() => undefined);
-    }, Math.max(100, Math.floor(ttlMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.redis.evalScript(RENEW, [key], [ttlMs, member]).catch(() => undefined);
+      },
+      Math.max(100, Math.floor(ttlMs / 3)),
+    );
     renewal.unref();
     let released = false;
     return {

@@ -2,7 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import { DEFAULT_RESOURCES, type OrgQuotaDto, type TenantScope } from '@slipway/contracts';
 import type { Tx } from '@slipway/db';
-import { assertWithinQuotas, footprintOf, toQuotaDtos, usageOf, type Footprint, type QuotaLimits, type QuotaUsage, type Resources } from './org-quotas';
+import {
+  assertWithinQuotas,
+  footprintOf,
+  toQuotaDtos,
+  usageOf,
+  type Footprint,
+  type QuotaLimits,
+  type QuotaUsage,
+  type Resources,
+} from './org-quotas';
 import { QuotasRepository, type EnvironmentResources } from './quotas.repository';
 
 /** A change to one environment's resources: new settings (merged over today's), or a release about to run. */
@@ -46,13 +55,20 @@ export class OrgQuotas {
   async assertEnvironmentFits(scope: TenantScope, change: EnvironmentChange, tx: Tx): Promise<void> {
     const { before, footprints, envs } = await this.lockedUsage(scope, tx);
     const current = change.environmentId ? envs.find((e) => e.id === change.environmentId) : undefined;
-    const settings = { ...DEFAULT_RESOURCES, ...(current ? { replicas: current.replicas, memoryMb: current.memoryMb } : {}), ...definedOf(change.settings) };
+    const settings = {
+      ...DEFAULT_RESOURCES,
+      ...(current ? { replicas: current.replicas, memoryMb: current.memoryMb } : {}),
+      ...definedOf(change.settings),
+    };
     const after = new Map(footprints);
     after.set(current?.id ?? 'new', footprintOf(settings, current && runtimeResources(current.liveRuntime), change.release));
     assertWithinQuotas(before, usageOf(before.projects, after.values()), this.limits);
   }
 
-  private async lockedUsage(scope: TenantScope, tx: Tx): Promise<{ before: QuotaUsage; footprints: Map<string, Footprint>; envs: EnvironmentResources[] }> {
+  private async lockedUsage(
+    scope: TenantScope,
+    tx: Tx,
+  ): Promise<{ before: QuotaUsage; footprints: Map<string, Footprint>; envs: EnvironmentResources[] }> {
     await this.repository.lockOrganization(scope, tx);
     const [projects, envs] = await Promise.all([this.repository.projectCount(scope, tx), this.repository.environments(scope, tx)]);
     const footprints = new Map(envs.map((e) => [e.id, footprintOfEnvironment(e)]));

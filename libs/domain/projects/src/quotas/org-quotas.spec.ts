@@ -18,7 +18,12 @@ describe('organization quotas', () => {
     expect(footprintOf({ replicas: 2, memoryMb: 512 })).toEqual({ replicas: 2, memoryMb: 1024 });
     expect(footprintOf({ replicas: 1, memoryMb: 512 }, { replicas: 4, memoryMb: 256 }, null)).toEqual({ replicas: 4, memoryMb: 1024 });
     expect(footprintOf({ replicas: 3, memoryMb: 1024 }, { replicas: 1, memoryMb: 2048 })).toEqual({ replicas: 3, memoryMb: 3072 });
-    expect(usageOf(2, [{ replicas: 2, memoryMb: 1024 }, { replicas: 1, memoryMb: 512 }])).toEqual({ projects: 2, replicas: 3, memoryMb: 1536 });
+    expect(
+      usageOf(2, [
+        { replicas: 2, memoryMb: 1024 },
+        { replicas: 1, memoryMb: 512 },
+      ]),
+    ).toEqual({ projects: 2, replicas: 3, memoryMb: 1536 });
   });
 
   it('allows use up to the limit, and refuses past it with 409 QUOTA_EXCEEDED naming the quota, the use, the limit and the fix', () => {
@@ -29,7 +34,9 @@ describe('organization quotas', () => {
     expect(err.message).toContain('12 replicas, past its quota of 10 (ORG_MAX_REPLICAS); it uses 8 now');
     expect(err.message).toMatch(/Lower the replicas/);
     expect(err.errors).toEqual([{ path: 'quota.replicas', message: 'uses 8, would use 12, limit 10 (ORG_MAX_REPLICAS)' }]);
-    expect(thrown(() => assertWithinQuotas(before, { ...before, projects: 4, memoryMb: 5000 }, limits)).errors?.map((e) => e.path)).toEqual(['quota.projects', 'quota.memoryMb']);
+    expect(thrown(() => assertWithinQuotas(before, { ...before, projects: 4, memoryMb: 5000 }, limits)).errors?.map((e) => e.path)).toEqual(
+      ['quota.projects', 'quota.memoryMb'],
+    );
   });
 
   it('lets an organization already over a lowered quota shrink or stay, never grow', () => {

@@ -24,7 +24,11 @@ async function orgActor(slug: string): Promise<OrgActor> {
   const org = await prisma.organization.create({ data: { slug, name: slug, memberships: { create: { userId: user.id, role: 'OWNER' } } } });
   return { userId: user.id, email: user.email, organizationId: org.id, organizationSlug: org.slug, role: 'OWNER' };
 }
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+  );
 
 beforeAll(async () => {
   ctx = await createDomainTestContext([DbModule, RedisModule, CryptoModule, GitModule, AuditModule, QueueModule, ProjectsModule], {
@@ -82,7 +86,11 @@ describe('organization quotas against PostgreSQL', () => {
     const env = await prisma.environment.findFirstOrThrow({ where: { organizationId: org.organizationId } });
     const tx = (fn: Parameters<PrismaService['$transaction']>[0]) => prisma.$transaction(fn);
     // A release asking for 5 × 512 MB on top of nothing else fits (5 ≤ 6), 7 would not.
-    await expect(tx((t) => quotas.assertEnvironmentFits(org, { environmentId: env.id, release: { replicas: 5, memoryMb: 512 } }, t))).resolves.toBeUndefined();
-    await expect(tx((t) => quotas.assertEnvironmentFits(org, { environmentId: env.id, release: { replicas: 7, memoryMb: 128 } }, t))).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    await expect(
+      tx((t) => quotas.assertEnvironmentFits(org, { environmentId: env.id, release: { replicas: 5, memoryMb: 512 } }, t)),
+    ).resolves.toBeUndefined();
+    await expect(
+      tx((t) => quotas.assertEnvironmentFits(org, { environmentId: env.id, release: { replicas: 7, memoryMb: 128 } }, t)),
+    ).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
   });
 });

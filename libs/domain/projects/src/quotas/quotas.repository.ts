@@ -36,9 +36,17 @@ export class QuotasRepository {
     });
     const liveIds = envs.flatMap((e) => (e.liveReleaseId ? [e.liveReleaseId] : []));
     const releases = liveIds.length
-      ? await db.release.findMany({ where: { organizationId: scope.organizationId, id: { in: liveIds } }, select: { id: true, runtime: true } })
+      ? await db.release.findMany({
+          where: { organizationId: scope.organizationId, id: { in: liveIds } },
+          select: { id: true, runtime: true },
+        })
       : [];
     const runtimes = new Map(releases.map((r) => [r.id, r.runtime as unknown]));
-    return envs.map((e) => ({ id: e.id, replicas: e.replicas, memoryMb: e.memoryMb, liveRuntime: e.liveReleaseId ? (runtimes.get(e.liveReleaseId) ?? null) : null }));
+    return envs.map((e) => ({
+      id: e.id,
+      replicas: e.replicas,
+      memoryMb: e.memoryMb,
+      liveRuntime: e.liveReleaseId ? (runtimes.get(e.liveReleaseId) ?? null) : null,
+    }));
   }
 }
