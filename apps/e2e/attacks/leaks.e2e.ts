@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signUp, type ApiClient } from '../support/api-client';
+import { joinAs, signUp, type ApiClient } from '../support/api-client';
 import { commitAll, git, remoteUrl, workingCopy } from '../support/git';
 
 /**
@@ -44,15 +44,6 @@ function formsOf(value: string): string[] {
     JSON.stringify(value).slice(1, -1),
     b.toString('hex'),
   ];
-}
-
-/** `who` signs up and joins `org` with `role` through an invitation the owner makes. */
-async function joinAs(owner: Person, org: string, who: string, role: string): Promise<Person> {
-  const person = await signUp(who);
-  const invite = await owner.client.post(`/api/v1/orgs/${org}/invitations`, { role, email: person.email });
-  expect(invite.status).toBe(201);
-  expect((await person.client.post(`/api/v1/invitations/${invite.body.token}/accept`)).status).toBe(200);
-  return person;
 }
 
 /** Everything a VIEWER can read of an environment's deployments: the list, and each one's detail (timeline, failure, container log). */

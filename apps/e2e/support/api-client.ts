@@ -106,3 +106,15 @@ export async function signUp(who: string, organizationName?: string): Promise<{ 
   client.csrf = res.body.csrfToken;
   return { client, session: res.body, email, password };
 }
+
+type Person = Awaited<ReturnType<typeof signUp>>;
+
+/** `who` signs up and joins the organization `org` of `owner` with `role`, through an invitation addressed to them. */
+export async function joinAs(owner: Person, org: string, who: string, role: string): Promise<Person> {
+  const person = await signUp(who);
+  const invite = await owner.client.post(`/api/v1/orgs/${org}/invitations`, { role, email: person.email });
+  if (invite.status !== 201) throw new Error(`invitation failed: ${invite.status} ${JSON.stringify(invite.body)}`);
+  const accepted = await person.client.post(`/api/v1/invitations/${invite.body.token}/accept`);
+  if (accepted.status !== 200) throw new Error(`accepting the invitation failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  return person;
+}
