@@ -30,6 +30,7 @@ import { DocsController } from './controllers/docs.controller';
 import { DeploymentsController } from './controllers/deployments.controller';
 import { DomainsController } from './controllers/domains.controller';
 import { BuildsController } from './controllers/builds.controller';
+import { QuotasController } from './controllers/quotas.controller';
 import { GatewayKeysController } from './controllers/gateway-keys.controller';
 import { GatewayProvidersController } from './controllers/gateway-providers.controller';
 import { GatewayRoutingController } from './controllers/gateway-routing.controller';
@@ -54,6 +55,7 @@ import { GitHooks } from './git/git-hooks';
     DeploymentsController,
     DomainsController,
     BuildsController,
+    QuotasController,
     GatewayKeysController,
     GatewayProvidersController,
     GatewayRoutingController,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, signUp } from '../support/api-client';
+import { ApiClient, joinAs, signUp } from '../support/api-client';
 
 /**
  * Attacks on roles and invitations, made over HTTP by signed-up users of one organization: an
@@ -9,15 +9,6 @@ import { ApiClient, signUp } from '../support/api-client';
 
 type Person = Awaited<ReturnType<typeof signUp>>;
 
-/** `who` signs up and joins `org` with `role` through an invitation the owner makes. */
-async function join(owner: Person, org: string, who: string, role: string): Promise<Person> {
-  const person = await signUp(who);
-  const invite = await owner.client.post(`/api/v1/orgs/${org}/invitations`, { role, email: person.email });
-  expect(invite.status).toBe(201);
-  expect((await person.client.post(`/api/v1/invitations/${invite.body.token}/accept`)).status).toBe(200);
-  return person;
-}
-
 describe('attack: roles and invitations', () => {
   let owner: Person;
   let admin: Person;
@@ -26,7 +17,7 @@ describe('attack: roles and invitations', () => {
   beforeAll(async () => {
     owner = await signUp('RoleOwner');
     org = owner.session.organizations[0]!.slug;
-    admin = await join(owner, org, 'RoleAdmin', 'ADMIN');
+    admin = await joinAs(owner, org, 'RoleAdmin', 'ADMIN');
   });
 
   const pending = async () => (await owner.client.get(`/api/v1/orgs/${org}/invitations`)).body as Array<{ id: string; role: string; email: string | null; acceptedAt: string | null }>;
@@ -47,7 +38,7 @@ describe('attack: roles and invitations', () => {
   });
 
   it('an ADMIN cannot promote anyone to ADMIN either (the same rule)', async () => {
-    const member = await join(owner, org, 'Promotable', 'MEMBER');
+    const member = await joinAs(owner, org, 'Promotable', 'MEMBER');
     const res = await admin.client.patch(`/api/v1/orgs/${org}/members/${member.session.user.id}`, { role: 'ADMIN' });
     expect(res.status).toBe(403);
     const members = (await owner.client.get(`/api/v1/orgs/${org}/members`)).body as Array<{ userId: string; role: string }>;
@@ -108,7 +99,7 @@ describe('attack: starting a failover drill without being an ADMIN in a session'
   });
 
   it('a MEMBER is refused and no drill starts', async () => {
-    const member = await join(owner, org, 'DrillMember', 'MEMBER');
+    const member = await joinAs(owner, org, 'DrillMember', 'MEMBER');
     const res = await member.client.post(`/api/v1/orgs/${org}/projects/${project}${start}`, { durationSeconds: 5, concurrency: 1 });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('FORBIDDEN');
@@ -117,7 +108,7 @@ describe('attack: starting a failover drill without being an ADMIN in a session'
   });
 
   it('an ADMIN in a session starts one (the route itself works)', async () => {
-    const admin = await join(owner, org, 'DrillAdmin', 'ADMIN');
+    const admin = await joinAs(owner, org, 'DrillAdmin', 'ADMIN');
     const res = await admin.client.post(`/api/v1/orgs/${org}/projects/${project}${start}`, { durationSeconds: 5, concurrency: 1 });
     expect(res.status).toBe(202);
     expect((await owner.client.get(drills())).body).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { Agent, fetch } from 'undici';
+import { Agent, fetch, type Response } from 'undici';
 import type { SessionDto } from '@slipway/contracts';
 import { E2E } from './env';
 
@@ -75,6 +75,14 @@ export class ApiClient {
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
+  /** Opens a GET without reading its body (a live event stream); abort `signal` to close it. */
+  async open(path: string, signal: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
+    return fetch(this.baseUrl + path, { headers, signal, dispatcher: this.from ? agentFrom(this.from) : undefined });
+  }
+
   get = <T = any>(p: string) => this.call<T>('GET', p);
   post = <T = any>(p: string, b?: unknown) => this.call<T>('POST', p, b ?? {});
   put = <T = any>(p: string, b?: unknown) => this.call<T>('PUT', p, b);
@@ -97,4 +105,16 @@ export async function signUp(who: string, organizationName?: string): Promise<{ 
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
   client.csrf = res.body.csrfToken;
   return { client, session: res.body, email, password };
+}
+
+type Person = Awaited<ReturnType<typeof signUp>>;
+
+/** `who` signs up and joins the organization `org` of `owner` with `role`, through an invitation addressed to them. */
+export async function joinAs(owner: Person, org: string, who: string, role: string): Promise<Person> {
+  const person = await signUp(who);
+  const invite = await owner.client.post(`/api/v1/orgs/${org}/invitations`, { role, email: person.email });
+  if (invite.status !== 201) throw new Error(`invitation failed: ${invite.status} ${JSON.stringify(invite.body)}`);
+  const accepted = await person.client.post(`/api/v1/invitations/${invite.body.token}/accept`);
+  if (accepted.status !== 200) throw new Error(`accepting the invitation failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  return person;
 }

@@ -32,6 +32,11 @@ export const E2E = {
   loginWindowSeconds: Number(env.LOGIN_WINDOW_SECONDS ?? 900),
   signupMaxPerIp: Number(env.SIGNUP_MAX_PER_IP ?? 20),
   signupWindowSeconds: Number(env.SIGNUP_WINDOW_SECONDS ?? 3600),
+  /** Live log streams per user and the organization quotas of the platform under test (the config schema's defaults unless set). */
+  logStreamsPerUser: Number(env.LOG_STREAMS_PER_USER ?? 8),
+  orgMaxProjects: Number(env.ORG_MAX_PROJECTS ?? 20),
+  orgMaxReplicas: Number(env.ORG_MAX_REPLICAS ?? 50),
+  orgMaxMemoryMb: Number(env.ORG_MAX_MEMORY_MB ?? 32 * 1024),
   /** The push size limit the platform under test was started with. */
   pushMaxBytes: Number(env.PUSH_MAX_BYTES),
   /** The limits of pushed commits and builds the platform under test was started with (tools/test.mjs). */

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send the body as application/json.' },
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts. Wait and retry.' },
   TOO_MANY_SIGNUPS: { status: 429, title: 'Too many sign-ups from this address. Wait and retry.' },
+  TOO_MANY_STREAMS: { status: 429, title: 'Too many live log streams are open for your account. Close one and retry.' },
+  QUOTA_EXCEEDED: { status: 409, title: "This would take the organization past one of its quotas." },
   INTERNAL: { status: 500, title: 'Something went wrong on our side.' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A required service is unavailable.' },
   NOT_FAILED: { status: 409, title: 'Only a failed build or deployment can be explained.' },

@@ -69,3 +69,12 @@ export const invitationPreviewSchema = z.object({
   expiresAt: isoDateSchema,
 });
 export type InvitationPreviewDto = z.infer<typeof invitationPreviewSchema>;
+
+/** One organization quota: how much is used of what the operator allows (`setting` names the variable). */
+export const orgQuotaSchema = z.object({
+  name: z.enum(['projects', 'replicas', 'memoryMb']),
+  used: z.number().int(),
+  limit: z.number().int(),
+  setting: z.string(),
+});
+export type OrgQuotaDto = z.infer<typeof orgQuotaSchema>;

@@ -4,6 +4,7 @@ import { auditEntrySchema, auditQuerySchema } from './audit';
 import {
   createInvitationInputSchema,
   createOrganizationInputSchema,
+  orgQuotaSchema,
   createdInvitationSchema,
   invitationPreviewSchema,
   invitationSchema,
@@ -92,6 +93,7 @@ export const routes = {
   revokeInvitation: { method: 'DELETE', path: `${ORG}/invitations/:invitationId`, summary: 'Revoke an invitation', tag: 'organizations', auth: 'user', role: 'ADMIN', status: 204 },
   previewInvitation: { method: 'GET', path: '/invitations/:token', summary: 'What an invitation link grants', tag: 'organizations', auth: 'public', response: invitationPreviewSchema },
   acceptInvitation: { method: 'POST', path: '/invitations/:token/accept', summary: 'Join the organization of an invitation', tag: 'organizations', auth: 'user', response: organizationSchema },
+  getQuotas: { method: 'GET', path: `${ORG}/quotas`, summary: "The organization's quotas: projects, replicas and memory, used and allowed", tag: 'organizations', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(orgQuotaSchema) },
   auditLog: { method: 'GET', path: `${ORG}/audit-log`, summary: 'Security-relevant actions, newest first', tag: 'audit', auth: 'user', role: 'ADMIN', query: auditQuerySchema, response: z.array(auditEntrySchema) },
 
   listProjects: { method: 'GET', path: `${ORG}/projects`, summary: 'Projects of an organization', tag: 'projects', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(projectSummarySchema) },

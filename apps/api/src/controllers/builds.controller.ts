@@ -1,9 +1,18 @@
-import { Controller, Logger, Param, Req, Res, type OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject, Logger, Param, Req, Res, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { BuildsService, type BuildView } from '@slipway/builds';
 import { ProjectsService } from '@slipway/projects';
-import { RedisService } from '@slipway/redis';
-import { BUILD_CANCEL_CHANNEL, FINAL_BUILD_STATUSES, type BuildDto, type BuildLogEndEvent, type BuildLogLineEvent, type OrgActor } from '@slipway/contracts';
+import { CONFIG, type Config } from '@slipway/config';
+import { AppError } from '@slipway/errors';
+import { ConcurrencyLeases, RedisService, type Lease } from '@slipway/redis';
+import {
+  BUILD_CANCEL_CHANNEL,
+  FINAL_BUILD_STATUSES,
+  type BuildDto,
+  type BuildLogEndEvent,
+  type BuildLogLineEvent,
+  type OrgActor,
+} from '@slipway/contracts';
 import { Route } from '../http/route.decorator';
 import { CurrentOrg } from '../http/params';
 import type { SlipwayRequest } from '../http/request-context';
@@ -11,6 +20,8 @@ import type { SlipwayRequest } from '../http/request-context';
 /** How often a live log polls for new lines, and how often an idle stream sends a comment. */
 export const LOG_POLL_MS = 300;
 export const KEEP_ALIVE_MS = 15_000;
+/** A stream's place in the per-user count outlives a crashed api process by at most this. */
+export const STREAM_LEASE_SECONDS = 60;
 
 /** Builds of `/orgs/:org/projects/:project`, and their live log as Server-Sent Events. */
 @Controller()
@@ -23,6 +34,8 @@ export class BuildsController implements OnApplicationShutdown {
     private readonly projects: ProjectsService,
     private readonly builds: BuildsService,
     private readonly redis: RedisService,
+    private readonly leases: ConcurrencyLeases,
+    @Inject(CONFIG) private readonly config: Pick<Config, 'LOG_STREAMS_PER_USER'>,
   ) {}
 
   @Route('listBuilds')
@@ -65,6 +78,7 @@ export class BuildsController implements OnApplicationShutdown {
     const { id: projectId } = await this.projects.require(actor, project);
     await this.builds.view(actor, projectId, buildId);
     const lastId = Number.parseInt(String(req.headers['last-event-id'] ?? ''), 10);
+    const lease = await this.streamLease(actor);
 
     reply.hijack();
     const stop = new AbortController();
@@ -82,9 +96,31 @@ export class BuildsController implements OnApplicationShutdown {
     } catch (err) {
       this.logger.warn(`Build log stream of ${buildId} ended early: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
+      await lease
+        .release()
+        .catch((err: unknown) =>
+          this.logger.warn(`Build log stream of ${buildId}: its place was not given back (it expires): ${String(err)}`),
+        );
       this.streams.delete(stop);
       if (!reply.raw.writableEnded) reply.raw.end();
     }
+  }
+
+  /**
+   * One place among the user's LOG_STREAMS_PER_USER open streams (all api processes count
+   * together in Redis), given back when the stream ends or its client goes; a crashed process's
+   * places expire after STREAM_LEASE_SECONDS.
+   */
+  private async streamLease(actor: OrgActor): Promise<Lease> {
+    const limit = this.config.LOG_STREAMS_PER_USER;
+    const lease = await this.leases.acquire(`log-streams:user:${actor.userId}`, limit, STREAM_LEASE_SECONDS);
+    if (lease) return lease;
+    throw new AppError(
+      'TOO_MANY_STREAMS',
+      `You already have ${limit} live log streams open (LOG_STREAMS_PER_USER = ${limit}). Close one (a browser tab or a follower of a build) and retry.`,
+      undefined,
+      { retryAfterSeconds: 5 },
+    );
   }
 
   onApplicationShutdown(): void {

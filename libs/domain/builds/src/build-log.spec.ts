@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SupersededAttemptError } from '@slipway/errors';
 import { BuildLog, type BuildLogLimits } from './build-log';
-import { createRedactor } from './recipe';
+import { createRedactor } from '@slipway/secrets';
 
 const LIMITS: BuildLogLimits = { BUILD_LOG_MAX_BYTES: 64 * 1024, BUILD_LOG_LINE_MAX_CHARS: 200 };
 

@@ -6,8 +6,10 @@ import { CONFIG, type Config } from '@slipway/config';
 import { BuildCancelledError, BuildFailedError, CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { GitRepositories, extractCommit, type ObjectEnv } from '@slipway/git';
 import { pushObjects } from './push-objects';
-import { SecretsService } from '@slipway/secrets';
+import { SecretsService, createRedactor } from '@slipway/secrets';
 import type { TenantScope } from '@slipway/contracts';
+import type { Tx } from '@slipway/db';
+import { OrgQuotas } from '@slipway/projects';
 import { AppError, SupersededAttemptError } from '@slipway/errors';
 import { BuildsRepository } from './builds.repository';
 import { BuildLog, type BuildLogListener } from './build-log';
@@ -19,7 +21,6 @@ import {
   GENERATED_NGINX_CONF,
   SLIPWAY_YAML,
   buildCacheKey,
-  createRedactor,
   describePlan,
   detectRecipe,
   explainBuildFailure,
@@ -54,7 +55,10 @@ export interface RunBuildOptions {
   onLine?: BuildLogListener;
 }
 
-export type BuildOutcome = { status: 'SUCCEEDED'; releaseId: string; reusedImage: boolean } | { status: 'FAILED' | 'CANCELLED'; reason: string } | { status: 'SKIPPED' };
+export type BuildOutcome =
+  | { status: 'SUCCEEDED'; releaseId: string; reusedImage: boolean }
+  | { status: 'FAILED' | 'CANCELLED'; reason: string }
+  | { status: 'SKIPPED' };
 
 /** Another build of the project is running: retry later (one build at a time per project). */
 export class BuildBusyError extends AppError {
@@ -78,6 +82,7 @@ export class RunBuild {
     private readonly repository: BuildsRepository,
     private readonly repositories: GitRepositories,
     private readonly secrets: SecretsService,
+    private readonly quotas: OrgQuotas,
   ) {}
 
   async execute(scope: TenantScope, buildId: string, options: RunBuildOptions = {}): Promise<BuildOutcome> {
@@ -90,8 +95,14 @@ export class RunBuild {
     const redact = createRedactor(await this.secrets.secretValues(scope, env.id));
     // A newer attempt claimed the build (this copy of the job lost its queue lock): stop building.
     const superseded = new AbortController();
-    const log = new BuildLog({ id: build.id, attempt }, this.repository, redact, options.onLine, this.config, (err) => superseded.abort(err));
-    const signal = AbortSignal.any([AbortSignal.timeout(this.config.BUILD_TIMEOUT_SECONDS * 1000), superseded.signal, ...(options.signal ? [options.signal] : [])]);
+    const log = new BuildLog({ id: build.id, attempt }, this.repository, redact, options.onLine, this.config, (err) =>
+      superseded.abort(err),
+    );
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(this.config.BUILD_TIMEOUT_SECONDS * 1000),
+      superseded.signal,
+      ...(options.signal ? [options.signal] : []),
+    ]);
     const workdir = await mkdtemp(join(tmpdir(), 'slipway-build-'));
     const tail: string[] = [];
     const objects = await pushObjects(options.objects);
@@ -108,6 +119,9 @@ export class RunBuild {
       const parsed = parseSlipwayYaml((await tree.readFile(SLIPWAY_YAML)) ?? '');
       if (!parsed.ok) throw new BuildRejected(formatSlipwayYamlErrors(parsed.errors).join('; '));
       const slipway: SlipwayConfig = parsed.config;
+      const resources = { replicas: slipway.resources?.replicas ?? env.replicas, memoryMb: slipway.resources?.memoryMb ?? env.memoryMb };
+      // Before building, so a release that could never run costs no build; again when it is written.
+      await this.assertReleaseFits(scope, env.id, resources);
       const recipe = await detectRecipe(tree, slipway);
       if (recipe.kind === 'none') throw new BuildRejected(recipe.reason);
       log.write('-----> Build plan');
@@ -124,29 +138,39 @@ export class RunBuild {
       if (imageId) {
         log.write(`-----> Reusing the image of an identical earlier build (${imageId.slice(7, 19)})`);
       } else {
-        log.write(`-----> ${recipe.kind === 'dockerfile' ? `Building ${recipe.dockerfile}` : `Building with a generated Dockerfile (${GENERATED_DOCKERFILE_NAME} in the image's build context)`}`);
-        const { contextDir, dockerfile } = await this.prepareContext(recipe, source, tree, { baseImages, port, cacheScope: env.project.id, registry: this.config.SLIPWAY_NPM_REGISTRY });
-        ({ imageId } = await this.runtime.buildImage({
-          contextDir,
-          dockerfile,
-          tags: [`slipway/${env.project.slug}:${build.commitSha.slice(0, 12)}`],
-          labels: { [LABELS.project]: env.project.id, [LABELS.environment]: env.id, [LABELS.build]: build.id },
-          buildArgs: recipe.kind === 'dockerfile' ? recipe.buildArgs : slipway.build?.args,
-          network: this.config.BUILD_NETWORK,
-          onLog: (line) => {
-            log.write(line);
-            tail.push(line);
-            if (tail.length > FAILURE_TAIL_LINES) tail.shift();
-          },
-          signal,
-        }).catch((err: unknown) => {
-          if (err instanceof BuildFailedError) throw new BuildFailedError(explainBuildFailure(recipe, err.message, tail));
-          throw err;
-        }));
+        log.write(
+          `-----> ${recipe.kind === 'dockerfile' ? `Building ${recipe.dockerfile}` : `Building with a generated Dockerfile (${GENERATED_DOCKERFILE_NAME} in the image's build context)`}`,
+        );
+        const { contextDir, dockerfile } = await this.prepareContext(recipe, source, tree, {
+          baseImages,
+          port,
+          cacheScope: env.project.id,
+          registry: this.config.SLIPWAY_NPM_REGISTRY,
+        });
+        ({ imageId } = await this.runtime
+          .buildImage({
+            contextDir,
+            dockerfile,
+            tags: [`slipway/${env.project.slug}:${build.commitSha.slice(0, 12)}`],
+            labels: { [LABELS.project]: env.project.id, [LABELS.environment]: env.id, [LABELS.build]: build.id },
+            buildArgs: recipe.kind === 'dockerfile' ? recipe.buildArgs : slipway.build?.args,
+            network: this.config.BUILD_NETWORK,
+            onLog: (line) => {
+              log.write(line);
+              tail.push(line);
+              if (tail.length > FAILURE_TAIL_LINES) tail.shift();
+            },
+            signal,
+          })
+          .catch((err: unknown) => {
+            if (err instanceof BuildFailedError) throw new BuildFailedError(explainBuildFailure(recipe, err.message, tail));
+            throw err;
+          }));
       }
 
       const variables = await this.secrets.resolveForRelease(scope, env.id);
       const release = await this.repository.transaction(async (tx) => {
+        await this.assertReleaseFits(scope, env.id, resources, tx);
         const created = await this.repository.createRelease(
           scope,
           {
@@ -164,9 +188,9 @@ export class RunBuild {
               port,
               healthCheckPath: slipway.healthCheck?.path ?? env.healthCheckPath,
               healthCheckTimeoutSeconds: slipway.healthCheck?.timeoutSeconds ?? 60,
-              memoryMb: slipway.resources?.memoryMb ?? env.memoryMb,
+              memoryMb: resources.memoryMb,
               cpuMillis: slipway.resources?.cpuMillis ?? env.cpuMillis,
-              replicas: slipway.resources?.replicas ?? env.replicas,
+              replicas: resources.replicas,
               capAdd: slipway.capabilities?.add ?? [],
               command: slipway.run?.command ?? null,
             },
@@ -177,12 +201,18 @@ export class RunBuild {
         log.write(`-----> Built release v${created.number}`);
         await log.flush();
         // Conditional on the attempt: a stale copy's release is rolled back with it.
-        if (!(await this.repository.finish(scope, build.id, attempt, { status: 'SUCCEEDED', imageId, cacheKey, reusedImage }, tx))) throw new SupersededAttemptError(`build ${build.id}`, attempt);
+        if (!(await this.repository.finish(scope, build.id, attempt, { status: 'SUCCEEDED', imageId, cacheKey, reusedImage }, tx)))
+          throw new SupersededAttemptError(`build ${build.id}`, attempt);
         return created;
       });
       return { status: 'SUCCEEDED', releaseId: release.id, reusedImage };
     } catch (err) {
-      const stale = err instanceof SupersededAttemptError ? err : superseded.signal.reason instanceof SupersededAttemptError ? superseded.signal.reason : null;
+      const stale =
+        err instanceof SupersededAttemptError
+          ? err
+          : superseded.signal.reason instanceof SupersededAttemptError
+            ? superseded.signal.reason
+            : null;
       if (stale) {
         // The newer attempt owns the row, its log and its outcome: write nothing, remove nothing of it.
         this.logger.warn(`${stale.message}; this copy stops`);
@@ -191,12 +221,43 @@ export class RunBuild {
       const { status, reason } = this.classify(err, signal);
       log.write(`-----> Build ${status === 'CANCELLED' ? 'cancelled' : 'failed'}: ${reason}`);
       await log.flush().catch((e: unknown) => this.logger.warn(`build ${build.id}: could not store log lines: ${String(e)}`));
-      if (!(await this.repository.finish(scope, build.id, attempt, { status, failureReason: redact(reason) }))) return { status: 'SKIPPED' };
-      if (!(err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof BuildCancelledError || err instanceof UnsafeSourceError)) this.logger.error(`build ${build.id}: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!(await this.repository.finish(scope, build.id, attempt, { status, failureReason: redact(reason) })))
+        return { status: 'SKIPPED' };
+      if (!(
+        err instanceof BuildRejected ||
+        err instanceof BuildFailedError ||
+        err instanceof BuildCancelledError ||
+        err instanceof UnsafeSourceError
+      ))
+        this.logger.error(`build ${build.id}: ${err instanceof Error ? err.stack : String(err)}`);
       return { status, reason: redact(reason) };
     } finally {
       await log.flush().catch((e: unknown) => this.logger.warn(`build ${build.id}: could not store log lines: ${String(e)}`));
       await rm(workdir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * The release's replicas and memory (slipway.yaml `resources` over the environment's settings)
+   * must fit the organization's quotas; past them the build fails with the quota's reason. Inside
+   * `tx` when given (the release's transaction, under the organization's lock).
+   */
+  private async assertReleaseFits(
+    scope: TenantScope,
+    environmentId: string,
+    resources: { replicas: number; memoryMb: number },
+    tx?: Tx,
+  ): Promise<void> {
+    const check = (t: Tx) => this.quotas.assertEnvironmentFits(scope, { environmentId, release: resources }, t);
+    try {
+      await (tx ? check(tx) : this.repository.transaction(check));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'QUOTA_EXCEEDED') {
+        throw new BuildRejected(
+          `QUOTA_EXCEEDED: this release asks for ${resources.replicas} replica${resources.replicas === 1 ? '' : 's'} of ${resources.memoryMb} MB. ${err.message}`,
+        );
+      }
+      throw err;
     }
   }
 
@@ -245,7 +306,8 @@ export class RunBuild {
         ? { status: 'FAILED', reason: `The build took longer than ${this.config.BUILD_TIMEOUT_SECONDS} s (BUILD_TIMEOUT_SECONDS).` }
         : { status: 'CANCELLED', reason: 'Cancelled.' };
     }
-    if (err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof UnsafeSourceError) return { status: 'FAILED', reason: err.message };
+    if (err instanceof BuildRejected || err instanceof BuildFailedError || err instanceof UnsafeSourceError)
+      return { status: 'FAILED', reason: err.message };
     return { status: 'FAILED', reason: 'Internal error while building; the platform log has details.' };
   }
 }

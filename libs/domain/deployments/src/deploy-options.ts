@@ -16,8 +16,11 @@ export const DEPLOYMENT_GATEWAY = Symbol('DEPLOYMENT_GATEWAY');
  * imports the other. Without it bound, containers get no gateway variables.
  */
 export interface DeploymentGateway {
-  /** Variables pointing the official SDKs at the gateway with the environment's key, and extra hosts entries. */
-  containerSettings(scope: TenantScope, environmentId: string): Promise<{ env: Record<string, string>; extraHosts: string[] }>;
+  /**
+   * Variables pointing the official SDKs at the gateway with the environment's key, extra hosts
+   * entries, and which values are secret (redacted from the containers' logs).
+   */
+  containerSettings(scope: TenantScope, environmentId: string): Promise<{ env: Record<string, string>; extraHosts: string[]; secrets?: string[] }>;
   /** The environment's live release changed, and with it possibly its routing. */
   liveReleaseChanged(scope: TenantScope, environmentId: string): Promise<void>;
 }

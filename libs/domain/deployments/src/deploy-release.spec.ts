@@ -7,7 +7,8 @@ import { DeploymentBusyError, type DeploymentGateway } from './deploy-options';
 import { DeployRelease } from './deploy-release';
 import { GatewayRelays } from './gateway-relays';
 import type { DeploymentClaim, DeploymentsRepository, TimelineEntry } from './deployments.repository';
-import { waitHealthy, type HealthProbe } from './health-check';
+import { LOGS_UNREADABLE, waitHealthy, type HealthProbe } from './health-check';
+import { WITHHELD } from '@slipway/secrets';
 import type { PublishedRouteTable, RouteTablePublisher } from './route-table';
 
 const scope: TenantScope = { organizationId: 'org' };
@@ -136,6 +137,9 @@ let published: number;
 /** Containers whose image is in here answer 500; everything else 200. */
 let unhealthyImages: Set<string>;
 
+/** Today's secret values; the pinned ones are `variables` (the release's versions). null: the secrets cannot be read. */
+let todaysSecrets: string[] | null;
+
 function deployer(gateway?: DeploymentGateway, variables: Record<string, string> = { API_KEY: 'sk-pinned-value' }, relays?: GatewayRelays): DeployRelease {
   const routes: RouteTablePublisher = {
     publish: async () => {
@@ -148,7 +152,14 @@ function deployer(gateway?: DeploymentGateway, variables: Record<string, string>
     const c = [...docker.containers.values()].find((x) => x.hostPort === port);
     return c && !unhealthyImages.has(c.spec.image) ? { status: 200 } : { status: 500 };
   };
-  const secrets = { valuesAt: async () => variables, secretValues: async () => ['sk-pinned-value'] };
+  const unreadable = async (): Promise<never> => {
+    throw new Error('the master key cannot open the sealed values');
+  };
+  const secrets = {
+    valuesAt: async () => variables,
+    secretValuesAt: async () => (todaysSecrets === null ? unreadable() : Object.values(variables)),
+    secretValues: async () => (todaysSecrets === null ? unreadable() : todaysSecrets),
+  };
   return new DeployRelease(
     { APPS_DOMAIN: 'localhost' } as Config,
     docker,
@@ -168,6 +179,7 @@ beforeEach(() => {
   order = [];
   published = 0;
   unhealthyImages = new Set();
+  todaysSecrets = ['sk-pinned-value'];
   docker.addImage('img-v1');
   docker.addImage('img-v2');
   docker.addImage('img-bad');
@@ -287,6 +299,50 @@ describe('DeployRelease', () => {
     expect(repo.replicas.find((r) => r.releaseId === rel)).toMatchObject({ state: 'FAILED', lastExitCode: 1 });
     expect([...docker.containers.values()].filter((c) => c.spec.image === 'img-bad')).toEqual([]);
     expect(repo.env.liveReleaseId).toBe('rel1');
+  });
+
+  it('redacts the pinned value of a secret rotated since, the gateway key, and their encoded forms from the stored log', async () => {
+    todaysSecrets = ['sk-rotated-today'];
+    const key = 'sk-slw-environment-gateway-key';
+    const gateway: DeploymentGateway = {
+      containerSettings: async () => ({ env: { ANTHROPIC_API_KEY: key, OPENAI_API_KEY: key }, extraHosts: [], secrets: [key] }),
+      liveReleaseChanged: async () => undefined,
+    };
+    const printed = [
+      `{ ANTHROPIC_API_KEY: '${key}', API_KEY: 'sk-pinned-value' }`,
+      `b64=${Buffer.from('sk-pinned-value').toString('base64')} url=${encodeURIComponent(key)} hex=${Buffer.from(key).toString('hex')}`,
+      `json=${JSON.stringify({ k: 'sk-rotated-today' })}`,
+    ];
+    docker.onRun((c) => c.spec.image === 'img-bad' && docker.exitContainer(c.id, 1, printed));
+    const outcome = await deployer(gateway).execute(scope, repo.addDeployment(repo.addRelease(1, 'img-bad', { replicas: 1 })));
+    expect(outcome.status).toBe('FAILED');
+    const stored = String(repo.deployments.values().next().value!.failedReplicaLogs);
+    for (const leak of ['sk-pinned-value', key, 'sk-rotated-today', Buffer.from('sk-pinned-value').toString('base64'), encodeURIComponent(key), Buffer.from(key).toString('hex')]) {
+      expect(stored).not.toContain(leak);
+    }
+    expect(stored).toContain('[redacted]');
+  });
+
+  it('withholds the failure text when the secret values cannot be read (fail closed)', async () => {
+    todaysSecrets = null;
+    docker.onRun((c) => c.spec.image === 'img-bad' && docker.exitContainer(c.id, 1, ['API_KEY=sk-pinned-value']));
+    const outcome = await deployer().execute(scope, repo.addDeployment(repo.addRelease(1, 'img-bad', { replicas: 1 })));
+    expect(outcome).toMatchObject({ status: 'FAILED', reason: WITHHELD, logs: [WITHHELD] });
+    const row = repo.deployments.values().next().value!;
+    expect(row).toMatchObject({ failureReason: WITHHELD, failedReplicaLogs: WITHHELD });
+    expect(JSON.stringify(repo.timeline)).not.toContain('sk-pinned-value');
+  });
+
+  it('says the logs could not be read when the engine does not give them, instead of an empty log', async () => {
+    docker.onRun((c) => {
+      if (c.spec.image !== 'img-bad') return;
+      docker.exitContainer(c.id, 1, ['anything']);
+      docker.tailLogs = async () => {
+        throw new Error('engine: logs unavailable');
+      };
+    });
+    const outcome = await deployer().execute(scope, repo.addDeployment(repo.addRelease(1, 'img-bad', { replicas: 1 })));
+    expect(outcome).toMatchObject({ status: 'FAILED', logs: [LOGS_UNREADABLE] });
   });
 
   it('fails with a clear reason when the engine cannot start the container (image gone)', async () => {

@@ -5,7 +5,7 @@ import { CONFIG, type Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
 import { CONTAINER_RUNTIME, ContainerStartError, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { AppError, SupersededAttemptError } from '@slipway/errors';
-import { SecretsService } from '@slipway/secrets';
+import { SecretsService, type Redactor } from '@slipway/secrets';
 import {
   DEPLOY_OPTIONS,
   DEPLOYMENT_GATEWAY,
@@ -18,6 +18,7 @@ import {
   type DeployRunOptions,
 } from './deploy-options';
 import { DeploymentsRepository, type DeploymentClaim } from './deployments.repository';
+import { deployLogRedactor, injectedSecretsOf } from './deploy-log-redactor';
 import { GatewayRelays } from './gateway-relays';
 import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
 import { projectNetwork } from './project-network';
@@ -54,6 +55,8 @@ interface Run {
   /** Names of the containers this run asked the engine for (a name works before the id is known). */
   started: string[];
   switched: boolean;
+  /** Secret values given to the containers besides the variables (the gateway key), redacted from their logs. */
+  injectedSecrets: string[];
 }
 
 /**
@@ -77,7 +80,7 @@ export class DeployRelease {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CONTAINER_RUNTIME) private readonly runtime: ContainerRuntime,
     @Inject(DeploymentsRepository) private readonly repository: DeploymentsRepository,
-    @Inject(SecretsService) private readonly secrets: Pick<SecretsService, 'valuesAt' | 'secretValues'>,
+    @Inject(SecretsService) private readonly secrets: Pick<SecretsService, 'valuesAt' | 'secretValues' | 'secretValuesAt'>,
     @Inject(ROUTE_TABLE_PUBLISHER) private readonly routes: RouteTablePublisher,
     @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
     @Optional() @Inject(DEPLOY_OPTIONS) options?: DeployOptions,
@@ -98,7 +101,7 @@ export class DeployRelease {
     if (!claimed) return { status: 'SKIPPED' };
     const d = await this.repository.findForRun(scope, deploymentId);
     if (!d) return { status: 'SKIPPED' };
-    const run: Run = { claim: claimed.claim, started: [], switched: false };
+    const run: Run = { claim: claimed.claim, started: [], switched: false, injectedSecrets: [] };
     try {
       return await this.run(scope, d, claimed.resumed, run, options);
     } catch (err) {
@@ -107,7 +110,8 @@ export class DeployRelease {
       // reconciler took it over): stop here, writing nothing. Before the switch this run's
       // replicas are not wanted (the newer run removes those it knows of), so the containers it
       // started itself go; after the switch they serve traffic, and the newer run keeps them.
-      if (!run.switched) await Promise.all(run.started.map((ref) => this.runtime.removeContainer(ref, { force: true }).catch(() => undefined)));
+      if (!run.switched)
+        await Promise.all(run.started.map((ref) => this.runtime.removeContainer(ref, { force: true }).catch(() => undefined)));
       this.logger.warn(`${err.message}; this copy stops`);
       return { status: 'SKIPPED' };
     }
@@ -153,7 +157,7 @@ export class DeployRelease {
         this.logger.warn(`deployment ${d.id}: clean-up failed: ${String(e)}`);
       });
       if (err instanceof DeployRejected) {
-        const redacted = await this.redactor(scope, d.environmentId);
+        const redacted = await this.redactor(scope, d, run);
         const reason = redacted(err.message);
         const logs = err.logs.map(redacted);
         await timeline.add('failed', `deployment failed: ${reason}`, 'error');
@@ -225,6 +229,7 @@ export class DeployRelease {
     await this.ensureRelay(project.id, timeline);
     const variables = await this.secrets.valuesAt(scope, env.id, readEnvVarVersions(release.envVarVersions));
     const gateway = (await this.gateway?.containerSettings(scope, env.id)) ?? { env: {}, extraHosts: [] };
+    run.injectedSecrets = injectedSecretsOf(gateway);
     const containerEnv = {
       // The environment's own variables win: a team may point an SDK at a real provider.
       ...gateway.env,
@@ -284,7 +289,10 @@ export class DeployRelease {
         }
         replica.containerId = container.id;
         replica.hostPort = container.hostPort;
-        await this.repository.setReplicaContainer(scope, run.claim, replica.id, { containerId: container.id, hostPort: container.hostPort || null });
+        await this.repository.setReplicaContainer(scope, run.claim, replica.id, {
+          containerId: container.id,
+          hostPort: container.hostPort || null,
+        });
       }),
     );
     const failures = starts.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
@@ -300,12 +308,17 @@ export class DeployRelease {
   private async ensureRelay(projectId: string, timeline: Timeline): Promise<void> {
     if (!this.relays?.needed) return;
     try {
-      if (await this.relays.ensure(projectId)) await timeline.add('relay', `started the model gateway relay (${this.relays.url}) on the project network`);
+      if (await this.relays.ensure(projectId))
+        await timeline.add('relay', `started the model gateway relay (${this.relays.url}) on the project network`);
     } catch (err) {
       if (err instanceof SupersededAttemptError) throw err;
       if (err instanceof AppError && err.retryable) throw err; // the engine is away: the job runs again
       const reason = err instanceof Error ? err.message : String(err);
-      await timeline.add('relay', `the model gateway relay did not start: ${reason}. Calls to ${this.relays.url} fail until it runs.`, 'warn');
+      await timeline.add(
+        'relay',
+        `the model gateway relay did not start: ${reason}. Calls to ${this.relays.url} fail until it runs.`,
+        'warn',
+      );
     }
   }
 
@@ -354,7 +367,9 @@ export class DeployRelease {
   ): Promise<DeployOutcome> {
     await this.routes.publish();
     // Cached gateway callers of the environment carry the old release's routing.
-    await this.gateway?.liveReleaseChanged(scope, environmentId).catch((e: unknown) => this.logger.warn(`deployment ${claim.deploymentId}: gateway not told of the new release: ${String(e)}`));
+    await this.gateway
+      ?.liveReleaseChanged(scope, environmentId)
+      .catch((e: unknown) => this.logger.warn(`deployment ${claim.deploymentId}: gateway not told of the new release: ${String(e)}`));
     // Everything of other deployments still running went DRAINING in the switch transaction.
     const draining = await this.repository.runningReplicasNotOf(scope, environmentId, claim.deploymentId);
     if (draining.length > 0) {
@@ -406,11 +421,14 @@ export class DeployRelease {
     return `${numbers.map((n) => (n === undefined ? 'an unknown release' : `v${n}`)).join(', ')} (${count})`;
   }
 
-  /** Secret values (non-trivial ones) never reach the timeline or the stored log lines. */
-  private async redactor(scope: TenantScope, environmentId: string): Promise<(text: string) => string> {
-    const values = (await this.secrets.secretValues(scope, environmentId).catch(() => [] as string[]))
-      .filter((v) => v.length >= 4)
-      .sort((a, b) => b.length - a.length);
-    return (text) => values.reduce((t, v) => t.split(v).join('[redacted]'), text);
+  /** See `deployLogRedactor`: fail closed, pinned versions, today's values and the gateway key. */
+  private async redactor(scope: TenantScope, d: DeploymentToRun, run: Run): Promise<Redactor> {
+    return deployLogRedactor(
+      this.secrets,
+      scope,
+      { id: d.id, environmentId: d.environmentId, envVarVersions: d.release.envVarVersions },
+      run.injectedSecrets,
+      (m) => this.logger.warn(m),
+    );
   }
 }

@@ -25,6 +25,9 @@ export type HealthChecker = (runtime: ContainerRuntime, options: WaitHealthyOpti
 
 const LOG_LINES = 30;
 
+/** The failure's log when the engine would not give the container's last lines. */
+export const LOGS_UNREADABLE = "(the container's last log lines could not be read from the engine)";
+
 /** GET http://127.0.0.1:<port><path>; never throws. */
 export const httpProbe: HealthProbe = (hostPort, path, timeoutMs) =>
   new Promise((resolve) => {
@@ -72,7 +75,8 @@ export async function waitHealthy(runtime: ContainerRuntime, options: WaitHealth
     healthy: false,
     reason,
     ...(exitCode === undefined ? {} : { exitCode }),
-    logs: await runtime.tailLogs(options.containerId, LOG_LINES).catch(() => []),
+    // Unreadable logs are said so, not shown as an empty log.
+    logs: await runtime.tailLogs(options.containerId, LOG_LINES).catch(() => [LOGS_UNREADABLE]),
     elapsedMs: Date.now() - started,
   });
 

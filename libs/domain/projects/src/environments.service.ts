@@ -16,6 +16,7 @@ import { ProjectsService } from './projects.service';
 import { PRODUCTION, ProjectUrls } from './urls';
 import { toEnvironmentDto } from './mappers';
 import { environmentHostCandidates, environmentNameTooLong } from './host-names';
+import { OrgQuotas } from './quotas';
 
 export interface ResolvedEnvironment {
   id: string;
@@ -36,6 +37,7 @@ export class EnvironmentsService {
     private readonly projects: ProjectsService,
     private readonly urls: ProjectUrls,
     private readonly audit: AuditService,
+    private readonly quotas: OrgQuotas,
   ) {}
 
   /** Resolves `<project>/<env>` inside the tenant; anything outside it is NOT_FOUND. */
@@ -52,7 +54,10 @@ export class EnvironmentsService {
     return new Map(envs.flatMap((e) => (e.hosts[0] ? [[e.name, this.urls.app(e.hosts[0].host)] as const] : [])));
   }
 
-  /** The environment and its generated host are created in one transaction; the host goes when the environment goes. */
+  /**
+   * The environment and its generated host are created in one transaction, after the
+   * organization's quotas are checked in it; the host goes when the environment goes.
+   */
   async create(actor: OrgActor, projectSlug: string, raw: CreateEnvironmentInput): Promise<EnvironmentDto> {
     const input = createEnvironmentInputSchema.parse(raw);
     const project = await this.projects.require(actor, projectSlug);
@@ -61,6 +66,7 @@ export class EnvironmentsService {
     for (let attempt = 1; ; attempt++) {
       try {
         const { env, host } = await this.prisma.$transaction(async (tx) => {
+          await this.quotas.assertEnvironmentFits(actor, { settings: { replicas: input.replicas, memoryMb: input.memoryMb } }, tx);
           const created = await this.repository.createEnvironment(actor, project.id, { ...DEFAULT_RESOURCES, ...input }, tx);
           const host = await this.freeHost(project.hostLabel, input.name, tx);
           await this.repository.reserveAppHost(actor, created.id, host, tx);
@@ -79,6 +85,9 @@ export class EnvironmentsService {
   async update(actor: OrgActor, projectSlug: string, envName: string, input: UpdateEnvironmentInput): Promise<EnvironmentDto> {
     const env = await this.resolve(actor, projectSlug, envName);
     const updated = await this.prisma.$transaction(async (tx) => {
+      if (input.replicas !== undefined || input.memoryMb !== undefined) {
+        await this.quotas.assertEnvironmentFits(actor, { environmentId: env.id, settings: { replicas: input.replicas, memoryMb: input.memoryMb } }, tx);
+      }
       const row = await this.repository.updateEnvironment(actor, env.id, input, tx);
       await this.audit.record({ organizationId: actor.organizationId, actor, action: 'environment.updated', target: `environment:${projectSlug}/${envName}`, metadata: { ...input } }, tx);
       return row;

@@ -3,3 +3,4 @@ export * from './environments.service';
 export * from './urls';
 export * from './projects.module';
 export * from './git-access.service';
+export * from './quotas';

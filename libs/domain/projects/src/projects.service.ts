@@ -20,6 +20,7 @@ import { ProjectsRepository } from './projects.repository';
 import { PRODUCTION, ProjectUrls } from './urls';
 import { toEnvironmentDto, type EnvironmentWithHost } from './mappers';
 import { lastResortProjectLabel, projectLabelCandidates } from './host-names';
+import { OrgQuotas } from './quotas';
 
 /** Creations racing for one host label: each retry sees the others' committed labels. */
 const CREATE_ATTEMPTS = 3;
@@ -36,6 +37,7 @@ export class ProjectsService {
     private readonly urls: ProjectUrls,
     private readonly audit: AuditService,
     private readonly queue: JobQueue,
+    private readonly quotas: OrgQuotas,
   ) {}
 
   async list(actor: OrgActor): Promise<ProjectSummaryDto[]> {
@@ -65,7 +67,8 @@ export class ProjectsService {
    * The project, its production environment, the environment's host and its bare git repository
    * come into being together: the repository is created inside the transaction, so a failure
    * leaves nothing. Two creations that pick the same free label race on unique indexes; the
-   * loser runs again and picks the next label.
+   * loser runs again and picks the next label. The organization's quotas are checked first in the
+   * same transaction (409 QUOTA_EXCEEDED).
    */
   async create(actor: OrgActor, input: CreateProjectInput): Promise<ProjectDto> {
     const slug = input.slug ?? slugify(input.name);
@@ -77,6 +80,8 @@ export class ProjectsService {
       let repositoryOf: string | undefined;
       try {
         const project = await this.prisma.$transaction(async (tx) => {
+          // First, under the organization's lock: a project past ORG_MAX_PROJECTS writes nothing.
+          await this.quotas.assertProjectFits(actor, tx);
           const hostLabel = await this.freeHostLabel(slug, actor.organizationSlug, tx);
           const created = await this.repository.create(actor, { slug, name: input.name, hostLabel }, { name: PRODUCTION, branch: 'main', healthCheckPath: '/', ...DEFAULT_RESOURCES }, tx);
           await this.repository.reserveAppHost(actor, created.environments[0]!.id, hostLabel, tx);

@@ -212,6 +212,15 @@ export class SecretsService {
     return readValuesAt(this.repository, this.envelope, scope, environmentId, versions);
   }
 
+  /**
+   * The secret values among exactly these versions (what a release's containers received),
+   * non-empty and distinct, so a deployment's logs redact them even after a rotation.
+   */
+  async secretValuesAt(scope: TenantScope, environmentId: string, versions: Record<string, number>): Promise<string[]> {
+    const values = await readValuesAt(this.repository, this.envelope, scope, environmentId, versions, { secretsOnly: true });
+    return [...new Set(Object.values(values).filter((v) => v !== ''))];
+  }
+
   /** Current secret values (non-empty, distinct), so build and runtime logs can redact them. */
   async secretValues(scope: TenantScope, environmentId: string): Promise<string[]> {
     const rows = await this.repository.readSealedValues(scope, environmentId, { secret: true });

@@ -141,6 +141,10 @@ export const configSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60).describe('Login throttling window.'),
   SIGNUP_MAX_PER_IP: z.coerce.number().int().min(1).default(20).describe('Sign-ups per client address per window; more are answered 429 TOO_MANY_SIGNUPS.'),
   SIGNUP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60 * 60).describe('Sign-up throttling window.'),
+  LOG_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(8).describe('Live log streams (Server-Sent Events) one user may hold open at once, across api processes; more are answered 429 TOO_MANY_STREAMS.'),
+  ORG_MAX_PROJECTS: z.coerce.number().int().min(1).default(20).describe('Projects one organization may have; more are refused with 409 QUOTA_EXCEEDED.'),
+  ORG_MAX_REPLICAS: z.coerce.number().int().min(1).default(50).describe("Replicas one organization's environments may run together (each environment counts the larger of its settings and its live release)."),
+  ORG_MAX_MEMORY_MB: z.coerce.number().int().min(64).default(32 * 1024).describe("Memory (MB, replicas × memory per replica) one organization's environments may run together."),
   PASSWORD_HASH_THREADS: z.coerce
     .number()
     .int()

@@ -8,3 +8,4 @@ export * from './metrics-stream';
 export * from './lua-script';
 export * from './stream-group';
 export * from './gateway-invalidation';
+export * from './concurrency-leases';

@@ -32,7 +32,6 @@ export {
   type DockerfileOptions,
 } from './dockerfile';
 export { buildCacheKey, RECIPE_VERSION, type CacheKeyInput } from './cache-key';
-export { createRedactor, MIN_SECRET_LENGTH, REDACTED, type Redactor } from './redact';
 export { generateNginxConfig } from './nginx-conf';
 export { describePlan, planLines } from './plan-summary';
 export { explainBuildFailure } from './failure-hints';

@@ -12,6 +12,7 @@ describe('gatewayContainerSettings', () => {
         SLIPWAY_GATEWAY_URL: 'http://slipway-gateway:4000',
       },
       extraHosts: [],
+      secrets: ['sk-slw-x'],
     });
   });
 

@@ -10,6 +10,8 @@ export interface GatewayContainerSettings {
   env: Record<string, string>;
   /** Extra /etc/hosts lines (`name:address`): only for an operator's GATEWAY_URL_FOR_APPS on host.docker.internal, which Linux engines do not know otherwise. */
   extraHosts: string[];
+  /** The values above that are secret (the key): deployments redact them from the containers' logs. */
+  secrets: string[];
 }
 
 const HOST_ALIAS = 'host.docker.internal';
@@ -26,6 +28,7 @@ export function gatewayContainerSettings(url: string, token: string): GatewayCon
       SLIPWAY_GATEWAY_URL: base,
     },
     extraHosts: new URL(base).hostname === HOST_ALIAS ? [`${HOST_ALIAS}:host-gateway`] : [],
+    secrets: [token],
   };
 }
 

@@ -74,6 +74,17 @@ describe('SecretsService.valuesAt (what a release pinned)', () => {
     expect(await secrets.valuesAt(scope, env, {})).toEqual({});
   });
 
+  it('secretValuesAt gives the secret values of the pinned versions only (what a deployment redacts after a rotation)', async () => {
+    const env = await newEnvironment(app.get(PrismaService), scope.organizationId, 'redact');
+    await secrets.set(scope, actor, env, 'TOKEN', { value: 'pinned-token', secret: true });
+    await secrets.set(scope, actor, env, 'NODE_ENV', { value: 'production' });
+    const pinned = Object.fromEntries((await secrets.resolveForRelease(scope, env)).map((v) => [v.key, v.version]));
+    await secrets.set(scope, actor, env, 'TOKEN', { value: 'rotated-token', secret: true });
+
+    expect(await secrets.secretValuesAt(scope, env, pinned)).toEqual(['pinned-token']);
+    expect(await secrets.secretValues(scope, env)).toEqual(['rotated-token']);
+  });
+
   it('fails naming the key when a pinned version does not exist or belongs to another tenant', async () => {
     const env = await newEnvironment(app.get(PrismaService), scope.organizationId, 'missing');
     await secrets.set(scope, actor, env, 'A', { value: '1' });

@@ -20,6 +20,7 @@ export async function readValuesAt(
   scope: TenantScope,
   environmentId: string,
   versions: Record<string, number>,
+  options: { secretsOnly?: boolean } = {},
 ): Promise<Record<string, string>> {
   const keys = Object.keys(versions);
   if (keys.length === 0) return {};
@@ -42,8 +43,9 @@ export async function readValuesAt(
   });
 
   const values: Record<string, string> = {};
-  for (const row of rows) values[row.key] = openSealed(envelope, row);
-  const missing = keys.filter((k) => !(k in values)).sort();
+  for (const row of rows) if (row.secret || !options.secretsOnly) values[row.key] = openSealed(envelope, row);
+  const found = new Set(rows.map((r) => r.key));
+  const missing = keys.filter((k) => !found.has(k)).sort();
   if (missing.length > 0) {
     throw new AppError('NOT_FOUND', `Pinned variable version(s) not found: ${missing.map((k) => `${k} v${versions[k]}`).join(', ')}.`);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from './redact';
+import { inspect } from 'node:util';
+import { REDACTED, WITHHELD, createRedactor, withholdAll } from './redact';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -36,6 +37,48 @@ describe('createRedactor', () => {
     expect(redact(`inside:${b64(secret).replace(/=+$/, '')}.jwt`)).toBe('inside:[redacted].jwt');
     expect(redact(`base64url ${b64(secret).replaceAll('/', '_').replaceAll('+', '-').replace(/=+$/, '')}`)).toBe('base64url [redacted]');
     expect(redact(`postgres://app:${encodeURIComponent(secret)}@db/app`)).toBe('postgres://app:[redacted]@db/app');
+  });
+
+  it('catches the base64 of a value inside a longer encoded string (a Basic header of user:password), at every byte offset', () => {
+    const secret = 'correct-horse-battery';
+    const redact = createRedactor([secret]);
+    for (const prefix of ['u:', 'us:', 'use:', 'user:']) {
+      const line = `Authorization: Basic ${b64(`${prefix}${secret}`)}`;
+      const shown = redact(line);
+      expect(shown, prefix).toContain(REDACTED);
+      // What is left of the header decodes to nothing of the secret.
+      const rest = shown.replace('Authorization: Basic ', '').split(REDACTED).join('');
+      expect(Buffer.from(rest, 'base64').toString('latin1')).not.toContain(secret.slice(0, 6));
+    }
+  });
+
+  it('catches the percent-encoded forms (encodeURIComponent, encodeURI, + for space)', () => {
+    const secret = 'p@ss w0rd/é?&';
+    const redact = createRedactor([secret]);
+    expect(redact(`db=${encodeURIComponent(secret)}`)).toBe(`db=${REDACTED}`);
+    expect(redact(`url=${encodeURI(secret)}`)).toBe(`url=${REDACTED}`);
+    expect(redact(`q=${encodeURIComponent(secret).replaceAll('%20', '+')}`)).toBe(`q=${REDACTED}`);
+  });
+
+  it('catches the JSON-escaped form and the form console.log prints', () => {
+    const secret = 'quote"back\\slash\'it';
+    const redact = createRedactor([secret]);
+    expect(redact(JSON.stringify({ SECRET: secret }))).toBe(`{"SECRET":"${REDACTED}"}`);
+    expect(redact(inspect({ SECRET: secret }))).not.toContain('back');
+    const multiLine = 'line-one-of-it\nline-two-of-it';
+    expect(createRedactor([multiLine])(JSON.stringify(multiLine))).toBe(`"${REDACTED}"`);
+  });
+
+  it('catches the hex form, lower and upper case', () => {
+    const secret = 'sk-live-123456';
+    const hex = Buffer.from(secret).toString('hex');
+    const redact = createRedactor([secret]);
+    expect(redact(`dump ${hex} and ${hex.toUpperCase()}`)).toBe(`dump ${REDACTED} and ${REDACTED}`);
+  });
+
+  it('withholds everything when the values to redact are unknown (fail closed)', () => {
+    expect(withholdAll('SECRET=hunter22')).toBe(WITHHELD);
+    expect(WITHHELD).not.toContain('hunter22');
   });
 
   it('redacts each line of a multi-line secret', () => {
