@@ -11,10 +11,14 @@ type Route =
   | { method: 'GET'; format: WireFormat; serve: (req: IncomingMessage, res: ServerResponse) => Promise<void> }
   | { method: 'POST'; format: WireFormat; serve: (req: IncomingMessage, res: ServerResponse, body: Buffer, caller: GatewayCaller) => Promise<void> };
 
-/** A refused upload is drained (so the client reads our answer, not a reset) for at most this long… */
-const DRAIN_MS = 2_000;
-/** …and at most this many bytes; past them the connection closes. A small body is read to its end and the connection kept. */
-const DRAIN_MAX_BYTES = 64 * 1024;
+/**
+ * A refused upload is read and dropped for at most this long (a lingering close, as nginx does):
+ * closing a socket with unread bytes sends a reset, which can destroy our answer before the
+ * client has read it, so an SDK would see a broken connection instead of the 401.
+ */
+const DRAIN_MS = 5_000;
+/** A remainder this small is read to its end and the connection kept for the next request. */
+const KEEP_ALIVE_MAX_BYTES = 64 * 1024;
 
 /**
  * The model gateway's wire endpoints, `/v1/…` as the Anthropic and OpenAI SDKs call them,
@@ -129,14 +133,14 @@ export class GatewayRoutes {
   }
 
   /**
-   * Answers in the SDK's error shape without reading the rest of the body: a small remainder is
-   * read and dropped (the connection stays usable), a large or unknown one at most
-   * DRAIN_MAX_BYTES / DRAIN_MS more (so the client reads our answer rather than a reset), then
-   * the connection closes.
+   * Answers in the SDK's error shape without keeping the rest of the body: a small remainder is
+   * read and dropped (the connection stays usable); a large or unknown one is read and dropped
+   * (no memory held) up to GATEWAY_MAX_BODY_BYTES or for DRAIN_MS, whichever comes first, so
+   * the client reads our answer rather than a reset, then the connection closes.
    */
   private refuseUnread(req: IncomingMessage, res: ServerResponse, format: WireFormat, answer: ErrorAnswer): null {
     const declared = req.headers['content-length'] === undefined ? Number.NaN : Number(req.headers['content-length']);
-    const keepAlive = req.complete || declared <= DRAIN_MAX_BYTES;
+    const keepAlive = req.complete || declared <= KEEP_ALIVE_MAX_BYTES;
     if (!keepAlive) res.setHeader('connection', 'close');
     sendGatewayError(res, format, answer, randomUUID());
     if (req.complete) return null;
@@ -153,7 +157,7 @@ export class GatewayRoutes {
     };
     const onData = (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen > DRAIN_MAX_BYTES) close();
+      if (seen > this.config.GATEWAY_MAX_BODY_BYTES) close();
     };
     const timer = setTimeout(close, DRAIN_MS).unref();
     req.on('data', onData);
