@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModule } from '@slipway/audit';
-import { DbModule, PrismaService } from '@slipway/db';
+import { DbModule, PrismaService, type Tx } from '@slipway/db';
 import { GitModule } from '@slipway/git';
 import { CryptoModule } from '@slipway/crypto';
 import { RedisModule } from '@slipway/redis';
@@ -84,7 +84,7 @@ describe('organization quotas against PostgreSQL', () => {
     const org = await orgActor('live');
     await projects.create(org, { name: 'Api' });
     const env = await prisma.environment.findFirstOrThrow({ where: { organizationId: org.organizationId } });
-    const tx = (fn: Parameters<PrismaService['$transaction']>[0]) => prisma.$transaction(fn);
+    const tx = (fn: (t: Tx) => Promise<void>) => prisma.$transaction(fn);
     // A release asking for 5 × 512 MB on top of nothing else fits (5 ≤ 6), 7 would not.
     await expect(
       tx((t) => quotas.assertEnvironmentFits(org, { environmentId: env.id, release: { replicas: 5, memoryMb: 512 } }, t)),
