@@ -21,6 +21,8 @@ export interface CollectOptions {
   batch?: number;
   /** Most entries one pass handles, so a pass stays bounded after a long outage; the rest waits for the next pass. */
   maxEntries?: number;
+  /** Entries another reader (an older worker's name) has held unacknowledged this long are taken over. */
+  claimIdleMs?: number;
 }
 
 export interface CollectResult {
@@ -64,16 +66,22 @@ export class TrafficCollector implements OnModuleDestroy {
     this.reader = new StreamGroupReader(redis, { stream: stream ?? EDGE_METRICS_STREAM, group: EDGE_METRICS_GROUP, consumer: CONSUMER });
   }
 
-  /** One pass: retention if due, then what this reader left pending, then new entries, up to `maxEntries`; then the trim. */
+  /**
+   * One pass: retention if due; then what this reader left pending (a crashed pass), what other
+   * readers left pending for `claimIdleMs`, and new entries, up to `maxEntries`; then the trim.
+   */
   async collect(options: CollectOptions = {}, now = new Date()): Promise<CollectResult> {
     const batch = options.batch ?? 500;
     const maxEntries = options.maxEntries ?? 20_000;
     await this.reader.ensureGroup();
     if (now.getTime() - this.maintainedAt >= MAINTENANCE_EVERY_MS) await this.maintain(now);
     const result: CollectResult = { read: 0, written: 0, skipped: 0, trimmed: 0 };
-    for (const pending of [true, false]) {
+    const claimIdleMs = options.claimIdleMs ?? 60_000;
+    for (const source of ['own', 'claimed', 'new'] as const) {
       while (result.read < maxEntries) {
-        const entries = await this.reader.read({ pending, count: Math.min(batch, maxEntries - result.read), blockMs: 0 });
+        const count = Math.min(batch, maxEntries - result.read);
+        const entries =
+          source === 'claimed' ? await this.reader.claimIdle(claimIdleMs, count) : await this.reader.read({ pending: source === 'own', count, blockMs: 0 });
         if (entries.length === 0) break;
         const { written, skipped } = await this.process(entries, now);
         result.read += entries.length;
