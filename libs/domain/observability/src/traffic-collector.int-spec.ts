@@ -7,6 +7,7 @@ import { EdgeMetricsStream, EDGE_METRICS_FIELD, RedisModule, RedisService, Strea
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
 import { TrafficCollectorModule } from './observability.module';
 import { TRAFFIC_STREAM_KEY, TrafficCollector } from './traffic-collector';
+import { parseSampleEntry } from './sample-entry';
 import { partitionName, TrafficStorageRepository } from './traffic-storage.repository';
 import { edgeMetricsOf, seededRandom, seedTrafficTenant, type TrafficTenant } from './testing/traffic-fixture.int-support';
 
@@ -130,7 +131,6 @@ describe('traffic collector', () => {
     crashed.close();
     expect(delivered).toHaveLength(entries.length);
     const storage = ctx.app.get(TrafficStorageRepository);
-    const { parseSampleEntry } = await import('./sample-entry');
     expect(await storage.ingest(delivered.map((d) => parseSampleEntry(d).sample!))).toBe(entries.length);
     const before = { samples: await totals('AppTrafficSample'), minutes: await totals('AppTrafficMinute'), hours: await totals('AppTrafficHour') };
     expect(await pendingCount()).toBe(entries.length);
