@@ -63,12 +63,21 @@ const { ConfigModule, loadConfig } = await import('@slipway/config');
 const { DbModule, PrismaService } = await import('@slipway/db');
 const { RedisModule, RedisService, EdgeMetricsStream } = await import('@slipway/redis');
 const { LATENCY_BUCKETS_MS } = await import('@slipway/contracts');
-const { ObservabilityModule, TrafficCollectorModule, TrafficService, TrafficCollector, TRAFFIC_STREAM_KEY } = await import('@slipway/observability');
+const { ObservabilityModule, TrafficCollectorModule, TrafficService, TrafficCollector, TRAFFIC_STREAM_KEY } =
+  await import('@slipway/observability');
 
 const config = { ...loadConfig(), DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL };
-const streamModule = { module: class BenchStream {}, global: true, providers: [{ provide: TRAFFIC_STREAM_KEY, useValue: STREAM }], exports: [TRAFFIC_STREAM_KEY] };
+const streamModule = {
+  module: class BenchStream {},
+  global: true,
+  providers: [{ provide: TRAFFIC_STREAM_KEY, useValue: STREAM }],
+  exports: [TRAFFIC_STREAM_KEY],
+};
 const app = await NestFactory.createApplicationContext(
-  { module: class BenchRoot {}, imports: [ConfigModule.withConfig(config), DbModule, RedisModule, streamModule, ObservabilityModule, TrafficCollectorModule] },
+  {
+    module: class BenchRoot {},
+    imports: [ConfigModule.withConfig(config), DbModule, RedisModule, streamModule, ObservabilityModule, TrafficCollectorModule],
+  },
   { logger: ['error'] },
 );
 const prisma = app.get(PrismaService);
@@ -83,13 +92,45 @@ try {
   const org = await prisma.organization.create({ data: { slug: 'bench', name: 'Bench' } });
   const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'web', hostLabel: 'web-bench', name: 'web' } });
   const environment = await prisma.environment.create({
-    data: { organizationId: org.id, projectId: project.id, name: 'production', branch: 'main', memoryMb: 256, cpuMillis: 500, replicas: REPLICAS, healthCheckPath: '/' },
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      name: 'production',
+      branch: 'main',
+      memoryMb: 256,
+      cpuMillis: 500,
+      replicas: REPLICAS,
+      healthCheckPath: '/',
+    },
   });
   const scope = { organizationId: org.id, projectId: project.id, environmentId: environment.id };
   const releaseIds = [];
   for (let number = 1; number <= 3; number++) {
-    const build = await prisma.build.create({ data: { ...scope, commitSha: `c${number}`, branch: 'main', authorName: 'Bench', authorEmail: 'bench@example.test', message: `v${number}`, status: 'SUCCEEDED' } });
-    const release = await prisma.release.create({ data: { ...scope, buildId: build.id, number, imageId: `sha256:${number}`, commitSha: `c${number}`, authorName: 'Bench', message: `v${number}`, envVarVersions: {}, slipwayConfig: {}, runtime: {} } });
+    const build = await prisma.build.create({
+      data: {
+        ...scope,
+        commitSha: `c${number}`,
+        branch: 'main',
+        authorName: 'Bench',
+        authorEmail: 'bench@example.test',
+        message: `v${number}`,
+        status: 'SUCCEEDED',
+      },
+    });
+    const release = await prisma.release.create({
+      data: {
+        ...scope,
+        buildId: build.id,
+        number,
+        imageId: `sha256:${number}`,
+        commitSha: `c${number}`,
+        authorName: 'Bench',
+        message: `v${number}`,
+        envVarVersions: {},
+        slipwayConfig: {},
+        runtime: {},
+      },
+    });
     releaseIds.push(release.id);
   }
   const now = new Date();
@@ -99,7 +140,9 @@ try {
   for (let d = 1; d <= DAYS; d++) {
     const from = new Date(today - d * dayMs);
     const name = `AppTrafficSample_p${from.toISOString().slice(0, 10).replaceAll('-', '')}`;
-    await prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "AppTrafficSample" FOR VALUES FROM ('${from.toISOString()}') TO ('${new Date(from.getTime() + dayMs).toISOString()}')`);
+    await prisma.$executeRawUnsafe(
+      `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "AppTrafficSample" FOR VALUES FROM ('${from.toISOString()}') TO ('${new Date(from.getTime() + dayMs).toISOString()}')`,
+    );
   }
   const n = LATENCY_BUCKETS_MS.length + 1;
   // Per sample: ~50 requests, 2 % 4xx, 1 % 5xx, a latency spread over the first buckets.
@@ -109,10 +152,18 @@ try {
        ARRAY[${Array.from({ length: n }, (_, i) => (i < 6 ? `(random() * ${[4, 10, 16, 12, 6, 2][i]})::int8` : '0::int8')).join(', ')}]
      FROM generate_series($4::timestamptz AT TIME ZONE 'UTC', $5::timestamptz AT TIME ZONE 'UTC', interval '10 seconds') AS t,
        unnest($6::text[]) WITH ORDINALITY AS r(id, i), generate_series(1, ${REPLICAS}) AS replica`,
-    org.id, project.id, environment.id, new Date(now.getTime() - DAYS * dayMs).toISOString(), now.toISOString(), releaseIds,
+    org.id,
+    project.id,
+    environment.id,
+    new Date(now.getTime() - DAYS * dayMs).toISOString(),
+    now.toISOString(),
+    releaseIds,
   );
   const sums = `${['requests', 'status2xx', 'status3xx', 'status4xx', 'status5xx'].map((c) => `sum("${c}")::int8`).join(', ')}, ARRAY[${Array.from({ length: n }, (_, i) => `sum("latencyCounts"[${i + 1}])::int8`).join(', ')}]`;
-  for (const [table, unit] of [['AppTrafficMinute', 'minute'], ['AppTrafficHour', 'hour']]) {
+  for (const [table, unit] of [
+    ['AppTrafficMinute', 'minute'],
+    ['AppTrafficHour', 'hour'],
+  ]) {
     await prisma.$executeRawUnsafe(
       `INSERT INTO "${table}" (bucket, "organizationId", "projectId", "environmentId", "releaseId", requests, "status2xx", "status3xx", "status4xx", "status5xx", "latencyCounts")
        SELECT date_trunc('${unit}', "windowStart"), "organizationId", "projectId", "environmentId", "releaseId", ${sums} FROM "AppTrafficSample" GROUP BY 1, 2, 3, 4, 5`,
@@ -121,22 +172,41 @@ try {
   await prisma.$executeRawUnsafe('ANALYZE "AppTrafficSample", "AppTrafficMinute", "AppTrafficHour"');
   const count = async (table) => Number((await prisma.$queryRawUnsafe(`SELECT count(*)::int8 AS n FROM "${table}"`))[0].n);
   const rows = { raw: await count('AppTrafficSample'), minute: await count('AppTrafficMinute'), hour: await count('AppTrafficHour') };
-  log.info(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s: ${rows.raw} samples, ${rows.minute} minute rows, ${rows.hour} hour rows`);
+  log.info(
+    `seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s: ${rows.raw} samples, ${rows.minute} minute rows, ${rows.hour} hour rows`,
+  );
 
   // ---- queries ------------------------------------------------------------------------------
   const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   const results = [];
-  for (const [label, seconds] of [['15 m', 900], ['1 h', 3600], ['24 h', 86_400], ['7 d', 7 * 86_400]]) {
+  for (const [label, seconds] of [
+    ['15 m', 900],
+    ['1 h', 3600],
+    ['24 h', 86_400],
+    ['7 d', 7 * 86_400],
+  ]) {
     const times = [];
     let last;
     for (let i = 0; i < RUNS + 3; i++) {
       const at = new Date();
       const start = performance.now();
-      last = await traffic.environmentTraffic(scope, environment.id, { from: new Date(at.getTime() - seconds * 1000).toISOString(), points: 600 }, at);
+      last = await traffic.environmentTraffic(
+        scope,
+        environment.id,
+        { from: new Date(at.getTime() - seconds * 1000).toISOString(), points: 600 },
+        at,
+      );
       if (i >= 3) times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
-    results.push({ range: label, source: last.resolution, step: `${last.stepSeconds} s`, points: last.time.length, p50: pct(times, 0.5), p95: pct(times, 0.95) });
+    results.push({
+      range: label,
+      source: last.resolution,
+      step: `${last.stepSeconds} s`,
+      points: last.time.length,
+      p50: pct(times, 0.5),
+      p95: pct(times, 0.95),
+    });
   }
 
   // ---- collector ----------------------------------------------------------------------------
@@ -149,7 +219,16 @@ try {
     const counts = new Array(n).fill(0);
     counts[i % 6] = 40;
     counts[(i + 1) % 6] = 10;
-    entries.push({ releaseId: releaseIds[i % 3], environmentId: environment.id, from: from.toISOString(), to: new Date(from.getTime() + 10_000).toISOString(), requests: 50, status: { '2xx': 48, '3xx': 0, '4xx': 1, '5xx': 1 }, latencyBucketsMs: [...LATENCY_BUCKETS_MS], latencyCounts: counts });
+    entries.push({
+      releaseId: releaseIds[i % 3],
+      environmentId: environment.id,
+      from: from.toISOString(),
+      to: new Date(from.getTime() + 10_000).toISOString(),
+      requests: 50,
+      status: { '2xx': 48, '3xx': 0, '4xx': 1, '5xx': 1 },
+      latencyBucketsMs: [...LATENCY_BUCKETS_MS],
+      latencyCounts: counts,
+    });
   }
   for (let i = 0; i < entries.length; i += 1000) await edge.append(entries.slice(i, i + 1000));
   const cpuBefore = process.cpuUsage();
@@ -161,12 +240,18 @@ try {
   await redis.client.del(STREAM);
 
   const fmt = (ms) => `${ms.toFixed(1)} ms`;
-  console.log(`\nbench:observability — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${LOAD_BEFORE.toFixed(2)} before, PostgreSQL ${(await prisma.$queryRawUnsafe('SHOW server_version'))[0].server_version}`);
-  console.log(`data: ${rows.raw} raw samples, ${rows.minute} minute rows, ${rows.hour} hour rows (3 releases, 7 days); ${RUNS} runs per range at 600 points\n`);
+  console.log(
+    `\nbench:observability — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${LOAD_BEFORE.toFixed(2)} before, PostgreSQL ${(await prisma.$queryRawUnsafe('SHOW server_version'))[0].server_version}`,
+  );
+  console.log(
+    `data: ${rows.raw} raw samples, ${rows.minute} minute rows, ${rows.hour} hour rows (3 releases, 7 days); ${RUNS} runs per range at 600 points\n`,
+  );
   console.log('| range | source | step | points | p50 | p95 |');
   console.log('|---|---|---|---|---|---|');
   for (const r of results) console.log(`| ${r.range} | ${r.source} | ${r.step} | ${r.points} | ${fmt(r.p50)} | ${fmt(r.p95)} |`);
-  console.log(`\ncollector: ${pass.read} entries read, ${pass.written} written, ${pass.trimmed} trimmed (${left} left in the stream) in ${fmt(collectMs)}: ${Math.round((pass.read / collectMs) * 1000)} entries/s; worker CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${(((cpu.user + cpu.system) / pass.read)).toFixed(0)} µs per entry)`);
+  console.log(
+    `\ncollector: ${pass.read} entries read, ${pass.written} written, ${pass.trimmed} trimmed (${left} left in the stream) in ${fmt(collectMs)}: ${Math.round((pass.read / collectMs) * 1000)} entries/s; worker CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${((cpu.user + cpu.system) / pass.read).toFixed(0)} µs per entry)`,
+  );
 } finally {
   await app.close();
   // The bench database is only for this run: nothing else reads it.

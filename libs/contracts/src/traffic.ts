@@ -19,7 +19,12 @@ export const trafficQuerySchema = z.object({
   /** Default: now (a range ending now is "live"). */
   to: instantSchema.optional(),
   /** Most points per series (the chart's width in pixels × ~2); the server downsamples to fit. */
-  points: z.coerce.number().int().min(10, 'Ask for at least 10 points.').max(TRAFFIC_MAX_POINTS, `Ask for at most ${TRAFFIC_MAX_POINTS} points.`).default(600),
+  points: z.coerce
+    .number()
+    .int()
+    .min(10, 'Ask for at least 10 points.')
+    .max(TRAFFIC_MAX_POINTS, `Ask for at most ${TRAFFIC_MAX_POINTS} points.`)
+    .default(600),
 });
 export type TrafficQuery = z.infer<typeof trafficQuerySchema>;
 

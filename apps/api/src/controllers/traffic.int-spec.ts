@@ -15,17 +15,50 @@ beforeAll(async () => {
   base = `/api/v1/orgs/${h.org}/projects/${h.project}/environments/${h.environment}/traffic`;
   // One release of the environment and one minute of its traffic, as the collector would have rolled it up.
   const prisma = h.app.get(PrismaService);
-  const env = await prisma.environment.findFirstOrThrow({ where: { name: h.environment, project: { slug: h.project, organization: { slug: h.org } } } });
+  const env = await prisma.environment.findFirstOrThrow({
+    where: { name: h.environment, project: { slug: h.project, organization: { slug: h.org } } },
+  });
   const scope = { organizationId: env.organizationId, projectId: env.projectId, environmentId: env.id };
-  const build = await prisma.build.create({ data: { ...scope, commitSha: 'c0ffee', branch: 'main', authorName: 'Ada', authorEmail: 'ada@example.test', message: 'v1', status: 'SUCCEEDED' } });
+  const build = await prisma.build.create({
+    data: {
+      ...scope,
+      commitSha: 'c0ffee',
+      branch: 'main',
+      authorName: 'Ada',
+      authorEmail: 'ada@example.test',
+      message: 'v1',
+      status: 'SUCCEEDED',
+    },
+  });
   const release = await prisma.release.create({
-    data: { ...scope, buildId: build.id, number: 1, imageId: 'sha256:1', commitSha: 'c0ffee', authorName: 'Ada', message: 'v1', envVarVersions: {}, slipwayConfig: {}, runtime: {} },
+    data: {
+      ...scope,
+      buildId: build.id,
+      number: 1,
+      imageId: 'sha256:1',
+      commitSha: 'c0ffee',
+      authorName: 'Ada',
+      message: 'v1',
+      envVarVersions: {},
+      slipwayConfig: {},
+      runtime: {},
+    },
   });
   releaseId = release.id;
   const counts = new Array<bigint>(LATENCY_BUCKETS_MS.length + 1).fill(0n);
   counts[2] = 100n; // 100 requests in (10, 25] ms
   await prisma.appTrafficMinute.create({
-    data: { ...scope, releaseId, bucket: minute, requests: 120n, status2xx: 100n, status3xx: 0n, status4xx: 10n, status5xx: 10n, latencyCounts: [...counts.slice(0, 3), 20n, ...counts.slice(4)] },
+    data: {
+      ...scope,
+      releaseId,
+      bucket: minute,
+      requests: 120n,
+      status2xx: 100n,
+      status3xx: 0n,
+      status4xx: 10n,
+      status5xx: 10n,
+      latencyCounts: [...counts.slice(0, 3), 20n, ...counts.slice(4)],
+    },
   });
 });
 afterAll(async () => h?.close());
@@ -68,7 +101,11 @@ describe('GET …/environments/:env/traffic', () => {
 
   it('answers 404 to another organization, which sees nothing of this traffic', async () => {
     const stranger = new HarnessUser(h.url);
-    const signup = await stranger.call('POST', '/api/v1/auth/signup', { name: 'Stranger', email: `s-${randomBytes(4).toString('hex')}@example.test`, password: 'correct horse battery staple' });
+    const signup = await stranger.call('POST', '/api/v1/auth/signup', {
+      name: 'Stranger',
+      email: `s-${randomBytes(4).toString('hex')}@example.test`,
+      password: 'correct horse battery staple',
+    });
     expect(signup.status).toBe(201);
     const res = await stranger.call('GET', `${base}?from=${from(24)}`);
     expect(res.status).toBe(404);
@@ -76,7 +113,10 @@ describe('GET …/environments/:env/traffic', () => {
     expect(JSON.stringify(res.body)).not.toContain(releaseId);
     // The same project and environment names under the stranger's own organization: not found either.
     const ownOrg: string = signup.body.organizations[0].slug;
-    const crossed = await stranger.call('GET', `/api/v1/orgs/${ownOrg}/projects/${h.project}/environments/${h.environment}/traffic?from=${from(24)}`);
+    const crossed = await stranger.call(
+      'GET',
+      `/api/v1/orgs/${ownOrg}/projects/${h.project}/environments/${h.environment}/traffic?from=${from(24)}`,
+    );
     expect(crossed.status).toBe(404);
   });
 });

@@ -67,7 +67,9 @@ describe('histograms', () => {
     const next = random(42);
     for (let trial = 0; trial < 50; trial++) {
       // Three replicas with different latency profiles, several flushes each.
-      const replicas = [20, 120, 900].map((scale) => Array.from({ length: 200 + Math.floor(next() * 800) }, () => -Math.log(1 - next()) * scale));
+      const replicas = [20, 120, 900].map((scale) =>
+        Array.from({ length: 200 + Math.floor(next() * 800) }, () => -Math.log(1 - next()) * scale),
+      );
       const flushes = replicas.flatMap((samples) => [samples.slice(0, 100), samples.slice(100)].map(histogramOf));
       const merged = mergeHistograms(flushes);
       const all = replicas.flat();

@@ -3,7 +3,8 @@ import { planPoints } from './point-plan';
 
 const now = new Date('2026-12-07T12:00:00.000Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
-const plan = (rangeSeconds: number, points = 600, to = now) => planPoints({ from: new Date(to.getTime() - rangeSeconds * 1000), to, points, now, rawRetentionDays: 7 });
+const plan = (rangeSeconds: number, points = 600, to = now) =>
+  planPoints({ from: new Date(to.getTime() - rangeSeconds * 1000), to, points, now, rawRetentionDays: 7 });
 
 describe('planPoints', () => {
   it('picks raw samples, minute or hour rollups by range, never more slots than points', () => {
@@ -16,7 +17,11 @@ describe('planPoints', () => {
     ] as const;
     for (const c of cases) {
       const p = plan(c.range);
-      expect({ range: c.range, resolution: p.resolution, step: p.stepSeconds }).toEqual({ range: c.range, resolution: c.resolution, step: c.step });
+      expect({ range: c.range, resolution: p.resolution, step: p.stepSeconds }).toEqual({
+        range: c.range,
+        resolution: c.resolution,
+        step: c.step,
+      });
       expect(p.slots).toBeLessThanOrEqual(600);
       expect(p.start % p.stepSeconds).toBe(0);
       expect(p.start + p.slots * p.stepSeconds).toBeGreaterThanOrEqual(p.end);

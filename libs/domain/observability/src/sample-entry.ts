@@ -11,18 +11,23 @@ const isCount = (n: number) => Number.isSafeInteger(n) && n >= 0 && n <= COUNT_M
  * the histogram must use the shared bounds (arrays of other bounds would not merge), and the
  * window must be a real interval.
  */
-export function parseSampleEntry(entry: StreamEntry): { sample: SampleInput; problem?: undefined } | { sample?: undefined; problem: string } {
+export function parseSampleEntry(
+  entry: StreamEntry,
+): { sample: SampleInput; problem?: undefined } | { sample?: undefined; problem: string } {
   if (!entry.fields) return { problem: 'the entry was trimmed before it was read' };
   const parsed = parseEdgeMetrics(entry.fields[EDGE_METRICS_FIELD]);
   if (!parsed.metrics) return { problem: parsed.problem };
   const m = parsed.metrics;
-  if (!sameBounds(m.latencyBucketsMs)) return { problem: `latency buckets ${JSON.stringify(m.latencyBucketsMs)} are not the shared bounds` };
-  if (m.latencyCounts.length !== HISTOGRAM_LENGTH) return { problem: `${m.latencyCounts.length} latency counts, expected ${HISTOGRAM_LENGTH}` };
+  if (!sameBounds(m.latencyBucketsMs))
+    return { problem: `latency buckets ${JSON.stringify(m.latencyBucketsMs)} are not the shared bounds` };
+  if (m.latencyCounts.length !== HISTOGRAM_LENGTH)
+    return { problem: `${m.latencyCounts.length} latency counts, expected ${HISTOGRAM_LENGTH}` };
   const counts = [m.requests, m.status['2xx'], m.status['3xx'], m.status['4xx'], m.status['5xx'], ...m.latencyCounts];
   if (!counts.every(isCount)) return { problem: 'a count is negative or not a safe integer' };
   const windowStart = new Date(m.from);
   const windowEnd = new Date(m.to);
-  if (Number.isNaN(windowStart.getTime()) || Number.isNaN(windowEnd.getTime()) || windowEnd < windowStart) return { problem: `window ${m.from} … ${m.to} is not an interval` };
+  if (Number.isNaN(windowStart.getTime()) || Number.isNaN(windowEnd.getTime()) || windowEnd < windowStart)
+    return { problem: `window ${m.from} … ${m.to} is not an interval` };
   if (!m.releaseId) return { problem: 'no release id' };
   return {
     sample: {

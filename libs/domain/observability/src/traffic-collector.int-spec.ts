@@ -77,17 +77,32 @@ interface Totals {
   counts: number[];
 }
 async function totals(table: string): Promise<Record<string, Totals>> {
-  const rows = await prisma.$queryRawUnsafe<{ releaseId: string; requests: bigint; s2: bigint; s3: bigint; s4: bigint; s5: bigint; counts: bigint[] }[]>(
+  const rows = await prisma.$queryRawUnsafe<
+    { releaseId: string; requests: bigint; s2: bigint; s3: bigint; s4: bigint; s5: bigint; counts: bigint[] }[]
+  >(
     `SELECT "releaseId", sum(requests)::int8 AS requests, sum("status2xx")::int8 AS s2, sum("status3xx")::int8 AS s3, sum("status4xx")::int8 AS s4, sum("status5xx")::int8 AS s5,
-       ARRAY[${LATENCY_BUCKETS_MS.concat([0]).map((_, i) => `sum("latencyCounts"[${i + 1}])::int8`).join(', ')}] AS counts
+       ARRAY[${LATENCY_BUCKETS_MS.concat([0])
+         .map((_, i) => `sum("latencyCounts"[${i + 1}])::int8`)
+         .join(', ')}] AS counts
      FROM "${table}" GROUP BY 1`,
   );
   return Object.fromEntries(
-    rows.map((r) => [r.releaseId, { requests: Number(r.requests), s2: Number(r.s2), s3: Number(r.s3), s4: Number(r.s4), s5: Number(r.s5), counts: r.counts.map(Number) }]),
+    rows.map((r) => [
+      r.releaseId,
+      {
+        requests: Number(r.requests),
+        s2: Number(r.s2),
+        s3: Number(r.s3),
+        s4: Number(r.s4),
+        s5: Number(r.s5),
+        counts: r.counts.map(Number),
+      },
+    ]),
   );
 }
 
-const sampleCount = async () => Number((await prisma.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*)::int8 AS n FROM "AppTrafficSample"'))[0]!.n);
+const sampleCount = async () =>
+  Number((await prisma.$queryRawUnsafe<{ n: bigint }[]>('SELECT count(*)::int8 AS n FROM "AppTrafficSample"'))[0]!.n);
 const pendingCount = async () => Number(((await redis.client.xpending(STREAM, EDGE_METRICS_GROUP)) as [number])[0]);
 
 describe('traffic collector', () => {
@@ -101,7 +116,14 @@ describe('traffic collector', () => {
 
     const expected: Record<string, Totals> = {};
     for (const e of entries) {
-      const t = (expected[e.releaseId] ??= { requests: 0, s2: 0, s3: 0, s4: 0, s5: 0, counts: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0) });
+      const t = (expected[e.releaseId] ??= {
+        requests: 0,
+        s2: 0,
+        s3: 0,
+        s4: 0,
+        s5: 0,
+        counts: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
+      });
       t.requests += e.requests;
       t.s2 += e.status['2xx'];
       t.s3 += e.status['3xx'];
@@ -116,9 +138,14 @@ describe('traffic collector', () => {
     const minuteRows = await prisma.appTrafficMinute.count({ where: { releaseId: tenant.releaseIds[0] } });
     expect(minuteRows).toBeGreaterThanOrEqual(75);
     expect(minuteRows).toBeLessThanOrEqual(76);
-    const hours = await prisma.appTrafficHour.findMany({ where: { releaseId: tenant.releaseIds[0] }, select: { bucket: true, organizationId: true, projectId: true } });
+    const hours = await prisma.appTrafficHour.findMany({
+      where: { releaseId: tenant.releaseIds[0] },
+      select: { bucket: true, organizationId: true, projectId: true },
+    });
     expect(hours.length).toBeGreaterThanOrEqual(2);
-    expect(hours.every((h) => h.bucket.getUTCMinutes() === 0 && h.organizationId === tenant.organizationId && h.projectId === tenant.projectId)).toBe(true);
+    expect(
+      hours.every((h) => h.bucket.getUTCMinutes() === 0 && h.organizationId === tenant.organizationId && h.projectId === tenant.projectId),
+    ).toBe(true);
   });
 
   it('writes a redelivered entry once: a batch committed but not acknowledged before a crash adds nothing when read again', async () => {
@@ -132,13 +159,21 @@ describe('traffic collector', () => {
     expect(delivered).toHaveLength(entries.length);
     const storage = ctx.app.get(TrafficStorageRepository);
     expect(await storage.ingest(delivered.map((d) => parseSampleEntry(d).sample!))).toBe(entries.length);
-    const before = { samples: await totals('AppTrafficSample'), minutes: await totals('AppTrafficMinute'), hours: await totals('AppTrafficHour') };
+    const before = {
+      samples: await totals('AppTrafficSample'),
+      minutes: await totals('AppTrafficMinute'),
+      hours: await totals('AppTrafficHour'),
+    };
     expect(await pendingCount()).toBe(entries.length);
 
     const result = await collector.collect();
     expect(result).toMatchObject({ read: entries.length, written: 0 });
     expect(await sampleCount()).toBe(entries.length);
-    expect({ samples: await totals('AppTrafficSample'), minutes: await totals('AppTrafficMinute'), hours: await totals('AppTrafficHour') }).toEqual(before);
+    expect({
+      samples: await totals('AppTrafficSample'),
+      minutes: await totals('AppTrafficMinute'),
+      hours: await totals('AppTrafficHour'),
+    }).toEqual(before);
     expect(await pendingCount()).toBe(0);
   });
 
@@ -175,7 +210,11 @@ describe('traffic collector', () => {
     const [good] = traffic(1, 6).entries;
     const otherBounds = { ...good!, latencyBucketsMs: [1, 2, 3], latencyCounts: [0, 0, 0, 1] };
     const negative = { ...good!, requests: -1 };
-    const ancient = { ...good!, from: new Date(now.getTime() - 30 * 86_400_000).toISOString(), to: new Date(now.getTime() - 30 * 86_400_000 + 10_000).toISOString() };
+    const ancient = {
+      ...good!,
+      from: new Date(now.getTime() - 30 * 86_400_000).toISOString(),
+      to: new Date(now.getTime() - 30 * 86_400_000 + 10_000).toISOString(),
+    };
     const unknownRelease = { ...good!, releaseId: 'no-such-release' };
     await edge.append([good!, otherBounds, negative, ancient, unknownRelease]);
     await redis.client.xadd(STREAM, '*', EDGE_METRICS_FIELD, 'not json');
@@ -200,7 +239,11 @@ describe('traffic collector', () => {
 
     // Traffic collected ten days ago (clock of the pass set back): its day gets a partition, and rollups.
     const tenDaysAgo = day(-10);
-    const old = traffic(1, 7).entries.map((e) => ({ ...e, from: tenDaysAgo.toISOString(), to: new Date(tenDaysAgo.getTime() + 10_000).toISOString() }));
+    const old = traffic(1, 7).entries.map((e) => ({
+      ...e,
+      from: tenDaysAgo.toISOString(),
+      to: new Date(tenDaysAgo.getTime() + 10_000).toISOString(),
+    }));
     await edge.append(old);
     expect((await collector.collect({}, tenDaysAgo)).written).toBe(old.length);
     expect(await partitions()).toContain(partitionName(tenDaysAgo));

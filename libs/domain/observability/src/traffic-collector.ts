@@ -81,7 +81,9 @@ export class TrafficCollector implements OnModuleDestroy {
       while (result.read < maxEntries) {
         const count = Math.min(batch, maxEntries - result.read);
         const entries =
-          source === 'claimed' ? await this.reader.claimIdle(claimIdleMs, count) : await this.reader.read({ pending: source === 'own', count, blockMs: 0 });
+          source === 'claimed'
+            ? await this.reader.claimIdle(claimIdleMs, count)
+            : await this.reader.read({ pending: source === 'own', count, blockMs: 0 });
         if (entries.length === 0) break;
         const { written, skipped } = await this.process(entries, now);
         result.read += entries.length;
@@ -146,7 +148,9 @@ export class TrafficCollector implements OnModuleDestroy {
     for (const entry of entries) {
       const parsed = parseSampleEntry(entry);
       const day = parsed.sample ? utcDay(parsed.sample.windowStart).getTime() : 0;
-      const problem = parsed.problem ?? (day < oldest || day > newest ? `window start ${parsed.sample!.windowStart.toISOString()} is outside the days kept` : undefined);
+      const problem =
+        parsed.problem ??
+        (day < oldest || day > newest ? `window start ${parsed.sample!.windowStart.toISOString()} is outside the days kept` : undefined);
       if (problem) {
         skipped++;
         this.logger.warn(`skipping edge metrics entry ${entry.id}: ${problem}`);
@@ -181,7 +185,9 @@ export class TrafficCollector implements OnModuleDestroy {
       } catch (err) {
         if (!(await this.storage.reachable())) throw err;
         refused++;
-        this.logger.warn(`dropping edge metrics entry ${sample.streamId} the database refused: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.warn(
+          `dropping edge metrics entry ${sample.streamId} the database refused: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     }
     return { inserted, refused };

@@ -86,7 +86,9 @@ export class TrafficStorageRepository {
   /** Stores a batch (see INGEST); returns how many samples were new. Their days' partitions must exist. */
   async ingest(samples: readonly SampleInput[]): Promise<number> {
     if (samples.length === 0) return 0;
-    const json = JSON.stringify(samples.map((s) => ({ ...s, windowStart: s.windowStart.toISOString(), windowEnd: s.windowEnd.toISOString() })));
+    const json = JSON.stringify(
+      samples.map((s) => ({ ...s, windowStart: s.windowStart.toISOString(), windowEnd: s.windowEnd.toISOString() })),
+    );
     const [row] = await this.prisma.$queryRawUnsafe<{ inserted: number }[]>(INGEST, json);
     return row?.inserted ?? 0;
   }
@@ -125,8 +127,14 @@ export class TrafficStorageRepository {
 
   /** Deletes rollup rows older than `before`, one statement per table; returns the rows deleted. */
   async deleteRollupsBefore(before: Date): Promise<number> {
-    const minutes = await this.prisma.$executeRawUnsafe(`DELETE FROM "AppTrafficMinute" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`, before.toISOString());
-    const hours = await this.prisma.$executeRawUnsafe(`DELETE FROM "AppTrafficHour" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`, before.toISOString());
+    const minutes = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "AppTrafficMinute" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`,
+      before.toISOString(),
+    );
+    const hours = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "AppTrafficHour" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`,
+      before.toISOString(),
+    );
     return minutes + hours;
   }
 

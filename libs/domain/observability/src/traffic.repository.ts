@@ -43,7 +43,14 @@ export class TrafficRepository {
 
   /** Per release and slot of `plan`: sums and merged histograms of every replica's samples (or rollups) in it. */
   async series(scope: TenantScope, environmentId: string, plan: PointPlan): Promise<SlotRow[]> {
-    return this.prisma.$queryRawUnsafe<SlotRow[]>(seriesSql(plan.resolution), scope.organizationId, environmentId, plan.start, plan.end, plan.stepSeconds);
+    return this.prisma.$queryRawUnsafe<SlotRow[]>(
+      seriesSql(plan.resolution),
+      scope.organizationId,
+      environmentId,
+      plan.start,
+      plan.end,
+      plan.stepSeconds,
+    );
   }
 
   /** Release numbers by id, within the tenant (deleted releases are missing). */

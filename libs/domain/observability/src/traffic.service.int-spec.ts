@@ -50,7 +50,10 @@ beforeAll(async () => {
       [b.releaseIds[0]!, b.environmentId, 10, 0],
     ] as const) {
       for (let replica = 0; replica < 2; replica++) {
-        const requests = Array.from({ length: 5 + Math.floor(next() * 10) }, () => ({ ms: -Math.log(1 - next()) * scale, status: next() < failing ? 500 : next() < 0.02 ? 404 : 200 }));
+        const requests = Array.from({ length: 5 + Math.floor(next() * 10) }, () => ({
+          ms: -Math.log(1 - next()) * scale,
+          status: next() < failing ? 500 : next() < 0.02 ? 404 : 200,
+        }));
         const seen = latencies.get(releaseId) ?? [];
         seen.push(...requests.map((r) => r.ms));
         latencies.set(releaseId, seen);
@@ -83,7 +86,8 @@ describe('environment traffic', () => {
     for (const r of [hour, day]) {
       expect(r.time.length).toBeLessThanOrEqual(r.stepSeconds === 10 ? 600 : 100);
       expect(r.releases.map((x) => x.number)).toEqual([1, 2]);
-      for (const rel of r.releases) for (const series of [rel.requests, rel.requestsPerSecond, rel.rate5xx, rel.p95Ms]) expect(series).toHaveLength(r.time.length);
+      for (const rel of r.releases)
+        for (const series of [rel.requests, rel.requestsPerSecond, rel.rate5xx, rel.p95Ms]) expect(series).toHaveLength(r.time.length);
     }
   });
 
@@ -96,7 +100,10 @@ describe('environment traffic', () => {
       [24 * 20, 100], // hour
     ] as const) {
       const r = await query(a, hours, points);
-      expect(r.releases.map((x) => x.totals.requests), `${hours} h at ${points} points (${r.resolution})`).toEqual(expected);
+      expect(
+        r.releases.map((x) => x.totals.requests),
+        `${hours} h at ${points} points (${r.resolution})`,
+      ).toEqual(expected);
       expect(r.releases.map((x) => x.requests.reduce((s, n) => s + n, 0))).toEqual(expected);
     }
   });
@@ -115,7 +122,10 @@ describe('environment traffic', () => {
           [0.95, rel.totals.p95Ms],
           [0.99, rel.totals.p99Ms],
         ] as const) {
-          expect(Math.abs(bucketOf(got!) - bucketOf(exact(raw, q))), `v${rel.number} q${q} at ${r.resolution}: ${got} vs ${exact(raw, q)}`).toBeLessThanOrEqual(1);
+          expect(
+            Math.abs(bucketOf(got!) - bucketOf(exact(raw, q))),
+            `v${rel.number} q${q} at ${r.resolution}: ${got} vs ${exact(raw, q)}`,
+          ).toBeLessThanOrEqual(1);
         }
       }
     }
@@ -141,7 +151,12 @@ describe('environment traffic', () => {
 
   it('returns nothing of another organization’s environment', async () => {
     // B's environment asked for in A's scope: the repository filters by A's organization first.
-    const crossed = await service.environmentTraffic(scopeOf(a), b.environmentId, { from: new Date(now.getTime() - 4 * 3_600_000).toISOString(), points: 600 }, now);
+    const crossed = await service.environmentTraffic(
+      scopeOf(a),
+      b.environmentId,
+      { from: new Date(now.getTime() - 4 * 3_600_000).toISOString(), points: 600 },
+      now,
+    );
     expect(crossed.releases).toEqual([]);
     const own = await query(b, 4);
     expect(own.releases).toHaveLength(1);

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
-import { TRAFFIC_MAX_RANGE_DAYS, type EnvironmentTrafficDto, type ReleaseTrafficDto, type TenantScope, type TrafficQuery } from '@slipway/contracts';
+import {
+  TRAFFIC_MAX_RANGE_DAYS,
+  type EnvironmentTrafficDto,
+  type ReleaseTrafficDto,
+  type TenantScope,
+  type TrafficQuery,
+} from '@slipway/contracts';
 import { AppError } from '@slipway/errors';
 import { emptyHistogram, mergeInto, percentile } from './histogram';
 import { planPoints, type PointPlan } from './point-plan';
@@ -18,12 +24,19 @@ export class TrafficService {
   ) {}
 
   /** `environmentId` must come from a tenant-checked lookup; the repository filters by the scope again. */
-  async environmentTraffic(scope: TenantScope, environmentId: string, query: TrafficQuery, now = new Date()): Promise<EnvironmentTrafficDto> {
+  async environmentTraffic(
+    scope: TenantScope,
+    environmentId: string,
+    query: TrafficQuery,
+    now = new Date(),
+  ): Promise<EnvironmentTrafficDto> {
     const from = new Date(query.from);
     const to = query.to ? new Date(query.to) : now;
     if (!(from < to)) throw new AppError('INVALID_TIME_RANGE', '`from` must be before `to` (or before now when `to` is left out).');
-    if (to.getTime() > now.getTime() + FUTURE_SLACK_MS) throw new AppError('INVALID_TIME_RANGE', '`to` is in the future: leave it out to end the range now.');
-    if (to.getTime() - from.getTime() > TRAFFIC_MAX_RANGE_DAYS * 86_400_000) throw new AppError('INVALID_TIME_RANGE', `Ask for at most ${TRAFFIC_MAX_RANGE_DAYS} days at once.`);
+    if (to.getTime() > now.getTime() + FUTURE_SLACK_MS)
+      throw new AppError('INVALID_TIME_RANGE', '`to` is in the future: leave it out to end the range now.');
+    if (to.getTime() - from.getTime() > TRAFFIC_MAX_RANGE_DAYS * 86_400_000)
+      throw new AppError('INVALID_TIME_RANGE', `Ask for at most ${TRAFFIC_MAX_RANGE_DAYS} days at once.`);
     const plan = planPoints({ from, to, points: query.points, now, rawRetentionDays: this.config.OBSERVABILITY_RAW_RETENTION_DAYS });
     const rows = await this.repository.series(scope, environmentId, plan);
     const byRelease = new Map<string, SlotRow[]>();

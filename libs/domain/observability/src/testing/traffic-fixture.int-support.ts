@@ -16,15 +16,47 @@ export async function seedTrafficTenant(prisma: PrismaService, releases = 2): Pr
   const org = await prisma.organization.create({ data: { slug: `org-${tag}`, name: `Org ${tag}` } });
   const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'web', hostLabel: `web-${tag}`, name: 'web' } });
   const env = await prisma.environment.create({
-    data: { organizationId: org.id, projectId: project.id, name: 'production', branch: 'main', memoryMb: 256, cpuMillis: 500, replicas: 2, healthCheckPath: '/' },
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      name: 'production',
+      branch: 'main',
+      memoryMb: 256,
+      cpuMillis: 500,
+      replicas: 2,
+      healthCheckPath: '/',
+    },
   });
   const releaseIds: string[] = [];
   for (let number = 1; number <= releases; number++) {
     const build = await prisma.build.create({
-      data: { organizationId: org.id, projectId: project.id, environmentId: env.id, commitSha: `c0ffee${number}`, branch: 'main', authorName: 'Ada', authorEmail: 'ada@example.test', message: `v${number}`, status: 'SUCCEEDED' },
+      data: {
+        organizationId: org.id,
+        projectId: project.id,
+        environmentId: env.id,
+        commitSha: `c0ffee${number}`,
+        branch: 'main',
+        authorName: 'Ada',
+        authorEmail: 'ada@example.test',
+        message: `v${number}`,
+        status: 'SUCCEEDED',
+      },
     });
     const release = await prisma.release.create({
-      data: { organizationId: org.id, projectId: project.id, environmentId: env.id, buildId: build.id, number, imageId: `sha256:${tag}${number}`, commitSha: build.commitSha, authorName: 'Ada', message: build.message, envVarVersions: {}, slipwayConfig: {}, runtime: {} },
+      data: {
+        organizationId: org.id,
+        projectId: project.id,
+        environmentId: env.id,
+        buildId: build.id,
+        number,
+        imageId: `sha256:${tag}${number}`,
+        commitSha: build.commitSha,
+        authorName: 'Ada',
+        message: build.message,
+        envVarVersions: {},
+        slipwayConfig: {},
+        runtime: {},
+      },
     });
     releaseIds.push(release.id);
   }
@@ -32,7 +64,13 @@ export async function seedTrafficTenant(prisma: PrismaService, releases = 2): Pr
 }
 
 /** The edge's counters for one release over one window, from raw latencies (ms) and statuses. */
-export function edgeMetricsOf(input: { releaseId: string; environmentId: string; from: Date; seconds?: number; requests: { ms: number; status: number }[] }): EdgeMetrics {
+export function edgeMetricsOf(input: {
+  releaseId: string;
+  environmentId: string;
+  from: Date;
+  seconds?: number;
+  requests: { ms: number; status: number }[];
+}): EdgeMetrics {
   const counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
   const status = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
   for (const r of input.requests) {
