@@ -14,6 +14,7 @@ import { QueueModule } from '@slipway/queue';
 import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
+import { ObservabilityModule } from '@slipway/observability';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -39,10 +40,11 @@ import { GatewayUsageController } from './controllers/gateway-usage.controller';
 import { GatewayBudgetsController } from './controllers/gateway-budgets.controller';
 import { ExplainController } from './controllers/explain.controller';
 import { GatewayDrillsController } from './controllers/gateway-drills.controller';
+import { TrafficController } from './controllers/traffic.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -60,6 +62,7 @@ import { GitHooks } from './git/git-hooks';
     GatewayProvidersController,
     GatewayRoutingController,
     MetricsController,
+    TrafficController,
     GatewayUsageController,
     ExplainController,
     GatewayBudgetsController,

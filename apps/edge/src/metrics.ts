@@ -1,7 +1,7 @@
-import type { EdgeMetrics } from '@slipway/contracts';
+import { LATENCY_BUCKETS_MS, type EdgeMetrics } from '@slipway/contracts';
 
-/** Upper bounds (ms) of the latency buckets; a last, implicit bucket counts everything above (+Inf). */
-export const LATENCY_BUCKETS_MS: readonly number[] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+// The bounds are shared with the observability pipeline (stored histograms must match them).
+export { LATENCY_BUCKETS_MS };
 
 /** Index of the bucket a duration falls in (`<= bound`); `LATENCY_BUCKETS_MS.length` is +Inf. */
 export function bucketIndex(ms: number, bounds: readonly number[] = LATENCY_BUCKETS_MS): number {

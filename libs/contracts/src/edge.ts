@@ -10,6 +10,16 @@ export const EDGE_ROUTES_KEY = 'slipway:edge:routes';
 export const EDGE_ROUTES_CHANNEL = 'slipway:edge:routes:changed';
 /** Redis stream the edge appends per-release traffic counters to (for observability). */
 export const EDGE_METRICS_STREAM = 'slipway:edge:metrics';
+/** The consumer group of the observability collector (the stream's only reader: it trims what this group acknowledged). */
+export const EDGE_METRICS_GROUP = 'traffic-collectors';
+
+/**
+ * Upper bounds (ms) of the edge's latency histogram buckets; a last, implicit bucket counts
+ * everything above (+Inf). One fixed set for the edge, the stored samples and rollups (arrays of
+ * LATENCY_BUCKETS_MS.length + 1 counts) and the queries: buckets only merge when their bounds
+ * are the same. Never change them in place: stored arrays would be read against the wrong bounds.
+ */
+export const LATENCY_BUCKETS_MS: readonly number[] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
 export const edgeUpstreamSchema = z.object({
   /** Always a loopback address: containers publish on 127.0.0.1 only. */

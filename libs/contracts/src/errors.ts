@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid.' },
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON.' },
+  INVALID_TIME_RANGE: { status: 400, title: 'The time range is not valid.' },
   UNAUTHENTICATED: { status: 401, title: 'Sign in to continue.' },
   SESSION_EXPIRED: { status: 401, title: 'Your session has expired. Sign in again.' },
   INVALID_CREDENTIALS: { status: 401, title: 'Email or password is incorrect.' },

@@ -25,3 +25,4 @@ export * from './gateway-usage';
 export * from './gateway-budgets';
 export * from './explain';
 export * from './gateway-drills';
+export * from './traffic';

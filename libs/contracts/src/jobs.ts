@@ -59,6 +59,8 @@ export const SCHEDULED_JOBS = {
   'session-cleanup': { queue: 'slipway-session-cleanup', everyMs: 10 * 60_000 },
   /** Pending custom domains are looked up again, expired ones removed (interval: DOMAIN_RECHECK_SECONDS). */
   'domain-recheck': { queue: 'slipway-domain-recheck', everyMs: 60_000 },
+  /** The edge's per-release samples (Redis stream) into PostgreSQL with their rollups; partitions ahead and retention hourly. */
+  'traffic-collect': { queue: 'slipway-traffic-collect', everyMs: 5_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

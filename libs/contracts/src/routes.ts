@@ -45,6 +45,7 @@ import {
   setGatewayDefaultsInputSchema,
   updateProviderInputSchema,
 } from './gateway-api';
+import { environmentTrafficSchema, trafficQuerySchema } from './traffic';
 import { gatewayRequestSchema, gatewayRequestsQuerySchema, gatewayUsageQuerySchema, gatewayUsageSchema } from './gateway-usage';
 import { gatewayDrillSchema, gatewayDrillsQuerySchema, startGatewayDrillInputSchema } from './gateway-drills';
 import { gatewayBudgetUsageSchema, gatewayBudgetsQuerySchema } from './gateway-budgets';
@@ -114,6 +115,8 @@ export const routes = {
   listReleases: { method: 'GET', path: `${ENV}/releases`, summary: 'Releases of an environment, newest first', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(releaseSchema) },
   listDeployments: { method: 'GET', path: `${ENV}/deployments`, summary: 'Deployments of an environment, newest first', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(deploymentSchema) },
   rollback: { method: 'POST', path: `${ENV}/rollback`, summary: 'Put an earlier release live again (no rebuild, same health gate)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', body: rollbackInputSchema, response: deploymentSchema, status: 202 },
+
+  environmentTraffic: { method: 'GET', path: `${ENV}/traffic`, summary: 'App traffic per release over a time range: requests/s, 4xx and 5xx rates, p50/p95/p99 latency (at most `points` slots)', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: trafficQuerySchema, response: environmentTrafficSchema },
 
   listDomains: { method: 'GET', path: `${ENV}/domains`, summary: 'Custom domains of the environment, with their DNS verification record and status', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(domainSchema) },
   addDomain: { method: 'POST', path: `${ENV}/domains`, summary: 'Add a custom host name; it is routed once its DNS TXT record is verified', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: addDomainInputSchema, response: domainSchema, status: 201 },

@@ -87,6 +87,8 @@ export const configSchema = z.object({
     .describe('DNS servers asked for the TXT records that verify custom domains (comma-separated ip or ip:port); empty: the system resolvers.'),
   DOMAIN_VERIFY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72).describe('A custom domain not verified within this many hours of being added is removed.'),
   DOMAIN_RECHECK_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(300).describe('How often the worker looks up the TXT records of pending custom domains (and removes expired ones).'),
+  OBSERVABILITY_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7).describe('Days of raw app-traffic samples (one per release per edge flush) kept; older days are dropped as whole partitions.'),
+  OBSERVABILITY_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('Days of 1-minute and 1-hour app-traffic rollups kept (at least the raw retention is kept whatever this says).'),
   DATA_DIR: z.string().default('.slipway/data').describe('Folder for git repositories and build contexts.'),
   SLIPWAY_MASTER_KEY: z
     .string()

@@ -4,7 +4,12 @@ import { redisBackoff } from './route-table-store';
 
 /** Stream entries carry one field, `data`: the JSON of an `EdgeMetrics`. */
 export const EDGE_METRICS_FIELD = 'data';
-/** Approximate cap on the stream length (XADD MAXLEN ~). */
+/**
+ * Last-resort cap on the stream length (XADD MAXLEN ~), so Redis memory stays bounded (≈ 40 MB)
+ * while no worker reads. Normally the collector trims only what its group acknowledged
+ * (XTRIM MINID, `StreamGroupReader.trimAcknowledged`); at 100 live releases the cap holds
+ * about 2.7 hours of flushes.
+ */
 export const EDGE_METRICS_MAXLEN = 100_000;
 
 export interface EdgeMetricsEntry {
@@ -22,19 +27,21 @@ export class EdgeMetricsStream {
   constructor(
     readonly client: Redis,
     private readonly ownsClient = false,
+    /** The stream's key; tests use one of their own. */
+    readonly stream: string = EDGE_METRICS_STREAM,
   ) {}
 
-  static connect(redisUrl: string): EdgeMetricsStream {
+  static connect(redisUrl: string, stream: string = EDGE_METRICS_STREAM): EdgeMetricsStream {
     const client = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: redisBackoff });
     client.on('error', () => undefined); // failures surface through the failing command
-    return new EdgeMetricsStream(client, true);
+    return new EdgeMetricsStream(client, true, stream);
   }
 
   /** XADD every entry in one round trip; returns their ids. */
   async append(entries: readonly EdgeMetrics[]): Promise<string[]> {
     if (entries.length === 0) return [];
     const pipe = this.client.pipeline();
-    for (const e of entries) pipe.xadd(EDGE_METRICS_STREAM, 'MAXLEN', '~', EDGE_METRICS_MAXLEN, '*', EDGE_METRICS_FIELD, JSON.stringify(e));
+    for (const e of entries) pipe.xadd(this.stream, 'MAXLEN', '~', EDGE_METRICS_MAXLEN, '*', EDGE_METRICS_FIELD, JSON.stringify(e));
     const res = (await pipe.exec()) ?? [];
     return res.map(([err, id]) => {
       if (err) throw err;
@@ -45,18 +52,12 @@ export class EdgeMetricsStream {
   /** Entries after `after` (exclusive; default: from the start), oldest first. Malformed entries are skipped. */
   async read(options: { after?: string; count?: number } = {}): Promise<EdgeMetricsEntry[]> {
     const start = options.after ? `(${options.after}` : '-';
-    const rows = await this.client.xrange(EDGE_METRICS_STREAM, start, '+', 'COUNT', options.count ?? 1_000);
+    const rows = await this.client.xrange(this.stream, start, '+', 'COUNT', options.count ?? 1_000);
     const out: EdgeMetricsEntry[] = [];
     for (const [id, fields] of rows) {
       const at = fields.indexOf(EDGE_METRICS_FIELD);
-      const raw = at >= 0 ? fields[at + 1] : undefined;
-      if (raw === undefined) continue;
-      try {
-        const parsed = edgeMetricsSchema.safeParse(JSON.parse(raw));
-        if (parsed.success) out.push({ id, metrics: parsed.data });
-      } catch {
-        // not JSON: written by something else, not ours to interpret
-      }
+      const parsed = parseEdgeMetrics(at >= 0 ? fields[at + 1] : undefined);
+      if (parsed.metrics) out.push({ id, metrics: parsed.metrics });
     }
     return out;
   }
@@ -64,4 +65,17 @@ export class EdgeMetricsStream {
   async close(): Promise<void> {
     if (this.ownsClient) this.client.disconnect();
   }
+}
+
+/** The `EdgeMetrics` in a stream entry's `data` field, or why there is none. */
+export function parseEdgeMetrics(raw: string | undefined): { metrics: EdgeMetrics; problem?: undefined } | { metrics?: undefined; problem: string } {
+  if (raw === undefined) return { problem: `no "${EDGE_METRICS_FIELD}" field` };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { problem: 'not JSON' };
+  }
+  const parsed = edgeMetricsSchema.safeParse(json);
+  return parsed.success ? { metrics: parsed.data } : { problem: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
 }

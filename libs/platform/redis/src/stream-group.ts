@@ -43,13 +43,16 @@ export class StreamGroupReader {
 
   /**
    * `pending: true` re-reads this consumer's own unacked entries (no blocking); otherwise waits
-   * up to `blockMs` for new ones.
+   * up to `blockMs` for new ones (`0`: answers at once with what is there, unlike Redis's BLOCK 0,
+   * which would wait forever).
    */
   async read(options: { pending: boolean; count: number; blockMs: number }): Promise<StreamEntry[]> {
     const { stream, group, consumer } = this.options;
     const res = options.pending
       ? await this.blocking.xreadgroup('GROUP', group, consumer, 'COUNT', options.count, 'STREAMS', stream, '0')
-      : await this.blocking.xreadgroup('GROUP', group, consumer, 'COUNT', options.count, 'BLOCK', options.blockMs, 'STREAMS', stream, '>');
+      : options.blockMs > 0
+        ? await this.blocking.xreadgroup('GROUP', group, consumer, 'COUNT', options.count, 'BLOCK', options.blockMs, 'STREAMS', stream, '>')
+        : await this.blocking.xreadgroup('GROUP', group, consumer, 'COUNT', options.count, 'STREAMS', stream, '>');
     const rows = (res as [string, [string, string[] | null][]][] | null)?.[0]?.[1] ?? [];
     return rows.map(([id, fields]) => ({ id, fields: fields ? toRecord(fields) : null }));
   }
@@ -75,6 +78,24 @@ export class StreamGroupReader {
     if (ids.length > 0) await this.blocking.xack(this.options.stream, this.options.group, ...ids);
   }
 
+  /**
+   * Deletes the entries this group is done with (XTRIM MINID): everything older than its oldest
+   * pending entry, or, with nothing pending, than the next entry it has not delivered yet. Only
+   * for a stream this group alone reads: other groups' progress is not consulted. Returns the
+   * number of entries deleted.
+   */
+  async trimAcknowledged(): Promise<number> {
+    const { stream, group } = this.options;
+    const [pending, groups] = await Promise.all([
+      this.blocking.xpending(stream, group) as Promise<[number, string | null, string | null, unknown]>,
+      this.blocking.xinfo('GROUPS', stream) as Promise<unknown[][]>,
+    ]);
+    const info = groups.map(toRecordOf).find((g) => g.name === group);
+    if (!info) return 0;
+    const minId = Number(pending[0]) > 0 && pending[1] ? pending[1] : nextId(String(info['last-delivered-id']));
+    return Number(await this.blocking.xtrim(stream, 'MINID', minId));
+  }
+
   close(): void {
     this.blocking.disconnect();
   }
@@ -84,4 +105,16 @@ function toRecord(flat: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
   return out;
+}
+
+function toRecordOf(flat: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
+  return out;
+}
+
+/** The smallest stream id after `id` (`<ms>-<seq>`). */
+function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms ?? '0'}-${BigInt(seq ?? '0') + 1n}`;
 }

@@ -1,0 +1,5 @@
+export * from './observability.module';
+export * from './traffic.service';
+export * from './traffic-collector';
+export * from './histogram';
+export * from './point-plan';

@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PrismaService } from '@slipway/db';
+import { HISTOGRAM_LENGTH } from './histogram';
+
+/** One edge flush of one release, as the collector hands it to storage. */
+export interface SampleInput {
+  streamId: string;
+  releaseId: string;
+  windowStart: Date;
+  windowEnd: Date;
+  requests: number;
+  status2xx: number;
+  status3xx: number;
+  status4xx: number;
+  status5xx: number;
+  latencyCounts: number[];
+}
+
+export const SAMPLE_TABLE = 'AppTrafficSample';
+const PARTITION_PREFIX = `${SAMPLE_TABLE}_p`;
+const DAY_MS = 86_400_000;
+
+/** `AppTrafficSample_p20261207`: the partition of one UTC day. */
+export const partitionName = (day: Date): string => `${PARTITION_PREFIX}${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
+
+/** The UTC day of a partition's name, or undefined for a table that is not one of ours. */
+export function partitionDay(name: string): Date | undefined {
+  const m = /^AppTrafficSample_p(\d{4})(\d{2})(\d{2})$/.exec(name);
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+}
+
+export const utcDay = (at: Date): Date => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+
+// `Array[sum(c[1]), …]` for every bucket: arrays of fixed length, summed element-wise (no unnest).
+const range = Array.from({ length: HISTOGRAM_LENGTH }, (_, i) => i + 1);
+const sumCounts = (col: string) => `ARRAY[${range.map((i) => `sum(${col}[${i}])::int8`).join(', ')}]`;
+const addCounts = (a: string, b: string) => `ARRAY[${range.map((i) => `${a}[${i}] + ${b}[${i}]`).join(', ')}]`;
+
+const COUNTERS = ['requests', 'status2xx', 'status3xx', 'status4xx', 'status5xx'] as const;
+
+const upsertRollup = (table: 'AppTrafficMinute' | 'AppTrafficHour', unit: 'minute' | 'hour') => `
+  INSERT INTO "${table}" AS t (bucket, "organizationId", "projectId", "environmentId", "releaseId", ${COUNTERS.map((c) => `"${c}"`).join(', ')}, "latencyCounts")
+  SELECT date_trunc('${unit}', "windowStart"), "organizationId", "projectId", "environmentId", "releaseId",
+    ${COUNTERS.map((c) => `sum("${c}")::int8`).join(', ')}, ${sumCounts('"latencyCounts"')}
+  FROM inserted
+  GROUP BY 1, 2, 3, 4, 5
+  ON CONFLICT ("releaseId", bucket) DO UPDATE SET
+    ${COUNTERS.map((c) => `"${c}" = t."${c}" + EXCLUDED."${c}"`).join(', ')},
+    "latencyCounts" = ${addCounts('t."latencyCounts"', 'EXCLUDED."latencyCounts"')}`;
+
+/**
+ * One statement, so samples and both rollups commit together: the samples not stored yet are
+ * inserted (the stream entry id is unique per window start, which a redelivered entry repeats),
+ * and the minute and hour rollups add exactly the rows this statement inserted. A redelivered
+ * batch inserts and adds nothing. Tenant ids come from the release row itself (the edge sends
+ * only release and environment ids); a sample of a release that no longer exists is dropped.
+ */
+const INGEST = `
+WITH input AS (
+  SELECT x."streamId", x."windowStart" AT TIME ZONE 'UTC' AS "windowStart", x."windowEnd" AT TIME ZONE 'UTC' AS "windowEnd",
+    r."organizationId", r."projectId", r."environmentId", r.id AS "releaseId",
+    ${COUNTERS.map((c) => `x."${c}"`).join(', ')}, x."latencyCounts"
+  FROM jsonb_to_recordset($1::jsonb) AS x("streamId" text, "releaseId" text, "windowStart" timestamptz, "windowEnd" timestamptz,
+    ${COUNTERS.map((c) => `"${c}" int8`).join(', ')}, "latencyCounts" int8[])
+  JOIN "Release" r ON r.id = x."releaseId"
+), inserted AS (
+  INSERT INTO "${SAMPLE_TABLE}" ("streamId", "windowStart", "windowEnd", "organizationId", "projectId", "environmentId", "releaseId",
+    ${COUNTERS.map((c) => `"${c}"`).join(', ')}, "latencyCounts")
+  SELECT * FROM input
+  ON CONFLICT DO NOTHING
+  RETURNING *
+), minutes AS (${upsertRollup('AppTrafficMinute', 'minute')}
+), hours AS (${upsertRollup('AppTrafficHour', 'hour')}
+)
+SELECT count(*)::int AS inserted FROM inserted`;
+
+/**
+ * The only Prisma user for writing app traffic: samples, rollups, partitions and retention.
+ * Writes come from the worker's collector (no tenant scope: each sample's tenant is its
+ * release's); nothing here is reachable from a request.
+ */
+@Injectable()
+export class TrafficStorageRepository {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  /** Stores a batch (see INGEST); returns how many samples were new. Their days' partitions must exist. */
+  async ingest(samples: readonly SampleInput[]): Promise<number> {
+    if (samples.length === 0) return 0;
+    const json = JSON.stringify(
+      samples.map((s) => ({ ...s, windowStart: s.windowStart.toISOString(), windowEnd: s.windowEnd.toISOString() })),
+    );
+    const [row] = await this.prisma.$queryRawUnsafe<{ inserted: number }[]>(INGEST, json);
+    return row?.inserted ?? 0;
+  }
+
+  /** The UTC days that have a partition, oldest first. */
+  async partitionDays(): Promise<Date[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ name: string }[]>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+       WHERE p.relname = $1 AND p.relnamespace = to_regnamespace(current_schema())::oid`,
+      SAMPLE_TABLE,
+    );
+    return rows
+      .map((r) => partitionDay(r.name))
+      .filter((d): d is Date => d !== undefined)
+      .sort((a, b) => a.getTime() - b.getTime());
+  }
+
+  /** Creates the partition of `day` (a UTC midnight) unless it exists; safe when two workers race. */
+  async createPartition(day: Date): Promise<void> {
+    const from = utcDay(day);
+    const to = new Date(from.getTime() + DAY_MS);
+    try {
+      await this.prisma.$executeRawUnsafe(
+        `CREATE TABLE IF NOT EXISTS "${partitionName(from)}" PARTITION OF "${SAMPLE_TABLE}" FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
+      );
+    } catch (err) {
+      // 42P07 (duplicate table) / 23505 (catalog unique): another worker created it between our check and our create.
+      if (!/already exists|duplicate key/i.test(err instanceof Error ? err.message : String(err))) throw err;
+    }
+  }
+
+  /** Drops the partition of `day` as a whole (no row-by-row delete, no vacuum debt). */
+  async dropPartition(day: Date): Promise<void> {
+    await this.prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "${partitionName(utcDay(day))}"`);
+  }
+
+  /** Deletes rollup rows older than `before`, one statement per table; returns the rows deleted. */
+  async deleteRollupsBefore(before: Date): Promise<number> {
+    const minutes = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "AppTrafficMinute" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`,
+      before.toISOString(),
+    );
+    const hours = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "AppTrafficHour" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`,
+      before.toISOString(),
+    );
+    return minutes + hours;
+  }
+
+  /** Whether the database answers at all: tells an outage from a batch it refuses. */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.prisma.$queryRaw`SELECT 1`;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
