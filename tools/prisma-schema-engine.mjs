@@ -17,7 +17,7 @@
 //                                                               line on stdin/stdout, logs on stderr
 //
 // Each workaround below names the upstream bug it exists for (see
-// ../shared/notes/prisma-offline.md). Remove one only after checking the bug is fixed in the
+// docs/adr/0002-prisma-without-engine-downloads.md). Remove one only after checking the bug is fixed in the
 // pinned versions.
 /* global WebAssembly -- Node global, absent from the lint config's list for .mjs files */
 import fs from 'node:fs';
