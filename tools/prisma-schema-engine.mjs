@@ -16,9 +16,9 @@
 //   schema-engine [--datamodels <file>]… --datasource '{…}'   -> JSON-RPC 2.0, one message per
 //                                                               line on stdin/stdout, logs on stderr
 //
-// Each workaround below names the upstream bug it exists for (see
-// docs/adr/0002-prisma-without-engine-downloads.md). Remove one only after checking the bug is fixed in the
-// pinned versions.
+// Each workaround below names the upstream bug it exists for (why this file exists at all:
+// docs/adr/0002-prisma-without-engine-downloads.md). Remove one only after checking the bug is
+// fixed in the pinned versions.
 /* global WebAssembly -- Node global, absent from the lint config's list for .mjs files */
 import fs from 'node:fs';
 import path from 'node:path';
