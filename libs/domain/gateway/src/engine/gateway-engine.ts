@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
-import { DEFAULT_RETRY_BUDGET, type GatewayKeyScope, type WireFormat } from '@slipway/contracts';
+import { DEFAULT_RETRY_BUDGET, GATEWAY_ERROR_CODES, type GatewayKeyScope, type WireFormat } from '@slipway/contracts';
 import { UpstreamClient } from '@slipway/ai-providers';
 import { GatewayCallerResolver, type GatewayCaller, type GatewayCallerResolution } from '../callers';
 import { GatewayLimits, UNLIMITED, attributionOf, mayLimit, reserveWithActions, type LimitSubject } from '../limits';
@@ -24,10 +24,17 @@ export type Admission = { caller: GatewayCaller; refusal?: undefined } | { calle
 /** Output tokens reserved against budgets when a request does not cap them. */
 const DEFAULT_OUTPUT_ESTIMATE = 4096;
 
-const AUTH_MESSAGES = {
-  invalid: 'Invalid API key. Use a Slipway gateway key (sk-slw-…) from the console or the ANTHROPIC_API_KEY / OPENAI_API_KEY of a deployment.',
-  revoked: 'This API key has been revoked. Create a new key in the console.',
-  expired: 'This API key has expired. Create a new key in the console.',
+const AUTH_REFUSALS = {
+  invalid: {
+    code: GATEWAY_ERROR_CODES.KEY_INVALID,
+    message: 'Invalid API key. Use a Slipway gateway key (sk-slw-…) from the console or the ANTHROPIC_API_KEY / OPENAI_API_KEY of a deployment.',
+  },
+  revoked: { code: GATEWAY_ERROR_CODES.KEY_REVOKED, message: 'This API key has been revoked. Create a new key in the console.' },
+  expired: { code: GATEWAY_ERROR_CODES.KEY_EXPIRED, message: 'This API key has expired. Create a new key in the console.' },
+  environment_deleted: {
+    code: GATEWAY_ERROR_CODES.KEY_ENVIRONMENT_DELETED,
+    message: "This API key belonged to an environment that was deleted. Use a key of an existing environment (its deployments' ANTHROPIC_API_KEY / OPENAI_API_KEY) or create one in the console.",
+  },
 } as const;
 
 /**
@@ -81,7 +88,7 @@ export class GatewayEngine implements OnModuleDestroy {
    */
   admit(headers: IncomingHttpHeaders, scope: GatewayKeyScope): Admission | Promise<Admission> {
     const token = keyFrom(headers);
-    if (!token) return { refusal: { status: 401, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' } };
+    if (!token) return { refusal: { status: 401, code: GATEWAY_ERROR_CODES.KEY_INVALID, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' } };
     const cached = this.callers.cached(token);
     if (cached) return admissionOf(cached, scope);
     return this.callers.resolve(token).then(
@@ -105,6 +112,16 @@ export class GatewayEngine implements OnModuleDestroy {
   async messages(format: WireFormat, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse, caller: GatewayCaller): Promise<void> {
     const trace = new RequestTrace(randomUUID(), format);
     const meta: AnswerMeta = { requestId: trace.id };
+    const backlog = this.usage.backPressure();
+    if (backlog) {
+      // Its record could not be kept: refused before it costs anything, and not recorded (that would grow the backlog).
+      return sendError(
+        res,
+        format,
+        { status: 503, type: format === 'anthropic' ? 'overloaded_error' : 'server_error', code: GATEWAY_ERROR_CODES.USAGE_BACKLOG, message: backlog.message, retryAfterSeconds: backlog.retryAfterSeconds },
+        meta,
+      );
+    }
     const gone = new ClientGone();
     // 'close' comes once per response: `on` spares the once-wrapper allocations of every request.
     res.on('close', () => {
@@ -165,6 +182,12 @@ export class GatewayEngine implements OnModuleDestroy {
       trace.status = 499;
       trace.errorCategory = 'client_closed';
       return;
+    }
+    if (!decision.ok && decision.kind === 'unavailable') {
+      return fail(
+        { status: 503, type: format === 'anthropic' ? 'overloaded_error' : 'server_error', code: GATEWAY_ERROR_CODES.METERING_UNAVAILABLE, message: decision.message, retryAfterSeconds: decision.retryAfterSeconds },
+        'metering_unavailable',
+      );
     }
     if (!decision.ok) {
       const rate = decision.kind === 'rate';
@@ -283,7 +306,7 @@ export class GatewayEngine implements OnModuleDestroy {
 }
 
 function admissionOf(resolved: GatewayCallerResolution, scope: GatewayKeyScope): Admission {
-  if (!resolved.ok) return { refusal: { status: 401, message: AUTH_MESSAGES[resolved.reason] } };
+  if (!resolved.ok) return { refusal: { status: 401, ...AUTH_REFUSALS[resolved.reason] } };
   if (!resolved.caller.scopes.includes(scope)) return { refusal: { status: 403, message: `This key lacks the "${scope}" scope.` } };
   return { caller: resolved.caller };
 }
