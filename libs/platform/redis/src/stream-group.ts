@@ -120,16 +120,18 @@ export async function unacknowledgedStart(client: Redis, stream: string): Promis
 }
 
 /**
- * Removes the entries every consumer group has acknowledged, and only those (XTRIM MINID ~,
- * which never removes an entry at or past its threshold): an entry not yet read or still
- * pending stays, however long the stream grows. Returns how many entries went.
+ * Removes the entries every consumer group has acknowledged, and only those (XTRIM MINID: every
+ * entry below the oldest one a group still needs): an entry not yet read or still pending
+ * stays, however long the stream grows. Exact, not `~`: the stream's length is what the
+ * gateway's back-pressure reads, so acknowledged entries must not linger in a half-read node.
+ * Returns how many entries went.
  */
 export async function trimAcknowledged(client: Redis, stream: string): Promise<number> {
   const from = await unacknowledgedStart(client, stream);
   if (from === null) return 0; // no stream
   if (from.start === '-') return 0; // a group that never read, or no group: keep everything
   const threshold = from.inclusive ? from.start : nextId(from.start.slice(1));
-  return Number(await client.xtrim(stream, 'MINID', '~', threshold));
+  return Number(await client.xtrim(stream, 'MINID', threshold));
 }
 
 /** Stream ids `<ms>-<seq>` in order. */
