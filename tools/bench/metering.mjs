@@ -182,8 +182,12 @@ function pct(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
-const ms = (v) => `${v.toFixed(3)} ms`;
-const sign = (v) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 1000).toFixed(0)} µs`;
+function ms(v) {
+  return `${v.toFixed(3)} ms`;
+}
+function sign(v) {
+  return `${v >= 0 ? '+' : '−'}${Math.abs(v * 1000).toFixed(0)} µs`;
+}
 
 /** The reserve and settle scripts as they were at BEFORE (read from git, so "before" is the real code). */
 function oldScripts() {
