@@ -21,6 +21,9 @@ const DIMENSION_COLUMN: Record<UsageDimension, string> = { keyId: '"keyId"', mod
 export type SpendColumn = 'keyId' | 'model' | 'feature' | 'customer' | null;
 const SPEND_COLUMN: Record<Exclude<SpendColumn, null>, string> = { keyId: '"keyId"', model: 'model', feature: 'feature', customer: 'customer' };
 
+/** A timestamptz parameter as the UTC wall-clock time rollup minutes are stored in, whatever the session's time zone. */
+const utc = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
+
 /** Breakdown lists are cut to the largest groups by cost: customers have no upper bound. */
 export const BREAKDOWN_LIMIT = 100;
 
@@ -118,12 +121,12 @@ export class UsageRepository {
     const sums = queries.map((q, i) => {
       params.push(q.since);
       const since = `$${params.length}`;
-      if (q.column === null) return `coalesce(sum("costMicros") FILTER (WHERE minute >= ${since}), 0)::bigint AS s${i}`;
+      if (q.column === null) return `coalesce(sum("costMicros") FILTER (WHERE minute >= ${utc(since)}), 0)::bigint AS s${i}`;
       params.push(q.value);
-      return `coalesce(sum("costMicros") FILTER (WHERE minute >= ${since} AND ${SPEND_COLUMN[q.column]} = $${params.length}), 0)::bigint AS s${i}`;
+      return `coalesce(sum("costMicros") FILTER (WHERE minute >= ${utc(since)} AND ${SPEND_COLUMN[q.column]} = $${params.length}), 0)::bigint AS s${i}`;
     });
     const rows = await this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
-      `WITH spend AS (SELECT ${sums.join(', ')} FROM "GatewayUsageMinute" WHERE "organizationId" = $1 AND "projectId" = $2 AND minute >= $3),
+      `WITH spend AS (SELECT ${sums.join(', ')} FROM "GatewayUsageMinute" WHERE "organizationId" = $1 AND "projectId" = $2 AND minute >= ${utc('$3')}),
             known AS (SELECT coalesce(array_agg(id), '{}') AS ids FROM "GatewayRequest" WHERE id = ANY($4::text[]) AND "organizationId" = $1)
        SELECT * FROM spend, known`,
       ...params,
