@@ -1,8 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { USAGE_STREAM, type UsageEvent } from '@slipway/contracts';
+import { USAGE_STREAM, usageEventSchema, type UsageEvent } from '@slipway/contracts';
 import { RedisService, scanUnacknowledged } from '@slipway/redis';
-import { parseUsageEntry } from './usage-entry';
-import { USAGE_STREAM_KEY } from './usage-stream';
+import { USAGE_EVENTS_FIELD, USAGE_STREAM_KEY } from './usage-stream';
 import { UsageRepository, type SpendColumn } from './usage.repository';
 
 /** The spend one budget counter stands for: a scope's value since its period began. */
@@ -30,6 +29,8 @@ const BY_SCOPE = {
 @Injectable()
 export class DurableSpend {
   private readonly stream: string;
+  /** Scans of the stream in progress, per project: concurrent rebuilds (a new day, many new customers at once) share one read. */
+  private readonly scans = new Map<string, Promise<UsageEvent[]>>();
 
   constructor(
     @Inject(RedisService) private readonly redis: RedisService,
@@ -42,7 +43,7 @@ export class DurableSpend {
   /** Micro-USD per query. The stream is read first: an event written meanwhile is then found by id and counted once. */
   async spent(organizationId: string, projectId: string, queries: readonly SpendQuery[]): Promise<number[]> {
     const earliest = Math.min(...queries.map((q) => q.sinceMs));
-    const unwritten = await this.unwrittenEvents(organizationId, projectId, earliest);
+    const unwritten = (await this.sharedScan(organizationId, projectId)).filter((e) => Date.parse(e.at) >= earliest);
     const { spent, known } = await this.repository.spendSince(
       { organizationId },
       projectId,
@@ -59,14 +60,46 @@ export class DurableSpend {
     });
   }
 
+  /**
+   * The project's unwritten events of this month and the last (no budget period starts
+   * earlier). A caller that comes while a scan of the project runs shares it, so a new day or a
+   * burst of new customers reads the backlog once, not once per counter; the price is that an
+   * event added to the stream during that scan may be missed by the later caller (a window as
+   * long as one scan, next to the ≈ 50 ms every rebuild has: docs/gateway.md, known limits).
+   */
+  private sharedScan(organizationId: string, projectId: string): Promise<UsageEvent[]> {
+    const id = `${organizationId}\n${projectId}`;
+    let scan = this.scans.get(id);
+    if (!scan) {
+      const now = new Date();
+      scan = this.unwrittenEvents(organizationId, projectId, Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).finally(() => this.scans.delete(id));
+      this.scans.set(id, scan);
+    }
+    return scan;
+  }
+
   /** This project's events in entries no consumer group has acknowledged, at or after `sinceMs`. */
   private async unwrittenEvents(organizationId: string, projectId: string, sinceMs: number): Promise<UsageEvent[]> {
-    // A cheap look at the raw JSON first: most entries carry other projects' events only.
+    // A cheap look at the raw JSON first: most entries carry other projects' events only. Then only
+    // this project's events are validated (an entry holds up to 100 events of many tenants).
     const needle = `"projectId":${JSON.stringify(projectId)}`;
     return scanUnacknowledged(this.redis.client, this.stream, (entry) => {
-      const raw = entry.fields ? Object.values(entry.fields).join('') : '';
-      if (!raw.includes(needle)) return [];
-      return parseUsageEntry(entry).events.filter((e) => e.organizationId === organizationId && e.projectId === projectId && Date.parse(e.at) >= sinceMs);
+      const raw = entry.fields?.[USAGE_EVENTS_FIELD];
+      if (raw === undefined || !raw.includes(needle)) return [];
+      let list: unknown;
+      try {
+        list = JSON.parse(raw);
+      } catch {
+        return []; // the consumer logs and skips it too
+      }
+      if (!Array.isArray(list)) return [];
+      const mine: UsageEvent[] = [];
+      for (const item of list as Partial<UsageEvent>[]) {
+        if (item?.organizationId !== organizationId || item.projectId !== projectId) continue;
+        const parsed = usageEventSchema.safeParse(item);
+        if (parsed.success && Date.parse(parsed.data.at) >= sinceMs) mine.push(parsed.data);
+      }
+      return mine;
     });
   }
 }
