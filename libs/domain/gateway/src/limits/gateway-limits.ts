@@ -26,7 +26,7 @@ const MISSING = -1;
 export class GatewayLimits {
   private readonly logger = new Logger('gateway-limits');
   /** Rebuilds in progress in this process, by counter keys: concurrent requests share one read of PostgreSQL. */
-  private readonly rebuilding = new Map<string, Promise<boolean>>();
+  private readonly rebuilding = new Map<string, Promise<string | null>>();
 
   /** @param durable where lost budget counters are rebuilt from; without it (tests of the counters alone) a lost counter restarts at zero. */
   constructor(
@@ -50,7 +50,8 @@ export class GatewayLimits {
       }
       if (Number(answer[0]) !== MISSING) break;
       const lost = answer.slice(1).map((i) => plan.counters[Number(i) - 1]!);
-      if (!(await this.rebuild(subject, lost))) return unavailable(plan, 'their spend could not be read from PostgreSQL');
+      const failure = await this.rebuild(subject, lost);
+      if (failure) return unavailable(plan, failure);
     }
     if (Number(answer[0]) === MISSING) return unavailable(plan, 'Redis does not keep its counters');
     if (Number(answer[0]) === RESERVED) return { ok: true, reservation: new CounterReservation(plan.counters, redisMicros(answer[1], answer[2])) };
@@ -103,10 +104,10 @@ export class GatewayLimits {
   /**
    * Writes lost budget counters back from the durable records (PostgreSQL + the usage stream),
    * each only if still missing. One read per set of counters at a time in this process; other
-   * processes racing for the same counters write at most one value (SET NX). False when the
-   * records cannot be read.
+   * processes racing for the same counters write at most one value (SET NX). Resolves to null,
+   * or to why the counters could not be rebuilt.
    */
-  private rebuild(subject: Pick<LimitSubject, 'organizationId' | 'projectId'>, lost: readonly PlannedCounter[]): Promise<boolean> {
+  private rebuild(subject: Pick<LimitSubject, 'organizationId' | 'projectId'>, lost: readonly PlannedCounter[]): Promise<string | null> {
     const id = lost.map((c) => c.key).join('\n');
     let running = this.rebuilding.get(id);
     if (!running) {
@@ -116,13 +117,13 @@ export class GatewayLimits {
     return running;
   }
 
-  private async rebuildNow(subject: Pick<LimitSubject, 'organizationId' | 'projectId'>, lost: readonly PlannedCounter[]): Promise<boolean> {
+  private async rebuildNow(subject: Pick<LimitSubject, 'organizationId' | 'projectId'>, lost: readonly PlannedCounter[]): Promise<string | null> {
     let values: number[];
     try {
       values = this.durable ? await this.durable.spent(subject.organizationId, subject.projectId, lost.map((c) => c.durable!)) : lost.map(() => 0);
     } catch (err) {
       this.logger.error(`Budget counters of project ${subject.projectId} are missing in Redis and PostgreSQL did not answer (${(err as Error).message}): budgeted calls are refused.`);
-      return false;
+      return 'their spend could not be read from PostgreSQL';
     }
     const keys = lost.flatMap((c) => [c.key, rebuiltMarkKey(c.key)]);
     const tops = topIndexes(lost, keys);
@@ -131,10 +132,10 @@ export class GatewayLimits {
     try {
       const created = Number(await this.redis.evalScript(REBUILD_SCRIPT, keys, args));
       if (created > 0) this.logger.log(`Rebuilt ${created} budget counter(s) of project ${subject.projectId} from the durable usage records.`);
-      return true;
+      return null;
     } catch (err) {
       this.logger.error(`Budget counters of project ${subject.projectId} could not be written back to Redis (${(err as Error).message}).`);
-      return false;
+      return 'Redis did not take them back';
     }
   }
 
