@@ -69,15 +69,19 @@ async function loseCounters(organizationId: string): Promise<number> {
   return keys.length;
 }
 
-// ≈ 5,000 input tokens (8 characters each) echoed back as output by the mock: mock-smart bills
-// $3 / $15 per million, so each call costs about $0.09 of a $0.30 budget.
-const LONG_PROMPT = 'spendit '.repeat(5_000);
+// 50,000 input tokens for the mock (a token is up to 8 characters) and one output token (the
+// mock streams output at 80 tokens/s under test): mock-smart bills $3 per million input tokens,
+// so each call costs $0.15 of a $1 budget, and reserves about twice that up front (4 characters
+// per token estimated): five calls are served, the sixth is refused.
+const LONG_PROMPT = 'spendit '.repeat(50_000);
+const BUDGET_USD = 1;
+const spend = { model: 'mock/mock-smart', max_tokens: 1 } as const;
 
 describe('a spent budget stays spent when Redis loses its counters', () => {
   it('refuses the next call after the counters are lost, with the OpenAI and the Anthropic SDK, and the refused calls never reach a provider', async () => {
     const t = await tenant('Spender');
     const slug = await project(t, 'metered app');
-    const key = await gatewayKey(t, slug, { monthlyBudgetUsd: 0.3 });
+    const key = await gatewayKey(t, slug, { monthlyBudgetUsd: BUDGET_USD });
     const gpt = openai(key);
     const claude = anthropic(key);
 
@@ -86,30 +90,30 @@ describe('a spent budget stays spent when Redis loses its counters', () => {
     let refusal: { status?: number; message: string } | null = null;
     for (let i = 0; i < 10 && !refusal; i++) {
       try {
-        await gpt.chat.completions.create({ model: 'mock/mock-smart', max_tokens: 6_000, messages: [{ role: 'user', content: LONG_PROMPT }] });
+        await gpt.chat.completions.create({ ...spend, messages: [{ role: 'user', content: LONG_PROMPT }] });
         served++;
       } catch (err) {
         refusal = err as { status?: number; message: string };
       }
     }
-    expect(served).toBeGreaterThanOrEqual(2);
+    expect(served).toBeGreaterThanOrEqual(3);
     expect(refusal?.status).toBe(429);
     expect(refusal?.message).toMatch(/Budget "key-monthly-budget"/);
 
     // The counters go, as in a Redis restart.
     expect(await loseCounters(t.organizationId)).toBeGreaterThan(0);
     const reached = await providerCalls();
-    const afterLoss = await failureOf(claude.messages.create({ model: 'mock/mock-smart', max_tokens: 6_000, messages: [{ role: 'user', content: LONG_PROMPT }] }));
+    const afterLoss = await failureOf(claude.messages.create({ ...spend, messages: [{ role: 'user', content: LONG_PROMPT }] }));
     expect(afterLoss.status).toBe(429);
-    expect(afterLoss.message).toMatch(/Budget "key-monthly-budget" \(\$0\.30 per month, UTC\)/);
-    const again = await failureOf(gpt.chat.completions.create({ model: 'mock/mock-smart', max_tokens: 6_000, messages: [{ role: 'user', content: LONG_PROMPT }] }));
+    expect(afterLoss.message).toMatch(/Budget "key-monthly-budget" \(\$1\.00 per month, UTC\)/);
+    const again = await failureOf(gpt.chat.completions.create({ ...spend, messages: [{ role: 'user', content: LONG_PROMPT }] }));
     expect(again.status).toBe(429);
     expect(await providerCalls()).toBe(reached); // nothing reached the provider: nothing was served for free
 
     // Lost again, after the worker has written everything to PostgreSQL: still refused.
     await new Promise((r) => setTimeout(r, 2_500));
     await loseCounters(t.organizationId);
-    expect((await failureOf(claude.messages.create({ model: 'mock/mock-smart', max_tokens: 6_000, messages: [{ role: 'user', content: LONG_PROMPT }] }))).status).toBe(429);
+    expect((await failureOf(claude.messages.create({ ...spend, messages: [{ role: 'user', content: LONG_PROMPT }] }))).status).toBe(429);
     expect(await providerCalls()).toBe(reached);
   });
 });
