@@ -144,7 +144,7 @@ describe('keys of deleted environments and projects stop working at once', () =>
   });
 
   it("answers the very next call with a deleted project's key 401 key_invalid", async () => {
-    const t = await tenant('Project Deleter');
+    const t = await tenant('ProjectDeleter');
     const slug = await project(t, 'gone soon');
     const key = await gatewayKey(t, slug, {});
     const gpt = openai(key);
