@@ -105,7 +105,8 @@ describe('a spent budget stays spent when Redis loses its counters', () => {
     const reached = await providerCalls();
     const afterLoss = await failureOf(claude.messages.create({ ...spend, messages: [{ role: 'user', content: LONG_PROMPT }] }));
     expect(afterLoss.status).toBe(429);
-    expect(afterLoss.message).toMatch(/Budget "key-monthly-budget" \(\$1\.00 per month, UTC\)/);
+    // The Anthropic SDK's message is the body's JSON: the budget's message is in error.error.message.
+    expect(afterLoss.error?.error?.message).toMatch(/^Budget "key-monthly-budget" \(\$1\.00 per month, UTC\) has \$0\.2\d+ left for this key/);
     const again = await failureOf(gpt.chat.completions.create({ ...spend, messages: [{ role: 'user', content: LONG_PROMPT }] }));
     expect(again.status).toBe(429);
     expect(await providerCalls()).toBe(reached); // nothing reached the provider: nothing was served for free
