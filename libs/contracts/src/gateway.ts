@@ -38,7 +38,7 @@ export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 export const RETRYABLE_CATEGORIES: readonly FailureCategory[] = ['rate_limit', 'overloaded', 'server_error', 'timeout', 'connection'];
 
 /** Gateway-side rejections, recorded as the error category of a request that never reached a provider. */
-export const REJECTION_CATEGORIES = ['invalid_request', 'unauthenticated', 'budget_exceeded', 'rate_limited', 'capacity', 'no_route'] as const;
+export const REJECTION_CATEGORIES = ['invalid_request', 'unauthenticated', 'budget_exceeded', 'rate_limited', 'capacity', 'no_route', 'metering_unavailable'] as const;
 export type RejectionCategory = (typeof REJECTION_CATEGORIES)[number];
 
 /** Token counts of one call, by kind; input excludes cache reads and writes (as Anthropic reports). */
@@ -101,3 +101,26 @@ export type UsageEvent = z.infer<typeof usageEventSchema>;
 
 /** Redis stream the gateway appends usage events to. */
 export const USAGE_STREAM = 'slipway:gateway:usage';
+
+/**
+ * Stable codes of the gateway's own refusals. The gateway answers in the client's wire format
+ * (Anthropic `{type:"error",error:{type,message,code}}`, OpenAI `{error:{message,type,param,code}}`),
+ * so the code travels in `error.code` and in the `x-slipway-error-code` header; clients branch on
+ * it, never on the message. A code is never renamed once shipped.
+ */
+export const GATEWAY_ERROR_CODES = {
+  /** 401: not a Slipway gateway key, or one that no longer exists (its project was deleted). */
+  KEY_INVALID: 'key_invalid',
+  KEY_REVOKED: 'key_revoked',
+  KEY_EXPIRED: 'key_expired',
+  /** 401: the key belonged to an environment that was deleted. */
+  KEY_ENVIRONMENT_DELETED: 'key_environment_deleted',
+  /** 503: a budget applies but its spend can be read neither from Redis nor from PostgreSQL; the call is refused, never let through unmetered. */
+  METERING_UNAVAILABLE: 'metering_unavailable',
+  /** 503: the usage stream holds more unwritten records than GATEWAY_USAGE_BACKLOG_MAX_ENTRIES; new calls wait until the worker catches up. */
+  USAGE_BACKLOG: 'usage_backlog',
+} as const;
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[keyof typeof GATEWAY_ERROR_CODES];
+
+/** Header carrying a gateway refusal's code (also in the body's `error.code`). */
+export const GATEWAY_ERROR_CODE_HEADER = 'x-slipway-error-code';

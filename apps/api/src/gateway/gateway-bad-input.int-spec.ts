@@ -90,10 +90,11 @@ describe('bad input', () => {
     expect(res.json.error).toMatchObject({ type: 'request_too_large', message: expect.stringMatching(/larger than 32 MB/) });
   });
 
-  it('invalid, revoked and expired keys: 401 saying which', async () => {
+  it('invalid, revoked and expired keys: 401 saying which, with a stable code', async () => {
     const invalid = await post('/v1/messages', anthropicBody(), { 'x-api-key': 'sk-slw-made-up' });
     expect(invalid.status).toBe(401);
-    expect(invalid.json.error).toMatchObject({ type: 'authentication_error', message: expect.stringMatching(/^Invalid API key/) });
+    expect(invalid.json.error).toMatchObject({ type: 'authentication_error', code: 'key_invalid', message: expect.stringMatching(/^Invalid API key/) });
+    expect(invalid.headers.get('x-slipway-error-code')).toBe('key_invalid');
     const missing = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: anthropicBody() });
     expect(missing.status).toBe(401);
 
@@ -103,12 +104,14 @@ describe('bad input', () => {
     const afterRevoke = await post('/v1/messages', anthropicBody(), { 'x-api-key': revoked.token });
     expect(afterRevoke.status).toBe(401);
     expect(afterRevoke.json.error.message).toMatch(/revoked/);
+    expect(afterRevoke.json.error.code).toBe('key_revoked');
 
     const expiring = await h.createKey({ name: 'to-expire', expiresInDays: 1 });
     await h.app.get(PrismaService).gatewayKey.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const expired = await post('/v1/messages', anthropicBody(), { 'x-api-key': expiring.token });
     expect(expired.status).toBe(401);
     expect(expired.json.error.message).toMatch(/expired/);
+    expect(expired.json.error.code).toBe('key_expired');
   });
 
   it('an exhausted budget: 429 naming the budget, told not to retry', async () => {

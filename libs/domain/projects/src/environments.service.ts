@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService, isUniqueViolation, type Tx } from '@slipway/db';
 import { AppError, notFound } from '@slipway/errors';
 import { AuditService } from '@slipway/audit';
+import { GatewayInvalidation } from '@slipway/redis';
 import {
   DEFAULT_RESOURCES,
   createEnvironmentInputSchema,
@@ -38,6 +39,7 @@ export class EnvironmentsService {
     private readonly urls: ProjectUrls,
     private readonly audit: AuditService,
     private readonly quotas: OrgQuotas,
+    private readonly gatewayKeys: GatewayInvalidation,
   ) {}
 
   /** Resolves `<project>/<env>` inside the tenant; anything outside it is NOT_FOUND. */
@@ -95,7 +97,11 @@ export class EnvironmentsService {
     return toEnvironmentDto(updated, env.hostLabel, this.urls);
   }
 
-  /** Its generated host is released with it (the reservation cascades in the same statement). */
+  /**
+   * Its generated host is released with it (the reservation cascades in the same statement).
+   * Its gateway keys stop working at once: every api process drops them from its key cache
+   * (Redis pub/sub) after the commit, and the next lookup finds the environment gone.
+   */
   async delete(actor: OrgActor, projectSlug: string, envName: string): Promise<void> {
     const env = await this.resolve(actor, projectSlug, envName);
     if (env.name === PRODUCTION) throw new AppError('ENVIRONMENT_PROTECTED');
@@ -103,6 +109,7 @@ export class EnvironmentsService {
       await this.repository.deleteEnvironment(actor, env.id, tx);
       await this.audit.record({ organizationId: actor.organizationId, actor, action: 'environment.deleted', target: `environment:${projectSlug}/${envName}` }, tx);
     });
+    await this.gatewayKeys.announce({ environmentId: env.id });
   }
 
   /** The naming rule's name, unless a host given before the rule already has it. */

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditModule } from '@slipway/audit';
 import { DbModule, PrismaService } from '@slipway/db';
 import { GitModule } from '@slipway/git';
 import { CryptoModule } from '@slipway/crypto';
-import { RedisModule } from '@slipway/redis';
+import { GatewayInvalidation, RedisModule, RedisService, type GatewayInvalidationEvent } from '@slipway/redis';
 import { QueueModule } from '@slipway/queue';
 import { AppError } from '@slipway/errors';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
@@ -137,5 +137,32 @@ describe('app hosts across tenants', () => {
     const [h, i] = await Promise.all([orgActor('hosts-h'), orgActor('hosts-i')]);
     const [ph, pi] = await Promise.all([projects.create(h, { name: 'Race' }), projects.create(i, { name: 'Race' })]);
     expect(hostOf(ph.environments[0]!.url)).not.toBe(hostOf(pi.environments[0]!.url));
+  });
+
+  it("tells every api process to drop the gateway keys of a deleted environment or project, after the commit", async () => {
+    const d = await orgActor('delta');
+    const created = await projects.create(d, { name: 'Bot' });
+    await environments.create(d, 'bot', { name: 'preview', branch: 'preview' });
+    const preview = (await projects.get(d, 'bot')).environments.find((e) => e.name === 'preview')!;
+    // Another api process: its own Redis connection, following the channel.
+    const otherRedis = new RedisService(ctx.config);
+    const other = new GatewayInvalidation(otherRedis);
+    const seen: GatewayInvalidationEvent[] = [];
+    other.subscribe((event) => seen.push(event));
+    await other.ready();
+    try {
+      await environments.delete(d, 'bot', 'preview');
+      await vi.waitFor(() => expect(seen).toContainEqual({ environmentId: preview.id }), { timeout: 2_000, interval: 20 });
+      await projects.delete(d, 'bot');
+      await vi.waitFor(() => expect(seen).toContainEqual({ projectId: created.id }), { timeout: 2_000, interval: 20 });
+      // A refused deletion announces nothing.
+      const before = seen.length;
+      expect(await codeOf(environments.delete(d, 'bot', 'production'))).toBe('NOT_FOUND');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seen).toHaveLength(before);
+    } finally {
+      other.onModuleDestroy();
+      await otherRedis.onModuleDestroy();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { GitRepositories } from '@slipway/git';
 import { AppError, notFound } from '@slipway/errors';
 import { AuditService } from '@slipway/audit';
 import { JobQueue } from '@slipway/queue';
+import { GatewayInvalidation } from '@slipway/redis';
 import {
   DEFAULT_RESOURCES,
   platformHostsOf,
@@ -38,6 +39,7 @@ export class ProjectsService {
     private readonly audit: AuditService,
     private readonly queue: JobQueue,
     private readonly quotas: OrgQuotas,
+    private readonly gatewayKeys: GatewayInvalidation,
   ) {}
 
   async list(actor: OrgActor): Promise<ProjectSummaryDto[]> {
@@ -103,7 +105,8 @@ export class ProjectsService {
   /**
    * Rows and repository go; the worker's `teardown` job removes the containers, gateway relay and
    * network. It is enqueued inside the transaction, so a deletion never commits without it (the
-   * job waits for the commit).
+   * job waits for the commit). Its gateway keys go with the rows (cascade) and every api process
+   * drops them from its key cache at once (Redis pub/sub).
    */
   async delete(actor: OrgActor, slug: string): Promise<void> {
     const project = await this.require(actor, slug);
@@ -112,6 +115,7 @@ export class ProjectsService {
       await this.audit.record({ organizationId: actor.organizationId, actor, action: 'project.deleted', target: `project:${slug}` }, tx);
       await this.queue.enqueue('teardown', project.id, { organizationId: actor.organizationId, projectId: project.id });
     });
+    await this.gatewayKeys.announce({ projectId: project.id });
     await this.git.remove(project.id).catch((err: unknown) => this.logger.warn(`could not remove repository of ${project.id}: ${String(err)}`));
   }
 

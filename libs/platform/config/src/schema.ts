@@ -177,6 +177,7 @@ export const configSchema = z.object({
   GATEWAY_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(512).describe('Connections per provider origin (scheme, host and port) per api process, shared by every organization calling it.'),
   GATEWAY_ORG_CONNECTION_SHARE: z.coerce.number().int().min(1).max(100).default(50).describe('Percentage of a provider origin\'s connections one organization may use at once; its further calls wait (GATEWAY_QUEUE_SIZE, GATEWAY_QUEUE_TIMEOUT_MS), then get a 429, so other organizations still get through.'),
   GATEWAY_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Request-body bytes the gateway holds at once across all requests of one api process (at least GATEWAY_MAX_BODY_BYTES); beyond it new bodies get a 503 with retry-after.'),
+  GATEWAY_USAGE_BACKLOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(20_000).describe("Usage-stream entries (each up to 100 model calls' records) the gateway lets wait for the worker; past it new model calls get a 503 usage_backlog with retry-after until the worker catches up, and no record is ever dropped to make room."),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token Prometheus sends to /metrics; without it /metrics answers only loopback clients.'),
 });
 

@@ -7,10 +7,11 @@ export const GATEWAY_INVALIDATION_CHANNEL = 'slipway:gateway:invalidate';
 
 /**
  * What changed: one key (revoked), everything of an organization (providers, routing
- * defaults), one environment (its live release), or `all` (this process may have missed
- * messages while its subscription was down).
+ * defaults), one project (deleted: its keys went with it), one environment (its live release,
+ * or the environment deleted), or `all` (this process may have missed messages while its
+ * subscription was down).
  */
-export type GatewayInvalidationEvent = { keyId: string } | { organizationId: string } | { environmentId: string } | { all: true };
+export type GatewayInvalidationEvent = { keyId: string } | { organizationId: string } | { projectId: string } | { environmentId: string } | { all: true };
 
 export type GatewayInvalidationListener = (event: GatewayInvalidationEvent) => void;
 
@@ -32,6 +33,21 @@ export class GatewayInvalidation implements OnModuleDestroy {
   async publish(event: GatewayInvalidationEvent): Promise<void> {
     this.deliver(event);
     await this.redis.client.publish(GATEWAY_INVALIDATION_CHANNEL, JSON.stringify(event));
+  }
+
+  /**
+   * `publish` after a committed change that must not fail for it: this process applies the
+   * event at once; if Redis does not take it, the others drop their entry when it expires
+   * (≤ 30 s) and the failure is logged.
+   */
+  async announce(event: GatewayInvalidationEvent): Promise<void> {
+    try {
+      await this.publish(event);
+    } catch (err) {
+      this.logger.warn(
+        `gateway: could not tell other api processes (${JSON.stringify(event)}): ${err instanceof Error ? err.message : String(err)}; their cached keys expire within 30 s`,
+      );
+    }
   }
 
   /** Follows events from this and every other process until the returned function is called. */
@@ -99,6 +115,7 @@ function parseEvent(message: string): GatewayInvalidationEvent | null {
     const e = JSON.parse(message) as Record<string, unknown>;
     if (typeof e.keyId === 'string') return { keyId: e.keyId };
     if (typeof e.organizationId === 'string') return { organizationId: e.organizationId };
+    if (typeof e.projectId === 'string') return { projectId: e.projectId };
     if (typeof e.environmentId === 'string') return { environmentId: e.environmentId };
     if (e.all === true) return { all: true };
   } catch {

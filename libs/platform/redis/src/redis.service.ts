@@ -53,19 +53,22 @@ export class RedisService implements OnModuleDestroy {
   }
 
   /**
-   * XADDs every payload to `stream` as field `field` in one pipeline (one round trip), trimming
-   * the stream to about `maxLen` entries. Returns the indexes of payloads that were not added.
+   * XADDs every payload to `stream` as field `field` in one pipeline (one round trip), and reads
+   * the stream's length after them (XLEN, same round trip). Never trims: entries are removed
+   * only once their readers acknowledged them (see `trimAcknowledged`). Returns the indexes of
+   * payloads that were not added, and the length (null if unknown).
    */
-  async xaddBatch(stream: string, field: string, payloads: readonly string[], maxLen: number): Promise<number[]> {
-    if (payloads.length === 0) return [];
+  async xaddBatch(stream: string, field: string, payloads: readonly string[]): Promise<{ failed: number[]; length: number | null }> {
     const pipe = this.client.pipeline();
-    for (const p of payloads) pipe.xadd(stream, 'MAXLEN', '~', maxLen, '*', field, p);
+    for (const p of payloads) pipe.xadd(stream, '*', field, p);
+    pipe.xlen(stream);
     const res = (await pipe.exec()) ?? [];
     const failed: number[] = [];
     payloads.forEach((_, i) => {
       if (!res[i] || res[i][0]) failed.push(i);
     });
-    return failed;
+    const last = res[payloads.length];
+    return { failed, length: last && !last[0] ? Number(last[1]) : null };
   }
 
   async onModuleDestroy(): Promise<void> {

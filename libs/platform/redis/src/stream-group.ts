@@ -78,22 +78,9 @@ export class StreamGroupReader {
     if (ids.length > 0) await this.blocking.xack(this.options.stream, this.options.group, ...ids);
   }
 
-  /**
-   * Deletes the entries this group is done with (XTRIM MINID): everything older than its oldest
-   * pending entry, or, with nothing pending, than the next entry it has not delivered yet. Only
-   * for a stream this group alone reads: other groups' progress is not consulted. Returns the
-   * number of entries deleted.
-   */
+  /** Removes the entries every group has acknowledged (see `trimAcknowledged`). */
   async trimAcknowledged(): Promise<number> {
-    const { stream, group } = this.options;
-    const [pending, groups] = await Promise.all([
-      this.blocking.xpending(stream, group) as Promise<[number, string | null, string | null, unknown]>,
-      this.blocking.xinfo('GROUPS', stream) as Promise<unknown[][]>,
-    ]);
-    const info = groups.map(toRecordOf).find((g) => g.name === group);
-    if (!info) return 0;
-    const minId = Number(pending[0]) > 0 && pending[1] ? pending[1] : nextId(String(info['last-delivered-id']));
-    return Number(await this.blocking.xtrim(stream, 'MINID', minId));
+    return trimAcknowledged(this.blocking, this.options.stream);
   }
 
   close(): void {
@@ -107,14 +94,75 @@ function toRecord(flat: string[]): Record<string, string> {
   return out;
 }
 
-function toRecordOf(flat: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
-  return out;
+/**
+ * Where the entries a stream's consumer groups have not acknowledged begin: per group, its
+ * oldest pending entry, else the first entry after its last-delivered id. Returns the earliest
+ * over all groups as an XRANGE start (`(<id>` = exclusive), or `-` when there is no group yet
+ * or a group never read (everything is unread). Null when there is no stream.
+ */
+export async function unacknowledgedStart(client: Redis, stream: string): Promise<{ start: string; inclusive: boolean } | null> {
+  let groups: unknown[];
+  try {
+    groups = (await client.xinfo('GROUPS', stream)) as unknown[];
+  } catch (err) {
+    if (err instanceof Error && /no such key/i.test(err.message)) return null; // no stream: nothing unread
+    throw err;
+  }
+  if (groups.length === 0) return { start: '-', inclusive: true };
+  let earliest: { id: string; inclusive: boolean } | null = null;
+  for (const raw of groups) {
+    const group = toRecord((raw as unknown[]).map(String));
+    const name = group.name!;
+    const summary = (await client.xpending(stream, name)) as [number, string | null, string | null, unknown];
+    const candidate = Number(summary[0]) > 0 && summary[1] ? { id: summary[1], inclusive: true } : { id: group['last-delivered-id'] ?? '0-0', inclusive: false };
+    if (!earliest || compareIds(candidate.id, earliest.id) < 0 || (candidate.id === earliest.id && candidate.inclusive)) earliest = candidate;
+  }
+  if (!earliest) return null;
+  if (!earliest.inclusive && earliest.id === '0-0') return { start: '-', inclusive: true };
+  return { start: earliest.inclusive ? earliest.id : `(${earliest.id}`, inclusive: earliest.inclusive };
 }
 
-/** The smallest stream id after `id` (`<ms>-<seq>`). */
-function nextId(id: string): string {
-  const [ms, seq] = id.split('-');
-  return `${ms ?? '0'}-${BigInt(seq ?? '0') + 1n}`;
+/**
+ * Removes the entries every consumer group has acknowledged, and only those (XTRIM MINID: every
+ * entry below the oldest one a group still needs): an entry not yet read or still pending
+ * stays, however long the stream grows. Exact, not `~`: the stream's length is what the
+ * gateway's back-pressure reads, so acknowledged entries must not linger in a half-read node.
+ * Returns how many entries went.
+ */
+export async function trimAcknowledged(client: Redis, stream: string): Promise<number> {
+  const from = await unacknowledgedStart(client, stream);
+  if (from === null) return 0; // no stream
+  if (from.start === '-') return 0; // a group that never read, or no group: keep everything
+  const threshold = from.inclusive ? from.start : nextId(from.start.slice(1));
+  return Number(await client.xtrim(stream, 'MINID', threshold));
+}
+
+/** Stream ids `<ms>-<seq>` in order. */
+export function compareIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map(BigInt);
+  const [bm = 0n, bs = 0n] = b.split('-').map(BigInt);
+  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
+}
+
+/** The smallest id after `id`. */
+export function nextId(id: string): string {
+  const [ms, seq = '0'] = id.split('-');
+  return `${ms}-${BigInt(seq) + 1n}`;
+}
+
+/**
+ * Every entry no consumer group has acknowledged yet (and any acknowledged ones among them), in
+ * order, `chunk` at a time; `keep` picks what to hold on to, so a large backlog is never held whole.
+ */
+export async function scanUnacknowledged<T>(client: Redis, stream: string, keep: (entry: StreamEntry) => T[], chunk = 500): Promise<T[]> {
+  const from = await unacknowledgedStart(client, stream);
+  if (from === null) return [];
+  const out: T[] = [];
+  let start = from.start;
+  for (;;) {
+    const rows = await client.xrange(stream, start, '+', 'COUNT', chunk);
+    for (const [id, fields] of rows) out.push(...keep({ id, fields: toRecord(fields) }));
+    if (rows.length < chunk) return out;
+    start = `(${rows[rows.length - 1]![0]}`;
+  }
 }

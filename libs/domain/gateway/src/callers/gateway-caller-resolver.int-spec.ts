@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { API_TOKEN_PREFIX, GATEWAY_KEY_PREFIX, type OrgActor } from '@slipway/contracts';
 import { generateSecretToken, sha256Hex } from '@slipway/crypto';
+import { GatewayInvalidation } from '@slipway/redis';
 import { CallersRepository } from './callers.repository';
 import { useGatewayFixture } from '../testing/gateway-fixture.int-support';
 
@@ -121,5 +122,32 @@ describe('user keys', () => {
     await expect(f.keys.revoke(stranger, f.projectId, created.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await f.keys.list(stranger, f.projectId)).toEqual([]);
     expect((await f.resolver.resolve(created.token)).ok).toBe(true);
+  });
+
+  it("refuses a deleted environment's key at once in another process that had it cached, saying why", async () => {
+    const env = await f.prisma.environment.create({
+      data: { organizationId: f.actor.organizationId, projectId: f.projectId, name: 'doomed', branch: 'doomed', memoryMb: 256, cpuMillis: 500, replicas: 1, healthCheckPath: '/' },
+    });
+    const created = await f.keys.create(f.actor, f.projectId, { name: 'env-key', environment: 'doomed' });
+    expect((await f.other.resolver.resolve(created.token)).ok).toBe(true);
+    await f.prisma.environment.delete({ where: { id: env.id } });
+    // What EnvironmentsService.delete announces after its commit (projects.int-spec proves it does).
+    await f.ctx.app.get(GatewayInvalidation).announce({ environmentId: env.id });
+    await vi.waitFor(async () => expect(await f.other.resolver.resolve(created.token)).toEqual({ ok: false, reason: 'environment_deleted' }), {
+      timeout: 2_000,
+      interval: 20,
+    });
+  });
+
+  it("refuses a deleted project's keys at once in another process that had them cached", async () => {
+    const project = await f.prisma.project.create({ data: { organizationId: f.actor.organizationId, slug: 'gone', hostLabel: 'gone', name: 'Gone' } });
+    const created = await f.keys.create(f.actor, project.id, { name: 'project-key' });
+    const kept = await f.keys.create(f.actor, f.projectId, { name: 'other-project-key' });
+    expect((await f.other.resolver.resolve(created.token)).ok).toBe(true);
+    expect((await f.other.resolver.resolve(kept.token)).ok).toBe(true);
+    await f.prisma.project.delete({ where: { id: project.id } }); // the keys go with it (cascade)
+    await f.ctx.app.get(GatewayInvalidation).announce({ projectId: project.id });
+    await vi.waitFor(async () => expect(await f.other.resolver.resolve(created.token)).toEqual({ ok: false, reason: 'invalid' }), { timeout: 2_000, interval: 20 });
+    expect((f.other.resolver.cached(kept.token) as { ok: boolean } | undefined)?.ok).toBe(true); // other projects' keys stay cached
   });
 });

@@ -26,6 +26,7 @@ export interface CallerCacheOptions {
 interface CachedKey {
   keyId: string;
   organizationId: string;
+  projectId: string;
   environmentId: string | null;
   expiresAt: number | null;
   result: GatewayCallerResolution;
@@ -100,6 +101,7 @@ export class GatewayCallerResolver implements OnModuleInit, OnModuleDestroy {
       this.unknown.clear();
     } else if ('keyId' in event) this.known.deleteWhere((k) => k.keyId === event.keyId);
     else if ('organizationId' in event) this.known.deleteWhere((k) => k.organizationId === event.organizationId);
+    else if ('projectId' in event) this.known.deleteWhere((k) => k.projectId === event.projectId);
     else this.known.deleteWhere((k) => k.environmentId === event.environmentId);
   }
 
@@ -144,12 +146,14 @@ export class GatewayCallerResolver implements OnModuleInit, OnModuleDestroy {
     const base = {
       keyId: record.id,
       organizationId: record.organizationId,
+      projectId: record.projectId,
       environmentId: record.environmentId,
       expiresAt: record.expiresAt?.getTime() ?? null,
       lastTouched: record.lastUsedAt?.getTime() ?? 0,
     };
-    // A key of a deleted environment is as good as revoked.
-    if (record.revokedAt || !record.environmentExists) return { ...base, result: REVOKED };
+    if (record.revokedAt) return { ...base, result: REVOKED };
+    // A key of a deleted environment stops working with it (GatewayKey.environmentId has no foreign key: the row stays for the record).
+    if (!record.environmentExists) return { ...base, result: ENVIRONMENT_DELETED };
     const caller: GatewayCaller = buildCaller(record, { envelope: this.envelope, mockBaseUrl: this.mockBaseUrl, logger: this.logger });
     return { ...base, result: { ok: true, caller } };
   }
@@ -158,3 +162,4 @@ export class GatewayCallerResolver implements OnModuleInit, OnModuleDestroy {
 const INVALID: GatewayCallerResolution = { ok: false, reason: 'invalid' };
 const REVOKED: GatewayCallerResolution = { ok: false, reason: 'revoked' };
 const EXPIRED: GatewayCallerResolution = { ok: false, reason: 'expired' };
+const ENVIRONMENT_DELETED: GatewayCallerResolution = { ok: false, reason: 'environment_deleted' };

@@ -23,6 +23,6 @@ export interface GatewayCaller {
   providers: readonly ProviderTarget[];
 }
 
-export type GatewayCallerRejection = 'invalid' | 'revoked' | 'expired';
+export type GatewayCallerRejection = 'invalid' | 'revoked' | 'expired' | 'environment_deleted';
 
 export type GatewayCallerResolution = { ok: true; caller: GatewayCaller } | { ok: false; reason: GatewayCallerRejection };

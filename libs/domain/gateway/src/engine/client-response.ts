@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { WireFormat } from '@slipway/contracts';
+import { GATEWAY_ERROR_CODE_HEADER, type GatewayErrorCode, type WireFormat } from '@slipway/contracts';
 import { anthropicErrorBody, errorTypeFor, openaiErrorBody } from '../translate';
 
 /** Headers every gateway answer carries, so a user can quote one id to support. */
@@ -35,13 +35,16 @@ export interface ErrorAnswer {
   retryAfterSeconds?: number;
   /** `false` tells SDKs not to retry (an exhausted budget will not recover in seconds). */
   shouldRetry?: boolean;
+  /** The stable code of a gateway refusal: in the body's `error.code` and the `x-slipway-error-code` header. */
+  code?: GatewayErrorCode;
 }
 
 /** An error in the shape the client's SDK parses: Anthropic `{type:"error",error}` or OpenAI `{error}`. */
 export function sendError(res: ServerResponse, format: WireFormat, answer: ErrorAnswer, meta: AnswerMeta): void {
   const type = answer.type ?? errorTypeFor(format, answer.status);
-  const body = format === 'anthropic' ? anthropicErrorBody(type, answer.message) : openaiErrorBody(type, answer.message);
+  const body = format === 'anthropic' ? anthropicErrorBody(type, answer.message, answer.code) : openaiErrorBody(type, answer.message, answer.code ?? null);
   const extra: Record<string, string> = {};
+  if (answer.code !== undefined) extra[GATEWAY_ERROR_CODE_HEADER] = answer.code;
   if (answer.retryAfterSeconds !== undefined) extra['retry-after'] = String(Math.max(1, Math.ceil(answer.retryAfterSeconds)));
   if (answer.shouldRetry !== undefined) extra['x-should-retry'] = String(answer.shouldRetry);
   sendJson(res, answer.status, body, meta, extra);

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
-import { DEFAULT_RETRY_BUDGET, type GatewayKeyScope, type WireFormat } from '@slipway/contracts';
+import { DEFAULT_RETRY_BUDGET, GATEWAY_ERROR_CODES, type GatewayKeyScope, type WireFormat } from '@slipway/contracts';
 import { UpstreamClient } from '@slipway/ai-providers';
-import { GatewayCallerResolver, type GatewayCaller, type GatewayCallerResolution } from '../callers';
+import { GatewayCallerResolver, type GatewayCaller } from '../callers';
+import { admissionOf, type Admission } from './admission';
 import { GatewayLimits, UNLIMITED, attributionOf, mayLimit, reserveWithActions, type LimitSubject } from '../limits';
 import { BreakerRegistry, ClientGone, LimiterRegistry, RetryBudget, type CancelSignal } from '../resilience';
 import { costMicros, planRoutes, requestNeeds, type RequestNeeds, type RoutePlan } from '../routing';
@@ -19,16 +20,9 @@ import { RequestTrace } from './request-trace';
 import { runRoutes, type RunResult, type RunnerDeps } from './route-runner';
 import { UPSTREAM_CLIENT, upstreamLimitsOf, type UpstreamLimits } from './upstream-wiring';
 
-/** The key's verdict, before anything of the body is read: who calls, or the answer refusing them. */
-export type Admission = { caller: GatewayCaller; refusal?: undefined } | { caller?: undefined; refusal: ErrorAnswer };
 /** Output tokens reserved against budgets when a request does not cap them. */
 const DEFAULT_OUTPUT_ESTIMATE = 4096;
 
-const AUTH_MESSAGES = {
-  invalid: 'Invalid API key. Use a Slipway gateway key (sk-slw-…) from the console or the ANTHROPIC_API_KEY / OPENAI_API_KEY of a deployment.',
-  revoked: 'This API key has been revoked. Create a new key in the console.',
-  expired: 'This API key has expired. Create a new key in the console.',
-} as const;
 
 /**
  * The model gateway's request path: key → parse → route plan → limits → attempts (retries,
@@ -81,7 +75,7 @@ export class GatewayEngine implements OnModuleDestroy {
    */
   admit(headers: IncomingHttpHeaders, scope: GatewayKeyScope): Admission | Promise<Admission> {
     const token = keyFrom(headers);
-    if (!token) return { refusal: { status: 401, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' } };
+    if (!token) return { refusal: { status: 401, code: GATEWAY_ERROR_CODES.KEY_INVALID, message: 'Missing API key: send it as x-api-key or Authorization: Bearer <key>.' } };
     const cached = this.callers.cached(token);
     if (cached) return admissionOf(cached, scope);
     return this.callers.resolve(token).then(
@@ -105,6 +99,9 @@ export class GatewayEngine implements OnModuleDestroy {
   async messages(format: WireFormat, headers: IncomingHttpHeaders, raw: Buffer, res: ServerResponse, caller: GatewayCaller): Promise<void> {
     const trace = new RequestTrace(randomUUID(), format);
     const meta: AnswerMeta = { requestId: trace.id };
+    const backlog = this.usage.backPressure();
+    // Its record could not be kept: refused before it costs anything, and not recorded (that would grow the backlog).
+    if (backlog) return sendError(res, format, { status: 503, type: overloaded(format), code: GATEWAY_ERROR_CODES.USAGE_BACKLOG, ...backlog }, meta);
     const gone = new ClientGone();
     // 'close' comes once per response: `on` spares the once-wrapper allocations of every request.
     res.on('close', () => {
@@ -143,7 +140,6 @@ export class GatewayEngine implements OnModuleDestroy {
     trace.streamed = request.stream;
     trace.attribution = attributionOf(headers, format, request.body);
 
-
     const needs = requestNeeds(format, request.body);
     let plan = this.plan(caller, request.model, needs);
     if (!plan.ok) return fail({ status: plan.status, message: plan.message }, 'no_route');
@@ -165,6 +161,10 @@ export class GatewayEngine implements OnModuleDestroy {
       trace.status = 499;
       trace.errorCategory = 'client_closed';
       return;
+    }
+    if (!decision.ok && decision.kind === 'unavailable') {
+      const { message, retryAfterSeconds } = decision;
+      return fail({ status: 503, type: overloaded(format), code: GATEWAY_ERROR_CODES.METERING_UNAVAILABLE, message, retryAfterSeconds }, 'metering_unavailable');
     }
     if (!decision.ok) {
       const rate = decision.kind === 'rate';
@@ -282,11 +282,6 @@ export class GatewayEngine implements OnModuleDestroy {
   }
 }
 
-function admissionOf(resolved: GatewayCallerResolution, scope: GatewayKeyScope): Admission {
-  if (!resolved.ok) return { refusal: { status: 401, message: AUTH_MESSAGES[resolved.reason] } };
-  if (!resolved.caller.scopes.includes(scope)) return { refusal: { status: 403, message: `This key lacks the "${scope}" scope.` } };
-  return { caller: resolved.caller };
-}
 
 /** What the request may cost at most on its first route, reserved against budgets before it runs. */
 function estimateOf(needs: RequestNeeds, plan: Extract<RoutePlan, { ok: true }>): { costMicros: number; tokens: number } {
@@ -295,4 +290,9 @@ function estimateOf(needs: RequestNeeds, plan: Extract<RoutePlan, { ok: true }>)
   const outputTokens = needs.maxOutputTokens || first.info.maxOutputTokens || DEFAULT_OUTPUT_ESTIMATE;
   const usage = { inputTokens: needs.inputTokensEstimate, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 };
   return { costMicros: costMicros(usage, first.info.prices), tokens: needs.inputTokensEstimate + outputTokens };
+}
+
+/** The error type SDKs treat as a temporary refusal worth retrying after `retry-after`. */
+function overloaded(format: WireFormat): string {
+  return format === 'anthropic' ? 'overloaded_error' : 'server_error';
 }

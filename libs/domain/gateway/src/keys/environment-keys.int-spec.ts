@@ -104,7 +104,7 @@ describe('environment keys and routing changes', () => {
     );
   });
 
-  it('treats the key of a deleted environment as revoked', async () => {
+  it('refuses the key of a deleted environment, saying so', async () => {
     const env = await f.prisma.environment.create({
       data: {
         organizationId: f.actor.organizationId,
@@ -121,7 +121,7 @@ describe('environment keys and routing changes', () => {
     await f.prisma.environment.delete({ where: { id: env.id } });
     const fresh = f.newResolver(f.other.redis);
     try {
-      expect(await fresh.resolver.resolve(token)).toEqual({ ok: false, reason: 'revoked' });
+      expect(await fresh.resolver.resolve(token)).toEqual({ ok: false, reason: 'environment_deleted' });
     } finally {
       fresh.resolver.onModuleDestroy();
     }

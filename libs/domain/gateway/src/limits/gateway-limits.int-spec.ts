@@ -64,8 +64,9 @@ describe('GatewayLimits against Redis', () => {
     });
     const d = await f.limits.reserve(cfg, customer('acme'), { costMicros: 200_000, tokens: 10 }, now);
     expect(d).toMatchObject({ ok: false, kind: 'budget', action: 'block', limitName: 'per-customer' });
-    expect(await counter('budget:project:p1:d20310510')).toBeNull();
-    expect(await counter('budget:customer:acme:d20310510')).toBeNull();
+    // Created from the durable records (nothing spent here) before the check, then left unmoved.
+    expect(await counter('budget:project:p1:d20310510')).toBe('0');
+    expect(await counter('budget:customer:acme:d20310510')).toBe('0');
 
     const rated = config({ budgets: [{ scope: 'project', period: 'day', limitUsd: 1 }], limits: { key: { requestsPerMinute: 1 } } });
     await f.limits.reserve(rated, subject(), { costMicros: 1_000, tokens: 10 }, now);

@@ -49,7 +49,7 @@ describe('GatewayLimits fast path', () => {
   });
 
   it('calls Redis once a key budget applies', async () => {
-    const { redis, calls } = fakeRedis(() => []);
+    const { redis, calls } = fakeRedis(() => [0, '1700000000', '1']);
     const decision = await new GatewayLimits(redis).reserve(
       gatewayConfigSchema.parse({}),
       { ...subject, monthlyKeyBudgetMicros: 5_000_000 },
@@ -59,7 +59,7 @@ describe('GatewayLimits fast path', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('lets requests through when Redis does not answer (limits fail open)', async () => {
+  it('lets requests through when Redis does not answer and only rate limits apply (they fail open)', async () => {
     const { redis } = fakeRedis(() => {
       throw new Error('Connection is closed.');
     });
@@ -69,5 +69,26 @@ describe('GatewayLimits fast path', () => {
       estimate,
     );
     expect(decision.ok).toBe(true);
+  });
+
+  it('refuses a budgeted request with a 503-kind decision when Redis does not answer (budgets fail closed)', async () => {
+    const { redis } = fakeRedis(() => {
+      throw new Error('Connection is closed.');
+    });
+    const decision = await new GatewayLimits(redis).reserve(
+      gatewayConfigSchema.parse({ budgets: [{ name: 'daily', scope: 'project', period: 'day', limitUsd: 1 }], limits: { key: { requestsPerMinute: 1 } } }),
+      subject,
+      estimate,
+    );
+    expect(decision).toMatchObject({ ok: false, kind: 'unavailable', action: 'block', limitName: 'daily', retryAfterSeconds: 5 });
+    expect(!decision.ok && decision.action === 'block' && decision.message).toMatch(/Budget "daily" cannot be checked right now \(Redis did not answer\)/);
+  });
+
+  it('refuses a key with a monthly budget when Redis does not answer', async () => {
+    const { redis } = fakeRedis(() => {
+      throw new Error('Connection is closed.');
+    });
+    const decision = await new GatewayLimits(redis).reserve(gatewayConfigSchema.parse({}), { ...subject, monthlyKeyBudgetMicros: 5_000_000 }, estimate);
+    expect(decision).toMatchObject({ ok: false, kind: 'unavailable' });
   });
 });

@@ -20,3 +20,8 @@ export function budgetTopKey(prefix: string, scope: string, windowKey: string): 
 export function rateCounterKey(prefix: string, who: string, value: string, metric: 'req' | 'tok', windowKey: string): string {
   return `${prefix}:rate:${who}:${encodeURIComponent(value)}:${metric}:${windowKey}`;
 }
+
+/** When a lost budget counter was rebuilt (Redis time, µs): settling tells reservations made before it from those made after. */
+export function rebuiltMarkKey(counterKey: string): string {
+  return `${counterKey}:rebuilt`;
+}

@@ -20,10 +20,11 @@ describe('periodWindow / minuteWindow', () => {
   it('names UTC days and months and ends them at the next UTC midnight', () => {
     expect(periodWindow('day', now)).toEqual({
       key: 'd20250331',
+      startMs: Date.parse('2025-03-31T00:00:00Z'),
       endMs: Date.parse('2025-04-01T00:00:00Z'),
       expireAt: Date.parse('2025-04-01T01:00:00Z') / 1000,
     });
-    expect(periodWindow('month', now)).toMatchObject({ key: 'm202503', endMs: Date.parse('2025-04-01T00:00:00Z') });
+    expect(periodWindow('month', now)).toMatchObject({ key: 'm202503', startMs: Date.parse('2025-03-01T00:00:00Z'), endMs: Date.parse('2025-04-01T00:00:00Z') });
     expect(periodWindow('month', new Date('2025-12-15T00:00:00Z')).endMs).toBe(Date.parse('2026-01-01T00:00:00Z'));
   });
 

@@ -1,4 +1,5 @@
 import type { GatewayBudget, GatewayConfig, RateLimit } from '@slipway/contracts';
+import type { SpendQuery } from '../usage/durable-spend';
 import { budgetCounterKey, budgetTopKey, rateCounterKey, tenantPrefix } from './limit-keys';
 import type { Estimate, LimitSubject } from './limit-types';
 import { minuteWindow, periodWindow, type BudgetPeriod, type CounterWindow } from './windows';
@@ -13,6 +14,11 @@ export interface PlannedCounter {
   member: string;
   /** What the counter settles to: the real cost, the real tokens, or nothing (a request count is final). */
   settles: 'cost' | 'tokens' | null;
+  /**
+   * For a budget counter: the spend it stands for, so a counter Redis lost can be rebuilt from
+   * the durable usage records. Null for rate counters (a lost minute costs at most a minute).
+   */
+  durable: SpendQuery | null;
 }
 
 export interface BudgetRule {
@@ -126,6 +132,7 @@ class PlanBuilder {
   ): void {
     const window = periodWindow(b.period, now);
     const counter = this.counter(budgetCounterKey(this.prefix, b.scope, value, window.key), this.cost, window, 'cost', value);
+    this.counters[counter]!.durable ??= { scope: b.scope, value, sinceMs: window.startMs };
     if (how.perValue) this.counters[counter]!.topKey ??= budgetTopKey(this.prefix, b.scope, window.key);
     if (!how.enforce) return;
     const rule: BudgetRule = {
@@ -170,7 +177,7 @@ class PlanBuilder {
     const known = this.index.get(key);
     if (known !== undefined) return known;
     this.index.set(key, this.counters.length);
-    this.counters.push({ key, incr, expireAt: window.expireAt, topKey: null, member: encodeURIComponent(member), settles });
+    this.counters.push({ key, incr, expireAt: window.expireAt, topKey: null, member: encodeURIComponent(member), settles, durable: null });
     return this.counters.length - 1;
   }
 }

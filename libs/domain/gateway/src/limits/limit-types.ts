@@ -22,7 +22,9 @@ export type LimitDecision =
   | { ok: true; reservation: Reservation }
   | { ok: false; kind: 'budget' | 'rate'; action: 'block'; message: string; retryAfterSeconds: number; limitName: string }
   | { ok: false; kind: 'budget'; action: 'downgrade'; downgradeTo: string; limitName: string }
-  | { ok: false; kind: 'budget'; action: 'queue'; queueSeconds: number; limitName: string };
+  | { ok: false; kind: 'budget'; action: 'queue'; queueSeconds: number; limitName: string }
+  /** A budget applies but its spend can be read neither from Redis nor from PostgreSQL: refused (503), never let through unmetered. */
+  | { ok: false; kind: 'unavailable'; action: 'block'; message: string; retryAfterSeconds: number; limitName: string };
 
 export type LimitBlock = Extract<LimitDecision, { action: 'block' }>;
 

@@ -13,5 +13,12 @@ export class CounterReservation implements Reservation {
   /** Settling twice would count the difference twice; the first settle wins. */
   settled = false;
 
-  constructor(readonly counters: readonly PlannedCounter[]) {}
+  /**
+   * @param reservedAt Redis time of the reservation (µs, a decimal string): a counter rebuilt
+   *   after it never held this reservation.
+   */
+  constructor(
+    readonly counters: readonly PlannedCounter[],
+    readonly reservedAt: string,
+  ) {}
 }

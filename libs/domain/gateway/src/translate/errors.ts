@@ -35,8 +35,9 @@ export function errorTypeFor(format: WireFormat, status: number): string {
   return 'invalid_request_error';
 }
 
-export function anthropicErrorBody(type: string, message: string): { type: 'error'; error: { type: string; message: string } } {
-  return { type: 'error', error: { type, message } };
+/** `code` (a gateway refusal's stable code) is added only when given: provider errors keep Anthropic's exact shape. */
+export function anthropicErrorBody(type: string, message: string, code?: string): { type: 'error'; error: { type: string; message: string; code?: string } } {
+  return { type: 'error', error: code === undefined ? { type, message } : { type, message, code } };
 }
 
 export function openaiErrorBody(

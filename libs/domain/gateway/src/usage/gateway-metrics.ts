@@ -109,6 +109,25 @@ export class GatewayMetrics {
     ),
   );
 
+  private readonly backlog = this.registry.register(
+    new GaugeFamily('slipway_gateway_usage_backlog_entries', 'Usage stream entries not yet trimmed (at most this many unwritten), as this api process last saw it.', []),
+  );
+  private readonly refusedForBacklog = this.registry.register(
+    new CounterFamily(
+      'slipway_gateway_usage_backpressure_total',
+      'Model calls refused (503 usage_backlog) because their usage record could not be kept: the stream passed GATEWAY_USAGE_BACKLOG_MAX_ENTRIES or Redis was not taking records.',
+      [],
+    ),
+  );
+
+  usageBacklog(entries: number): void {
+    this.backlog.set([], entries);
+  }
+
+  usageBackPressure(): void {
+    this.refusedForBacklog.inc([]);
+  }
+
   /** Counts one finished request. Synchronous and cheap (one map lookup when the label set was seen before): it runs on the hot path. */
   observe(e: UsageEvent): void {
     const s = this.seriesOf(e);

@@ -6,3 +6,4 @@ export * from './usage-consumer';
 export * from './gateway-usage.service';
 export * from './metrics-access';
 export { PROMETHEUS_CONTENT_TYPE } from './prometheus';
+export * from './durable-spend';

@@ -20,12 +20,15 @@ export interface UsageConsumerOptions {
 
 const DEFAULTS = { group: USAGE_CONSUMER_GROUP, count: 500, blockMs: 1_000, claimIdleMs: 60_000 };
 const MAX_BACKOFF_MS = 10_000;
+/** How often acknowledged entries are trimmed from the stream (the api's back-pressure watches its length). */
+const TRIM_EVERY_MS = 1_000;
 
 /**
  * Moves usage events from the Redis stream to Postgres, exactly once in effect: each batch is
  * written in one transaction (rows by request id, rollups of the rows actually inserted) and
  * acked only after the commit, so a batch seen again after a crash inserts and adds nothing.
- * An entry that cannot be stored is logged and acked, never retried forever.
+ * An entry that cannot be stored is logged and acked, never retried forever. Acknowledged
+ * entries are trimmed from the stream about once a second; unacknowledged ones never are.
  */
 export class UsageConsumer {
   private readonly logger = new Logger('usage-consumer');
@@ -77,6 +80,15 @@ export class UsageConsumer {
     return handled;
   }
 
+  /**
+   * Removes from the stream the entries every consumer group has acknowledged — never one that
+   * is unread or pending, however long the stream grows (the gateway refuses new calls past
+   * GATEWAY_USAGE_BACKLOG_MAX_ENTRIES instead). Returns how many went.
+   */
+  async trim(): Promise<number> {
+    return this.reader.trimAcknowledged();
+  }
+
   /** Waits up to `blockMs` for new entries and handles them. Returns how many. */
   async pollOnce(): Promise<number> {
     return this.process(await this.reader.read({ pending: false, count: this.options.count, blockMs: this.options.blockMs }));
@@ -85,6 +97,7 @@ export class UsageConsumer {
   private async run(): Promise<void> {
     let failures = 0;
     let lastRecovery = 0;
+    let lastTrim = 0;
     while (this.running) {
       try {
         if (failures > 0 || Date.now() - lastRecovery >= this.options.claimIdleMs) {
@@ -92,6 +105,11 @@ export class UsageConsumer {
           lastRecovery = Date.now();
         }
         await this.pollOnce();
+        if (Date.now() - lastTrim >= TRIM_EVERY_MS) {
+          const trimmed = await this.trim();
+          if (trimmed > 0) this.logger.debug(`trimmed ${trimmed} acknowledged usage entries`);
+          lastTrim = Date.now();
+        }
         failures = 0;
       } catch (err) {
         failures++;

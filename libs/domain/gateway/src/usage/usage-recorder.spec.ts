@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { UsageEvent } from '@slipway/contracts';
 import type { RedisService } from '@slipway/redis';
 import { usageEvent } from '@slipway/testing';
@@ -6,19 +6,24 @@ import { GatewayMetrics } from './gateway-metrics';
 import { FLUSH_BATCH, UsageRecorder } from './usage-recorder';
 import { EVENTS_PER_ENTRY } from './usage-stream';
 
-/** Redis as the recorder sees it: `fail` decides, per call, which payload indexes it refuses (or throws). */
+/**
+ * Redis as the recorder sees it: `fail` decides, per call, which payload indexes it refuses (or
+ * throws); the stream's length is what was stored minus what `consume` took (the worker).
+ */
 function fakeRedis(fail: (call: number, payloads: readonly string[]) => number[] | 'throw' = () => []) {
   const stored: UsageEvent[] = [];
+  let entries = 0;
   let calls = 0;
   const redis = {
-    async xaddBatch(_stream: string, _field: string, payloads: readonly string[]): Promise<number[]> {
+    async xaddBatch(_stream: string, _field: string, payloads: readonly string[]): Promise<{ failed: number[]; length: number }> {
+      if (payloads.length === 0) return { failed: [], length: entries }; // XLEN alone
       const outcome = fail(calls++, payloads);
       if (outcome === 'throw') throw new Error('connection lost');
-      payloads.forEach((p, i) => outcome.includes(i) || stored.push(...(JSON.parse(p) as UsageEvent[])));
-      return outcome;
+      payloads.forEach((p, i) => outcome.includes(i) || (entries++, stored.push(...(JSON.parse(p) as UsageEvent[]))));
+      return { failed: outcome, length: entries };
     },
   };
-  return { redis: redis as unknown as RedisService, stored, calls: () => calls };
+  return { redis: redis as unknown as RedisService, stored, calls: () => calls, consume: () => (entries = 0) };
 }
 
 const dropped = (m: GatewayMetrics) => Number(/slipway_gateway_usage_events_dropped_total (\d+)/.exec(m.render())?.[1] ?? 0);
@@ -26,7 +31,9 @@ const dropped = (m: GatewayMetrics) => Number(/slipway_gateway_usage_events_drop
 describe('UsageRecorder', () => {
   it('packs events into stream entries of EVENTS_PER_ENTRY', async () => {
     const sizes: number[] = [];
-    const redis = { xaddBatch: async (_s: string, _f: string, payloads: readonly string[]) => (sizes.push(...payloads.map((p) => (JSON.parse(p) as unknown[]).length)), []) };
+    const redis = {
+      xaddBatch: async (_s: string, _f: string, payloads: readonly string[]) => (sizes.push(...payloads.map((p) => (JSON.parse(p) as unknown[]).length)), { failed: [], length: 0 }),
+    };
     const recorder = new UsageRecorder(redis as unknown as RedisService, new GatewayMetrics(), 'test');
     for (let i = 0; i < EVENTS_PER_ENTRY * 2 + 5; i++) recorder.record(usageEvent());
     await recorder.flush();
@@ -84,5 +91,40 @@ describe('UsageRecorder', () => {
     const recorder = new UsageRecorder(fakeRedis().redis, metrics, 'test');
     recorder.record(usageEvent());
     expect(metrics.render()).toMatch(/slipway_gateway_requests_total\{[^}]*status="200"[^}]*\} 1/);
+  });
+
+  it('refuses new calls once the stream holds GATEWAY_USAGE_BACKLOG_MAX_ENTRIES, keeps every record, and lets calls in again when the worker caught up', async () => {
+    vi.useFakeTimers();
+    try {
+      const fake = fakeRedis();
+      const metrics = new GatewayMetrics();
+      const recorder = new UsageRecorder(fake.redis, metrics, 'test', { GATEWAY_USAGE_BACKLOG_MAX_ENTRIES: 3 });
+      for (let i = 0; i < EVENTS_PER_ENTRY * 3; i++) recorder.record(usageEvent({ id: `e${i}` }));
+      expect(recorder.backPressure()).toBeNull();
+      await recorder.flush(); // three entries: the stream is at its bound
+      expect(recorder.backPressure()).toMatchObject({ retryAfterSeconds: 5, message: expect.stringContaining('GATEWAY_USAGE_BACKLOG_MAX_ENTRIES') });
+      recorder.record(usageEvent({ id: 'accepted-before' })); // a call already let in still gets its record
+      await recorder.flush();
+      expect(fake.stored.map((e) => e.id)).toContain('accepted-before');
+      expect(metrics.render()).toMatch(/slipway_gateway_usage_backpressure_total 1/);
+      expect(metrics.render()).toMatch(/slipway_gateway_usage_backlog_entries 4/);
+      fake.consume(); // the worker wrote and trimmed everything
+      await vi.advanceTimersByTimeAsync(1_100); // no call comes in: the probe looks at the stream
+      expect(recorder.backPressure()).toBeNull();
+      expect(dropped(metrics)).toBe(0);
+      await recorder.onModuleDestroy();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses new calls while events pile up in memory because Redis does not take them, long before any is dropped', async () => {
+    const fake = fakeRedis(() => 'throw');
+    const metrics = new GatewayMetrics();
+    const recorder = new UsageRecorder(fake.redis, metrics, 'test');
+    for (let i = 0; i < 27_000; i++) recorder.record(usageEvent()); // one batch of 1,000 is in flight
+    expect(recorder.backPressure()).toMatchObject({ message: expect.stringContaining('Redis is not taking') });
+    expect(dropped(metrics)).toBe(0);
+    await recorder.onModuleDestroy();
   });
 });

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { CONFIG, type Config } from '@slipway/config';
 import { USAGE_STREAM, type UsageEvent } from '@slipway/contracts';
 import { RedisService } from '@slipway/redis';
 import { GatewayMetrics } from './gateway-metrics';
-import { EVENTS_PER_ENTRY, USAGE_EVENTS_FIELD, USAGE_STREAM_KEY, USAGE_STREAM_MAXLEN } from './usage-stream';
+import { DEFAULT_BACKLOG_MAX_ENTRIES, EVENTS_PER_ENTRY, USAGE_EVENTS_FIELD, USAGE_STREAM_KEY } from './usage-stream';
 
 /** A batch goes out when this many events wait, or FLUSH_EVERY_MS after the first of them. */
 export const FLUSH_BATCH = 200;
@@ -11,7 +12,27 @@ export const FLUSH_EVERY_MS = 50;
 const MAX_PER_PIPELINE = 1_000;
 /** While Redis is unreachable, events wait up to this many; the oldest go first (and are counted). */
 const MAX_BUFFERED = 50_000;
+/** Past this many events waiting in memory, new calls are refused (back-pressure), long before any would be dropped. */
+const BUFFER_BACK_PRESSURE = MAX_BUFFERED / 2;
 const RETRY_AFTER_FAILURE_MS = 1_000;
+/** While refusing, the stream's length is looked at this often (no flush brings it when no call is let in). */
+const PROBE_EVERY_MS = 1_000;
+
+/** Why new calls are refused, and when to retry. */
+export interface BackPressure {
+  message: string;
+  retryAfterSeconds: number;
+}
+
+const STREAM_FULL: BackPressure = {
+  message:
+    'The gateway is refusing new calls for a moment: its usage records are not being written to the database fast enough (the usage stream is at GATEWAY_USAGE_BACKLOG_MAX_ENTRIES). Nothing was charged; retry shortly.',
+  retryAfterSeconds: 5,
+};
+const REDIS_AWAY: BackPressure = {
+  message: 'The gateway is refusing new calls for a moment: Redis is not taking its usage records. Nothing was charged; retry shortly.',
+  retryAfterSeconds: 5,
+};
 
 /**
  * Records each gateway request once: into the in-process metrics at once, and into the usage
@@ -33,13 +54,33 @@ export class UsageRecorder implements OnModuleDestroy {
   private flushing: Promise<void> | undefined;
   private retryAt = 0;
   private readonly listeners = new Set<(event: UsageEvent) => void>();
+  /** The stream's length (entries) as last seen; trimmed by the consumer to what is not yet acknowledged. */
+  private streamLength = 0;
+  private readonly maxEntries: number;
+  private refusing: BackPressure | null = null;
+  private probe: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(RedisService) private readonly redis: RedisService,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
     @Optional() @Inject(USAGE_STREAM_KEY) stream?: string,
+    @Optional() @Inject(CONFIG) config?: Pick<Config, 'GATEWAY_USAGE_BACKLOG_MAX_ENTRIES'>,
   ) {
     this.stream = stream ?? USAGE_STREAM;
+    this.maxEntries = config?.GATEWAY_USAGE_BACKLOG_MAX_ENTRIES ?? DEFAULT_BACKLOG_MAX_ENTRIES;
+  }
+
+  /**
+   * Null while usage records can be kept; otherwise why a new call must be refused (the
+   * engine answers 503 usage_backlog). Records are never dropped to make room: the stream past
+   * GATEWAY_USAGE_BACKLOG_MAX_ENTRIES, or events piling up in memory while Redis does not take
+   * them, stop new calls instead. A field read on the hot path.
+   */
+  backPressure(): BackPressure | null {
+    const now = this.streamLength >= this.maxEntries ? STREAM_FULL : this.buffer.length >= BUFFER_BACK_PRESSURE ? REDIS_AWAY : null;
+    if (now !== this.refusing) this.changeState(now);
+    if (now) this.metrics.usageBackPressure();
+    return now;
   }
 
   /** Called once per request when it ends (answered, failed or rejected). Never throws, never waits. */
@@ -72,10 +113,46 @@ export class UsageRecorder implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.probe);
+    this.probe = undefined;
     await this.flush();
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.buffer.length > 0) this.logger.warn(`${this.buffer.length} usage event(s) not written to Redis at shutdown`);
+  }
+
+  private changeState(next: BackPressure | null): void {
+    if (next) {
+      this.logger.warn(
+        next === STREAM_FULL
+          ? `usage stream holds ${this.streamLength} entries (GATEWAY_USAGE_BACKLOG_MAX_ENTRIES=${this.maxEntries}): refusing new model calls (503 usage_backlog) until the worker catches up; no record is dropped`
+          : `${this.buffer.length} usage events wait for Redis: refusing new model calls (503 usage_backlog) until it takes them`,
+      );
+      // No call gets in to flush and bring the stream's length: look at it on a timer.
+      this.probe ??= setInterval(() => void this.measure(), PROBE_EVERY_MS).unref();
+    } else {
+      this.logger.log(`usage records are being kept again (stream ${this.streamLength} entries): model calls accepted`);
+      clearInterval(this.probe);
+      this.probe = undefined;
+    }
+    this.refusing = next;
+  }
+
+  /** Reads the stream's length (an XLEN alone, or rides along the next batch). */
+  private async measure(): Promise<void> {
+    if (this.flushing) return;
+    try {
+      this.noteLength((await this.redis.xaddBatch(this.stream, USAGE_EVENTS_FIELD, [])).length);
+    } catch {
+      // Redis away: the next flush or probe tells
+    }
+    this.backPressure();
+  }
+
+  private noteLength(length: number | null): void {
+    if (length === null) return;
+    this.streamLength = length;
+    this.metrics.usageBacklog(length);
   }
 
   /** Past the cap, the oldest events go, a tenth at once (one splice per 5,000 events, not one per event). */
@@ -114,12 +191,13 @@ export class UsageRecorder implements OnModuleDestroy {
       for (let i = 0; i < batch.length; i += EVENTS_PER_ENTRY) entries.push(batch.slice(i, i + EVENTS_PER_ENTRY));
       let failed: number[];
       try {
-        failed = await this.redis.xaddBatch(
+        const added = await this.redis.xaddBatch(
           this.stream,
           USAGE_EVENTS_FIELD,
           entries.map((events) => `[${events.join(',')}]`),
-          USAGE_STREAM_MAXLEN,
         );
+        failed = added.failed;
+        this.noteLength(added.length);
       } catch (err) {
         this.logger.warn(`usage events not written to Redis, will retry: ${err instanceof Error ? err.message : String(err)}`);
         failed = entries.map((_, i) => i);

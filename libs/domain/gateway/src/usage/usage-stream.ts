@@ -7,7 +7,11 @@ export const USAGE_STREAM_KEY = Symbol('USAGE_STREAM_KEY');
 export const USAGE_EVENTS_FIELD = 'events';
 /** Events per stream entry. */
 export const EVENTS_PER_ENTRY = 100;
-/** Approximate cap on the stream in entries (XADD MAXLEN ~, ≤ 2M events): Redis cannot grow without bound while no worker reads. */
-export const USAGE_STREAM_MAXLEN = 20_000;
+/**
+ * Default of GATEWAY_USAGE_BACKLOG_MAX_ENTRIES: past this many entries (≤ 2M events) in the
+ * stream, new model calls are refused until the worker catches up. The stream is never
+ * trimmed by length: the consumer removes only entries every group has acknowledged.
+ */
+export const DEFAULT_BACKLOG_MAX_ENTRIES = 20_000;
 /** The consumer group every worker joins: each entry goes to one worker. */
 export const USAGE_CONSUMER_GROUP = 'usage-writers';

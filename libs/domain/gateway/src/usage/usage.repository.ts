@@ -17,6 +17,13 @@ export interface UsageSums {
 export type UsageDimension = 'keyId' | 'model' | 'feature' | 'customer';
 const DIMENSION_COLUMN: Record<UsageDimension, string> = { keyId: '"keyId"', model: 'model', feature: 'feature', customer: 'customer' };
 
+/** The rollup column a budget's spend is counted by; null = the whole project. */
+export type SpendColumn = 'keyId' | 'model' | 'feature' | 'customer' | null;
+const SPEND_COLUMN: Record<Exclude<SpendColumn, null>, string> = { keyId: '"keyId"', model: 'model', feature: 'feature', customer: 'customer' };
+
+/** A timestamptz parameter as the UTC wall-clock time rollup minutes are stored in, whatever the session's time zone. */
+const utc = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
+
 /** Breakdown lists are cut to the largest groups by cost: customers have no upper bound. */
 export const BREAKDOWN_LIMIT = 100;
 
@@ -95,6 +102,37 @@ export class UsageRepository {
       if (inserted.length > 0) await tx.$executeRawUnsafe(UPSERT_ROLLUPS, json, inserted);
       return inserted;
     });
+  }
+
+  /**
+   * Spend (micro-USD) recorded for each query since its `since`, from the rollups, and which of
+   * `ids` are already request rows — in one statement, so one snapshot: an event counted from
+   * the stream is never counted again from the rollups, nor missed when the worker commits it
+   * in between. Confined to one organization and project first.
+   */
+  async spendSince(
+    scope: TenantScope,
+    projectId: string,
+    queries: readonly { column: SpendColumn; value: string; since: Date }[],
+    ids: readonly string[],
+  ): Promise<{ spent: bigint[]; known: string[] }> {
+    if (queries.length === 0) return { spent: [], known: [] };
+    const params: unknown[] = [scope.organizationId, projectId, new Date(Math.min(...queries.map((q) => q.since.getTime()))), [...ids]];
+    const sums = queries.map((q, i) => {
+      params.push(q.since);
+      const since = `$${params.length}`;
+      if (q.column === null) return `coalesce(sum("costMicros") FILTER (WHERE minute >= ${utc(since)}), 0)::bigint AS s${i}`;
+      params.push(q.value);
+      return `coalesce(sum("costMicros") FILTER (WHERE minute >= ${utc(since)} AND ${SPEND_COLUMN[q.column]} = $${params.length}), 0)::bigint AS s${i}`;
+    });
+    const rows = await this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+      `WITH spend AS (SELECT ${sums.join(', ')} FROM "GatewayUsageMinute" WHERE "organizationId" = $1 AND "projectId" = $2 AND minute >= ${utc('$3')}),
+            known AS (SELECT coalesce(array_agg(id), '{}') AS ids FROM "GatewayRequest" WHERE id = ANY($4::text[]) AND "organizationId" = $1)
+       SELECT * FROM spend, known`,
+      ...params,
+    );
+    const row = rows[0]!;
+    return { spent: queries.map((_, i) => BigInt(row[`s${i}`] as bigint)), known: row.ids as string[] };
   }
 
   /** Whether the database answers at all: tells an outage from a batch it refuses. */
