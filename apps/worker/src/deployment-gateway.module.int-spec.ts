@@ -55,6 +55,8 @@ describe('the worker binds the gateway for deployments', () => {
         SLIPWAY_GATEWAY_URL: 'http://gateway.internal:4000',
       },
       extraHosts: [],
+      // The values deploy logs redact: the key, whatever form an app prints it in.
+      secrets: [settings.env.ANTHROPIC_API_KEY],
     });
     expect(await prisma.gatewayKey.count({ where: { environmentId: env.id, kind: 'ENVIRONMENT' } })).toBe(1);
   });
