@@ -73,6 +73,7 @@ export async function startPrivateEngine({ dir, images }) {
         docker('network', 'prune', '-f');
       }
       await stop();
+      capture('umount', ['-l', path.join(dir, 'data')]); // dockerd bind-mounts its data root on itself
     },
   };
 }

@@ -26,12 +26,14 @@ const APPS = ['mock-llm', 'api', 'worker', 'edge'];
 const quiet = { step: () => {}, info: () => {}, warn: (m) => console.warn(`[faults] ${m}`), error: (m) => console.error(`[faults] ${m}`) };
 
 /**
- * @param {{ root: string, slot?: number, images: string[], log?: import('../lib/log.mjs').Log }} options
+ * @param {{ root: string, slot?: number, images: string[], logDir: string, log?: import('../lib/log.mjs').Log }} options
  *   images: what the harness's own Docker engine needs from the machine's (base and relay images)
+ *   logDir: where each app's log goes (`<app>.<n>.log`, n counting its starts); kept after the run
  */
-export async function startHarness({ root, slot = 0, images, log = quiet }) {
+export async function startHarness({ root, slot = 0, images, logDir, log = quiet }) {
   const ports = harnessPorts(slot);
   const dir = mkdtempSync(path.join(tmpdir(), 'slipway-faults-'));
+  rmSync(logDir, { recursive: true, force: true });
   chmodSync(dir, 0o755); // PostgreSQL runs as `postgres` and must reach its folder in here
   const stateDir = path.join(dir, 'state');
   const secret = () => randomBytes(18).toString('base64url');
@@ -66,7 +68,7 @@ export async function startHarness({ root, slot = 0, images, log = quiet }) {
       const s = specs.get(name);
       const n = (harness.starts.get(name) ?? 0) + 1;
       harness.starts.set(name, n);
-      const app = spawnApp({ name, cmd: process.execPath, args: s.args, cwd: root, env: { ...env, ...s.env }, tag, logFile: path.join(dir, 'logs', `${name}.${n}.log`) });
+      const app = spawnApp({ name, cmd: process.execPath, args: s.args, cwd: root, env: { ...env, ...s.env }, tag, logFile: path.join(logDir, `${name}.${n}.log`) });
       harness.apps.set(name, app);
       const ready = s.ready.url ? async () => (await httpStatus(s.ready.url, 1000)) === 200 : lineSeen(app, s.ready.line);
       const ok = await waitUntil(async () => app.child.exitCode !== null || (await ready()), { timeoutMs: 60_000, intervalMs: 100 });

@@ -91,7 +91,9 @@ export function summarize(samples, faultAt) {
   return {
     requests: samples.length,
     failed: failed.length,
-    reasons: [...new Set(failed.map((s) => s.why))].slice(0, 3),
+    reasons: [...new Set(failed.map((s) => `${s.at - faultAt} ms: ${s.why}`))].slice(0, 3),
+    failedFromMs: failed[0] ? failed[0].at - faultAt : null,
+    failedUntilMs: lastFailure ? lastFailure.at - faultAt : null,
     recoverMs: !lastFailure ? 0 : recovered ? recovered.at - faultAt : null,
   };
 }

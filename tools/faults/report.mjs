@@ -13,6 +13,10 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 export function record(/** @type {FaultFigures} */ figures, file = process.env.FAULTS_REPORT) {
   if (file) appendFileSync(file, `${JSON.stringify(figures)}\n`);
   console.log(formatTable([figures]));
+  for (const side of ['edge', 'gateway']) {
+    const f = figures[side];
+    if (f.failed) console.log(`${side}: failures from ${f.failedFromMs} ms to ${f.failedUntilMs} ms after the fault; ${f.reasons.join(' | ')}`);
+  }
 }
 
 /** @returns {FaultFigures[]} */

@@ -63,7 +63,7 @@ async function underLoad(name: string, fault: (faultAt: number) => Promise<{ dow
 }
 
 beforeAll(async () => {
-  harness = await startHarness({ root: ROOT, slot: SLOT, images: [NODE_IMAGE, RELAY_IMAGE] });
+  harness = await startHarness({ root: ROOT, slot: SLOT, images: [NODE_IMAGE, RELAY_IMAGE], logDir: resolve(ROOT, '.slipway', SLOT ? `test-${SLOT}` : 'test', 'faults-logs') });
   db = databaseProbe(harness.databaseUrl);
   tenant = await signUpTenant(harness.urls.api);
   const first = await tenant.push(`v${version}`);
