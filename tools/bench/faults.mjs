@@ -20,7 +20,10 @@ rmSync(report, { force: true });
 
 await ensureBaseImages({ log, root }); // the harness's builds and relays start from them
 log.step('fault matrix (apps/e2e/faults), each fault under 20 edge GET/s and 5 gateway calls/s');
-const code = await run('npx', ['vitest', 'run', '--project', 'e2e', 'apps/e2e/faults'], { cwd: root, env: { ...process.env, FAULTS_REPORT: report } });
+const code = await run('npx', ['vitest', 'run', '--project', 'e2e', 'apps/e2e/faults'], {
+  cwd: root,
+  env: { ...process.env, FAULTS_REPORT: report },
+});
 const rows = readRecords(report);
 console.log(`\n${formatTable(rows)}\n`);
 log.info(`figures of ${rows.length} faults in ${path.relative(root, report)}; method and limits in docs/reliability.md`);

@@ -48,7 +48,11 @@ export async function startHarness({ root, slot = 0, images, logDir, log = quiet
     const redis = await startLocalRedis({ url: redisUrl, stateDir, log, persist: true });
     cleanups.push(() => redis.stop());
     await ensureDatabase(databaseUrl, databaseOf(databaseUrl), { log });
-    const migrate = await run('npx', ['prisma', 'migrate', 'deploy'], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const migrate = await run('npx', ['prisma', 'migrate', 'deploy'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     if (migrate !== 0) throw new Error('prisma migrate deploy failed on the harness database');
 
     const engine = await startPrivateEngine({ dir: path.join(dir, 'docker'), images });
@@ -59,7 +63,11 @@ export async function startHarness({ root, slot = 0, images, logDir, log = quiet
 
     const env = platformEnv({ dir, ports, databaseUrl, redisUrl, dockerHost: engine.ok ? engine.host : process.env.DOCKER_HOST });
     ensureMasterKey({ root, env, quiet: true });
-    const specs = new Map(appSpecs(env).filter((s) => APPS.includes(s.name)).map((s) => [s.name, s]));
+    const specs = new Map(
+      appSpecs(env)
+        .filter((s) => APPS.includes(s.name))
+        .map((s) => [s.name, s]),
+    );
     const tag = tagger(APPS);
     cleanups.push(() => stopApps([...harness.apps.values()], 5000));
 
@@ -68,7 +76,15 @@ export async function startHarness({ root, slot = 0, images, logDir, log = quiet
       const s = specs.get(name);
       const n = (harness.starts.get(name) ?? 0) + 1;
       harness.starts.set(name, n);
-      const app = spawnApp({ name, cmd: process.execPath, args: s.args, cwd: root, env: { ...env, ...s.env }, tag, logFile: path.join(logDir, `${name}.${n}.log`) });
+      const app = spawnApp({
+        name,
+        cmd: process.execPath,
+        args: s.args,
+        cwd: root,
+        env: { ...env, ...s.env },
+        tag,
+        logFile: path.join(logDir, `${name}.${n}.log`),
+      });
       harness.apps.set(name, app);
       const ready = s.ready.url ? async () => (await httpStatus(s.ready.url, 1000)) === 200 : lineSeen(app, s.ready.line);
       const ok = await waitUntil(async () => app.child.exitCode !== null || (await ready()), { timeoutMs: 60_000, intervalMs: 100 });
@@ -87,7 +103,11 @@ export async function startHarness({ root, slot = 0, images, logDir, log = quiet
     // `immediate`: the server stops without a checkpoint, as after a crash; it recovers from its WAL on start.
     harness.stopPostgres = () => pgCtl(stateDir, ['stop', '-m', 'immediate', '-w', '-t', '30']);
     harness.startPostgres = () => startLocalPostgres({ url: databaseUrl, stateDir, log });
-    harness.urls = { api: `http://127.0.0.1:${ports.api}`, edge: `http://127.0.0.1:${ports.edge}`, edgeAdmin: `http://127.0.0.1:${ports.edgeAdmin}` };
+    harness.urls = {
+      api: `http://127.0.0.1:${ports.api}`,
+      edge: `http://127.0.0.1:${ports.edge}`,
+      edgeAdmin: `http://127.0.0.1:${ports.edgeAdmin}`,
+    };
     harness.dockerEnv = { ...process.env, DOCKER_HOST: env.DOCKER_HOST ?? '' };
     if (!env.DOCKER_HOST) delete harness.dockerEnv.DOCKER_HOST;
     for (const name of APPS) await harness.start(name);

@@ -11,12 +11,15 @@ import Anthropic from '@anthropic-ai/sdk';
 export function edgeGet(edgeUrl, host, timeoutMs = 3000) {
   const edge = new URL(edgeUrl);
   return new Promise((resolve) => {
-    const req = http.request({ host: edge.hostname, port: edge.port, path: '/', headers: { host }, timeout: timeoutMs, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: edge.hostname, port: edge.port, path: '/', headers: { host }, timeout: timeoutMs, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve({ status: 0, body: err.message }));
     req.end();
@@ -32,7 +35,9 @@ async function edgeSample(edgeUrl, host) {
 /** One model call; ok with the gateway's request id (which its usage record carries). */
 async function modelCall(client) {
   try {
-    const { response } = await client.messages.create({ model: 'default', max_tokens: 16, messages: [{ role: 'user', content: 'ping' }] }).withResponse();
+    const { response } = await client.messages
+      .create({ model: 'default', max_tokens: 16, messages: [{ role: 'user', content: 'ping' }] })
+      .withResponse();
     return { ok: true, requestId: response.headers.get('x-slipway-request-id') ?? undefined };
   } catch (err) {
     return { ok: false, why: `${err.status ?? ''} ${err.message}`.trim().slice(0, 80) };

@@ -15,21 +15,34 @@ export function record(/** @type {FaultFigures} */ figures, file = process.env.F
   console.log(formatTable([figures]));
   for (const side of ['edge', 'gateway']) {
     const f = figures[side];
-    if (f.failed) console.log(`${side}: failures from ${f.failedFromMs} ms to ${f.failedUntilMs} ms after the fault; ${f.reasons.join(' | ')}`);
+    if (f.failed)
+      console.log(`${side}: failures from ${f.failedFromMs} ms to ${f.failedUntilMs} ms after the fault; ${f.reasons.join(' | ')}`);
   }
 }
 
 /** @returns {FaultFigures[]} */
 export function readRecords(file) {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 const seconds = (ms) => (ms === null || ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)} s`);
 
 /** A Markdown table, as docs/reliability.md shows it. */
 export function formatTable(/** @type {FaultFigures[]} */ rows) {
-  const head = ['fault', 'down', 'edge failed', 'edge recovered', 'gateway failed', 'gateway recovered', 'work lost (builds/deploys/usage)', 'work resumed'];
+  const head = [
+    'fault',
+    'down',
+    'edge failed',
+    'edge recovered',
+    'gateway failed',
+    'gateway recovered',
+    'work lost (builds/deploys/usage)',
+    'work resumed',
+  ];
   const lines = rows.map((r) => [
     r.fault,
     seconds(r.downMs),

@@ -57,15 +57,26 @@ async function underLoad(name: string, fault: (faultAt: number) => Promise<{ dow
   await sleep(3000);
   const { edge, gateway } = await load.stop();
   const usageIds = gateway.flatMap((s) => (s.ok && s.requestId ? [s.requestId] : []));
-  const figures = { fault: name, ...timing, edge: summarize(edge, faultAt), gateway: summarize(gateway, faultAt), workLost: await db.workLost(tenant.projectId, usageIds) };
+  const figures = {
+    fault: name,
+    ...timing,
+    edge: summarize(edge, faultAt),
+    gateway: summarize(gateway, faultAt),
+    workLost: await db.workLost(tenant.projectId, usageIds),
+  };
   record(figures);
   return figures;
 }
 
 beforeAll(async () => {
-  harness = await startHarness({ root: ROOT, slot: SLOT, images: [NODE_IMAGE, RELAY_IMAGE], logDir: resolve(ROOT, '.slipway', SLOT ? `test-${SLOT}` : 'test', 'faults-logs') });
+  harness = await startHarness({
+    root: ROOT,
+    slot: SLOT,
+    images: [NODE_IMAGE, RELAY_IMAGE],
+    logDir: resolve(ROOT, '.slipway', SLOT ? `test-${SLOT}` : 'test', 'faults-logs'),
+  });
   db = databaseProbe(harness.databaseUrl);
-  tenant = await signUpTenant(harness.urls.api);
+  tenant = await signUpTenant(harness.urls.api, harness.dir);
   const first = await tenant.push(`v${version}`);
   expect(first.code, first.out).toBe(0);
   await until('v1 to be live', () => edgeAnswers('node-http v1'), 30_000);
@@ -82,7 +93,9 @@ describe('faults to survive, under a steady load through the edge and the gatewa
     const next = `node-http v${++version}`;
     const f = await underLoad('worker SIGKILL mid-build', async (faultAt) => {
       const push = tenant.push(`v${version}`, { buildSeconds: 6 });
-      await until('the build to run', () => db.has(`SELECT 1 FROM "Build" WHERE "projectId" = $1 AND message = $2 AND status = 'RUNNING'`, [tenant.projectId, `v${version}`]));
+      await until('the build to run', () =>
+        db.has(`SELECT 1 FROM "Build" WHERE "projectId" = $1 AND message = $2 AND status = 'RUNNING'`, [tenant.projectId, `v${version}`]),
+      );
       const killedAt = Date.now();
       await harness.kill('worker');
       await harness.start('worker');
@@ -100,7 +113,12 @@ describe('faults to survive, under a steady load through the edge and the gatewa
     const next = `node-http v${++version}`;
     const f = await underLoad('worker SIGKILL mid-deploy', async (faultAt) => {
       const push = tenant.push(`v${version}`, { startSeconds: 3 });
-      await until('the deployment to run', () => db.has(`SELECT 1 FROM "Deployment" d JOIN "Release" r ON r.id = d."releaseId" WHERE d."projectId" = $1 AND r.message = $2 AND d.status = 'RUNNING'`, [tenant.projectId, `v${version}`]));
+      await until('the deployment to run', () =>
+        db.has(
+          `SELECT 1 FROM "Deployment" d JOIN "Release" r ON r.id = d."releaseId" WHERE d."projectId" = $1 AND r.message = $2 AND d.status = 'RUNNING'`,
+          [tenant.projectId, `v${version}`],
+        ),
+      );
       const killedAt = Date.now();
       await harness.kill('worker');
       await harness.start('worker');
@@ -160,7 +178,10 @@ describe('faults to survive, under a steady load through the edge and the gatewa
   });
 
   it('dockerd stopped and restarted (the harness own engine, --live-restore): the app comes back without a redeploy, a push after it deploys', async (ctx) => {
-    if (!harness.engine) ctx.skip(`the harness cannot run a Docker engine of its own here (${harness.engineWhy}), and the machine's engine is never restarted`);
+    if (!harness.engine)
+      ctx.skip(
+        `the harness cannot run a Docker engine of its own here (${harness.engineWhy}), and the machine's engine is never restarted`,
+      );
     const engine = harness.engine!;
     const f = await underLoad('dockerd stop/start', async (faultAt) => {
       await engine.stop();

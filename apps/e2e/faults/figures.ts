@@ -27,14 +27,25 @@ export function databaseProbe(url: string): DatabaseProbe {
   return {
     has: async (sql, params) => (await query(sql, params)).length > 0,
     async finalStatuses(projectId, message) {
-      const [build] = await query<{ status: string }>(`SELECT status FROM "Build" WHERE "projectId" = $1 AND message = $2`, [projectId, message]);
-      const [deployment] = await query<{ status: string }>(`SELECT d.status FROM "Deployment" d JOIN "Release" r ON r.id = d."releaseId" WHERE d."projectId" = $1 AND r.message = $2`, [projectId, message]);
+      const [build] = await query<{ status: string }>(`SELECT status FROM "Build" WHERE "projectId" = $1 AND message = $2`, [
+        projectId,
+        message,
+      ]);
+      const [deployment] = await query<{ status: string }>(
+        `SELECT d.status FROM "Deployment" d JOIN "Release" r ON r.id = d."releaseId" WHERE d."projectId" = $1 AND r.message = $2`,
+        [projectId, message],
+      );
       return { build: build?.status, deployment: deployment?.status };
     },
     async workLost(projectId, usageIds) {
       const open = async () => {
-        const [b] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Build" WHERE "projectId" = $1 AND status NOT IN ${FINAL}`, [projectId]);
-        const [d] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Deployment" WHERE "projectId" = $1 AND status NOT IN ${FINAL}`, [projectId]);
+        const [b] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM "Build" WHERE "projectId" = $1 AND status NOT IN ${FINAL}`, [
+          projectId,
+        ]);
+        const [d] = await query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "Deployment" WHERE "projectId" = $1 AND status NOT IN ${FINAL}`,
+          [projectId],
+        );
         const recorded = await query<{ id: string }>(`SELECT id FROM "GatewayRequest" WHERE id = ANY($1::text[])`, [usageIds]);
         return { builds: b!.n, deployments: d!.n, usageMissing: usageIds.length - recorded.length };
       };

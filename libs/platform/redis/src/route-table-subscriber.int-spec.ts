@@ -51,7 +51,16 @@ async function stopRedis(): Promise<void> {
 const table = (version: number, port: number): EdgeRouteTable => ({
   version,
   generatedAt: new Date().toISOString(),
-  routes: [{ hosts: ['app.localhost'], organizationId: 'o', projectId: 'p', environmentId: 'e', releaseId: `r${version}`, upstreams: [{ host: '127.0.0.1', port, containerId: `c${port}` }] }],
+  routes: [
+    {
+      hosts: ['app.localhost'],
+      organizationId: 'o',
+      projectId: 'p',
+      environmentId: 'e',
+      releaseId: `r${version}`,
+      upstreams: [{ host: '127.0.0.1', port, containerId: `c${port}` }],
+    },
+  ],
 });
 
 afterAll(async () => {

@@ -121,8 +121,7 @@ export class GatewayEngine implements OnModuleDestroy {
       trace.status = 500;
       trace.errorCategory = 'gateway_error';
     }
-    await this.usage.recordDurably(trace.toEvent(caller));
-    release();
+    await this.usage.recordDurably(trace.toEvent(caller)).then(release); // the answer's end waits for its usage (hold-end.ts)
   }
 
   private async serve(
