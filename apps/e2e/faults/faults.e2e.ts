@@ -24,6 +24,8 @@ const RELAY_IMAGE = process.env.SLIPWAY_RELAY_IMAGE ?? 'slipway/relay:1';
 const DOWN_MS = 3000;
 /** Recovery bound: from the fault to service again (the part's own restart included). */
 const RECOVER_BOUND_MS = 30_000;
+/** Per fault: a build, a deployment and the load around them take 15–30 s on 2 busy cores. */
+const FAULT_TIMEOUT_MS = 180_000;
 
 let harness: Awaited<ReturnType<typeof startHarness>>;
 let tenant: Tenant;
@@ -89,114 +91,138 @@ afterAll(async () => {
 }, 120_000);
 
 describe('faults to survive, under a steady load through the edge and the gateway', () => {
-  it('a worker SIGKILLed mid-build: the build restarts on the next worker and deploys; the edge never fails', async () => {
-    const next = `node-http v${++version}`;
-    const f = await underLoad('worker SIGKILL mid-build', async (faultAt) => {
-      const push = tenant.push(`v${version}`, { buildSeconds: 6 });
-      await until('the build to run', () =>
-        db.has(`SELECT 1 FROM "Build" WHERE "projectId" = $1 AND message = $2 AND status = 'RUNNING'`, [tenant.projectId, `v${version}`]),
-      );
-      const killedAt = Date.now();
-      await harness.kill('worker');
-      await harness.start('worker');
-      const downMs = Date.now() - killedAt;
-      const pushed = await push;
-      expect(pushed.code, pushed.out).toBe(0);
-      await until(`${next} to be live`, () => edgeAnswers(next));
-      return { downMs, workResumedMs: Date.now() - faultAt };
-    });
-    expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
-    expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-  });
+  it(
+    'a worker SIGKILLed mid-build: the build restarts on the next worker and deploys; the edge never fails',
+    async () => {
+      const next = `node-http v${++version}`;
+      const f = await underLoad('worker SIGKILL mid-build', async (faultAt) => {
+        const push = tenant.push(`v${version}`, { buildSeconds: 6 });
+        await until('the build to run', () =>
+          db.has(`SELECT 1 FROM "Build" WHERE "projectId" = $1 AND message = $2 AND status = 'RUNNING'`, [tenant.projectId, `v${version}`]),
+        );
+        const killedAt = Date.now();
+        await harness.kill('worker');
+        await harness.start('worker');
+        const downMs = Date.now() - killedAt;
+        const pushed = await push;
+        expect(pushed.code, pushed.out).toBe(0);
+        await until(`${next} to be live`, () => edgeAnswers(next));
+        return { downMs, workResumedMs: Date.now() - faultAt };
+      });
+      expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
+      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('a worker SIGKILLed mid-deploy: the deployment finishes on the next worker; the edge never fails', async () => {
-    const next = `node-http v${++version}`;
-    const f = await underLoad('worker SIGKILL mid-deploy', async (faultAt) => {
-      const push = tenant.push(`v${version}`, { startSeconds: 3 });
-      await until('the deployment to run', () =>
-        db.has(
-          `SELECT 1 FROM "Deployment" d JOIN "Release" r ON r.id = d."releaseId" WHERE d."projectId" = $1 AND r.message = $2 AND d.status = 'RUNNING'`,
-          [tenant.projectId, `v${version}`],
-        ),
-      );
-      const killedAt = Date.now();
-      await harness.kill('worker');
-      await harness.start('worker');
-      const downMs = Date.now() - killedAt;
-      await push; // the push may end before the deployment does: its result is the row's, checked below
-      await until(`${next} to be live`, () => edgeAnswers(next));
-      return { downMs, workResumedMs: Date.now() - faultAt };
-    });
-    expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
-    expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-    expect(await db.finalStatuses(tenant.projectId, `v${version}`)).toEqual({ build: 'SUCCEEDED', deployment: 'SUCCEEDED' });
-  });
+  it(
+    'a worker SIGKILLed mid-deploy: the deployment finishes on the next worker; the edge never fails',
+    async () => {
+      const next = `node-http v${++version}`;
+      const f = await underLoad('worker SIGKILL mid-deploy', async (faultAt) => {
+        const push = tenant.push(`v${version}`, { startSeconds: 3 });
+        await until('the deployment to run', () =>
+          db.has(
+            `SELECT 1 FROM "Deployment" d JOIN "Release" r ON r.id = d."releaseId" WHERE d."projectId" = $1 AND r.message = $2 AND d.status = 'RUNNING'`,
+            [tenant.projectId, `v${version}`],
+          ),
+        );
+        const killedAt = Date.now();
+        await harness.kill('worker');
+        await harness.start('worker');
+        const downMs = Date.now() - killedAt;
+        await push; // the push may end before the deployment does: its result is the row's, checked below
+        await until(`${next} to be live`, () => edgeAnswers(next));
+        return { downMs, workResumedMs: Date.now() - faultAt };
+      });
+      expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
+      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
+      expect(await db.finalStatuses(tenant.projectId, `v${version}`)).toEqual({ build: 'SUCCEEDED', deployment: 'SUCCEEDED' });
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('the api SIGKILLed: the edge keeps serving, gateway calls fail only while it is down, a push after the restart deploys', async () => {
-    const f = await underLoad('api SIGKILL', async (faultAt) => {
-      await harness.kill('api');
-      await sleep(DOWN_MS);
-      await harness.start('api');
-      const downMs = Date.now() - faultAt;
-      await deployNext();
-      return { downMs, workResumedMs: Date.now() - faultAt };
-    });
-    expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
-    expect(f.gateway.failed).toBeGreaterThan(0); // the api is the gateway: its calls fail while it is down…
-    expect(f.gateway.failedUntilMs ?? Infinity).toBeLessThanOrEqual(f.downMs); // …and only then (sent before it was ready again)
-    expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
-    expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-  });
+  it(
+    'the api SIGKILLed: the edge keeps serving, gateway calls fail only while it is down, a push after the restart deploys',
+    async () => {
+      const f = await underLoad('api SIGKILL', async (faultAt) => {
+        await harness.kill('api');
+        await sleep(DOWN_MS);
+        await harness.start('api');
+        const downMs = Date.now() - faultAt;
+        await deployNext();
+        return { downMs, workResumedMs: Date.now() - faultAt };
+      });
+      expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
+      expect(f.gateway.failed).toBeGreaterThan(0); // the api is the gateway: its calls fail while it is down…
+      expect(f.gateway.failedUntilMs ?? Infinity).toBeLessThanOrEqual(f.downMs); // …and only then (sent before it was ready again)
+      expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
+      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('Redis stopped and restarted with the same data: the edge keeps serving, queued work and usage records survive', async () => {
-    const f = await underLoad('Redis stop/start', async (faultAt) => {
-      await harness.stopRedis();
-      await sleep(DOWN_MS);
-      await harness.startRedis();
-      const downMs = Date.now() - faultAt;
-      await deployNext();
-      return { downMs, workResumedMs: Date.now() - faultAt };
-    });
-    expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
-    expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
-    expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-    for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
-  });
+  it(
+    'Redis stopped and restarted with the same data: the edge keeps serving, queued work and usage records survive',
+    async () => {
+      const f = await underLoad('Redis stop/start', async (faultAt) => {
+        await harness.stopRedis();
+        await sleep(DOWN_MS);
+        await harness.startRedis();
+        const downMs = Date.now() - faultAt;
+        await deployNext();
+        return { downMs, workResumedMs: Date.now() - faultAt };
+      });
+      expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
+      expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
+      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
+      for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('PostgreSQL stopped (immediate) and restarted: the edge keeps serving, nothing is lost, a push after it deploys', async () => {
-    const f = await underLoad('PostgreSQL stop/start', async (faultAt) => {
-      harness.stopPostgres();
-      await sleep(DOWN_MS);
-      await harness.startPostgres();
-      const downMs = Date.now() - faultAt;
-      await deployNext();
-      return { downMs, workResumedMs: Date.now() - faultAt };
-    });
-    expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
-    expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
-    expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-    for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
-  });
+  it(
+    'PostgreSQL stopped (immediate) and restarted: the edge keeps serving, nothing is lost, a push after it deploys',
+    async () => {
+      const f = await underLoad('PostgreSQL stop/start', async (faultAt) => {
+        harness.stopPostgres();
+        await sleep(DOWN_MS);
+        await harness.startPostgres();
+        const downMs = Date.now() - faultAt;
+        await deployNext();
+        return { downMs, workResumedMs: Date.now() - faultAt };
+      });
+      expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
+      expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
+      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
+      for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('dockerd stopped and restarted (the harness own engine, --live-restore): the app comes back without a redeploy, a push after it deploys', async (ctx) => {
-    if (!harness.engine)
-      ctx.skip(
-        `the harness cannot run a Docker engine of its own here (${harness.engineWhy}), and the machine's engine is never restarted`,
-      );
-    const engine = harness.engine!;
-    const f = await underLoad('dockerd stop/start', async (faultAt) => {
-      await engine.stop();
-      await sleep(DOWN_MS);
-      await engine.start();
-      const downMs = Date.now() - faultAt;
-      await until('the app to answer again', () => edgeAnswers(`node-http v${version}`), RECOVER_BOUND_MS);
-      await deployNext();
-      return { downMs, workResumedMs: Date.now() - faultAt };
-    });
-    expect(f.edge.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
-    expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-    for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
-  });
+  it(
+    'dockerd stopped and restarted (the harness own engine, --live-restore): the app comes back without a redeploy, a push after it deploys',
+    async (ctx) => {
+      if (!harness.engine)
+        ctx.skip(
+          `the harness cannot run a Docker engine of its own here (${harness.engineWhy}), and the machine's engine is never restarted`,
+        );
+      const engine = harness.engine!;
+      const f = await underLoad('dockerd stop/start', async (faultAt) => {
+        await engine.stop();
+        await sleep(DOWN_MS);
+        await engine.start();
+        const downMs = Date.now() - faultAt;
+        await until('the app to answer again', () => edgeAnswers(`node-http v${version}`), RECOVER_BOUND_MS);
+        await deployNext();
+        return { downMs, workResumedMs: Date.now() - faultAt };
+      });
+      expect(f.edge.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
+      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
+      for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
+    },
+    FAULT_TIMEOUT_MS,
+  );
 });
 
 /** Pushes the next version and waits until the edge serves it: work resumed. */
