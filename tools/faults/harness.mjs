@@ -4,7 +4,7 @@
 // can be killed and restarted without harming anyone else. The machine's PostgreSQL and Redis
 // are never touched; its Docker engine is used only when the harness cannot run its own.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureMasterKey } from '../lib/master-key.mjs';
@@ -86,6 +86,7 @@ export async function startHarness({ root, slot = 0, images, logDir, log = quiet
         logFile: path.join(logDir, `${name}.${n}.log`),
       });
       harness.apps.set(name, app);
+      writeFileSync(path.join(dir, `${name}.pid`), `${app.child.pid}\n`); // for whoever must clean up after a hard-killed run
       const ready = s.ready.url ? async () => (await httpStatus(s.ready.url, 1000)) === 200 : lineSeen(app, s.ready.line);
       const ok = await waitUntil(async () => app.child.exitCode !== null || (await ready()), { timeoutMs: 60_000, intervalMs: 100 });
       if (!ok || app.child.exitCode !== null) throw new Error(`${name} did not start:\n${app.tail.join('\n')}`);
