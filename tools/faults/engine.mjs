@@ -1,10 +1,15 @@
 // A Docker engine of the fault harness's own, so its dockerd can be stopped and restarted
 // without touching the machine's engine (other people's builds and apps run there). Its own
-// data root, exec root (with its own containerd), pid file and socket; no default bridge and no
-// iptables rules (the machine's engine owns those chains): apps are still reached through
-// their published ports on 127.0.0.1 (docker-proxy), builds get no outbound network, which the
-// harness's Dockerfile app does not need. --live-restore keeps containers running while the
-// engine is down.
+// data root, exec root (with its own containerd), pid file and socket; no iptables rules (the
+// machine's engine owns those chains): apps are still reached through their published ports on
+// 127.0.0.1 (docker-proxy), builds get no outbound network, which the harness's Dockerfile app
+// does not need. --live-restore keeps containers running while the engine is down.
+//
+// Its default bridge is one of its own, made before it starts: `--bridge=none` would make this
+// dockerd delete the host's `docker0`, the machine engine's default bridge. The bridge is on
+// 10.199.<slot>.0/24 and its networks come from 10.<200 + slot>.0.0/16, ranges Docker's default
+// pools (172.17–31/16, 192.168/16) never hand out, so they cannot overlap the machine engine's
+// networks on the host.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +20,7 @@ import { dockerAnswers, waitUntil } from '../lib/probe.mjs';
  * @param {{ dir: string, images: string[] }} options  images: copied from the machine's engine
  * @returns {Promise<{ ok: true, host: string, start(): Promise<void>, stop(): Promise<void>, remove(): Promise<void> } | { ok: false, why: string }>}
  */
-export async function startPrivateEngine({ dir, images }) {
+export async function startPrivateEngine({ dir, images, slot = 0 }) {
   const dockerd = which('dockerd', ['/usr/bin', '/usr/sbin']);
   if (!dockerd) return { ok: false, why: 'dockerd is not installed (Debian package docker.io)' };
   if (process.getuid?.() !== 0) return { ok: false, why: 'a second dockerd needs root' };
@@ -23,9 +28,13 @@ export async function startPrivateEngine({ dir, images }) {
   const socket = path.join(dir, 'docker.sock');
   const host = `unix://${socket}`;
   const logFile = path.join(dir, 'dockerd.log');
+  const bridge = `slipway-f${slot}`;
+  const subnet = `10.${200 + slot}`;
+  const made = makeBridge(bridge, `10.199.${slot}.1/24`);
+  if (!made.ok) return { ok: false, why: `could not make the harness engine's bridge ${bridge}: ${made.why}` };
   const args = [
     ...['--data-root', path.join(dir, 'data'), '--exec-root', path.join(dir, 'exec'), '--pidfile', path.join(dir, 'docker.pid')],
-    ...['-H', host, '--bridge=none', '--iptables=false', '--ip-masq=false', '--live-restore'],
+    ...['-H', host, `--bridge=${bridge}`, '--default-address-pool', `base=${subnet}.0.0/16,size=24`, '--iptables=false', '--ip-masq=false', '--live-restore'],
   ];
   let child = null;
   const answers = () => dockerAnswers({ socketPath: socket }, 1000);
@@ -50,6 +59,7 @@ export async function startPrivateEngine({ dir, images }) {
     await start();
   } catch (err) {
     await stop();
+    removeBridge(bridge);
     return { ok: false, why: `a second dockerd does not run on this machine (${err.message.split('\n')[0]})` };
   }
   for (const image of images) {
@@ -57,6 +67,7 @@ export async function startPrivateEngine({ dir, images }) {
     const r = capture('sh', ['-c', 'docker save "$1" | DOCKER_HOST="$2" docker load -q', 'sh', image, host]);
     if (r.code !== 0) {
       await stop();
+      removeBridge(bridge);
       return { ok: false, why: `could not copy ${image} into the harness's engine: ${r.stderr.trim()}` };
     }
   }
@@ -74,6 +85,7 @@ export async function startPrivateEngine({ dir, images }) {
       }
       await stop();
       capture('umount', ['-l', path.join(dir, 'data')]); // dockerd bind-mounts its data root on itself
+      removeBridge(bridge);
     },
   };
 }
@@ -85,3 +97,20 @@ const tail = (file) => {
     return '(no log)';
   }
 };
+
+/** A Linux bridge with an address, up (a leftover of a killed run is replaced). */
+function makeBridge(name, cidr) {
+  removeBridge(name);
+  for (const args of [['link', 'add', name, 'type', 'bridge'], ['addr', 'add', cidr, 'dev', name], ['link', 'set', name, 'up']]) {
+    const r = capture('ip', args);
+    if (r.code !== 0) {
+      removeBridge(name);
+      return { ok: false, why: `ip ${args.join(' ')}: ${r.stderr.trim()}` };
+    }
+  }
+  return { ok: true };
+}
+
+function removeBridge(name) {
+  capture('ip', ['link', 'delete', name, 'type', 'bridge']);
+}

@@ -55,7 +55,7 @@ export async function startHarness({ root, slot = 0, images, logDir, log = quiet
     });
     if (migrate !== 0) throw new Error('prisma migrate deploy failed on the harness database');
 
-    const engine = await startPrivateEngine({ dir: path.join(dir, 'docker'), images });
+    const engine = await startPrivateEngine({ dir: path.join(dir, 'docker'), images, slot });
     if (engine.ok) {
       harness.engine = engine;
       cleanups.push(() => engine.remove());
