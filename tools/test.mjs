@@ -160,7 +160,10 @@ const steps = {
     log.step(`starting the platform on test ports (logs in ${path.relative(root, testDir)}/logs)`);
     state.platform = await startPlatform({ root, env: platform, log, logDir: path.join(testDir, 'logs') });
     const url = (port) => `http://127.0.0.1:${port}`;
-    const e2eEnv = { ...platform, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT), E2E_EDGE_ADMIN_URL: url(PORTS.EDGE_ADMIN_PORT), E2E_DNS_STUB_PORT: String(DNS_STUB_PORT), E2E_MOCK_LLM_URL: url(MOCK_PORT), E2E_TEST_UPSTREAM_PORT: String(TEST_UPSTREAM_PORT), E2E_TEST_DNS_PORT: String(TEST_DNS_PORT) };
+    // The fault tests (apps/e2e/faults) start a platform of their own and write their figures here.
+    const faultsReport = path.join(testDir, 'faults.jsonl');
+    rmSync(faultsReport, { force: true });
+    const e2eEnv = { ...platform, FAULTS_REPORT: faultsReport, E2E_API_URL: url(PORTS.API_PORT), E2E_CONSOLE_URL: url(PORTS.CONSOLE_PORT), E2E_EDGE_URL: url(PORTS.EDGE_PORT), E2E_EDGE_ADMIN_URL: url(PORTS.EDGE_ADMIN_PORT), E2E_DNS_STUB_PORT: String(DNS_STUB_PORT), E2E_MOCK_LLM_URL: url(MOCK_PORT), E2E_TEST_UPSTREAM_PORT: String(TEST_UPSTREAM_PORT), E2E_TEST_DNS_PORT: String(TEST_DNS_PORT) };
     let passed = await vitest('e2e', e2eEnv);
     // An app that died during the run explains failing tests better than the tests can.
     const crash = await Promise.race([state.platform.crashed, Promise.resolve(null)]);

@@ -7,6 +7,9 @@ import { SetupError } from './log.mjs';
 import { capture, isAlive, which } from './system.mjs';
 import { dockerAnswers, waitUntil } from './probe.mjs';
 
+/** What dockerd is started with when Slipway starts it. */
+export const DOCKERD_ARGS = ['--live-restore'];
+
 /**
  * Starts dockerd in the background on the default socket and waits for `docker version`.
  * @returns {Promise<{ pid: number, stop(): Promise<void> }>}
@@ -19,7 +22,8 @@ export async function startDockerd({ stateDir, log }) {
   log.step(`starting dockerd (log ${logFile})`);
   const out = openSync(logFile, 'a');
   // Detached and unref'd: the engine must outlive this script (see the header comment).
-  const child = spawn(dockerd, [], { detached: true, stdio: ['ignore', out, out] });
+  // --live-restore: deployed apps keep running while the engine restarts (docs/reliability.md).
+  const child = spawn(dockerd, DOCKERD_ARGS, { detached: true, stdio: ['ignore', out, out] });
   child.unref();
   writeFileSync(path.join(stateDir, 'dockerd.pid'), `${child.pid}\n`);
 

@@ -1,4 +1,4 @@
-// A project-local Redis: no persistence (BullMQ state in dev is disposable), bound to
+// A project-local Redis: no persistence by default (BullMQ state in dev is disposable; `persist` keeps an AOF), bound to
 // 127.0.0.1, daemonised with a pid file under .slipway/ so it is stopped by its own PID, and
 // with a password (requirepass) read from a mode-600 config file, not from its arguments.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,10 +46,13 @@ export function ownsRedis({ url, stateDir }) {
 }
 
 /**
- * Starts Redis on the port of `url`.
+ * Starts Redis on the port of `url`. `persist`: keep the data in an append-only file in the
+ * state folder, fsynced on every write, so a stopped and restarted Redis has the same queues
+ * and route table (as docker-compose.yml runs it; the fault tests restart it under load).
+ * @param {{ url: string, stateDir: string, log: import('./log.mjs').Log, persist?: boolean }} options
  * @returns {Promise<{ stop(): Promise<void> }>}
  */
-export async function startLocalRedis({ url, stateDir, log }) {
+export async function startLocalRedis({ url, stateDir, log, persist = false }) {
   const server = which('redis-server', ['/usr/bin', '/usr/sbin']);
   if (!server) throw new SetupError('redis-server not found (install the Debian package redis-server).');
   const dir = path.join(stateDir, 'redis');
@@ -66,7 +69,8 @@ export async function startLocalRedis({ url, stateDir, log }) {
   const quoted = JSON.stringify(decodeURIComponent(password)); // redis.conf reads "…" with \-escapes
   writeFileSync(configFile, password ? `requirepass ${quoted}\n` : '', { mode: 0o600 });
   chmodSync(configFile, 0o600); // an older file keeps its mode otherwise
-  const args = [configFile, '--port', port || '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes'];
+  const durability = persist ? ['--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction'] : ['--appendonly', 'no'];
+  const args = [configFile, '--port', port || '6379', '--bind', '127.0.0.1', '--save', '', ...durability, '--daemonize', 'yes'];
   args.push('--dir', dir, '--pidfile', pidFile, '--logfile', logFile);
   const r = capture(server, args);
   if (r.code !== 0) throw new SetupError(`redis-server failed to start: ${r.stdout}${r.stderr}`);

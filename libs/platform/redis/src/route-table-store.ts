@@ -41,9 +41,12 @@ export class RouteTableStore {
     private readonly ownsClient = false,
   ) {}
 
-  /** A store on its own connection that fails fast while Redis is down (no offline queue). */
-  static connect(redisUrl: string): RouteTableStore {
-    const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: redisBackoff });
+  /**
+   * A store on its own connection that fails fast while Redis is down (no offline queue).
+   * `reconnectCapMs`: the longest wait between reconnect attempts (redisBackoff).
+   */
+  static connect(redisUrl: string, reconnectCapMs = 5_000): RouteTableStore {
+    const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: (attempt: number) => redisBackoff(attempt, reconnectCapMs) });
     client.on('error', () => undefined); // failures surface through the failing command
     return new RouteTableStore(client, true);
   }
@@ -79,8 +82,8 @@ export function parseRouteTable(raw: string): EdgeRouteTable {
   return res.data;
 }
 
-/** Reconnect delay for ioredis: 100 ms doubling to 5 s, with jitter so many edges do not stampede. */
-export function redisBackoff(attempt: number): number {
-  const cap = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+/** Reconnect delay for ioredis: 100 ms doubling to `capMs` (5 s by default), with jitter so many edges do not stampede. */
+export function redisBackoff(attempt: number, capMs = 5_000): number {
+  const cap = Math.min(capMs, 100 * 2 ** Math.min(attempt, 6));
   return Math.round(cap / 2 + Math.random() * (cap / 2));
 }

@@ -15,6 +15,15 @@ export interface RouteTableSubscriberOptions {
 }
 
 /**
+ * Longest wait between two attempts to reach Redis again (reconnects and failed reads). While
+ * the follower is cut off it cannot hear a switch; once Redis is back, a deployment may switch
+ * and stop the old replicas after its drain (DEPLOY_DRAIN_SECONDS, 5 s by default), and an edge
+ * still waiting out a 5 s backoff kept routing to them (502s, found by the Redis fault test in
+ * apps/e2e/faults). Within a second it reloads the table well before the old replicas stop.
+ */
+export const ROUTE_FOLLOW_RECONNECT_MS = 1_000;
+
+/**
  * Follows the route table in Redis: a full load on every (re)connect, after every version
  * announced on `EDGE_ROUTES_CHANNEL`, and on a slow timer. Loads never overlap; an
  * announcement that arrives during a load triggers one more. Reads that fail are retried with
@@ -33,8 +42,8 @@ export class RouteTableSubscriber {
   private closed = false;
 
   constructor(private readonly options: RouteTableSubscriberOptions) {
-    this.store = RouteTableStore.connect(options.redisUrl);
-    this.sub = new Redis(options.redisUrl, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: null, retryStrategy: redisBackoff });
+    this.store = RouteTableStore.connect(options.redisUrl, ROUTE_FOLLOW_RECONNECT_MS);
+    this.sub = new Redis(options.redisUrl, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: null, retryStrategy: followBackoff });
     this.sub.on('error', (err: Error) => options.onError?.(err));
     this.sub.on('message', (channel: string, message: string) => {
       if (channel !== EDGE_ROUTES_CHANNEL) return;
@@ -105,7 +114,10 @@ export class RouteTableSubscriber {
       }
       this.options.onError?.(err as Error);
       clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => void this.resync(), redisBackoff(++this.attempt)).unref();
+      this.retryTimer = setTimeout(() => void this.resync(), followBackoff(++this.attempt)).unref();
     }
   }
 }
+
+/** redisBackoff, capped at ROUTE_FOLLOW_RECONNECT_MS. */
+export const followBackoff = (attempt: number): number => redisBackoff(attempt, ROUTE_FOLLOW_RECONNECT_MS);

@@ -1,6 +1,7 @@
 import type { EdgeRouteTable } from '@slipway/contracts';
 import { describe, expect, it } from 'vitest';
 import { InvalidRouteTableError, parseRouteTable, redisBackoff } from './route-table-store';
+import { followBackoff, ROUTE_FOLLOW_RECONNECT_MS } from './route-table-subscriber';
 import { removedUpstreams, routeTableUpstreams } from './route-table-upstreams';
 
 const table = (version: number, ports: number[]): EdgeRouteTable => ({
@@ -30,5 +31,11 @@ describe('redisBackoff', () => {
     for (let i = 0; i < 50; i++) expect(redisBackoff(i)).toBeLessThanOrEqual(5_000);
     expect(redisBackoff(20)).toBeGreaterThanOrEqual(2_500);
     expect(redisBackoff(0)).toBeLessThanOrEqual(100);
+  });
+
+  it('stays under the cap it is given: the edge follows route changes within a second of Redis coming back', () => {
+    for (let i = 0; i < 50; i++) expect(followBackoff(i)).toBeLessThanOrEqual(ROUTE_FOLLOW_RECONNECT_MS);
+    expect(ROUTE_FOLLOW_RECONNECT_MS).toBeLessThanOrEqual(1_000);
+    expect(followBackoff(20)).toBeGreaterThanOrEqual(ROUTE_FOLLOW_RECONNECT_MS / 2);
   });
 });

@@ -15,6 +15,7 @@ import { ZERO_USAGE, type AttemptInput, type AttemptRoute } from './attempt';
 import { statusOfCategory } from './classify';
 import { sendError, sendJson, type AnswerMeta, type ErrorAnswer } from './client-response';
 import { FaultInjector } from './fault-injector';
+import { holdEnd } from './hold-end';
 import { keyFrom, parseModelRequest, type ModelRequest } from './parse-request';
 import { RequestTrace } from './request-trace';
 import { runRoutes, type RunResult, type RunnerDeps } from './route-runner';
@@ -107,6 +108,7 @@ export class GatewayEngine implements OnModuleDestroy {
     res.on('close', () => {
       if (!res.writableFinished) gone.abort();
     });
+    const release = holdEnd(res);
     try {
       await this.serve(format, headers, raw, res, caller, trace, meta, gone);
     } catch (err) {
@@ -116,7 +118,7 @@ export class GatewayEngine implements OnModuleDestroy {
       trace.status = 500;
       trace.errorCategory = 'gateway_error';
     }
-    this.usage.record(trace.toEvent(caller));
+    await this.usage.recordDurably(trace.toEvent(caller)).then(release); // the answer's end waits for its usage (hold-end.ts)
   }
 
   private async serve(

@@ -127,4 +127,44 @@ describe('UsageRecorder', () => {
     expect(dropped(metrics)).toBe(0);
     await recorder.onModuleDestroy();
   });
+
+  it('recordDurably resolves once Redis holds the event, not on a timer', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const fake = fakeRedis();
+    const slow = { xaddBatch: async (...a: Parameters<typeof fake.redis.xaddBatch>) => (await gate, fake.redis.xaddBatch(...a)) };
+    const recorder = new UsageRecorder(slow as unknown as RedisService, new GatewayMetrics(), 'test');
+    const event = usageEvent();
+    let done = false;
+    const written = recorder.recordDurably(event, 10_000).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 80)); // past the 50 ms batch timer: still waiting for Redis
+    expect(done).toBe(false);
+    expect(fake.stored).toEqual([]);
+    release();
+    await written;
+    expect(fake.stored.map((e) => e.id)).toEqual([event.id]);
+  });
+
+  it('recordDurably sends events recorded during a round trip in the next one at once (group commit)', async () => {
+    const fake = fakeRedis();
+    const recorder = new UsageRecorder(fake.redis, new GatewayMetrics(), 'test');
+    const events = [usageEvent(), usageEvent(), usageEvent()];
+    const started = Date.now();
+    await Promise.all(events.map((e) => recorder.recordDurably(e, 10_000)));
+    expect(Date.now() - started).toBeLessThan(40); // no 50 ms timer in the way
+    expect(fake.stored.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
+  it('recordDurably does not hold answers while Redis refuses, and keeps the event for later', async () => {
+    const fake = fakeRedis((call) => (call === 0 ? 'throw' : []));
+    const recorder = new UsageRecorder(fake.redis, new GatewayMetrics(), 'test');
+    const first = usageEvent();
+    await recorder.recordDurably(first, 10_000); // refused: goes on at once
+    const second = usageEvent();
+    const started = Date.now();
+    await recorder.recordDurably(second, 10_000); // Redis is refusing: no wait at all
+    expect(Date.now() - started).toBeLessThan(20);
+    await recorder.flush();
+    expect(fake.stored.map((e) => e.id)).toEqual([first.id, second.id]);
+  });
 });

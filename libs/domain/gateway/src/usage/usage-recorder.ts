@@ -33,6 +33,8 @@ const REDIS_AWAY: BackPressure = {
   message: 'The gateway is refusing new calls for a moment: Redis is not taking its usage records. Nothing was charged; retry shortly.',
   retryAfterSeconds: 5,
 };
+/** Longest a request's answer waits for its event to reach Redis (it answers 0.2–1 ms after a healthy XADD). */
+export const DURABLE_WAIT_MS = 1_000;
 
 /**
  * Records each gateway request once: into the in-process metrics at once, and into the usage
@@ -43,6 +45,11 @@ const REDIS_AWAY: BackPressure = {
  * cost ≈ 20 % of the api's CPU per request, docs/benchmarks.md).
  * Delivery is at-least-once: an event whose XADD fails is sent again, and the worker writes
  * each request id once. Whatever is buffered is flushed when the module stops.
+ * `recordDurably` is the request path's form: the answer's last byte waits until Redis holds its
+ * event (group commit: events recorded while a pipeline is in flight go in the next one at once),
+ * so an api killed with SIGKILL loses no usage of an answer a client received (the api fault
+ * test in apps/e2e/faults lost one per kill with the 50 ms batch timer). While Redis is refusing
+ * (after a failed XADD) nothing waits: the event stays buffered, as with `record`.
  */
 @Injectable()
 export class UsageRecorder implements OnModuleDestroy {
@@ -59,6 +66,8 @@ export class UsageRecorder implements OnModuleDestroy {
   private readonly maxEntries: number;
   private refusing: BackPressure | null = null;
   private probe: NodeJS.Timeout | undefined;
+  /** Resolvers of `recordDurably` callers, by their serialized event (unique: it holds the request id). */
+  private readonly waiters = new Map<string, () => void>();
 
   constructor(
     @Inject(RedisService) private readonly redis: RedisService,
@@ -85,12 +94,41 @@ export class UsageRecorder implements OnModuleDestroy {
 
   /** Called once per request when it ends (answered, failed or rejected). Never throws, never waits. */
   record(event: UsageEvent): void {
-    this.metrics.observe(event);
-    if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
-    this.buffer.push(JSON.stringify(event));
-    this.trim();
+    this.enqueue(event);
     if (this.buffer.length >= FLUSH_BATCH && !this.flushing && Date.now() >= this.retryAt) this.startDrain();
     else this.schedule(FLUSH_EVERY_MS);
+  }
+
+  /**
+   * `record`, resolving once Redis holds the event, or at once while Redis is refusing, or after
+   * `waitMs` at the latest. Never rejects.
+   */
+  recordDurably(event: UsageEvent, waitMs = DURABLE_WAIT_MS): Promise<void> {
+    const json = this.enqueue(event);
+    if (Date.now() < this.retryAt) {
+      this.schedule(this.retryAt - Date.now());
+      return Promise.resolve();
+    }
+    const written = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), waitMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(json);
+        resolve();
+      };
+      this.waiters.set(json, done);
+    });
+    if (!this.flushing) this.startDrain(); // a drain in flight takes it in its next round trip
+    return written;
+  }
+
+  private enqueue(event: UsageEvent): string {
+    this.metrics.observe(event);
+    if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
+    const json = JSON.stringify(event);
+    this.buffer.push(json);
+    this.trim();
+    return json;
   }
 
   /**
@@ -179,8 +217,10 @@ export class UsageRecorder implements OnModuleDestroy {
     this.timer = undefined;
     this.flushing = this.drain().finally(() => {
       this.flushing = undefined;
-      // Events recorded while the last batch was in flight still need a trip.
-      if (this.buffer.length > 0) this.schedule(Math.max(FLUSH_EVERY_MS, this.retryAt - Date.now()));
+      // Events recorded while the last batch was in flight still need a trip (at once when an answer waits for one).
+      if (this.buffer.length === 0) return;
+      if (this.waiters.size > 0 && Date.now() >= this.retryAt) this.startDrain();
+      else this.schedule(Math.max(FLUSH_EVERY_MS, this.retryAt - Date.now()));
     });
   }
 
@@ -202,6 +242,7 @@ export class UsageRecorder implements OnModuleDestroy {
         this.logger.warn(`usage events not written to Redis, will retry: ${err instanceof Error ? err.message : String(err)}`);
         failed = entries.map((_, i) => i);
       }
+      if (this.waiters.size > 0) this.release(batch);
       if (failed.length > 0) {
         this.buffer.unshift(...failed.flatMap((i) => entries[i]!));
         this.trim();
@@ -209,5 +250,10 @@ export class UsageRecorder implements OnModuleDestroy {
         return;
       }
     }
+  }
+
+  /** Lets the answers of a batch go: Redis took their events, or refused them (then waiting longer would not help). */
+  private release(batch: string[]): void {
+    for (const json of batch) this.waiters.get(json)?.();
   }
 }
