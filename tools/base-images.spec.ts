@@ -25,9 +25,9 @@ describe('baseImagePlan', () => {
 });
 
 describe('requiredBinaries', () => {
-  it('asks for busybox and socat when the images are made here, chromium only for e2e', () => {
+  it('asks for busybox and socat when the images are made here, chromium and iproute2 only for e2e', () => {
     expect(requiredBinaries({ env: {} })).toEqual({ busybox: 'busybox-static', socat: 'socat' });
-    expect(requiredBinaries({ env: {}, e2e: true })).toEqual({ busybox: 'busybox-static', socat: 'socat', chromium: 'chromium' });
+    expect(requiredBinaries({ env: {}, e2e: true })).toEqual({ busybox: 'busybox-static', socat: 'socat', chromium: 'chromium', ip: 'iproute2' });
   });
 
   it('asks for nothing the registry images of an operator make unnecessary', () => {

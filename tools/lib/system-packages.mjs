@@ -17,6 +17,7 @@ export const SYSTEM_PACKAGES = [
   { binary: 'busybox', package: 'busybox-static', for: ['node', 'static'] }, // sh, env, wget in the images
   { binary: 'socat', package: 'socat', for: ['relay'] },
   { binary: 'chromium', package: 'chromium', for: ['e2e'] }, // the browser tests (playwright-core)
+  { binary: 'ip', package: 'iproute2', for: ['e2e'] }, // the fault tests' own Docker engine gets a bridge of its own
 ];
 
 /**
