@@ -145,14 +145,7 @@ describe('faults to survive, under a steady load through the edge and the gatewa
   it(
     'the api SIGKILLed: the edge keeps serving, gateway calls fail only while it is down, a push after the restart deploys',
     async () => {
-      const f = await underLoad('api SIGKILL', async (faultAt) => {
-        await harness.kill('api');
-        await sleep(DOWN_MS);
-        await harness.start('api');
-        const downMs = Date.now() - faultAt;
-        await deployNext();
-        return { downMs, workResumedMs: Date.now() - faultAt };
-      });
+      const f = await underLoad('api SIGKILL', bounce(() => harness.kill('api'), () => harness.start('api')));
       expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
       expect(f.gateway.failed).toBeGreaterThan(0); // the api is the gateway: its calls fail while it is down…
       expect(f.gateway.failedUntilMs ?? Infinity).toBeLessThanOrEqual(f.downMs); // …and only then (sent before it was ready again)
@@ -165,18 +158,10 @@ describe('faults to survive, under a steady load through the edge and the gatewa
   it(
     'Redis stopped and restarted with the same data: the edge keeps serving, queued work and usage records survive',
     async () => {
-      const f = await underLoad('Redis stop/start', async (faultAt) => {
-        await harness.stopRedis();
-        await sleep(DOWN_MS);
-        await harness.startRedis();
-        const downMs = Date.now() - faultAt;
-        await deployNext();
-        return { downMs, workResumedMs: Date.now() - faultAt };
-      });
+      const f = await underLoad('Redis stop/start', bounce(() => harness.stopRedis(), () => harness.startRedis()));
       expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
       expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
-      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-      for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
+      expectNothingLostNorExited(f);
     },
     FAULT_TIMEOUT_MS,
   );
@@ -184,18 +169,10 @@ describe('faults to survive, under a steady load through the edge and the gatewa
   it(
     'PostgreSQL stopped (immediate) and restarted: the edge keeps serving, nothing is lost, a push after it deploys',
     async () => {
-      const f = await underLoad('PostgreSQL stop/start', async (faultAt) => {
-        harness.stopPostgres();
-        await sleep(DOWN_MS);
-        await harness.startPostgres();
-        const downMs = Date.now() - faultAt;
-        await deployNext();
-        return { downMs, workResumedMs: Date.now() - faultAt };
-      });
+      const f = await underLoad('PostgreSQL stop/start', bounce(async () => harness.stopPostgres(), () => harness.startPostgres()));
       expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
       expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
-      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-      for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
+      expectNothingLostNorExited(f);
     },
     FAULT_TIMEOUT_MS,
   );
@@ -218,12 +195,29 @@ describe('faults to survive, under a steady load through the edge and the gatewa
         return { downMs, workResumedMs: Date.now() - faultAt };
       });
       expect(f.edge.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
-      expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
-      for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
+      expectNothingLostNorExited(f);
     },
     FAULT_TIMEOUT_MS,
   );
 });
+
+/** A fault that stops a part for DOWN_MS and starts it again; work resumes when the next push deploys. */
+function bounce(stop: () => Promise<unknown>, start: () => Promise<unknown>) {
+  return async (faultAt: number) => {
+    await stop();
+    await sleep(DOWN_MS);
+    await start();
+    const downMs = Date.now() - faultAt;
+    await deployNext();
+    return { downMs, workResumedMs: Date.now() - faultAt };
+  };
+}
+
+/** No build, deployment or usage record lost, and no platform process gone. */
+function expectNothingLostNorExited(f: { workLost: unknown }): void {
+  expect(f.workLost).toEqual({ builds: 0, deployments: 0, usageMissing: 0 });
+  for (const app of ['api', 'worker', 'edge']) expect(harness.exited(app), `${app} exited`).toBe(false);
+}
 
 /** Pushes the next version and waits until the edge serves it: work resumed. */
 async function deployNext(): Promise<void> {
