@@ -154,9 +154,20 @@ describe('bodies', () => {
       waitMs: 3_000,
     });
     expect(result.status).toBe(401);
-    expect(result.response).toMatch(/connection: close/i);
     expect(result.response).toContain('Invalid API key');
     expect(result.sentBytes).toBe(1024 * 1024);
+  });
+
+  it('gives the official SDK that sends all 32 MB with a bad key the 401 as an AuthenticationError, not a broken connection', async () => {
+    const forged = new OpenAI({ apiKey: 'sk-slw-not-a-real-key', baseURL: `${h.url}/v1`, maxRetries: 0 });
+    // Several times: a reset racing the answer would show as a Connection error now and then.
+    for (let i = 0; i < 3; i++) {
+      const err = await forged.chat.completions.create({ model: 'any', messages: [{ role: 'user', content: 'a'.repeat(32 * 1024 * 1024 - 1024) }] }).then(
+        () => expect.fail('a forged key must not be served'),
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+    }
   });
 });
 

@@ -17,8 +17,6 @@ type Route =
  * client has read it, so an SDK would see a broken connection instead of the 401.
  */
 const DRAIN_MS = 5_000;
-/** A remainder this small is read to its end and the connection kept for the next request. */
-const KEEP_ALIVE_MAX_BYTES = 64 * 1024;
 
 /**
  * The model gateway's wire endpoints, `/v1/…` as the Anthropic and OpenAI SDKs call them,
@@ -133,21 +131,15 @@ export class GatewayRoutes {
   }
 
   /**
-   * Answers in the SDK's error shape without keeping the rest of the body: a small remainder is
-   * read and dropped (the connection stays usable); a large or unknown one is read and dropped
-   * (no memory held) up to GATEWAY_MAX_BODY_BYTES or for DRAIN_MS, whichever comes first, so
-   * the client reads our answer rather than a reset, then the connection closes.
+   * Answers in the SDK's error shape without keeping the rest of the body: what the client goes
+   * on sending is read and dropped (no memory held), so it reads our answer rather than a reset
+   * and the connection stays usable, up to GATEWAY_MAX_BODY_BYTES or for DRAIN_MS; past either
+   * the connection goes. No `connection: close`: node would close the socket as soon as the
+   * answer is written, with the body still arriving, which is the reset this avoids.
    */
   private refuseUnread(req: IncomingMessage, res: ServerResponse, format: WireFormat, answer: ErrorAnswer): null {
-    const declared = req.headers['content-length'] === undefined ? Number.NaN : Number(req.headers['content-length']);
-    const keepAlive = req.complete || declared <= KEEP_ALIVE_MAX_BYTES;
-    if (!keepAlive) res.setHeader('connection', 'close');
     sendGatewayError(res, format, answer, randomUUID());
     if (req.complete) return null;
-    if (keepAlive) {
-      req.resume();
-      return null;
-    }
     let seen = 0;
     const close = () => {
       clearTimeout(timer);
