@@ -17,6 +17,7 @@ import { ensureBaseImages } from './lib/base-images.mjs';
 import { requiredBinaries } from './lib/system-packages.mjs';
 import { startPlatform } from './lib/platform.mjs';
 import { onParentExit } from './lib/processes.mjs';
+import { removeProjectDockerObjects } from './lib/project-docker-objects.mjs';
 import { addCounts, readVitestJson, summaryLine } from './lib/test-results.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,17 +105,8 @@ async function removeDockerObjectsOfTestProjects(databaseUrl, env) {
   const r = capture(psql, [...target.args, '-X', '-A', '-t', '-c', 'SELECT id FROM "Project"'], { env: target.env });
   const projects = new Set(r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : []);
   if (projects.size === 0) return;
-  const owned = (args) =>
-    capture('docker', [...args, '--filter', 'label=slipway.managed=1', '--format', '{{.ID}} {{.Label "slipway.project"}}'], { env })
-      .stdout.split('\n')
-      .map((line) => line.split(' '))
-      .filter(([id, project]) => id && projects.has(project))
-      .map(([id]) => id);
-  const containers = owned(['ps', '-a']);
-  if (containers.length) capture('docker', ['rm', '-f', '-v', ...containers], { env });
-  const networks = owned(['network', 'ls']);
-  if (networks.length) capture('docker', ['network', 'rm', ...networks], { env });
-  if (containers.length || networks.length) log.info(`removed ${containers.length} app containers and ${networks.length} networks the e2e deployments created`);
+  const { containers, networks } = removeProjectDockerObjects(projects, env);
+  if (containers || networks) log.info(`removed ${containers} app containers and ${networks} networks the e2e deployments created`);
 }
 
 let cleaning = null;

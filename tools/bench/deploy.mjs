@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { createLog } from '../lib/log.mjs';
+import { removeProjectDockerObjects } from '../lib/project-docker-objects.mjs';
 import { ensureServices, flushRedisDb, recreateDatabase, withDatabase } from '../lib/services.mjs';
 import { ensureMasterKey } from '../lib/master-key.mjs';
 import { ensureBaseImages } from '../lib/base-images.mjs';
@@ -89,11 +90,14 @@ function load(host) {
   return { stop: async () => (clearInterval(timer), await new Promise((r) => setTimeout(r, 1000)), out) };
 }
 
+/** The projects this run created: their containers, relays and networks are removed at the end. */
+const benchProjects = [];
 const json = async (res) => ({ status: res.status, body: await res.json().catch(() => null), cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') });
 /** One project holding a copy of a sample app, with its git remote set. */
 async function project(session, name, sample) {
   const { org, headers, token } = session;
   const created = await json(await fetch(`${api}/api/v1/orgs/${org}/projects`, { method: 'POST', headers, body: JSON.stringify({ name: `${name}-${Date.now().toString(36)}` }) }));
+  benchProjects.push(created.body.id);
   const host = new URL(created.body.environments[0].url).hostname;
   const work = mkdtempSync(path.join(tmpdir(), 'slipway-bench-'));
   cpSync(path.join(root, 'libs/testing/sample-apps', sample), work, { recursive: true });
@@ -173,7 +177,6 @@ failed requests during rollback           ${String(r.rollbackLoad.failed).padEnd
   }
 } finally {
   await platform.stop();
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', 'label=slipway.managed=1', '--filter', `name=slipway-bench-`]).toString().split('\n').filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  removeProjectDockerObjects(benchProjects); // app containers, relays and networks of the projects this run created
   await services.stop({ docker: true }); // a benchmark leaves nothing running that it started
 }
