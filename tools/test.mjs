@@ -2,7 +2,8 @@
 // `npm test` (CI runs it through .ci/run): dependencies, services, base images, a separate
 // `slipway_test` database, then lint → build → typecheck → migrate → drift → unit → int → e2e, each with a
 // header and its duration. The first failing step stops the run; cleanup always happens.
-// Last line: "N passed, N failed[, N skipped]". `npm test -- --only unit,int` runs a subset.
+// Last line: "N passed, N failed[, N skipped]". `npm test -- --only unit,int` runs a subset;
+// `--files apps/e2e/browser/x.e2e.ts` only those files of the vitest steps.
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -48,6 +49,14 @@ function selectedSteps(argv) {
   if (unknown.length || !list.length) throw new SetupError(`--only takes a comma-separated list of: ${STEPS.join(', ')}`);
   return STEPS.filter((s) => list.includes(s));
 }
+
+/** `--files a.e2e.ts,b.e2e.ts`: the test files the vitest steps run (all by default), for working on one part. */
+function selectedFiles(argv) {
+  const i = argv.findIndex((a) => a === '--files' || a.startsWith('--files='));
+  if (i < 0) return [];
+  return (argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1] ?? '').split(',').filter(Boolean);
+}
+const files = selectedFiles(process.argv.slice(2));
 
 /** Environment of the platform under test: test ports, its own key file and data folder. */
 function platformEnv(env) {
@@ -126,7 +135,7 @@ const ok = async (cmd, args, env) => (await run(cmd, args, { cwd: root, env })) 
 async function vitest(tier, env) {
   const report = path.join(testDir, `${tier}.json`);
   rmSync(report, { force: true });
-  const args = ['vitest', 'run', '--project', tier, '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile=${report}`];
+  const args = ['vitest', 'run', ...files, '--project', tier, '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile=${report}`];
   const passed = await ok('npx', args, { ...env, NODE_ENV: 'test' });
   const counts = readVitestJson(report) ?? { passed: 0, failed: 0, skipped: 0 };
   if (!passed && counts.failed === 0) counts.failed = 1; // crashed before reporting
