@@ -61,6 +61,8 @@ export const SCHEDULED_JOBS = {
   'domain-recheck': { queue: 'slipway-domain-recheck', everyMs: 60_000 },
   /** The edge's per-release samples (Redis stream) into PostgreSQL with their rollups; partitions ahead and retention hourly. */
   'traffic-collect': { queue: 'slipway-traffic-collect', everyMs: 5_000 },
+  /** App traffic, gateway spans and replica logs to the installation's OTLP collector (interval: OTLP_EXPORT_SECONDS; only while OTLP_ENDPOINT is set). */
+  'otlp-export': { queue: 'slipway-otlp-export', everyMs: 10_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

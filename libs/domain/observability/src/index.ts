@@ -3,3 +3,4 @@ export * from './traffic.service';
 export * from './traffic-collector';
 export * from './histogram';
 export * from './point-plan';
+export * from './export';
