@@ -43,30 +43,30 @@ const logs: OtlpBatch = {
   records: [{ resource: releaseA, scope, timeMs: minute, observedMs: minute + 5, severityNumber: 17, severityText: 'ERROR', body: 'boom', attributes: { 'log.iostream': 'stderr' } }],
 };
 
-const json = (b: Uint8Array) => JSON.parse(Buffer.from(b).toString('utf8')) as Record<string, never>;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- OTLP bodies as a receiver reads them
+const json = (b: Uint8Array) => JSON.parse(Buffer.from(b).toString('utf8')) as Json;
+const proto = (signal: 'metrics' | 'traces' | 'logs', b: Uint8Array) => decodeOtlpProtobuf(signal, b) as Json;
 
 describe('encodeOtlp', () => {
   it('writes one request with every release as its own resource, in JSON and in protobuf alike', () => {
-    const fromJson = json(encodeOtlp(metrics, 'json'));
-    const fromProto = decodeOtlpProtobuf('metrics', encodeOtlp(metrics, 'protobuf'));
-    for (const body of [fromJson, fromProto] as Array<{ resourceMetrics: Array<Record<string, never>> }>) {
+    for (const body of [json(encodeOtlp(metrics, 'json')), proto('metrics', encodeOtlp(metrics, 'protobuf'))]) {
       expect(body.resourceMetrics).toHaveLength(2);
-      const [first, second] = body.resourceMetrics as Array<{ resource: { attributes: unknown[] }; scopeMetrics: Array<{ metrics: Array<Record<string, never>> }> }>;
-      expect(first!.resource.attributes).toContainEqual({ key: 'service.version', value: { stringValue: '1' } });
-      expect(second!.resource.attributes).toContainEqual({ key: 'service.version', value: { stringValue: '2' } });
-      const [histogram, counter] = second!.scopeMetrics[0]!.metrics as Array<Record<string, { dataPoints: Array<Record<string, unknown>>; aggregationTemporality: number }>>;
-      expect(histogram!['histogram']!.aggregationTemporality).toBe(1); // DELTA
-      expect(histogram!['histogram']!.dataPoints[0]).toMatchObject({ explicitBounds: [0.005, 0.01], startTimeUnixNano: `${minute}000000`, timeUnixNano: `${minute + 60_000}000000` });
-      expect(histogram!['histogram']!.dataPoints[0]!['bucketCounts']!.toString()).toBe('2,2,3');
-      expect(Number(histogram!['histogram']!.dataPoints[0]!['count'])).toBe(7);
-      expect(counter!['sum']).toMatchObject({ isMonotonic: true, aggregationTemporality: 1 });
-      expect(Number(counter!['sum']!.dataPoints[0]!['asInt'])).toBe(7);
+      const [first, second] = body.resourceMetrics;
+      expect(first.resource.attributes).toContainEqual({ key: 'service.version', value: { stringValue: '1' } });
+      expect(second.resource.attributes).toContainEqual({ key: 'service.version', value: { stringValue: '2' } });
+      const [histogram, counter] = second.scopeMetrics[0].metrics;
+      expect(histogram.histogram.aggregationTemporality).toBe(1); // DELTA
+      expect(histogram.histogram.dataPoints[0]).toMatchObject({ explicitBounds: [0.005, 0.01], startTimeUnixNano: `${minute}000000`, timeUnixNano: `${minute + 60_000}000000` });
+      expect(histogram.histogram.dataPoints[0].bucketCounts.toString()).toBe('2,2,3');
+      expect(Number(histogram.histogram.dataPoints[0].count)).toBe(7);
+      expect(counter.sum).toMatchObject({ isMonotonic: true, aggregationTemporality: 1 });
+      expect(Number(counter.sum.dataPoints[0].asInt)).toBe(7);
     }
   });
 
   it('writes spans with their ids, times to the nanosecond, attributes and status', () => {
-    for (const body of [json(encodeOtlp(traces, 'json')), decodeOtlpProtobuf('traces', encodeOtlp(traces, 'protobuf'))] as Array<Record<string, never>>) {
-      const span = (body as { resourceSpans: Array<{ scopeSpans: Array<{ scope: { name: string }; spans: Array<Record<string, unknown>> }> }> }).resourceSpans[0]!.scopeSpans[0]!;
+    for (const body of [json(encodeOtlp(traces, 'json')), proto('traces', encodeOtlp(traces, 'protobuf'))]) {
+      const span = body.resourceSpans[0].scopeSpans[0];
       expect(span.scope.name).toBe('slipway.test');
       expect(span.spans[0]).toMatchObject({
         traceId: '0af7651916cd43dd8448eb211c80319c',
@@ -77,14 +77,14 @@ describe('encodeOtlp', () => {
         endTimeUnixNano: `${minute + 250}000000`,
         status: { code: 2, message: 'rate_limited' },
       });
-      expect(span.spans[0]!['attributes']).toContainEqual({ key: 'slipway.gateway.fallback_chain', value: { arrayValue: { values: [{ stringValue: 'a/b:ok' }] } } });
-      expect(JSON.stringify(span.spans[0]!['attributes'])).toMatch(/"gen_ai.usage.input_tokens","value":\{"intValue":"?12"?\}/);
+      expect(span.spans[0].attributes).toContainEqual({ key: 'slipway.gateway.fallback_chain', value: { arrayValue: { values: [{ stringValue: 'a/b:ok' }] } } });
+      expect(JSON.stringify(span.spans[0].attributes)).toMatch(/"gen_ai.usage.input_tokens","value":\{"intValue":"?12"?\}/);
     }
   });
 
   it('writes log records with severity, body and attributes', () => {
-    for (const body of [json(encodeOtlp(logs, 'json')), decodeOtlpProtobuf('logs', encodeOtlp(logs, 'protobuf'))] as Array<Record<string, never>>) {
-      const record = (body as { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<Record<string, unknown>> }> }> }).resourceLogs[0]!.scopeLogs[0]!.logRecords[0];
+    for (const body of [json(encodeOtlp(logs, 'json')), proto('logs', encodeOtlp(logs, 'protobuf'))]) {
+      const record = body.resourceLogs[0].scopeLogs[0].logRecords[0];
       expect(record).toMatchObject({ severityNumber: 17, severityText: 'ERROR', body: { stringValue: 'boom' }, timeUnixNano: `${minute}000000` });
     }
   });

@@ -133,7 +133,7 @@ describe('OTLP export pass', () => {
     expect(metricBodies.every((r) => r.headers.authorization === 'Bearer collector-token' && r.contentType === 'application/json')).toBe(true);
     const byRelease = metricsByRelease(metricBodies.map((r) => r.body));
     expect([...byRelease.keys()].sort()).toEqual(['v1', 'v2']);
-    const resource = attrs(metricBodies[0]!.body.resourceMetrics[0].resource.attributes);
+    const resource = attrs((metricBodies[0]!.body as Json).resourceMetrics[0].resource.attributes);
     expect(resource).toMatchObject({ 'service.name': 'web', 'service.namespace': orgSlug, 'deployment.environment.name': 'production', 'slipway.organization.slug': orgSlug });
 
     const v1 = byRelease.get('v1')!;
@@ -190,7 +190,7 @@ describe('OTLP export pass', () => {
     expect(receiver.received.map((r) => r.contentType)).toEqual(['application/x-protobuf', 'application/x-protobuf']);
     const [point] = metricsByRelease(receiver.of('metrics').map((r) => r.body)).get('v2')!.find((m) => m.name === 'http.server.request.duration')!.histogram.dataPoints;
     expect(point.bucketCounts.map(num)).toEqual([4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    const [span] = spansOf(receiver.of('traces').map((r) => r.body));
+    const span = spansOf(receiver.of('traces').map((r) => r.body))[0]!;
     expect(span).toMatchObject({ traceId: spanIds(id).traceId, spanId: spanIds(id).spanId, name: 'chat fast' });
     expect(num(attrs(span.attributes)['gen_ai.usage.input_tokens'])).toBe(1200);
   });
