@@ -61,6 +61,8 @@ export const SCHEDULED_JOBS = {
   'domain-recheck': { queue: 'slipway-domain-recheck', everyMs: 60_000 },
   /** The edge's per-release samples (Redis stream) into PostgreSQL with their rollups; partitions ahead and retention hourly. */
   'traffic-collect': { queue: 'slipway-traffic-collect', everyMs: 5_000 },
+  /** Releases in their watch window judged against the previous release; automatic rollback of faulty ones where opted in. */
+  'release-verdicts': { queue: 'slipway-release-verdicts', everyMs: 10_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;
