@@ -85,7 +85,7 @@ const formatUsd = (v: number) => `$${Number(v.toPrecision(2))}`;
 export function judgeRelease(input: VerdictInput): Verdict {
   const { current, previous } = input;
   const baseline = enough(previous) ? previous : null;
-  const currentEnough = enough(current);
+  const currentEnough = current.requests >= VERDICT_MIN_REQUESTS;
   const measures: ComparedMeasure[] = [];
 
   // 5xx: judged on the new release's own traffic; a missing or too small baseline counts as 0 %.
