@@ -80,8 +80,14 @@ describe('automatic rollback on a faulty verdict', () => {
     expect(load.statuses.get(500)).toBeGreaterThanOrEqual(30);
     expect(load.stopped, `still not v1 after ${load.elapsedMs} ms`).toBe(true);
 
-    const deployments = (await owner.get(`${envPath}/deployments`)).body as { kind: string; automatic: boolean; reason: string | null; releaseNumber: number; status: string }[];
-    const automatic = deployments.filter((d) => d.automatic);
+    // The edge serves v1 once the rollback switched; it finishes after draining v2's replicas.
+    type Row = { kind: string; automatic: boolean; reason: string | null; releaseNumber: number; status: string };
+    let automatic: Row[] = [];
+    for (let i = 0; i < 40; i++) {
+      automatic = ((await owner.get(`${envPath}/deployments`)).body as Row[]).filter((d) => d.automatic);
+      if (automatic[0]?.status === 'SUCCEEDED') break;
+      await sleep(500);
+    }
     expect(automatic).toHaveLength(1);
     expect(automatic[0]).toMatchObject({ kind: 'ROLLBACK', releaseNumber: 1, status: 'SUCCEEDED' });
     expect(automatic[0]!.reason).toMatch(/^Automatic rollback: v2 raised the 5xx rate from .* to 100 % within \d+ minutes? of its deploy\.$/);
