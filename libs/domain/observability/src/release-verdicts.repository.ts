@@ -58,11 +58,14 @@ WHERE "organizationId" = $1 AND "environmentId" = $2 AND "releaseId" = $3 AND "w
 export class ReleaseVerdictsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  /** Successful DEPLOYs that went live since `since` (rollbacks and redeploys put live a release already judged). */
+  /**
+   * Successful DEPLOYs that went live since `since` (rollbacks and redeploys put live a release
+   * already judged), newest first, at most 1,000 a pass (far more deploys than a window sees).
+   */
   async watchedDeploys(since: Date): Promise<WatchedDeploy[]> {
     const rows = await this.prisma.deployment.findMany({
       where: { kind: 'DEPLOY', status: 'SUCCEEDED', finishedAt: { gte: since } },
-      orderBy: { finishedAt: 'asc' },
+      orderBy: { finishedAt: 'desc' },
       take: 1_000,
       select: {
         organizationId: true,
