@@ -12,7 +12,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { DeploymentGatewayModule } from './deployment-gateway.module';
 import { UsageModule } from '@slipway/gateway';
-import { OtlpExportModule, TrafficCollectorModule } from '@slipway/observability';
+import { OtlpExportModule, ReleaseVerdictsJobModule, TrafficCollectorModule } from '@slipway/observability';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
@@ -22,10 +22,11 @@ import { TeardownJob } from './jobs/teardown.job';
 import { DomainRecheckSchedule } from './jobs/domain-recheck.schedule';
 import { TrafficCollectSchedule } from './jobs/traffic-collect.schedule';
 import { OtlpExportSchedule } from './jobs/otlp-export.schedule';
+import { ReleaseVerdictsSchedule } from './jobs/release-verdicts.schedule';
 
-/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic collection, OTLP export. */
+/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic collection, release verdicts and automatic rollback, OTLP export. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, OtlpExportModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, OtlpExportSchedule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReleaseVerdictsJobModule, OtlpExportModule],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule],
 })
 export class WorkerModule {}

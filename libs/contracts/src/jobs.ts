@@ -63,6 +63,8 @@ export const SCHEDULED_JOBS = {
   'traffic-collect': { queue: 'slipway-traffic-collect', everyMs: 5_000 },
   /** App traffic, gateway spans and replica logs to the installation's OTLP collector (interval: OTLP_EXPORT_SECONDS; only while OTLP_ENDPOINT is set). */
   'otlp-export': { queue: 'slipway-otlp-export', everyMs: 10_000 },
+  /** Releases in their watch window judged against the previous release; automatic rollback of faulty ones where opted in. */
+  'release-verdicts': { queue: 'slipway-release-verdicts', everyMs: 10_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

@@ -32,7 +32,7 @@ export function DeploymentView({ project, env, deploymentId }: { project: string
               { href: `/o/${org.slug}/projects`, label: 'Projects' },
               { href: `/o/${org.slug}/projects/${project}`, label: project },
             ]}
-            title={`${KIND[d.kind]} of v${d.releaseNumber}`}
+            title={`${d.automatic ? `Automatic ${KIND[d.kind].toLowerCase()}` : KIND[d.kind]} of v${d.releaseNumber}`}
             description={
               <span className="flex flex-wrap items-center gap-2">
                 <span aria-label="Deployment status">
@@ -63,6 +63,11 @@ export function DeploymentView({ project, env, deploymentId }: { project: string
               <dd className="font-medium">{formatDateTime(d.finishedAt)}</dd>
             </div>
           </dl>
+          {d.reason ? (
+            <p className="mb-4 text-sm text-zinc-700" aria-label="Why">
+              {d.reason}
+            </p>
+          ) : null}
           {d.failureReason ? (
             <div className="mb-4">
               <ErrorAlert>{d.failureReason}</ErrorAlert>

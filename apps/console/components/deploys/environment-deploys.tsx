@@ -105,7 +105,14 @@ function DeploymentsTable({ label, deployments, base }: { label: string; deploym
               <StatusBadge status={d.status} />
             </Link>
           </Td>
-          <Td>{KIND[d.kind]}</Td>
+          <Td>
+            {d.automatic ? `Automatic ${KIND[d.kind].toLowerCase()}` : KIND[d.kind]}
+            {d.reason ? (
+              <div className="max-w-xs truncate text-xs text-zinc-500" title={d.reason}>
+                {d.reason}
+              </div>
+            ) : null}
+          </Td>
           <Td>
             <Link href={`${base}/deployments/${d.id}`} className="font-medium hover:underline">
               v{d.releaseNumber}
