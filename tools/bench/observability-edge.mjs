@@ -187,6 +187,7 @@ async function workerCost() {
     const edges = [new EdgeMetricsCollector(), new EdgeMetricsCollector()];
     const entries = [];
     const start = Date.now() - 5 * 60_000;
+    for (const e of edges) e.drain(new Date(start)); // the first window starts with the simulated traffic
     for (let s = 0; s < SECONDS; s++) {
       for (let i = 0; i < 1000; i++) edges[i % 2].record(releaseIds[i % 3], environment.id, i % 40 === 0 ? 500 : 200, (i % 200) / 2, `/p${i % 200}/${i}`);
       if ((s + 1) % 10 === 0) for (const e of edges) entries.push(...e.drain(new Date(start + (s + 1) * 1000)));
