@@ -67,6 +67,14 @@ const sides = {
   'per release + per path': () => new EdgeMetricsCollector(),
   'per release only': () => new EdgeMetricsCollector({ paths: false }),
   'no collector (empty call)': () => ({ record() {} }),
+  // What recording straight into prom-client would cost (why the edge keeps its own counters).
+  'prom-client counter + histogram, per release': () => {
+    const { Registry, Counter, Histogram } = require(path.join(root, 'node_modules/prom-client'));
+    const registers = [new Registry()];
+    const requests = new Counter({ name: 'r', help: 'r', labelNames: ['release_id', 'status_class'], registers });
+    const duration = new Histogram({ name: 'd', help: 'd', labelNames: ['release_id'], buckets: [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000], registers });
+    return { record: (releaseId, _env, status, ms) => (requests.inc({ release_id: releaseId, status_class: `${Math.floor(status / 100)}xx` }), duration.observe({ release_id: releaseId }, ms)) };
+  },
 };
 const perCall = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 for (let round = 0; round < ROUNDS + 1; round++) {
