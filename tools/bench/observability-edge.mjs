@@ -93,7 +93,7 @@ const UPSTREAM_SRC = `require('node:http').createServer((req, res) => { req.resu
   .listen(0, '127.0.0.1', function () { process.send(this.address().port); });`;
 const up = spawn(process.execPath, ['-e', UPSTREAM_SRC], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 const upstreamPort = await new Promise((r) => up.once('message', r));
-const host = fork(path.join(root, 'tools/bench/observability-edge-host.cjs'), [], { env: { ...process.env, UPSTREAM_PORT: String(upstreamPort) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const host = fork(path.join(root, 'tools/bench/observability-edge-host.mjs'), [], { env: { ...process.env, UPSTREAM_PORT: String(upstreamPort) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 const { ports } = await new Promise((r) => host.once('message', r));
 const cpuOf = () =>
   new Promise((r) => {

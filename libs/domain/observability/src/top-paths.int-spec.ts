@@ -26,7 +26,7 @@ let redis: RedisService;
 let service: TopPathsService;
 let a: TrafficTenant;
 let b: TrafficTenant;
-let entries: EdgeMetrics[] = [];
+const entries: EdgeMetrics[] = [];
 /** Raw requests the edge saw, by tenant environment and path: what the answers must add up to. */
 const seen = new Map<string, { ms: number; status: number; releaseId: string }[]>();
 const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 30_000);

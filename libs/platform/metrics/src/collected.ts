@@ -73,7 +73,8 @@ export function registerCollectedHistogram(
         cumulative += s.counts[i] ?? 0;
         out.push({ metricName: `${def.name}_bucket`, labels: { ...s.labels, le }, value: cumulative });
       });
-      out.push({ metricName: `${def.name}_sum`, labels: s.labels, value: Math.round((s.sum / scale) * 1e6) / 1e6 });
+      // Scaled sums are rounded to 1e-6 of the exposed unit, so ms → s shows no float noise.
+      out.push({ metricName: `${def.name}_sum`, labels: s.labels, value: scale === 1 ? s.sum : Math.round((s.sum / scale) * 1e6) / 1e6 });
       out.push({ metricName: `${def.name}_count`, labels: s.labels, value: cumulative });
     }
     return out;

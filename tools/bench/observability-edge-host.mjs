@@ -2,8 +2,12 @@
 // identical but for their metrics collector — `on` counts per release and per path (as the edge
 // does), `off` counts nothing — and a tiny upstream in another process behind both. The parent
 // sends traffic to one edge at a time and asks for this process's CPU time between rounds.
-const path = require('node:path');
-const root = path.resolve(__dirname, '../..');
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
 const { createEdgeServer } = require(path.join(root, 'apps/edge/dist/server.js'));
 const { EdgeMetricsCollector } = require(path.join(root, 'apps/edge/dist/metrics.js'));
 const { RouteTable } = require(path.join(root, 'apps/edge/dist/route-table.js'));
@@ -27,7 +31,7 @@ function start(metrics) {
   return new Promise((resolve) => edge.server.listen(0, '127.0.0.1', () => resolve({ edge, port: edge.server.address().port })));
 }
 
-(async () => {
+{
   const on = await start(new EdgeMetricsCollector());
   const off = await start(noCollector);
   // Drain every 10 s as the flusher does (the entries are dropped: no Redis here).
@@ -40,4 +44,4 @@ function start(metrics) {
     }
   });
   process.send({ ports: { on: on.port, off: off.port } });
-})();
+}
