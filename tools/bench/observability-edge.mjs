@@ -15,7 +15,7 @@
 //    worker's CPU (this process) and the pass's wall time per second of traffic.
 //
 // Built libs and apps/edge/dist (`npm run build`); PostgreSQL and Redis at DATABASE_URL /
-// REDIS_URL (or .slipway/services.env). Loopback only; bounded. Options: --rounds=8 --requests=3000
+// REDIS_URL (or .slipway/services.env). Loopback only; bounded. Options: --rounds=12 --requests=3000
 import 'reflect-metadata';
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,7 +32,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const require = createRequire(import.meta.url);
 const log = createLog('bench');
 const args = Object.fromEntries(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=')[1] ?? 'true']));
-const ROUNDS = Number(args.rounds ?? 8);
+const ROUNDS = Number(args.rounds ?? 12);
 const REQUESTS = Number(args.requests ?? 3000);
 const CALLS = 200_000;
 const DB = 'slipway_bench_obs_edge';
@@ -229,7 +229,11 @@ console.log('|---|---|');
 for (const [name, xs] of Object.entries(perCall)) console.log(`| ${name} | ${median(xs).toFixed(0)} |`);
 const on = median(edgeCpu.on);
 const off = median(edgeCpu.off);
-console.log(`\nthrough the edge (${ROUNDS} rounds × ${REQUESTS} requests per side): edge CPU per request ${on.toFixed(1)} µs with collection, ${off.toFixed(1)} µs without; added ${(on - off).toFixed(1)} µs (${(((on - off) / off) * 100).toFixed(1)} %)`);
+// Paired per round (on and off ran back to back, order swapped every round): slow drifts of the machine's load cancel.
+const paired = median(edgeCpu.on.map((x, i) => x - edgeCpu.off[i]));
+console.log(
+  `\nthrough the edge (${ROUNDS} rounds × ${REQUESTS} requests per side): edge CPU per request ${on.toFixed(1)} µs with collection, ${off.toFixed(1)} µs without; added ${(on - off).toFixed(1)} µs (difference of medians), ${paired.toFixed(1)} µs (median of per-round differences)`,
+);
 console.log(`  rounds on: ${edgeCpu.on.map((x) => x.toFixed(1)).join(', ')} µs; off: ${edgeCpu.off.map((x) => x.toFixed(1)).join(', ')} µs`);
 if (worker)
   console.log(
