@@ -40,6 +40,7 @@ import { GatewayUsageController } from './controllers/gateway-usage.controller';
 import { GatewayBudgetsController } from './controllers/gateway-budgets.controller';
 import { ExplainController } from './controllers/explain.controller';
 import { GatewayDrillsController } from './controllers/gateway-drills.controller';
+import { TopPathsController } from './controllers/top-paths.controller';
 import { TrafficController } from './controllers/traffic.controller';
 import { ReleaseVerdictsController } from './controllers/release-verdicts.controller';
 import { GitHooks } from './git/git-hooks';
@@ -65,6 +66,7 @@ import { GitHooks } from './git/git-hooks';
     MetricsController,
     TrafficController,
     ReleaseVerdictsController,
+    TopPathsController,
     GatewayUsageController,
     ExplainController,
     GatewayBudgetsController,

@@ -7,16 +7,20 @@ import { OrganizationHealthRepository } from './organization-health.repository';
 import { OrganizationHealthService } from './organization-health.service';
 import { ReleaseVerdictsRepository } from './release-verdicts.repository';
 import { ReleaseVerdictsService } from './release-verdicts.service';
+import { TopPathsRepository } from './top-paths.repository';
+import { TopPathsService } from './top-paths.service';
 import { TrafficCollector } from './traffic-collector';
 import { TrafficRepository } from './traffic.repository';
 import { TrafficService } from './traffic.service';
 import { TrafficStorageRepository } from './traffic-storage.repository';
 
-/** App traffic, markers, release verdicts and the organization overview (the api's queries). Needs DbModule and CONFIG from the app. */
+/** App traffic, top paths, markers, release verdicts and the organization overview (the api's queries). Needs DbModule and CONFIG from the app. */
 @Module({
   providers: [
     TrafficRepository,
     TrafficService,
+    TopPathsRepository,
+    TopPathsService,
     ReleaseVerdictsRepository,
     ReleaseVerdictsService,
     MarkersRepository,
@@ -24,7 +28,7 @@ import { TrafficStorageRepository } from './traffic-storage.repository';
     OrganizationHealthRepository,
     OrganizationHealthService,
   ],
-  exports: [TrafficService, ReleaseVerdictsService, MarkersService, OrganizationHealthService],
+  exports: [TrafficService, TopPathsService, ReleaseVerdictsService, MarkersService, OrganizationHealthService],
 })
 export class ObservabilityModule {}
 
