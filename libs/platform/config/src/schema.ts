@@ -89,6 +89,7 @@ export const configSchema = z.object({
   DOMAIN_RECHECK_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(300).describe('How often the worker looks up the TXT records of pending custom domains (and removes expired ones).'),
   OBSERVABILITY_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7).describe('Days of raw app-traffic samples (one per release per edge flush) kept; older days are dropped as whole partitions.'),
   OBSERVABILITY_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('Days of 1-minute and 1-hour app-traffic rollups kept (at least the raw retention is kept whatever this says).'),
+  RESOURCES_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(300).default(5).describe('How often the worker reads the CPU, memory and lifecycle events (restarts, OOM kills) of every running replica container.'),
   DATA_DIR: z.string().default('.slipway/data').describe('Folder for git repositories and build contexts.'),
   SLIPWAY_MASTER_KEY: z
     .string()
