@@ -26,8 +26,16 @@ const EVENTS_FIRST_LOOKBACK_MS = 60_000;
 /** Events are read up to this long ago: the engine answers and closes at `until` only once it has passed. */
 const EVENTS_UNTIL_LAG_MS = 1_000;
 
+/**
+ * Containers read at once. The engine answers a one-shot stats request at its collector's next
+ * tick (up to a second later, whatever the load), so the wait is idle time, not work: reading 16
+ * at once keeps a pass near a second for 30 containers (see docs/benchmarks.md) while bounding
+ * the open requests.
+ */
+export const SAMPLE_CONCURRENCY = 16;
+
 export interface SampleOptions {
-  /** Containers read at once. */
+  /** Containers read at once (SAMPLE_CONCURRENCY). */
   concurrency?: number;
   /** A container that does not answer within this is skipped for this pass. */
   timeoutMs?: number;
@@ -48,7 +56,7 @@ export interface SampleResult {
 
 /**
  * One pass of the `resources-sample` job: one-shot Docker stats of every running replica
- * container (a few at a time, each bounded by a timeout, so a slow container never holds up the
+ * container (SAMPLE_CONCURRENCY at a time, each bounded by a timeout, so a slow container never holds up the
  * rest), CPU from the delta of the cumulative CPU time since the previous pass (the counters are
  * kept in Redis, so any worker can run the next pass), and the lifecycle events since the last
  * pass (a cursor in Redis). Never a loop in the api.
@@ -85,7 +93,7 @@ export class ResourceSampler {
     const next: Record<string, string> = {};
     const readings: ResourceReadingInput[] = [];
     let failed = 0;
-    await eachLimited(containers, options.concurrency ?? 4, async (container) => {
+    await eachLimited(containers, options.concurrency ?? SAMPLE_CONCURRENCY, async (container) => {
       let reading: ContainerStatsReading | null;
       try {
         reading = await this.metrics.stats(container.id, { timeoutMs: options.timeoutMs ?? 2_000 });
