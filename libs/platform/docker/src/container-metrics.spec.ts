@@ -13,7 +13,11 @@ describe('memoryWithoutCache', () => {
 describe('parseEvents', () => {
   it('reads container events line by line, with exit code, name and labels, and skips the rest', () => {
     const lines = [
-      JSON.stringify({ Type: 'container', Action: 'die', Actor: { ID: 'abc', Attributes: { name: 'web-1', exitCode: '137', image: 'x', 'slipway.release': 'r1' } }, time: 1, timeNano: 1_700_000_000_123_456_789 }),
+      // The engine writes timeNano as a JSON number past 2^53, as here.
+      JSON.stringify({ Type: 'container', Action: 'die', Actor: { ID: 'abc', Attributes: { name: 'web-1', exitCode: '137', image: 'x', 'slipway.release': 'r1' } }, time: 1 }).replace(
+        /}$/,
+        ',"timeNano":1700000000123456789}',
+      ),
       JSON.stringify({ Type: 'container', Action: 'exec_start: sh', Actor: { ID: 'abc', Attributes: {} }, timeNano: 1 }),
       JSON.stringify({ Type: 'network', Action: 'connect', Actor: { ID: 'n' }, timeNano: 1 }),
       'not json',
