@@ -32,7 +32,9 @@ const log = createLog('bench');
 const args = Object.fromEntries(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=')[1] ?? 'true']));
 const RUNS = Number(args.runs ?? 30);
 const PASSES = Number(args.passes ?? 10);
-const COUNTS = String(args.counts ?? '10,30').split(',').map(Number);
+const COUNTS = String(args.counts ?? '10,30')
+  .split(',')
+  .map(Number);
 const REPLICAS = 4;
 const DB = 'slipway_bench_obs_res';
 const RUN = randomBytes(4).toString('hex');
@@ -67,13 +69,30 @@ const { ConfigModule, loadConfig } = await import('@slipway/config');
 const { DbModule, PrismaService } = await import('@slipway/db');
 const { RedisModule, RedisService } = await import('@slipway/redis');
 const { DockerModule, DockerEngine, LABELS } = await import('@slipway/docker');
-const { ObservabilityModule, ResourceSamplerModule, ResourceSampler, ResourcesService, RESOURCES_STATE_KEY } = await import('@slipway/observability');
+const { ObservabilityModule, ResourceSamplerModule, ResourceSampler, ResourcesService, RESOURCES_STATE_KEY } =
+  await import('@slipway/observability');
 
 const config = { ...loadConfig(), DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL };
 const STATE = `slipway:bench:resources:${RUN}`;
-const stateModule = { module: class BenchState {}, global: true, providers: [{ provide: RESOURCES_STATE_KEY, useValue: STATE }], exports: [RESOURCES_STATE_KEY] };
+const stateModule = {
+  module: class BenchState {},
+  global: true,
+  providers: [{ provide: RESOURCES_STATE_KEY, useValue: STATE }],
+  exports: [RESOURCES_STATE_KEY],
+};
 const app = await NestFactory.createApplicationContext(
-  { module: class BenchRoot {}, imports: [ConfigModule.withConfig(config), DbModule, RedisModule, DockerModule, stateModule, ObservabilityModule, ResourceSamplerModule] },
+  {
+    module: class BenchRoot {},
+    imports: [
+      ConfigModule.withConfig(config),
+      DbModule,
+      RedisModule,
+      DockerModule,
+      stateModule,
+      ObservabilityModule,
+      ResourceSamplerModule,
+    ],
+  },
   { logger: ['error'] },
 );
 const prisma = app.get(PrismaService);
@@ -92,14 +111,42 @@ try {
   const org = await prisma.organization.create({ data: { slug: 'bench', name: 'Bench' } });
   const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'web', hostLabel: 'web-bench', name: 'web' } });
   const environment = await prisma.environment.create({
-    data: { organizationId: org.id, projectId: project.id, name: 'production', branch: 'main', memoryMb: 32, cpuMillis: 250, replicas: REPLICAS, healthCheckPath: '/' },
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      name: 'production',
+      branch: 'main',
+      memoryMb: 32,
+      cpuMillis: 250,
+      replicas: REPLICAS,
+      healthCheckPath: '/',
+    },
   });
   const scope = { organizationId: org.id, projectId: project.id, environmentId: environment.id };
   const build = await prisma.build.create({
-    data: { ...scope, commitSha: 'c1', branch: 'main', authorName: 'Bench', authorEmail: 'bench@example.test', message: 'v1', status: 'SUCCEEDED' },
+    data: {
+      ...scope,
+      commitSha: 'c1',
+      branch: 'main',
+      authorName: 'Bench',
+      authorEmail: 'bench@example.test',
+      message: 'v1',
+      status: 'SUCCEEDED',
+    },
   });
   const release = await prisma.release.create({
-    data: { ...scope, buildId: build.id, number: 1, imageId: 'sha256:1', commitSha: 'c1', authorName: 'Bench', message: 'v1', envVarVersions: {}, slipwayConfig: {}, runtime: {} },
+    data: {
+      ...scope,
+      buildId: build.id,
+      number: 1,
+      imageId: 'sha256:1',
+      commitSha: 'c1',
+      authorName: 'Bench',
+      message: 'v1',
+      envVarVersions: {},
+      slipwayConfig: {},
+      runtime: {},
+    },
   });
   const deployment = await prisma.deployment.create({ data: { ...scope, releaseId: release.id, kind: 'DEPLOY', status: 'SUCCEEDED' } });
 
@@ -111,13 +158,30 @@ try {
     while (started.length < count) {
       const index = started.length;
       const name = `slipway-bench-res-${RUN}-${index}`;
-      await prisma.replica.create({ data: { organizationId: org.id, environmentId: environment.id, releaseId: release.id, deploymentId: deployment.id, index, containerName: name, state: 'HEALTHY' } });
+      await prisma.replica.create({
+        data: {
+          organizationId: org.id,
+          environmentId: environment.id,
+          releaseId: release.id,
+          deploymentId: deployment.id,
+          index,
+          containerName: name,
+          state: 'HEALTHY',
+        },
+      });
       const { id } = await engine.runContainer({
         name,
         image: IMAGE,
         env: {},
         containerPort: 3000,
-        labels: { ...BENCH, [LABELS.project]: project.id, [LABELS.environment]: environment.id, [LABELS.release]: release.id, [LABELS.deployment]: deployment.id, [LABELS.replica]: String(index) },
+        labels: {
+          ...BENCH,
+          [LABELS.project]: project.id,
+          [LABELS.environment]: environment.id,
+          [LABELS.release]: release.id,
+          [LABELS.deployment]: deployment.id,
+          [LABELS.replica]: String(index),
+        },
         memoryMb: 32,
         cpuMillis: 250,
         network,
@@ -154,39 +218,70 @@ try {
      SELECT t, 'seed-' || i, $1, $2, $3, $4, i, random() * 50, (100 + random() * 50)::int8 * 1048576, 500, 268435456
      FROM generate_series($5::timestamptz AT TIME ZONE 'UTC', $6::timestamptz AT TIME ZONE 'UTC', interval '5 seconds') AS t, generate_series(0, ${REPLICAS - 1}) AS i
      ON CONFLICT DO NOTHING`,
-    org.id, project.id, environment.id, release.id, new Date(now.getTime() - dayMs + 60_000).toISOString(), now.toISOString(),
+    org.id,
+    project.id,
+    environment.id,
+    release.id,
+    new Date(now.getTime() - dayMs + 60_000).toISOString(),
+    now.toISOString(),
   );
   await prisma.$executeRawUnsafe(
     `INSERT INTO "ReplicaResourceMinute" (bucket, replica, "organizationId", "projectId", "environmentId", "releaseId", "replicaIndex", samples, "cpuSamples", "cpuPercentSum", "cpuPercentMax", "memoryBytesSum", "memoryBytesMax", "cpuLimitMillis", "memoryLimitBytes")
      SELECT t, 'seed-' || i, $1, $2, $3, $4, i, 12, 12, random() * 600, 50, 12 * 104857600::int8, 125829120, 500, 268435456
      FROM generate_series(date_trunc('minute', $5::timestamptz AT TIME ZONE 'UTC'), $6::timestamptz AT TIME ZONE 'UTC', interval '1 minute') AS t, generate_series(0, ${REPLICAS - 1}) AS i
      ON CONFLICT DO NOTHING`,
-    org.id, project.id, environment.id, release.id, new Date(now.getTime() - 7 * dayMs).toISOString(), now.toISOString(),
+    org.id,
+    project.id,
+    environment.id,
+    release.id,
+    new Date(now.getTime() - 7 * dayMs).toISOString(),
+    now.toISOString(),
   );
   await prisma.$executeRawUnsafe('ANALYZE "ReplicaResourceSample", "ReplicaResourceMinute"');
   const count = async (table) => Number((await prisma.$queryRawUnsafe(`SELECT count(*)::int8 AS n FROM "${table}"`))[0].n);
   const rows = { raw: await count('ReplicaResourceSample'), minute: await count('ReplicaResourceMinute') };
   const queries = [];
-  for (const [label, seconds] of [['1 h', 3600], ['24 h', 86_400], ['7 d', 7 * 86_400]]) {
+  for (const [label, seconds] of [
+    ['1 h', 3600],
+    ['24 h', 86_400],
+    ['7 d', 7 * 86_400],
+  ]) {
     const times = [];
     let last;
     for (let i = 0; i < RUNS + 3; i++) {
       const at = new Date();
       const t = performance.now();
-      last = await resources.environmentResources(scope, environment.id, { from: new Date(at.getTime() - seconds * 1000).toISOString(), points: 600 }, at);
+      last = await resources.environmentResources(
+        scope,
+        environment.id,
+        { from: new Date(at.getTime() - seconds * 1000).toISOString(), points: 600 },
+        at,
+      );
       if (i >= 3) times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    queries.push({ label, step: last.stepSeconds, points: last.time.length, replicas: last.replicas.length, p50: pct(times, 0.5), p95: pct(times, 0.95) });
+    queries.push({
+      label,
+      step: last.stepSeconds,
+      points: last.time.length,
+      replicas: last.replicas.length,
+      p50: pct(times, 0.5),
+      p95: pct(times, 0.95),
+    });
   }
 
   const fmt = (ms) => `${ms.toFixed(1)} ms`;
-  console.log(`\nbench:observability (resources) — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${LOAD_BEFORE.toFixed(2)} before`);
+  console.log(
+    `\nbench:observability (resources) — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${LOAD_BEFORE.toFixed(2)} before`,
+  );
   console.log(`\nsampling: one pass (stats of every container, 16 at a time; events; one INSERT), median of ${PASSES} passes\n`);
   console.log('| containers | readings/pass | wall per pass | worker CPU per pass | CPU per container |');
   console.log('|---|---|---|---|---|');
-  for (const s of sampling) console.log(`| ${s.count} | ${s.readings.toFixed(0)} | ${fmt(s.wall)} | ${fmt(s.cpu)} | ${fmt(s.cpu / s.count)} |`);
-  console.log(`\nquery: ${rows.raw} raw readings, ${rows.minute} minute rows (${REPLICAS} replicas); ${RUNS} runs per range at 600 points\n`);
+  for (const s of sampling)
+    console.log(`| ${s.count} | ${s.readings.toFixed(0)} | ${fmt(s.wall)} | ${fmt(s.cpu)} | ${fmt(s.cpu / s.count)} |`);
+  console.log(
+    `\nquery: ${rows.raw} raw readings, ${rows.minute} minute rows (${REPLICAS} replicas); ${RUNS} runs per range at 600 points\n`,
+  );
   console.log('| range | step | points | replicas | p50 | p95 |');
   console.log('|---|---|---|---|---|---|');
   for (const q of queries) console.log(`| ${q.label} | ${q.step} s | ${q.points} | ${q.replicas} | ${fmt(q.p50)} | ${fmt(q.p95)} |`);

@@ -11,19 +11,55 @@ const MINUTES = 90;
 const MIB = 1024 * 1024;
 const start = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 3_600_000);
 /** The seeded usage rows, to check the answers against. */
-const usage: { minute: Date; model: string; feature: string; requests: number; errors: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; costMicros: number; streamed: number; ttftMsSum: number; latencyMsSum: number; retries: number; fallbacks: number }[] = [];
+const usage: {
+  minute: Date;
+  model: string;
+  feature: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+  streamed: number;
+  ttftMsSum: number;
+  latencyMsSum: number;
+  retries: number;
+  fallbacks: number;
+}[] = [];
 
 beforeAll(async () => {
   h = await startGatewayHarness();
   envBase = `/api/v1/orgs/${h.org}/projects/${h.project}/environments/${h.environment}`;
   const prisma = h.app.get(PrismaService);
-  const env = await prisma.environment.findFirstOrThrow({ where: { name: h.environment, project: { slug: h.project, organization: { slug: h.org } } } });
+  const env = await prisma.environment.findFirstOrThrow({
+    where: { name: h.environment, project: { slug: h.project, organization: { slug: h.org } } },
+  });
   const scope = { organizationId: env.organizationId, projectId: env.projectId, environmentId: env.id };
   const build = await prisma.build.create({
-    data: { ...scope, commitSha: 'c0ffee', branch: 'main', authorName: 'Ada', authorEmail: 'ada@example.test', message: 'v1', status: 'SUCCEEDED' },
+    data: {
+      ...scope,
+      commitSha: 'c0ffee',
+      branch: 'main',
+      authorName: 'Ada',
+      authorEmail: 'ada@example.test',
+      message: 'v1',
+      status: 'SUCCEEDED',
+    },
   });
   const release = await prisma.release.create({
-    data: { ...scope, buildId: build.id, number: 1, imageId: 'sha256:1', commitSha: 'c0ffee', authorName: 'Ada', message: 'v1', envVarVersions: {}, slipwayConfig: {}, runtime: {} },
+    data: {
+      ...scope,
+      buildId: build.id,
+      number: 1,
+      imageId: 'sha256:1',
+      commitSha: 'c0ffee',
+      authorName: 'Ada',
+      message: 'v1',
+      envVarVersions: {},
+      slipwayConfig: {},
+      runtime: {},
+    },
   });
   releaseId = release.id;
   // Two replicas, 90 minutes of minute rollups as the sampler writes them (12 readings a minute).
@@ -50,7 +86,11 @@ beforeAll(async () => {
   }
   await prisma.replicaResourceMinute.createMany({ data: minutes });
   for (let m = 0; m < MINUTES; m++) {
-    for (const [model, feature] of [['fast', 'chat'], ['smart', 'search'], ['fast', 'search']] as const) {
+    for (const [model, feature] of [
+      ['fast', 'chat'],
+      ['smart', 'search'],
+      ['fast', 'search'],
+    ] as const) {
       const row = {
         minute: new Date(start.getTime() + m * 60_000),
         model,
@@ -112,7 +152,12 @@ beforeAll(async () => {
     createdAt: new Date(start.getTime() + (i + 1) * 60_000),
   });
   await prisma.gatewayRequest.createMany({
-    data: [request(0, 'rate_limit', scope.environmentId), request(1, 'rate_limit', scope.environmentId), request(2, 'timeout', scope.environmentId), request(3, 'timeout', null)],
+    data: [
+      request(0, 'rate_limit', scope.environmentId),
+      request(1, 'rate_limit', scope.environmentId),
+      request(2, 'timeout', scope.environmentId),
+      request(3, 'timeout', null),
+    ],
   });
 }, 120_000);
 afterAll(async () => h?.close());
@@ -152,7 +197,10 @@ describe('GET …/environments/:env/resources', () => {
       expect(res.body.code).toBe('NOT_FOUND');
       expect(JSON.stringify(res.body)).not.toContain(releaseId);
       const ownOrg: string = signup.body.organizations[0].slug;
-      const crossed = await stranger.call('GET', `/api/v1/orgs/${ownOrg}/projects/${h.project}/environments/${h.environment}/${path}?from=${iso(start)}`);
+      const crossed = await stranger.call(
+        'GET',
+        `/api/v1/orgs/${ownOrg}/projects/${h.project}/environments/${h.environment}/${path}?from=${iso(start)}`,
+      );
       expect(crossed.status).toBe(404);
     }
   });
@@ -170,7 +218,10 @@ describe('GET …/environments/:env/model-traffic', () => {
 
   it('sums the minute rows exactly, whatever the slot width', async () => {
     for (const points of [600, 45, 10]) {
-      const res = await h.owner.call('GET', `${envBase}/model-traffic?from=${iso(start)}&to=${iso(rangeEnd)}&points=${points}&groupBy=alias`);
+      const res = await h.owner.call(
+        'GET',
+        `${envBase}/model-traffic?from=${iso(start)}&to=${iso(rangeEnd)}&points=${points}&groupBy=alias`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.time.length).toBeLessThanOrEqual(points);
       expect(res.body.series.map((s: { key: string }) => s.key)).toEqual(['fast', 'smart']); // most calls first

@@ -52,11 +52,38 @@ GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50`;
 export class ModelTrafficRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  async series(scope: TenantScope, projectId: string, environmentId: string, groupBy: ModelTrafficQuery['groupBy'], plan: PointPlan): Promise<ModelSlotRow[]> {
-    return this.prisma.$queryRawUnsafe<ModelSlotRow[]>(seriesSql(groupBy), scope.organizationId, projectId, environmentId, plan.start, plan.end, plan.stepSeconds);
+  async series(
+    scope: TenantScope,
+    projectId: string,
+    environmentId: string,
+    groupBy: ModelTrafficQuery['groupBy'],
+    plan: PointPlan,
+  ): Promise<ModelSlotRow[]> {
+    return this.prisma.$queryRawUnsafe<ModelSlotRow[]>(
+      seriesSql(groupBy),
+      scope.organizationId,
+      projectId,
+      environmentId,
+      plan.start,
+      plan.end,
+      plan.stepSeconds,
+    );
   }
 
-  async errorsByCategory(scope: TenantScope, projectId: string, environmentId: string, from: Date, to: Date): Promise<{ category: string; count: number }[]> {
-    return this.prisma.$queryRawUnsafe(ERRORS_SQL, scope.organizationId, projectId, environmentId, from.getTime() / 1000, to.getTime() / 1000);
+  async errorsByCategory(
+    scope: TenantScope,
+    projectId: string,
+    environmentId: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ category: string; count: number }[]> {
+    return this.prisma.$queryRawUnsafe(
+      ERRORS_SQL,
+      scope.organizationId,
+      projectId,
+      environmentId,
+      from.getTime() / 1000,
+      to.getTime() / 1000,
+    );
   }
 }

@@ -58,7 +58,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const containers = await docker.listContainers({ all: true, filters: { label: [`slipway.test.run=${run}`] } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   await engine?.removeNetwork(network).catch(() => undefined);
   await ctx?.app.get(RedisService).client.del(`${STATE}:cpu-counters`, `${STATE}:events-cursor`);
   await ctx?.close();
@@ -127,7 +134,14 @@ describe('resource sampling (real dockerd)', () => {
     const dto = await resources.environmentResources(tenant, tenant.environmentId, range(5));
     expect(dto.replicas).toHaveLength(1);
     const [r] = dto.replicas;
-    expect(r).toMatchObject({ replica: replica.name, releaseId: tenant.releaseIds[0], releaseNumber: 1, index: 0, cpuLimitPercent: 50, memoryLimitBytes: 64 * 1024 * 1024 });
+    expect(r).toMatchObject({
+      replica: replica.name,
+      releaseId: tenant.releaseIds[0],
+      releaseNumber: 1,
+      index: 0,
+      cpuLimitPercent: 50,
+      memoryLimitBytes: 64 * 1024 * 1024,
+    });
     const cpu = r!.cpuPercent.filter((v): v is number => v !== null);
     const memory = r!.memoryBytes.filter((v): v is number => v !== null);
     expect(cpu.length).toBeGreaterThan(0);
@@ -156,7 +170,13 @@ describe('resource sampling (real dockerd)', () => {
       const markers = await resources.listReplicaMarkers(tenant, tenant.environmentId, new Date(Date.now() - 5 * 60_000), new Date());
       return markers.find((m) => m.kind === 'restart' && m.replicaIndex === 1);
     });
-    expect(marker).toMatchObject({ releaseId: tenant.releaseIds[0], releaseNumber: 1, commitSha: 'c0ffee1', authorName: 'Ada', deploymentId: null });
+    expect(marker).toMatchObject({
+      releaseId: tenant.releaseIds[0],
+      releaseNumber: 1,
+      commitSha: 'c0ffee1',
+      authorName: 'Ada',
+      deploymentId: null,
+    });
     expect(marker.reason).toMatch(/killed \(SIGKILL, exit code 137\)/);
     // Its first start (the deploy) is not a restart.
     const markers = await resources.listReplicaMarkers(tenant, tenant.environmentId, new Date(Date.now() - 5 * 60_000), new Date());
@@ -193,6 +213,7 @@ describe('resource sampling (real dockerd)', () => {
     expect(dropped.map((d) => d.toISOString().slice(0, 10))).toContain(old.toISOString().slice(0, 10));
     const names = (await storage.partitionDays()).map(resourcePartitionName);
     expect(names).not.toContain(resourcePartitionName(old));
-    for (let d = 0; d <= 2; d++) expect(names).toContain(resourcePartitionName(new Date(Math.floor(now.getTime() / 86_400_000 + d) * 86_400_000)));
+    for (let d = 0; d <= 2; d++)
+      expect(names).toContain(resourcePartitionName(new Date(Math.floor(now.getTime() / 86_400_000 + d) * 86_400_000)));
   });
 });

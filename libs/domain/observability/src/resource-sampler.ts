@@ -74,7 +74,11 @@ export class ResourceSampler {
     @Inject(CONTAINER_METRICS) private readonly metrics: ContainerMetrics,
     @Inject(ResourcesStorageRepository) private readonly storage: ResourcesStorageRepository,
     @Inject(RedisService) redis: RedisService,
-    @Inject(CONFIG) private readonly config: Pick<Config, 'OBSERVABILITY_RAW_RETENTION_DAYS' | 'OBSERVABILITY_ROLLUP_RETENTION_DAYS' | 'RESOURCES_SAMPLE_SECONDS'>,
+    @Inject(CONFIG)
+    private readonly config: Pick<
+      Config,
+      'OBSERVABILITY_RAW_RETENTION_DAYS' | 'OBSERVABILITY_ROLLUP_RETENTION_DAYS' | 'RESOURCES_SAMPLE_SECONDS'
+    >,
     @Optional() @Inject(RESOURCES_STATE_KEY) prefix?: string,
   ) {
     const key = prefix ?? 'slipway:resources';
@@ -144,7 +148,9 @@ export class ResourceSampler {
     this.maintainedAt = now.getTime();
     if (created.length || dropped.length || rowsDeleted) {
       const days = (list: Date[]) => list.map((d) => d.toISOString().slice(0, 10)).join(', ') || 'none';
-      this.logger.log(`resource partitions created: ${days(created)}; dropped: ${days(dropped)}; minute rows and events deleted: ${rowsDeleted}`);
+      this.logger.log(
+        `resource partitions created: ${days(created)}; dropped: ${days(dropped)}; minute rows and events deleted: ${rowsDeleted}`,
+      );
     }
     return { created, dropped, rowsDeleted };
   }
@@ -159,7 +165,9 @@ export class ResourceSampler {
   private async readEvents(labels: Record<string, string>, now: Date): Promise<number> {
     const { until: last } = await this.cursor.readAll();
     const until = new Date(now.getTime() - EVENTS_UNTIL_LAG_MS);
-    const since = last ? new Date(Math.max(Number(last) - EVENTS_OVERLAP_MS, until.getTime() - DAY_MS)) : new Date(until.getTime() - EVENTS_FIRST_LOOKBACK_MS);
+    const since = last
+      ? new Date(Math.max(Number(last) - EVENTS_OVERLAP_MS, until.getTime() - DAY_MS))
+      : new Date(until.getTime() - EVENTS_FIRST_LOOKBACK_MS);
     if (!(since < until)) return 0;
     const events: ContainerEvent[] = await this.metrics.events({ since, until, labels, timeoutMs: 5_000 });
     const replicaEvents = events.filter((e) => e.labels[LABELS.release] !== undefined && e.labels[LABELS.role] === undefined);

@@ -153,7 +153,10 @@ export class ResourcesStorageRepository {
       `DELETE FROM "ReplicaResourceMinute" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`,
       before.toISOString(),
     );
-    const events = await this.prisma.$executeRawUnsafe(`DELETE FROM "ReplicaEvent" WHERE at < $1::timestamptz AT TIME ZONE 'UTC'`, before.toISOString());
+    const events = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "ReplicaEvent" WHERE at < $1::timestamptz AT TIME ZONE 'UTC'`,
+      before.toISOString(),
+    );
     return minutes + events;
   }
 }

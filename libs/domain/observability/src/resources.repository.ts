@@ -95,7 +95,14 @@ export class ResourcesRepository {
 
   /** Starts and OOM events of the environment's replicas in [from, to), oldest first, at most `limit`. */
   async markerEvents(scope: TenantScope, environmentId: string, from: Date, to: Date, limit: number): Promise<ReplicaEventRow[]> {
-    return this.prisma.$queryRawUnsafe<ReplicaEventRow[]>(MARKER_EVENTS, scope.organizationId, environmentId, from.getTime() / 1000, to.getTime() / 1000, limit);
+    return this.prisma.$queryRawUnsafe<ReplicaEventRow[]>(
+      MARKER_EVENTS,
+      scope.organizationId,
+      environmentId,
+      from.getTime() / 1000,
+      to.getTime() / 1000,
+      limit,
+    );
   }
 
   /** Release numbers by id, within the tenant (deleted releases are missing). */
@@ -120,7 +127,12 @@ export class ResourcesRepository {
       : `SELECT sum("cpuPercentSum") / nullif(sum("cpuSamples"), 0) AS cpu, sum("memoryBytesSum")::float8 / nullif(sum(samples), 0) AS memory,
            coalesce(sum(samples), 0)::int AS samples
          FROM "ReplicaResourceMinute" WHERE "releaseId" = $1 AND bucket >= date_trunc('minute', ${utc('$2')}) AND bucket < ${utc('$3')}`;
-    const [row] = await this.prisma.$queryRawUnsafe<{ cpu: number | null; memory: number | null; samples: number }[]>(sql, releaseId, from.getTime() / 1000, to.getTime() / 1000);
+    const [row] = await this.prisma.$queryRawUnsafe<{ cpu: number | null; memory: number | null; samples: number }[]>(
+      sql,
+      releaseId,
+      from.getTime() / 1000,
+      to.getTime() / 1000,
+    );
     return { cpuPercent: row?.cpu ?? null, memoryBytes: row?.memory ?? null, samples: row?.samples ?? 0 };
   }
 }

@@ -19,7 +19,12 @@ export class ResourcesService {
   ) {}
 
   /** `environmentId` must come from a tenant-checked lookup; the repository filters by the scope again. */
-  async environmentResources(scope: TenantScope, environmentId: string, query: RangeQuery, now = new Date()): Promise<EnvironmentResourcesDto> {
+  async environmentResources(
+    scope: TenantScope,
+    environmentId: string,
+    query: RangeQuery,
+    now = new Date(),
+  ): Promise<EnvironmentResourcesDto> {
     const { from, to } = checkedRange(query, now);
     // Readings come every few seconds; the raw plan's 10 s slots average two or so. Hour plans read the minute rollup (no hour table).
     const plan = planPoints({ from, to, points: query.points, now, rawRetentionDays: this.config.OBSERVABILITY_RAW_RETENTION_DAYS });
@@ -119,8 +124,17 @@ function markerOf(row: ReplicaEventRow): MarkerDto | null {
     replicaIndex: row.replicaIndex,
     verdict: null,
   };
-  if (row.action === 'oom') return { ...base, kind: 'oom-kill', reason: `replica ${row.replicaIndex} ran out of memory: the kernel's OOM killer stopped a process` };
+  if (row.action === 'oom')
+    return {
+      ...base,
+      kind: 'oom-kill',
+      reason: `replica ${row.replicaIndex} ran out of memory: the kernel's OOM killer stopped a process`,
+    };
   if (row.action === 'start' && row.previousAction === 'die')
-    return { ...base, kind: 'restart', reason: `replica ${row.replicaIndex} restarted after it ${exitReason(row.previousExitCode, row.previousOomKilled === true)}` };
+    return {
+      ...base,
+      kind: 'restart',
+      reason: `replica ${row.replicaIndex} restarted after it ${exitReason(row.previousExitCode, row.previousOomKilled === true)}`,
+    };
   return null; // a first start (deploy) is the deploy marker's
 }

@@ -171,7 +171,8 @@ export class DockerContainerMetrics implements ContainerMetrics {
 
   private translate(operation: string, err: unknown): Error {
     if (isUnreachable(err)) return new DockerUnavailableError(this.address.label, err.code ?? 'unreachable');
-    if (err instanceof Error && err.message === 'timeout') return new DockerOperationError(operation, undefined, 'the engine did not answer in time');
+    if (err instanceof Error && err.message === 'timeout')
+      return new DockerOperationError(operation, undefined, 'the engine did not answer in time');
     return new DockerOperationError(operation, dockerStatus(err), dockerMessage(err));
   }
 }
