@@ -126,6 +126,18 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
 describe('resource sampling (real dockerd)', () => {
   it('records CPU and memory of a running replica against the limits it runs with', async () => {
     const replica = await startReplica(0, BUSY);
+    // A managed container of another installation sharing the engine (no replica row here): not read.
+    await engine.runContainer({
+      name: `slipway-test-${run}-foreign`,
+      image: BASE_IMAGE,
+      env: {},
+      containerPort: 3000,
+      labels: { ...TEST, [LABELS.release]: 'elsewhere', [LABELS.replica]: '0' },
+      memoryMb: 64,
+      cpuMillis: 100,
+      network,
+      command: ['node', '-e', 'setInterval(() => {}, 1000)'],
+    });
     await pass(); // the first reading has no CPU figure: no previous counters yet
     await sleep(2_000);
     const result = await pass();

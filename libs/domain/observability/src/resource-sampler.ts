@@ -44,7 +44,7 @@ export interface SampleOptions {
 }
 
 export interface SampleResult {
-  /** Running replica containers found. */
+  /** Running replica containers of this installation found (with a Replica row). */
   containers: number;
   /** Readings stored. */
   readings: number;
@@ -90,9 +90,11 @@ export class ResourceSampler {
   async sample(options: SampleOptions = {}, now = new Date()): Promise<SampleResult> {
     if (now.getTime() - this.maintainedAt >= MAINTENANCE_EVERY_MS) await this.maintain(now);
     const labels = { [LABELS.managed]: '1', ...options.labels };
-    const containers = (await this.runtime.listContainers(labels, { all: false })).filter(
+    const listed = (await this.runtime.listContainers(labels, { all: false })).filter(
       (c) => c.labels[LABELS.release] !== undefined && c.labels[LABELS.role] === undefined,
     );
+    const known = await this.storage.knownReplicas(listed.map((c) => c.name));
+    const containers = listed.filter((c) => known.has(c.name));
     const previous = await this.counters.readAll();
     const next: Record<string, string> = {};
     const readings: ResourceReadingInput[] = [];

@@ -109,6 +109,16 @@ export class ResourcesStorageRepository {
     return row?.inserted ?? 0;
   }
 
+  /**
+   * Which of these container names are replicas of this installation (other installations, or
+   * tests, may share the Docker engine and its `slipway.managed` label): their stats are not read.
+   */
+  async knownReplicas(names: readonly string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows = await this.prisma.replica.findMany({ where: { containerName: { in: [...names] } }, select: { containerName: true } });
+    return new Set(rows.map((r) => r.containerName));
+  }
+
   /** Stores events not stored yet; returns how many were new. */
   async ingestEvents(events: readonly ReplicaEventInput[]): Promise<number> {
     if (events.length === 0) return 0;
