@@ -42,6 +42,7 @@ import { ExplainController } from './controllers/explain.controller';
 import { GatewayDrillsController } from './controllers/gateway-drills.controller';
 import { TrafficController } from './controllers/traffic.controller';
 import { ResourcesController } from './controllers/resources.controller';
+import { ModelTrafficController } from './controllers/model-traffic.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -65,6 +66,7 @@ import { GitHooks } from './git/git-hooks';
     MetricsController,
     TrafficController,
     ResourcesController,
+    ModelTrafficController,
     GatewayUsageController,
     ExplainController,
     GatewayBudgetsController,
