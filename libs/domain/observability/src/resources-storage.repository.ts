@@ -87,7 +87,11 @@ SELECT count(*)::int AS inserted FROM inserted`;
 const INGEST_EVENTS = `
 INSERT INTO "ReplicaEvent" (id, at, replica, "organizationId", "projectId", "environmentId", "releaseId", "replicaIndex", action, "exitCode", "oomKilled")
 SELECT x.id, x.at AT TIME ZONE 'UTC', x.replica, rp."organizationId", rl."projectId", rp."environmentId", rp."releaseId", rp.index,
-  x.action, x."exitCode", x."oomKilled"
+  x.action, x."exitCode",
+  -- An oom stored by an earlier pass also marks the die that follows it.
+  x."oomKilled" OR (x.action = 'die' AND EXISTS (
+    SELECT 1 FROM "ReplicaEvent" o WHERE o.replica = x.replica AND o.action = 'oom'
+      AND o.at BETWEEN (x.at AT TIME ZONE 'UTC') - interval '10 seconds' AND x.at AT TIME ZONE 'UTC'))
 FROM jsonb_to_recordset($1::jsonb) AS x(id text, replica text, at timestamptz, action text, "exitCode" int, "oomKilled" boolean)
 ${TENANT}
 ON CONFLICT (id) DO NOTHING`;
