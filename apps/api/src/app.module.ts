@@ -43,6 +43,8 @@ import { GatewayDrillsController } from './controllers/gateway-drills.controller
 import { TopPathsController } from './controllers/top-paths.controller';
 import { TrafficController } from './controllers/traffic.controller';
 import { ReleaseVerdictsController } from './controllers/release-verdicts.controller';
+import { ResourcesController } from './controllers/resources.controller';
+import { ModelTrafficController } from './controllers/model-traffic.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -67,6 +69,8 @@ import { GitHooks } from './git/git-hooks';
     TrafficController,
     ReleaseVerdictsController,
     TopPathsController,
+    ResourcesController,
+    ModelTrafficController,
     GatewayUsageController,
     ExplainController,
     GatewayBudgetsController,

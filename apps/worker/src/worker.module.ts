@@ -12,7 +12,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { DeploymentGatewayModule } from './deployment-gateway.module';
 import { UsageModule } from '@slipway/gateway';
-import { OtlpExportModule, ReleaseVerdictsJobModule, TrafficCollectorModule } from '@slipway/observability';
+import { OtlpExportModule, ReleaseVerdictsJobModule, ResourceSamplerModule, TrafficCollectorModule } from '@slipway/observability';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
@@ -23,10 +23,11 @@ import { DomainRecheckSchedule } from './jobs/domain-recheck.schedule';
 import { TrafficCollectSchedule } from './jobs/traffic-collect.schedule';
 import { OtlpExportSchedule } from './jobs/otlp-export.schedule';
 import { ReleaseVerdictsSchedule } from './jobs/release-verdicts.schedule';
+import { ResourcesSampleSchedule } from './jobs/resources-sample.schedule';
 
-/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic collection, release verdicts and automatic rollback, OTLP export. */
+/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic collection, replica resource sampling, release verdicts and automatic rollback, OTLP export. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReleaseVerdictsJobModule, OtlpExportModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule],
 })
 export class WorkerModule {}

@@ -65,6 +65,8 @@ export const SCHEDULED_JOBS = {
   'otlp-export': { queue: 'slipway-otlp-export', everyMs: 10_000 },
   /** Releases in their watch window judged against the previous release; automatic rollback of faulty ones where opted in. */
   'release-verdicts': { queue: 'slipway-release-verdicts', everyMs: 10_000 },
+  /** Docker stats and events of every running replica into PostgreSQL (interval: RESOURCES_SAMPLE_SECONDS); partitions ahead and retention hourly. */
+  'resources-sample': { queue: 'slipway-resources-sample', everyMs: 5_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

@@ -12,3 +12,7 @@ export * from './markers.service';
 export * from './organization-health.service';
 export * from './auto-rollback';
 export * from './time-range';
+export * from './resource-sampler';
+export * from './resources.service';
+export * from './model-traffic.service';
+export type { ResourceAverages } from './resources.repository';

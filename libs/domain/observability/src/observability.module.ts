@@ -9,18 +9,39 @@ import { ReleaseVerdictsRepository } from './release-verdicts.repository';
 import { ReleaseVerdictsService } from './release-verdicts.service';
 import { TopPathsRepository } from './top-paths.repository';
 import { TopPathsService } from './top-paths.service';
+import { ModelTrafficRepository } from './model-traffic.repository';
+import { ModelTrafficService } from './model-traffic.service';
+import { ResourceSampler } from './resource-sampler';
+import { ResourcesRepository } from './resources.repository';
+import { ResourcesService } from './resources.service';
+import { ResourcesStorageRepository } from './resources-storage.repository';
+import { ReleaseResourceAveragesProvider, ReplicaMarkerSource } from './resource-seams';
+import { EXTRA_MARKER_SOURCE, RELEASE_RESOURCES_PROVIDER } from './seams';
 import { TrafficCollector } from './traffic-collector';
 import { TrafficRepository } from './traffic.repository';
 import { TrafficService } from './traffic.service';
 import { TrafficStorageRepository } from './traffic-storage.repository';
 
-/** App traffic, top paths, markers, release verdicts and the organization overview (the api's queries). Needs DbModule and CONFIG from the app. */
+/** The resource queries the verdict reads, and the seams bound to them (both modules use them). */
+const resourceQueries = [
+  ResourcesRepository,
+  ResourcesService,
+  ReplicaMarkerSource,
+  ReleaseResourceAveragesProvider,
+  { provide: EXTRA_MARKER_SOURCE, useExisting: ReplicaMarkerSource },
+  { provide: RELEASE_RESOURCES_PROVIDER, useExisting: ReleaseResourceAveragesProvider },
+];
+
+/** App traffic, top paths, resources, model traffic, markers, release verdicts and the organization overview (the api's queries). Needs DbModule and CONFIG from the app. */
 @Module({
   providers: [
     TrafficRepository,
     TrafficService,
     TopPathsRepository,
     TopPathsService,
+    ...resourceQueries,
+    ModelTrafficRepository,
+    ModelTrafficService,
     ReleaseVerdictsRepository,
     ReleaseVerdictsService,
     MarkersRepository,
@@ -28,7 +49,7 @@ import { TrafficStorageRepository } from './traffic-storage.repository';
     OrganizationHealthRepository,
     OrganizationHealthService,
   ],
-  exports: [TrafficService, TopPathsService, ReleaseVerdictsService, MarkersService, OrganizationHealthService],
+  exports: [TrafficService, TopPathsService, ResourcesService, ModelTrafficService, ReleaseVerdictsService, MarkersService, OrganizationHealthService],
 })
 export class ObservabilityModule {}
 
@@ -39,7 +60,11 @@ export class TrafficCollectorModule {}
 /** The `release-verdicts` job's work (the worker only): judging releases in their watch window, and automatic rollback. Needs DbModule, QueueModule, AuditModule and CONFIG. */
 @Module({
   imports: [DeploymentsModule],
-  providers: [ReleaseVerdictsRepository, ReleaseVerdictsService, AutoRollback],
+  providers: [ReleaseVerdictsRepository, ReleaseVerdictsService, AutoRollback, ...resourceQueries],
   exports: [ReleaseVerdictsService, AutoRollback],
 })
 export class ReleaseVerdictsJobModule {}
+
+/** The sampler of replica resources and lifecycle events (the worker only). Needs DbModule, RedisModule, DockerModule and CONFIG. */
+@Module({ providers: [ResourcesStorageRepository, ResourceSampler], exports: [ResourceSampler] })
+export class ResourceSamplerModule {}

@@ -123,6 +123,7 @@ export const configSchema = z.object({
     'Organization slugs (comma-separated) whose data is exported; empty: every organization.',
   ),
   VERDICT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10).describe("Minutes after its deploy a release is watched and compared with the previous release (its verdict, and automatic rollback for environments that opt in); the previous release is measured over as long before the deploy."),
+  RESOURCES_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(300).default(5).describe('How often the worker reads the CPU, memory and lifecycle events (restarts, OOM kills) of every running replica container.'),
   DATA_DIR: z.string().default('.slipway/data').describe('Folder for git repositories and build contexts.'),
   SLIPWAY_MASTER_KEY: z
     .string()

@@ -1,4 +1,5 @@
 export * from './container-runtime';
+export * from './container-metrics';
 export * from './docker.errors';
 export * from './docker-engine';
 export * from './docker.module';
