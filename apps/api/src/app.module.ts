@@ -41,6 +41,7 @@ import { GatewayBudgetsController } from './controllers/gateway-budgets.controll
 import { ExplainController } from './controllers/explain.controller';
 import { GatewayDrillsController } from './controllers/gateway-drills.controller';
 import { TrafficController } from './controllers/traffic.controller';
+import { LogsController } from './controllers/logs.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -63,6 +64,7 @@ import { GitHooks } from './git/git-hooks';
     GatewayRoutingController,
     MetricsController,
     TrafficController,
+    LogsController,
     GatewayUsageController,
     ExplainController,
     GatewayBudgetsController,

@@ -61,6 +61,8 @@ export const SCHEDULED_JOBS = {
   'domain-recheck': { queue: 'slipway-domain-recheck', everyMs: 60_000 },
   /** The edge's per-release samples (Redis stream) into PostgreSQL with their rollups; partitions ahead and retention hourly. */
   'traffic-collect': { queue: 'slipway-traffic-collect', everyMs: 5_000 },
+  /** New stdout/stderr lines of every replica container into PostgreSQL (interval: LOGS_COLLECT_SECONDS); partitions ahead and retention hourly. */
+  'logs-collect': { queue: 'slipway-logs-collect', everyMs: 2_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

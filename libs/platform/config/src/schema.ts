@@ -89,6 +89,10 @@ export const configSchema = z.object({
   DOMAIN_RECHECK_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(300).describe('How often the worker looks up the TXT records of pending custom domains (and removes expired ones).'),
   OBSERVABILITY_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7).describe('Days of raw app-traffic samples (one per release per edge flush) kept; older days are dropped as whole partitions.'),
   OBSERVABILITY_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('Days of 1-minute and 1-hour app-traffic rollups kept (at least the raw retention is kept whatever this says).'),
+  LOGS_COLLECT_SECONDS: z.coerce.number().int().min(1).max(300).default(2).describe('How often the worker reads the new stdout/stderr lines of every replica container into PostgreSQL.'),
+  LOGS_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7).describe('Days of replica log lines kept; older days are dropped as whole partitions.'),
+  LOGS_MAX_BYTES_PER_MINUTE: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(4 * 1024 * 1024).describe('Most bytes of log lines stored per environment per minute; past it lines are dropped and one line says how many.'),
+  LOGS_LINE_MAX_CHARS: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024).describe('Longer replica log lines are cut to this many characters, with a note saying how much was cut.'),
   DATA_DIR: z.string().default('.slipway/data').describe('Folder for git repositories and build contexts.'),
   SLIPWAY_MASTER_KEY: z
     .string()

@@ -3,4 +3,4 @@ export * from './docker.errors';
 export * from './docker-engine';
 export * from './docker.module';
 export * from './labels';
-export { cutLine } from './docker-internals';
+export { cutLine, unixSeconds } from './docker-internals';
