@@ -41,10 +41,11 @@ const JSON_LEVEL = /"(?:level|severity|lvl|loglevel|log\.level)"\s*:\s*(?:"([A-Z
 /**
  * A level word at the start of a line, after an optional timestamp and optional brackets or
  * punctuation: `ERROR …`, `[warn] …`, `2026-12-07 12:00:00 WARNING …`, `INFO:     127.0.0.1 …`
- * (uvicorn), `E1207 …` is not recognised (too ambiguous). `level=error` (logfmt) anywhere.
+ * (uvicorn). Short forms (`err`, `E1207 …`) are not recognised at the start: too often plain words.
+ * `level=error` (logfmt) anywhere.
  */
 const PREFIX =
-  /^(?:\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\s+)?(?:\[[^\]]{0,40}\]\s*)?[[(<]?\s*(trace|debug|verbose|info|notice|warn|warning|error|err|fatal|critical|crit|panic)\b[\])>:]?/i;
+  /^(?:\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\s+)?(?:\[[^\]]{0,40}\]\s*)?[[(<]?\s*(trace|debug|verbose|info|notice|warn|warning|error|fatal|critical|panic)\b[\])>:]?/i;
 const LOGFMT = /(?:^|\s)(?:level|lvl|severity)=["']?([A-Za-z]+)/i;
 
 /**

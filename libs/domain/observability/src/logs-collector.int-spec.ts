@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditModule } from '@slipway/audit';
+import type { Actor } from '@slipway/contracts';
+import { CryptoModule } from '@slipway/crypto';
+import { DbModule, PrismaService } from '@slipway/db';
+import { DockerModule, LABELS } from '@slipway/docker';
+import { RedisModule } from '@slipway/redis';
+import { SecretsModule, SecretsService } from '@slipway/secrets';
+import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
+import { LogsCollector } from './logs-collector';
+import { LogsService } from './logs.service';
+import { LogsCollectorModule, ObservabilityModule } from './observability.module';
+import { logPartitionName } from './logs-storage.repository';
+import { seedTrafficTenant, type TrafficTenant } from './testing/traffic-fixture.int-support';
+
+// Against the real dockerd and PostgreSQL: small containers from the local base image, labelled
+// as replicas of this file's releases (and slipway.test=1), removed in afterAll.
+const BASE_IMAGE = (process.env.SLIPWAY_BASE_IMAGE_NODE || 'slipway/node:{major}').replace('{major}', '24');
+const run = randomBytes(4).toString('hex');
+const docker = new Docker({ socketPath: (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '') });
+const SECRET = `sk-live-${randomBytes(12).toString('hex')}`;
+
+let ctx: DomainTestContext;
+let prisma: PrismaService;
+let collector: LogsCollector;
+let logs: LogsService;
+let tenant: TrafficTenant;
+const created: string[] = [];
+
+/** A container labelled as replica `index` of `releaseId`, running `script` with node. */
+async function replica(releaseId: string, name: string, script: string): Promise<Docker.Container> {
+  const container = await docker.createContainer({
+    name: `slipway-test-${run}-${name}`,
+    Image: BASE_IMAGE,
+    Cmd: ['node', '-e', script],
+    Labels: {
+      [LABELS.managed]: '1',
+      [LABELS.test]: '1',
+      [LABELS.project]: tenant.projectId,
+      [LABELS.environment]: tenant.environmentId,
+      [LABELS.release]: releaseId,
+      [LABELS.deployment]: 'd-' + run,
+      [LABELS.replica]: '0',
+    },
+    HostConfig: { Memory: 128 * 1024 * 1024, NetworkMode: 'none' },
+  });
+  created.push(container.id);
+  await container.start();
+  return container;
+}
+
+async function waitExited(container: Docker.Container, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((await container.inspect()).State.Running) {
+    if (Date.now() > until) throw new Error('the container did not exit in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const scope = () => ({ organizationId: tenant.organizationId });
+const since = () => new Date(Date.now() - 3_600_000).toISOString();
+const search = (query: Partial<Parameters<LogsService['environmentLogs']>[2]> = {}) =>
+  logs.environmentLogs(scope(), tenant.environmentId, { from: since(), limit: 1000, ...query });
+
+beforeAll(async () => {
+  ctx = await createDomainTestContext([DbModule, RedisModule, DockerModule, CryptoModule, AuditModule, SecretsModule, LogsCollectorModule, ObservabilityModule], {
+    LOGS_MAX_BYTES_PER_MINUTE: 4 * 1024 * 1024,
+  });
+  prisma = ctx.app.get(PrismaService);
+  collector = ctx.app.get(LogsCollector);
+  logs = ctx.app.get(LogsService);
+  tenant = await seedTrafficTenant(prisma, 2);
+  const user = await prisma.user.create({ data: { email: `dev-${run}@example.test`, name: 'Dev', passwordHash: 'x' } });
+  const actor: Actor = { userId: user.id, email: user.email, ip: '127.0.0.1' };
+  await ctx.app.get(SecretsService).set(scope(), actor, tenant.environmentId, 'API_KEY', { value: SECRET, secret: true });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(created.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+  await ctx?.close();
+});
+
+describe('logs collector', () => {
+  it('stores each line of a running container once, in order, stdout and stderr apart, across passes', async () => {
+    const container = await replica(
+      tenant.releaseIds[0]!,
+      'steady',
+      `let i = 0; const t = setInterval(() => { console.log('out ' + i); console.error('err ' + i); if (++i === 150) { clearInterval(t); setTimeout(() => {}, 60000); } }, 10);`,
+    );
+    // Passes while the container writes: each reads from its cursor.
+    for (let pass = 0; pass < 6; pass++) {
+      await collector.collect();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await waitForLines(container.id, 300);
+    await collector.collect();
+    await collector.collect();
+    const rows = await prisma.appLogLine.findMany({ where: { environmentId: tenant.environmentId, replica: `slipway-test-${run}-steady` }, orderBy: { seq: 'asc' } });
+    const out = rows.filter((r) => r.stream === 'stdout').map((r) => r.message);
+    const err = rows.filter((r) => r.stream === 'stderr').map((r) => r.message);
+    expect(out).toEqual(Array.from({ length: 150 }, (_, i) => `out ${i}`));
+    expect(err).toEqual(Array.from({ length: 150 }, (_, i) => `err ${i}`));
+    expect(new Set(rows.filter((r) => r.stream === 'stdout').map((r) => r.level))).toEqual(new Set(['info']));
+    expect(new Set(rows.filter((r) => r.stream === 'stderr').map((r) => r.level))).toEqual(new Set(['warn']));
+    expect(rows.every((r) => r.releaseId === tenant.releaseIds[0] && r.organizationId === tenant.organizationId)).toBe(true);
+  }, 60_000);
+
+  it('keeps the last lines of a container that crashed at start, searchable after it is removed', async () => {
+    const container = await replica(
+      tenant.releaseIds[1]!,
+      'crash',
+      `console.log('booting v2'); console.error('Error: connect ECONNREFUSED 10.0.0.1:5432 (crash-${run})'); process.exit(1);`,
+    );
+    await waitExited(container);
+    // What deployments and the reconciler do before removing a replica.
+    await collector.flushContainer(container.id);
+    await container.remove({ force: true });
+    const page = await search({ q: `ecONNrefused 10.0.0.1:5432 (CRASH-${run}` });
+    expect(page.lines).toHaveLength(1);
+    expect(page.lines[0]).toMatchObject({ stream: 'stderr', level: 'error', releaseId: tenant.releaseIds[1], releaseNumber: 2, replica: `slipway-test-${run}-crash` });
+    const all = await search({ release: tenant.releaseIds[1] });
+    expect(all.lines.map((l) => l.message)).toEqual([`Error: connect ECONNREFUSED 10.0.0.1:5432 (crash-${run})`, 'booting v2']);
+  }, 60_000);
+
+  it('redacts the environment’s secret values before storing a line', async () => {
+    const container = await replica(tenant.releaseIds[1]!, 'leak', `console.log('calling with key ${SECRET} now'); console.log(JSON.stringify({ level: 'error', msg: 'bad key', key: '${SECRET}' }));`);
+    await waitExited(container);
+    await collector.collect();
+    const stored = await prisma.appLogLine.findMany({ where: { replica: `slipway-test-${run}-leak` }, orderBy: { seq: 'asc' } });
+    expect(stored).toHaveLength(2);
+    expect(stored.map((l) => l.message).join('\n')).not.toContain(SECRET);
+    expect(stored[0]!.message).toMatch(/^calling with key \S+ now$/);
+    expect(stored[1]!.level).toBe('error'); // from the JSON line's `level`
+    expect((await search({ q: SECRET })).lines).toHaveLength(0);
+  }, 60_000);
+
+  it('searches by text and level and above, filters by release, pages back and tails', async () => {
+    const container = await replica(
+      tenant.releaseIds[0]!,
+      'levels',
+      `for (const l of ['DEBUG cache warm', '[info] listening on 3000', 'WARN slow query 812ms', '{"level":50,"msg":"payment failed"}', 'ERROR: upstream 502 on /checkout']) console.log(l);`,
+    );
+    await waitExited(container);
+    await collector.collect();
+    const replicaName = `slipway-test-${run}-levels`;
+    const mine = (page: { lines: { replica: string }[] }) => page.lines.filter((l) => l.replica === replicaName);
+    expect(mine(await search({ level: 'error' })).map((l) => l.message)).toEqual(['ERROR: upstream 502 on /checkout', '{"level":50,"msg":"payment failed"}']);
+    expect(mine(await search({ level: 'warn' }))).toHaveLength(3);
+    expect(mine(await search({ level: 'debug' }))).toHaveLength(5);
+    expect((await search({ q: '/CHECKOUT' })).lines.map((l) => l.message)).toEqual(['ERROR: upstream 502 on /checkout']);
+    // `%` and `_` are text, not patterns.
+    expect((await search({ q: 'slow_query' })).lines).toHaveLength(0);
+    expect((await search({ q: '%' })).lines).toHaveLength(0);
+    // Release filter: release 1's lines only.
+    const v1 = await search({ release: tenant.releaseIds[0] });
+    expect(v1.lines.length).toBeGreaterThan(300);
+    expect(v1.lines.every((l) => l.releaseId === tenant.releaseIds[0] && l.releaseNumber === 1)).toBe(true);
+
+    // Page back, newest first: pages of 2 chain without gap or overlap.
+    const first = await search({ release: tenant.releaseIds[0], limit: 2 });
+    const second = await search({ release: tenant.releaseIds[0], limit: 2, cursor: first.nextCursor! });
+    expect(first.lines.map((l) => l.message)).toEqual(['ERROR: upstream 502 on /checkout', '{"level":50,"msg":"payment failed"}']);
+    expect(second.lines.map((l) => l.message)).toEqual(['WARN slow query 812ms', '[info] listening on 3000']);
+
+    // Tail: nothing after the newest line, then exactly the lines stored since, oldest first.
+    const newest = (await search({ limit: 1 })).lines[0]!.cursor;
+    expect(await search({ after: newest })).toEqual({ lines: [], nextCursor: newest });
+    const later = await replica(tenant.releaseIds[1]!, 'tail', `console.log('tail one'); console.log('tail two');`);
+    await waitExited(later);
+    await collector.collect();
+    const tail = await search({ after: newest });
+    expect(tail.lines.map((l) => l.message)).toEqual(['tail one', 'tail two']);
+    expect(tail.nextCursor).toBe(tail.lines[1]!.cursor);
+  }, 60_000);
+
+  it('sees nothing of another organization’s environment', async () => {
+    const other = await seedTrafficTenant(prisma, 1);
+    const page = await logs.environmentLogs({ organizationId: other.organizationId }, tenant.environmentId, { from: since(), limit: 1000 });
+    expect(page.lines).toEqual([]);
+    const crossed = await logs.environmentLogs(scope(), other.environmentId, { from: since(), limit: 1000 });
+    expect(crossed.lines).toEqual([]);
+  });
+
+  it('drops a day past LOGS_RETENTION_DAYS as a whole partition', async () => {
+    const old = new Date(Date.UTC(2026, 0, 1));
+    await prisma.$executeRawUnsafe(`CREATE TABLE "${logPartitionName(old)}" PARTITION OF "AppLogLine" FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')`);
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "AppLogLine" (at, "organizationId", "projectId", "environmentId", "releaseId", replica, stream, level, message) VALUES ('2026-01-01T12:00:00', $1, $2, $3, $4, 'r', 'stdout', 'info', 'old line')`,
+      tenant.organizationId,
+      tenant.projectId,
+      tenant.environmentId,
+      tenant.releaseIds[0],
+    );
+    const partitions = async () =>
+      (await prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'AppLogLine'`)).map((r) => r.name);
+    expect(await partitions()).toContain(logPartitionName(old));
+    const { dropped } = await collector.maintain();
+    expect(dropped.map((d) => d.toISOString())).toEqual([old.toISOString()]);
+    const left = await partitions();
+    expect(left).not.toContain(logPartitionName(old));
+    expect(left).toContain(logPartitionName(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()))));
+    expect(await prisma.appLogLine.count({ where: { message: 'old line' } })).toBe(0);
+  });
+});
+
+/** Waits until the container has written `count` lines (Docker's own count), so the last pass sees them all. */
+async function waitForLines(id: string, count: number): Promise<void> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const body = (await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    let lines = 0;
+    for (let offset = 0; offset + 8 <= body.length; offset += 8 + body.readUInt32BE(offset + 4)) {
+      lines += body.subarray(offset + 8, offset + 8 + body.readUInt32BE(offset + 4)).toString().split('\n').length - 1;
+    }
+    if (lines >= count) return;
+    if (Date.now() > until) throw new Error(`only ${lines} of ${count} lines were written`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
