@@ -150,6 +150,8 @@ describe('logs collector', () => {
     expect(mine(await search({ level: 'warn' }))).toHaveLength(3);
     expect(mine(await search({ level: 'debug' }))).toHaveLength(5);
     expect((await search({ q: '/CHECKOUT' })).lines.map((l) => l.message)).toEqual(['ERROR: upstream 502 on /checkout']);
+    // A common text fills the page from the newest lines; the same answer as the full search.
+    expect((await search({ q: 'OUT 1', limit: 2 })).lines.map((l) => l.message)).toEqual(['out 149', 'out 148']);
     // `%` and `_` are text, not patterns.
     expect((await search({ q: 'slow_query' })).lines).toHaveLength(0);
     expect((await search({ q: '%' })).lines).toHaveLength(0);
