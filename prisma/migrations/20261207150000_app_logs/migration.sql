@@ -30,6 +30,7 @@ CREATE TABLE "AppLogCursor" (
     "environmentId" TEXT NOT NULL,
     "lastTimestamp" TEXT NOT NULL,
     "linesAtLast" INTEGER NOT NULL,
+    "complete" BOOLEAN NOT NULL DEFAULT false,
     "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "AppLogCursor_pkey" PRIMARY KEY ("containerId")
@@ -37,6 +38,9 @@ CREATE TABLE "AppLogCursor" (
 
 -- CreateIndex
 CREATE INDEX "AppLogLine_organizationId_environmentId_seq_idx" ON "AppLogLine"("organizationId", "environmentId", "seq");
+
+-- CreateIndex
+CREATE INDEX "AppLogLine_releaseId_seq_idx" ON "AppLogLine"("releaseId", "seq");
 
 -- CreateIndex
 CREATE INDEX "AppLogLine_message_idx" ON "AppLogLine" USING GIN ("message" gin_trgm_ops);

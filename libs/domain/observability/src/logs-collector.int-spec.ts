@@ -107,6 +107,16 @@ describe('logs collector', () => {
     expect(rows.every((r) => r.releaseId === tenant.releaseIds[0] && r.organizationId === tenant.organizationId)).toBe(true);
   }, 60_000);
 
+  it('reads a container that wrote more than a pass takes over several passes, also long after it exited', async () => {
+    const container = await replica(tenant.releaseIds[0]!, 'burst', `for (let i = 0; i < 12000; i++) console.log('burst ' + i);`);
+    await waitExited(container);
+    await new Promise((r) => setTimeout(r, 6_000)); // past the moment an exited container counts as read
+    for (let pass = 0; pass < 4; pass++) await collector.collect();
+    const rows = await prisma.appLogLine.findMany({ where: { replica: `slipway-test-${run}-burst` }, orderBy: { seq: 'asc' }, select: { message: true } });
+    expect(rows.length).toBe(12_000);
+    expect(rows.map((r) => r.message)).toEqual(Array.from({ length: 12_000 }, (_, i) => `burst ${i}`));
+  }, 60_000);
+
   it('keeps the last lines of a container that crashed at start, searchable after it is removed', async () => {
     const container = await replica(
       tenant.releaseIds[1]!,

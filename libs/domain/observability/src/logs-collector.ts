@@ -14,6 +14,8 @@ const PARTITION_DAYS_AHEAD = 2;
 const MAINTENANCE_EVERY_MS = 60 * 60_000;
 /** Most lines stored per container per pass; the rest waits for the next pass (its cursor stops there). */
 export const LOG_LINES_PER_PASS = 5_000;
+/** Passes a flush before removal makes at most (a container that printed a lot just before it went). */
+const FLUSH_PASSES = 20;
 /** An exited container whose cursor moved this long after it finished has nothing new: not read again. */
 const EXITED_SETTLE_MS = 5_000;
 const BUDGET_KEY = (environmentId: string, minute: number) => `slipway:logs:budget:${environmentId}:${minute}`;
@@ -88,8 +90,9 @@ export class LogsCollector {
       if (this.partitions.size === 0) await this.maintain(now);
       const release = (await this.storage.releases([container.labels[LABELS.release]!])).get(container.labels[LABELS.release]!);
       if (!release || release.environmentId !== container.labels[LABELS.environment]) return;
-      // A scheduled pass may store the same lines meanwhile: the cursor's compare-and-set lets one win; then read again.
-      for (let attempt = 0; attempt < 3; attempt++) {
+      // A scheduled pass may store the same lines meanwhile: the cursor's compare-and-set lets one
+      // win; then read again. Bounded: FLUSH_PASSES × LOG_LINES_PER_PASS lines at most.
+      for (let attempt = 0; attempt < FLUSH_PASSES; attempt++) {
         const cursor = (await this.storage.cursors([container.id])).get(container.id);
         try {
           const { more } = await this.collectOne(container, release, cursor, new Map(), now);
@@ -153,7 +156,7 @@ export class LogsCollector {
     if (!fresh.next || fresh.lines.length === 0) {
       // An exited container with nothing new: the cursor's time moves, so `settled` skips it from now on.
       if (cursor && container.state !== 'running' && container.state !== 'restarting')
-        await this.storage.store(container.id, release, container.name, [], cursor, cursor);
+        await this.storage.store(container.id, release, container.name, [], cursor, { ...cursor, complete: true });
       return { stored: 0, dropped: 0, more: false };
     }
     let redactor = redactors.get(release.environmentId);
@@ -170,7 +173,7 @@ export class LogsCollector {
       await this.storage.createPartition(new Date(day));
       this.partitions.add(day);
     }
-    const stored = await this.storage.store(container.id, release, container.name, lines, cursor, fresh.next);
+    const stored = await this.storage.store(container.id, release, container.name, lines, cursor, { ...fresh.next, complete: !fresh.more });
     return { stored, dropped, more: fresh.more };
   }
 
@@ -196,8 +199,8 @@ function isReplica(c: ContainerInfo): boolean {
   return Boolean(c.labels[LABELS.release] && c.labels[LABELS.environment] && !c.labels[LABELS.role]);
 }
 
-/** An exited container whose lines were all read after it finished. */
+/** An exited container whose lines were all read after it finished (a pass that stored all it read, after the exit). */
 function settled(c: ContainerInfo, cursor: LogCursor | undefined): boolean {
-  if (c.state === 'running' || c.state === 'restarting' || !cursor || !c.finishedAt) return false;
+  if (c.state === 'running' || c.state === 'restarting' || !cursor?.complete || !c.finishedAt) return false;
   return cursor.updatedAt.getTime() > c.finishedAt.getTime() + EXITED_SETTLE_MS;
 }

@@ -21,6 +21,8 @@ export interface LogCursor {
   lastTimestamp: string;
   /** Lines stored that carry exactly `lastTimestamp`. */
   linesAtLast: number;
+  /** The last pass stored every line it read. */
+  complete: boolean;
   updatedAt: Date;
 }
 
@@ -60,7 +62,7 @@ export class LogsStorageRepository {
   async cursors(containerIds: readonly string[]): Promise<Map<string, LogCursor>> {
     if (containerIds.length === 0) return new Map();
     const rows = await this.prisma.appLogCursor.findMany({ where: { containerId: { in: [...containerIds] } } });
-    return new Map(rows.map((r) => [r.containerId, { lastTimestamp: r.lastTimestamp, linesAtLast: r.linesAtLast, updatedAt: r.updatedAt }]));
+    return new Map(rows.map((r) => [r.containerId, { lastTimestamp: r.lastTimestamp, linesAtLast: r.linesAtLast, complete: r.complete, updatedAt: r.updatedAt }]));
   }
 
   async releases(releaseIds: readonly string[]): Promise<Map<string, LogRelease>> {
@@ -83,14 +85,14 @@ export class LogsStorageRepository {
     replica: string,
     lines: readonly LogLineInput[],
     previous: Pick<LogCursor, 'lastTimestamp' | 'linesAtLast'> | undefined,
-    next: Pick<LogCursor, 'lastTimestamp' | 'linesAtLast'>,
+    next: Pick<LogCursor, 'lastTimestamp' | 'linesAtLast' | 'complete'>,
   ): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       const moved = previous
-        ? await tx.$executeRaw`UPDATE "AppLogCursor" SET "lastTimestamp" = ${next.lastTimestamp}, "linesAtLast" = ${next.linesAtLast}, "updatedAt" = now()
+        ? await tx.$executeRaw`UPDATE "AppLogCursor" SET "lastTimestamp" = ${next.lastTimestamp}, "linesAtLast" = ${next.linesAtLast}, complete = ${next.complete}, "updatedAt" = now()
             WHERE "containerId" = ${containerId} AND "lastTimestamp" = ${previous.lastTimestamp} AND "linesAtLast" = ${previous.linesAtLast}`
-        : await tx.$executeRaw`INSERT INTO "AppLogCursor" ("containerId", "environmentId", "lastTimestamp", "linesAtLast", "updatedAt")
-            VALUES (${containerId}, ${release.environmentId}, ${next.lastTimestamp}, ${next.linesAtLast}, now()) ON CONFLICT DO NOTHING`;
+        : await tx.$executeRaw`INSERT INTO "AppLogCursor" ("containerId", "environmentId", "lastTimestamp", "linesAtLast", complete, "updatedAt")
+            VALUES (${containerId}, ${release.environmentId}, ${next.lastTimestamp}, ${next.linesAtLast}, ${next.complete}, now()) ON CONFLICT DO NOTHING`;
       if (moved !== 1) throw new LogCursorMovedError(containerId);
       if (lines.length === 0) return 0;
       // ORDER BY keeps the lines' order in `seq` (the sequence is drawn row by row as they are inserted).
