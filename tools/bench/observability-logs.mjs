@@ -80,7 +80,17 @@ const config = {
 const app = await NestFactory.createApplicationContext(
   {
     module: class BenchRoot {},
-    imports: [ConfigModule.withConfig(config), DbModule, RedisModule, DockerModule, CryptoModule, AuditModule, SecretsModule, ObservabilityModule, LogsCollectorModule],
+    imports: [
+      ConfigModule.withConfig(config),
+      DbModule,
+      RedisModule,
+      DockerModule,
+      CryptoModule,
+      AuditModule,
+      SecretsModule,
+      ObservabilityModule,
+      LogsCollectorModule,
+    ],
   },
   { logger: ['error'] },
 );
@@ -97,16 +107,44 @@ try {
   const org = await prisma.organization.create({ data: { slug: 'bench', name: 'Bench' } });
   const project = await prisma.project.create({ data: { organizationId: org.id, slug: 'web', hostLabel: 'web-bench', name: 'web' } });
   const environment = await prisma.environment.create({
-    data: { organizationId: org.id, projectId: project.id, name: 'production', branch: 'main', memoryMb: 256, cpuMillis: 500, replicas: 2, healthCheckPath: '/' },
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      name: 'production',
+      branch: 'main',
+      memoryMb: 256,
+      cpuMillis: 500,
+      replicas: 2,
+      healthCheckPath: '/',
+    },
   });
   const scope = { organizationId: org.id, projectId: project.id, environmentId: environment.id };
   const releaseIds = [];
   for (let number = 1; number <= 3; number++) {
     const build = await prisma.build.create({
-      data: { ...scope, commitSha: `c${number}`, branch: 'main', authorName: 'Bench', authorEmail: 'bench@example.test', message: `v${number}`, status: 'SUCCEEDED' },
+      data: {
+        ...scope,
+        commitSha: `c${number}`,
+        branch: 'main',
+        authorName: 'Bench',
+        authorEmail: 'bench@example.test',
+        message: `v${number}`,
+        status: 'SUCCEEDED',
+      },
     });
     const release = await prisma.release.create({
-      data: { ...scope, buildId: build.id, number, imageId: `sha256:${number}`, commitSha: `c${number}`, authorName: 'Bench', message: `v${number}`, envVarVersions: {}, slipwayConfig: {}, runtime: {} },
+      data: {
+        ...scope,
+        buildId: build.id,
+        number,
+        imageId: `sha256:${number}`,
+        commitSha: `c${number}`,
+        authorName: 'Bench',
+        message: `v${number}`,
+        envVarVersions: {},
+        slipwayConfig: {},
+        runtime: {},
+      },
     });
     releaseIds.push(release.id);
   }
@@ -146,7 +184,11 @@ try {
   }
   await prisma.$executeRawUnsafe('ANALYZE "AppLogLine"');
   const seeded = Number((await prisma.$queryRawUnsafe('SELECT count(*)::int8 AS n FROM "AppLogLine"'))[0].n);
-  const size = (await prisma.$queryRawUnsafe(`SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS s FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'AppLogLine'`))[0].s;
+  const size = (
+    await prisma.$queryRawUnsafe(
+      `SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS s FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'AppLogLine'`,
+    )
+  )[0].s;
   const seedSeconds = (performance.now() - seedStart) / 1000;
   log.info(`seeded ${seeded} lines in ${seedSeconds.toFixed(1)} s (${size} with indexes)`);
 
@@ -166,7 +208,12 @@ try {
     for (let i = 0; i < RUNS + 3; i++) {
       const at = new Date();
       const start = performance.now();
-      last = await logs.environmentLogs(scope, environment.id, { from: new Date(at.getTime() - DAYS * dayMs).toISOString(), limit: 200, ...query }, at);
+      last = await logs.environmentLogs(
+        scope,
+        environment.id,
+        { from: new Date(at.getTime() - DAYS * dayMs).toISOString(), limit: 200, ...query },
+        at,
+      );
       if (i >= 3) times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
@@ -177,12 +224,29 @@ try {
   log.step(`Collector: a container writes ${COLLECT.toLocaleString('en-US')} lines; passes until all are stored`);
   const image = (config.SLIPWAY_BASE_IMAGE_NODE ?? 'slipway/node:{major}').replace('{major}', '24');
   const user = await prisma.user.create({ data: { email: 'bench@example.test', name: 'Bench', passwordHash: 'x' } });
-  await app.get(SecretsService).set({ organizationId: org.id }, { userId: user.id, email: user.email }, environment.id, 'API_KEY', { value: 'sk-bench-0123456789abcdef', secret: true });
+  await app
+    .get(SecretsService)
+    .set({ organizationId: org.id }, { userId: user.id, email: user.email }, environment.id, 'API_KEY', {
+      value: 'sk-bench-0123456789abcdef',
+      secret: true,
+    });
   const container = await docker.createContainer({
     name: containerName,
     Image: image,
-    Cmd: ['node', '-e', `for (let i = 0; i < ${COLLECT}; i++) console.log('GET /api/items/' + (i % 5000) + ' 200 ' + (i % 89) + 'ms request_id=' + i.toString(16).padStart(32, '0'));`],
-    Labels: { [LABELS.managed]: '1', [LABELS.test]: '1', [LABELS.project]: project.id, [LABELS.environment]: environment.id, [LABELS.release]: releaseIds[2], [LABELS.deployment]: 'bench', [LABELS.replica]: '0' },
+    Cmd: [
+      'node',
+      '-e',
+      `for (let i = 0; i < ${COLLECT}; i++) console.log('GET /api/items/' + (i % 5000) + ' 200 ' + (i % 89) + 'ms request_id=' + i.toString(16).padStart(32, '0'));`,
+    ],
+    Labels: {
+      [LABELS.managed]: '1',
+      [LABELS.test]: '1',
+      [LABELS.project]: project.id,
+      [LABELS.environment]: environment.id,
+      [LABELS.release]: releaseIds[2],
+      [LABELS.deployment]: 'bench',
+      [LABELS.replica]: '0',
+    },
     HostConfig: { Memory: 256 * 1024 * 1024, NetworkMode: 'none' },
   });
   await container.start();
@@ -202,7 +266,9 @@ try {
   console.log(
     `\nbench:observability (logs) — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${LOAD_BEFORE.toFixed(2)} before, PostgreSQL ${(await prisma.$queryRawUnsafe('SHOW server_version'))[0].server_version}`,
   );
-  console.log(`data: ${seeded.toLocaleString('en-US')} lines over ${DAYS} days (${size} with indexes, seeded in ${seedSeconds.toFixed(0)} s); each query over the whole 7 days, limit 200; ${RUNS} runs\n`);
+  console.log(
+    `data: ${seeded.toLocaleString('en-US')} lines over ${DAYS} days (${size} with indexes, seeded in ${seedSeconds.toFixed(0)} s); each query over the whole 7 days, limit 200; ${RUNS} runs\n`,
+  );
   console.log('| query | lines | p50 | p95 |');
   console.log('|---|---|---|---|');
   for (const r of results) console.log(`| ${r.label} | ${r.lines} | ${fmt(r.p50)} | ${fmt(r.p95)} |`);
@@ -210,7 +276,10 @@ try {
     `\ncollector: ${stored.toLocaleString('en-US')} of ${COLLECT.toLocaleString('en-US')} lines stored in ${passes} passes, ${fmt(collectMs)}: ${Math.round((stored / collectMs) * 1000).toLocaleString('en-US')} lines/s; worker CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${((cpu.user + cpu.system) / Math.max(1, stored)).toFixed(1)} µs per line)`,
   );
 } finally {
-  await docker.getContainer(containerName).remove({ force: true }).catch(() => undefined);
+  await docker
+    .getContainer(containerName)
+    .remove({ force: true })
+    .catch(() => undefined);
   await app.close();
   const { Client } = await import('pg');
   const admin = new Client({ connectionString: process.env.DATABASE_URL.replace(`/${DB}`, '/postgres') });

@@ -18,10 +18,29 @@ beforeAll(async () => {
   });
   const scope = { organizationId: env.organizationId, projectId: env.projectId, environmentId: env.id };
   const build = await prisma.build.create({
-    data: { ...scope, commitSha: 'c0ffee', branch: 'main', authorName: 'Ada', authorEmail: 'ada@example.test', message: 'v1', status: 'SUCCEEDED' },
+    data: {
+      ...scope,
+      commitSha: 'c0ffee',
+      branch: 'main',
+      authorName: 'Ada',
+      authorEmail: 'ada@example.test',
+      message: 'v1',
+      status: 'SUCCEEDED',
+    },
   });
   const release = await prisma.release.create({
-    data: { ...scope, buildId: build.id, number: 1, imageId: 'sha256:1', commitSha: 'c0ffee', authorName: 'Ada', message: 'v1', envVarVersions: {}, slipwayConfig: {}, runtime: {} },
+    data: {
+      ...scope,
+      buildId: build.id,
+      number: 1,
+      imageId: 'sha256:1',
+      commitSha: 'c0ffee',
+      authorName: 'Ada',
+      message: 'v1',
+      envVarVersions: {},
+      slipwayConfig: {},
+      runtime: {},
+    },
   });
   releaseId = release.id;
   // Two lines as the collector stores them, in today's partition.
@@ -54,7 +73,13 @@ describe('GET …/environments/:env/logs', () => {
     const all = await h.owner.call('GET', `${base}?from=${from(1)}`);
     expect(all.status).toBe(200);
     expect(all.body.lines.map((l: { message: string }) => l.message)).toEqual([`POST /checkout 500 ${marker}`, 'GET /health 200']);
-    expect(all.body.lines[0]).toMatchObject({ level: 'error', stream: 'stdout', releaseId, releaseNumber: 1, replica: 'web-production-r1-0' });
+    expect(all.body.lines[0]).toMatchObject({
+      level: 'error',
+      stream: 'stdout',
+      releaseId,
+      releaseNumber: 1,
+      replica: 'web-production-r1-0',
+    });
     expect(all.body.nextCursor).toBeNull();
     const found = await h.owner.call('GET', `${base}?from=${from(1)}&q=${marker.toUpperCase()}`);
     expect(found.body.lines).toHaveLength(1);

@@ -24,7 +24,10 @@ export class LogsCollectSchedule implements OnApplicationBootstrap {
       async () => {
         const { dropped, failed } = await this.collector.collect();
         if (dropped > 0) this.logger.warn(`${dropped} log lines dropped this pass (LOGS_MAX_BYTES_PER_MINUTE)`);
-        if (failed > 0) this.logger.warn(`the logs of ${failed} containers could not be collected this pass (see the warnings above); the next pass reads them again`);
+        if (failed > 0)
+          this.logger.warn(
+            `the logs of ${failed} containers could not be collected this pass (see the warnings above); the next pass reads them again`,
+          );
       },
       { everyMs: this.config.LOGS_COLLECT_SECONDS * 1000 },
     );

@@ -6,7 +6,12 @@ const line = (timestamp: string, text: string, stream: 'stdout' | 'stderr' = 'st
 
 describe('newLines', () => {
   it('skips the lines at the cursor’s timestamp it already stored, and counts those it stores', () => {
-    const read = [line('2026-12-07T10:00:00.5Z', 'a'), line('2026-12-07T10:00:00.500000000Z', 'b'), line('2026-12-07T10:00:00.6Z', 'c'), line('2026-12-07T10:00:00.6Z', 'd')];
+    const read = [
+      line('2026-12-07T10:00:00.5Z', 'a'),
+      line('2026-12-07T10:00:00.500000000Z', 'b'),
+      line('2026-12-07T10:00:00.6Z', 'c'),
+      line('2026-12-07T10:00:00.6Z', 'd'),
+    ];
     const first = newLines(read.slice(0, 1), undefined, 100);
     expect(first.next).toEqual({ lastTimestamp: '2026-12-07T10:00:00.5Z', linesAtLast: 1 });
     // Docker trims trailing zeros: .5Z and .500000000Z are the same instant.
@@ -27,7 +32,11 @@ describe('newLines', () => {
 describe('prepareLine', () => {
   it('redacts before it cuts, and names the setting in the cut note', () => {
     const secret = 'sk-secret-value-123';
-    const out = prepareLine(line('2026-12-07T10:00:00Z', `ERROR key=${secret} ${'x'.repeat(2000)}`), (t) => t.replaceAll(secret, '[REDACTED]'), 300);
+    const out = prepareLine(
+      line('2026-12-07T10:00:00Z', `ERROR key=${secret} ${'x'.repeat(2000)}`),
+      (t) => t.replaceAll(secret, '[REDACTED]'),
+      300,
+    );
     expect(out.message).toContain('[REDACTED]');
     expect(out.message).not.toContain(secret);
     expect(out.message.length).toBeLessThanOrEqual(300);
@@ -38,7 +47,12 @@ describe('prepareLine', () => {
 
 describe('fitBudget', () => {
   it('keeps what fits and adds one line saying what was dropped', () => {
-    const lines = ['aaaa', 'bbbb', 'cccc'].map((message, i) => ({ at: `2026-12-07T10:00:0${i}Z`, stream: 'stdout' as const, level: 'info' as const, message }));
+    const lines = ['aaaa', 'bbbb', 'cccc'].map((message, i) => ({
+      at: `2026-12-07T10:00:0${i}Z`,
+      stream: 'stdout' as const,
+      level: 'info' as const,
+      message,
+    }));
     expect(fitBudget(lines, 100, 100)).toEqual(lines);
     const kept = fitBudget(lines, 9, 100);
     expect(kept.map((l) => l.message).slice(0, 2)).toEqual(['aaaa', 'bbbb']);

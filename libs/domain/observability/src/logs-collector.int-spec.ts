@@ -65,9 +65,12 @@ const search = (query: Partial<Parameters<LogsService['environmentLogs']>[2]> = 
   logs.environmentLogs(scope(), tenant.environmentId, { from: since(), limit: 1000, ...query });
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, RedisModule, DockerModule, CryptoModule, AuditModule, SecretsModule, LogsCollectorModule, ObservabilityModule], {
-    LOGS_MAX_BYTES_PER_MINUTE: 4 * 1024 * 1024,
-  });
+  ctx = await createDomainTestContext(
+    [DbModule, RedisModule, DockerModule, CryptoModule, AuditModule, SecretsModule, LogsCollectorModule, ObservabilityModule],
+    {
+      LOGS_MAX_BYTES_PER_MINUTE: 4 * 1024 * 1024,
+    },
+  );
   prisma = ctx.app.get(PrismaService);
   collector = ctx.app.get(LogsCollector);
   logs = ctx.app.get(LogsService);
@@ -78,7 +81,14 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(created.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    created.map((id) =>
+      docker
+        .getContainer(id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   await ctx?.close();
 });
 
@@ -97,7 +107,10 @@ describe('logs collector', () => {
     await waitForLines(container.id, 300);
     await collector.collect();
     await collector.collect();
-    const rows = await prisma.appLogLine.findMany({ where: { environmentId: tenant.environmentId, replica: `slipway-test-${run}-steady` }, orderBy: { seq: 'asc' } });
+    const rows = await prisma.appLogLine.findMany({
+      where: { environmentId: tenant.environmentId, replica: `slipway-test-${run}-steady` },
+      orderBy: { seq: 'asc' },
+    });
     const out = rows.filter((r) => r.stream === 'stdout').map((r) => r.message);
     const err = rows.filter((r) => r.stream === 'stderr').map((r) => r.message);
     expect(out).toEqual(Array.from({ length: 150 }, (_, i) => `out ${i}`));
@@ -112,7 +125,11 @@ describe('logs collector', () => {
     await waitExited(container);
     await new Promise((r) => setTimeout(r, 6_000)); // past the moment an exited container counts as read
     for (let pass = 0; pass < 4; pass++) await collector.collect();
-    const rows = await prisma.appLogLine.findMany({ where: { replica: `slipway-test-${run}-burst` }, orderBy: { seq: 'asc' }, select: { message: true } });
+    const rows = await prisma.appLogLine.findMany({
+      where: { replica: `slipway-test-${run}-burst` },
+      orderBy: { seq: 'asc' },
+      select: { message: true },
+    });
     expect(rows.length).toBe(12_000);
     expect(rows.map((r) => r.message)).toEqual(Array.from({ length: 12_000 }, (_, i) => `burst ${i}`));
   }, 60_000);
@@ -129,13 +146,23 @@ describe('logs collector', () => {
     await container.remove({ force: true });
     const page = await search({ q: `ecONNrefused 10.0.0.1:5432 (CRASH-${run}` });
     expect(page.lines).toHaveLength(1);
-    expect(page.lines[0]).toMatchObject({ stream: 'stderr', level: 'error', releaseId: tenant.releaseIds[1], releaseNumber: 2, replica: `slipway-test-${run}-crash` });
+    expect(page.lines[0]).toMatchObject({
+      stream: 'stderr',
+      level: 'error',
+      releaseId: tenant.releaseIds[1],
+      releaseNumber: 2,
+      replica: `slipway-test-${run}-crash`,
+    });
     const all = await search({ release: tenant.releaseIds[1] });
     expect(all.lines.map((l) => l.message)).toEqual([`Error: connect ECONNREFUSED 10.0.0.1:5432 (crash-${run})`, 'booting v2']);
   }, 60_000);
 
   it('redacts the environment’s secret values before storing a line', async () => {
-    const container = await replica(tenant.releaseIds[1]!, 'leak', `console.log('calling with key ${SECRET} now'); console.log(JSON.stringify({ level: 'error', msg: 'bad key', key: '${SECRET}' }));`);
+    const container = await replica(
+      tenant.releaseIds[1]!,
+      'leak',
+      `console.log('calling with key ${SECRET} now'); console.log(JSON.stringify({ level: 'error', msg: 'bad key', key: '${SECRET}' }));`,
+    );
     await waitExited(container);
     await collector.collect();
     const stored = await prisma.appLogLine.findMany({ where: { replica: `slipway-test-${run}-leak` }, orderBy: { seq: 'asc' } });
@@ -156,7 +183,10 @@ describe('logs collector', () => {
     await collector.collect();
     const replicaName = `slipway-test-${run}-levels`;
     const mine = (page: { lines: { replica: string }[] }) => page.lines.filter((l) => l.replica === replicaName);
-    expect(mine(await search({ level: 'error' })).map((l) => l.message)).toEqual(['ERROR: upstream 502 on /checkout', '{"level":50,"msg":"payment failed"}']);
+    expect(mine(await search({ level: 'error' })).map((l) => l.message)).toEqual([
+      'ERROR: upstream 502 on /checkout',
+      '{"level":50,"msg":"payment failed"}',
+    ]);
     expect(mine(await search({ level: 'warn' }))).toHaveLength(3);
     expect(mine(await search({ level: 'debug' }))).toHaveLength(5);
     expect((await search({ q: '/CHECKOUT' })).lines.map((l) => l.message)).toEqual(['ERROR: upstream 502 on /checkout']);
@@ -197,7 +227,9 @@ describe('logs collector', () => {
 
   it('drops a day past LOGS_RETENTION_DAYS as a whole partition', async () => {
     const old = new Date(Date.UTC(2026, 0, 1));
-    await prisma.$executeRawUnsafe(`CREATE TABLE "${logPartitionName(old)}" PARTITION OF "AppLogLine" FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')`);
+    await prisma.$executeRawUnsafe(
+      `CREATE TABLE "${logPartitionName(old)}" PARTITION OF "AppLogLine" FOR VALUES FROM ('2026-01-01') TO ('2026-01-02')`,
+    );
     await prisma.$executeRawUnsafe(
       `INSERT INTO "AppLogLine" (at, "organizationId", "projectId", "environmentId", "releaseId", replica, stream, level, message) VALUES ('2026-01-01T12:00:00', $1, $2, $3, $4, 'r', 'stdout', 'info', 'old line')`,
       tenant.organizationId,
@@ -206,13 +238,19 @@ describe('logs collector', () => {
       tenant.releaseIds[0],
     );
     const partitions = async () =>
-      (await prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'AppLogLine'`)).map((r) => r.name);
+      (
+        await prisma.$queryRawUnsafe<{ name: string }[]>(
+          `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'AppLogLine'`,
+        )
+      ).map((r) => r.name);
     expect(await partitions()).toContain(logPartitionName(old));
     const { dropped } = await collector.maintain();
     expect(dropped.map((d) => d.toISOString())).toEqual([old.toISOString()]);
     const left = await partitions();
     expect(left).not.toContain(logPartitionName(old));
-    expect(left).toContain(logPartitionName(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()))));
+    expect(left).toContain(
+      logPartitionName(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()))),
+    );
     expect(await prisma.appLogLine.count({ where: { message: 'old line' } })).toBe(0);
   });
 });
@@ -224,7 +262,11 @@ async function waitForLines(id: string, count: number): Promise<void> {
     const body = (await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
     let lines = 0;
     for (let offset = 0; offset + 8 <= body.length; offset += 8 + body.readUInt32BE(offset + 4)) {
-      lines += body.subarray(offset + 8, offset + 8 + body.readUInt32BE(offset + 4)).toString().split('\n').length - 1;
+      lines +=
+        body
+          .subarray(offset + 8, offset + 8 + body.readUInt32BE(offset + 4))
+          .toString()
+          .split('\n').length - 1;
     }
     if (lines >= count) return;
     if (Date.now() > until) throw new Error(`only ${lines} of ${count} lines were written`);

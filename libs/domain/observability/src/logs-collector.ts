@@ -73,7 +73,8 @@ export class LogsCollector {
         result.dropped += dropped;
       } catch (err) {
         result.failed++;
-        if (!(err instanceof LogCursorMovedError)) this.logger.warn(`logs of container ${container.name}: ${err instanceof Error ? err.message : String(err)}`);
+        if (!(err instanceof LogCursorMovedError))
+          this.logger.warn(`logs of container ${container.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     return result;
@@ -102,7 +103,9 @@ export class LogsCollector {
         }
       }
     } catch (err) {
-      this.logger.warn(`the last log lines of container ${ref} could not be stored before its removal: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(
+        `the last log lines of container ${ref} could not be stored before its removal: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -166,7 +169,9 @@ export class LogsCollector {
     }
     const redact = await redactor;
     const cutoff = this.cutoff(now);
-    const prepared = fresh.lines.filter((l) => Date.parse(l.timestamp) >= cutoff).map((l) => prepareLine(l, redact, this.config.LOGS_LINE_MAX_CHARS));
+    const prepared = fresh.lines
+      .filter((l) => Date.parse(l.timestamp) >= cutoff)
+      .map((l) => prepareLine(l, redact, this.config.LOGS_LINE_MAX_CHARS));
     const { lines, dropped } = await this.withinBudget(release.environmentId, prepared, now);
     for (const day of new Set(lines.map((l) => utcDay(new Date(Date.parse(l.at))).getTime()))) {
       if (this.partitions.has(day)) continue;

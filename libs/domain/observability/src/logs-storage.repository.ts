@@ -62,7 +62,12 @@ export class LogsStorageRepository {
   async cursors(containerIds: readonly string[]): Promise<Map<string, LogCursor>> {
     if (containerIds.length === 0) return new Map();
     const rows = await this.prisma.appLogCursor.findMany({ where: { containerId: { in: [...containerIds] } } });
-    return new Map(rows.map((r) => [r.containerId, { lastTimestamp: r.lastTimestamp, linesAtLast: r.linesAtLast, complete: r.complete, updatedAt: r.updatedAt }]));
+    return new Map(
+      rows.map((r) => [
+        r.containerId,
+        { lastTimestamp: r.lastTimestamp, linesAtLast: r.linesAtLast, complete: r.complete, updatedAt: r.updatedAt },
+      ]),
+    );
   }
 
   async releases(releaseIds: readonly string[]): Promise<Map<string, LogRelease>> {

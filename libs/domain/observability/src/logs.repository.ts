@@ -62,7 +62,12 @@ export class LogsRepository {
 
   private query(scope: TenantScope, environmentId: string, s: LogSearch, plan: 'ordered' | 'window' | 'trigram'): Promise<LogRow[]> {
     const params: unknown[] = [scope.organizationId, environmentId, s.from.toISOString(), s.to.toISOString()];
-    const where = [`l."organizationId" = $1`, `l."environmentId" = $2`, `l.at >= $3::timestamptz AT TIME ZONE 'UTC'`, `l.at <= $4::timestamptz AT TIME ZONE 'UTC'`];
+    const where = [
+      `l."organizationId" = $1`,
+      `l."environmentId" = $2`,
+      `l.at >= $3::timestamptz AT TIME ZONE 'UTC'`,
+      `l.at <= $4::timestamptz AT TIME ZONE 'UTC'`,
+    ];
     const add = (sql: (n: string) => string, value: unknown) => {
       params.push(value);
       where.push(sql(`$${params.length}`));

@@ -22,7 +22,10 @@ export class LogsService {
     if (to.getTime() - from.getTime() > TRAFFIC_MAX_RANGE_DAYS * 86_400_000)
       throw new AppError('INVALID_TIME_RANGE', `Ask for at most ${TRAFFIC_MAX_RANGE_DAYS} days at once.`);
     if (query.cursor && query.after)
-      throw new AppError('VALIDATION_FAILED', 'Pass either `cursor` (to page back to older lines) or `after` (to tail newer lines), not both.');
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Pass either `cursor` (to page back to older lines) or `after` (to tail newer lines), not both.',
+      );
     const tail = query.after !== undefined;
     const rows = await this.repository.search(scope, environmentId, {
       from,

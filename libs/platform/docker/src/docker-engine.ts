@@ -17,11 +17,9 @@ import type {
 import { ContainerStartError, DockerOperationError, DockerUnavailableError } from './docker.errors';
 import {
   demuxLogLines,
-  demuxTimestampedLines,
   dockerDate,
   dockerMessage,
   dockerStatus,
-  unixSeconds,
   isUnreachable,
   LOOPBACK,
   loopbackPort,
@@ -30,6 +28,7 @@ import {
   type DockerAddress,
 } from './docker-internals';
 import { ensureGatewayRelay } from './gateway-relay';
+import { demuxTimestampedLines, unixSeconds } from './timestamped-logs';
 import { buildImage, type BuildSettings } from './image-build';
 import { MANAGED_LABELS, labelFilter } from './labels';
 

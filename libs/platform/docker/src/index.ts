@@ -3,4 +3,5 @@ export * from './docker.errors';
 export * from './docker-engine';
 export * from './docker.module';
 export * from './labels';
-export { cutLine, unixSeconds } from './docker-internals';
+export { cutLine } from './docker-internals';
+export { unixSeconds } from './timestamped-logs';
