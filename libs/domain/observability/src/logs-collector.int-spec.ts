@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModule } from '@slipway/audit';
-import type { Actor } from '@slipway/contracts';
+import type { Actor, LogsPageDto } from '@slipway/contracts';
 import { CryptoModule } from '@slipway/crypto';
 import { DbModule, PrismaService } from '@slipway/db';
 import { DockerModule, LABELS } from '@slipway/docker';
@@ -182,7 +182,7 @@ describe('logs collector', () => {
     await waitExited(container);
     await collector.collect();
     const replicaName = `slipway-test-${run}-levels`;
-    const mine = (page: { lines: { replica: string }[] }) => page.lines.filter((l) => l.replica === replicaName);
+    const mine = (page: LogsPageDto) => page.lines.filter((l) => l.replica === replicaName);
     expect(mine(await search({ level: 'error' })).map((l) => l.message)).toEqual([
       'ERROR: upstream 502 on /checkout',
       '{"level":50,"msg":"payment failed"}',
