@@ -5,14 +5,14 @@ import { AuditModule } from '@slipway/audit';
 import type { Actor, LogsPageDto } from '@slipway/contracts';
 import { CryptoModule } from '@slipway/crypto';
 import { DbModule, PrismaService } from '@slipway/db';
-import { DockerModule, LABELS } from '@slipway/docker';
-import { RedisModule } from '@slipway/redis';
+import { CONTAINER_RUNTIME, DockerModule, LABELS } from '@slipway/docker';
+import { RedisModule, RedisService } from '@slipway/redis';
 import { SecretsModule, SecretsService } from '@slipway/secrets';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
 import { LogsCollector } from './logs-collector';
 import { LogsService } from './logs.service';
 import { LogsCollectorModule, ObservabilityModule } from './observability.module';
-import { logPartitionName } from './logs-storage.repository';
+import { logPartitionName, LogsStorageRepository } from './logs-storage.repository';
 import { seedTrafficTenant, type TrafficTenant } from './testing/traffic-fixture.int-support';
 
 // Against the real dockerd and PostgreSQL: small containers from the local base image, labelled
@@ -30,7 +30,7 @@ let tenant: TrafficTenant;
 const created: string[] = [];
 
 /** A container labelled as replica `index` of `releaseId`, running `script` with node. */
-async function replica(releaseId: string, name: string, script: string): Promise<Docker.Container> {
+async function replica(releaseId: string, name: string, script: string, of: TrafficTenant = tenant): Promise<Docker.Container> {
   const container = await docker.createContainer({
     name: `slipway-test-${run}-${name}`,
     Image: BASE_IMAGE,
@@ -38,8 +38,8 @@ async function replica(releaseId: string, name: string, script: string): Promise
     Labels: {
       [LABELS.managed]: '1',
       [LABELS.test]: '1',
-      [LABELS.project]: tenant.projectId,
-      [LABELS.environment]: tenant.environmentId,
+      [LABELS.project]: of.projectId,
+      [LABELS.environment]: of.environmentId,
       [LABELS.release]: releaseId,
       [LABELS.deployment]: 'd-' + run,
       [LABELS.replica]: '0',
@@ -154,7 +154,8 @@ describe('logs collector', () => {
       replica: `slipway-test-${run}-crash`,
     });
     const all = await search({ release: tenant.releaseIds[1] });
-    expect(all.lines.map((l) => l.message)).toEqual([`Error: connect ECONNREFUSED 10.0.0.1:5432 (crash-${run})`, 'booting v2']);
+    // Docker copies stdout and stderr separately: their relative order is not kept, only each stream's.
+    expect(all.lines.map((l) => l.message).sort()).toEqual([`Error: connect ECONNREFUSED 10.0.0.1:5432 (crash-${run})`, 'booting v2']);
   }, 60_000);
 
   it('redacts the environment’s secret values before storing a line', async () => {
@@ -215,6 +216,37 @@ describe('logs collector', () => {
     const tail = await search({ after: newest });
     expect(tail.lines.map((l) => l.message)).toEqual(['tail one', 'tail two']);
     expect(tail.nextCursor).toBe(tail.lines[1]!.cursor);
+  }, 60_000);
+
+  it('cuts long lines and keeps to LOGS_MAX_BYTES_PER_MINUTE, saying what it dropped', async () => {
+    const small = await seedTrafficTenant(prisma, 1);
+    const limited = new LogsCollector(
+      ctx.app.get(CONTAINER_RUNTIME),
+      ctx.app.get(LogsStorageRepository),
+      ctx.app.get(RedisService),
+      ctx.app.get(SecretsService),
+      { LOGS_RETENTION_DAYS: 7, LOGS_MAX_BYTES_PER_MINUTE: 2048, LOGS_LINE_MAX_CHARS: 300 },
+    );
+    const container = await replica(
+      small.releaseIds[0]!,
+      'budget',
+      `console.log('x'.repeat(1000)); for (let i = 0; i < 100; i++) console.log('line ' + i + ' ' + 'y'.repeat(90));`,
+      small,
+    );
+    await waitExited(container);
+    await limited.collect();
+    const rows = await prisma.appLogLine.findMany({ where: { environmentId: small.environmentId }, orderBy: { seq: 'asc' } });
+    expect(rows[0]!.message.length).toBeLessThanOrEqual(300);
+    expect(rows[0]!.message).toMatch(/line cut: [\d,]+ more characters; lines are cut at 300 \(LOGS_LINE_MAX_CHARS\)\]$/);
+    const note = rows.at(-1)!;
+    expect(note).toMatchObject({ level: 'warn', stream: 'stderr' });
+    expect(note.message).toMatch(/^\[slipway\] \d+ lines \([\d,]+ bytes\) of this replica were dropped: .*LOGS_MAX_BYTES_PER_MINUTE/);
+    const kept = rows.slice(0, -1);
+    expect(kept.reduce((sum, r) => sum + Buffer.byteLength(r.message), 0)).toBeLessThanOrEqual(2048);
+    expect(kept.length + Number(/(\d+) lines/.exec(note.message)![1])).toBe(101);
+    // The cursor moved past the dropped lines: the next pass stores nothing more of them.
+    await limited.collect();
+    expect(await prisma.appLogLine.count({ where: { environmentId: small.environmentId } })).toBe(rows.length);
   }, 60_000);
 
   it('sees nothing of another organization’s environment', async () => {
