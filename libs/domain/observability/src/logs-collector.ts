@@ -157,9 +157,12 @@ export class LogsCollector {
     const read = await this.runtime.readLogs(container.id, { since: cursor?.lastTimestamp });
     const fresh = newLines(read, cursor, LOG_LINES_PER_PASS);
     if (!fresh.next || fresh.lines.length === 0) {
-      // An exited container with nothing new: the cursor's time moves, so `settled` skips it from now on.
-      if (cursor && container.state !== 'running' && container.state !== 'restarting')
-        await this.storage.store(container.id, release, container.name, [], cursor, { ...cursor, complete: true });
+      // An exited container with nothing new: the cursor's time moves (one is made for a container
+      // that never wrote a line), so `settled` skips it from now on.
+      if (container.state === 'exited' || container.state === 'dead') {
+        const next = cursor ?? { lastTimestamp: (container.finishedAt ?? now).toISOString(), linesAtLast: 0 };
+        await this.storage.store(container.id, release, container.name, [], cursor, { ...next, complete: true });
+      }
       return { stored: 0, dropped: 0, more: false };
     }
     let redactor = redactors.get(release.environmentId);
