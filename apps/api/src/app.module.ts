@@ -45,6 +45,7 @@ import { TrafficController } from './controllers/traffic.controller';
 import { ReleaseVerdictsController } from './controllers/release-verdicts.controller';
 import { ResourcesController } from './controllers/resources.controller';
 import { ModelTrafficController } from './controllers/model-traffic.controller';
+import { LogsController } from './controllers/logs.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -71,6 +72,7 @@ import { GitHooks } from './git/git-hooks';
     TopPathsController,
     ResourcesController,
     ModelTrafficController,
+    LogsController,
     GatewayUsageController,
     ExplainController,
     GatewayBudgetsController,

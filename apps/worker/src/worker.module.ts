@@ -21,13 +21,15 @@ import { UsageConsumerJob } from './jobs/usage-consumer';
 import { TeardownJob } from './jobs/teardown.job';
 import { DomainRecheckSchedule } from './jobs/domain-recheck.schedule';
 import { TrafficCollectSchedule } from './jobs/traffic-collect.schedule';
+import { LogsCollectSchedule } from './jobs/logs-collect.schedule';
 import { OtlpExportSchedule } from './jobs/otlp-export.schedule';
 import { ReleaseVerdictsSchedule } from './jobs/release-verdicts.schedule';
 import { ResourcesSampleSchedule } from './jobs/resources-sample.schedule';
+import { ReplicaLogsModule } from './replica-logs.module';
 
-/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic collection, replica resource sampling, release verdicts and automatic rollback, OTLP export. */
+/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic and replica logs collection, replica resource sampling, release verdicts and automatic rollback, OTLP export. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule],
 })
 export class WorkerModule {}

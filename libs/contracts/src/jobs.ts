@@ -67,6 +67,8 @@ export const SCHEDULED_JOBS = {
   'release-verdicts': { queue: 'slipway-release-verdicts', everyMs: 10_000 },
   /** Docker stats and events of every running replica into PostgreSQL (interval: RESOURCES_SAMPLE_SECONDS); partitions ahead and retention hourly. */
   'resources-sample': { queue: 'slipway-resources-sample', everyMs: 5_000 },
+  /** New stdout/stderr lines of every replica container into PostgreSQL (interval: LOGS_COLLECT_SECONDS); partitions ahead and retention hourly. */
+  'logs-collect': { queue: 'slipway-logs-collect', everyMs: 2_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

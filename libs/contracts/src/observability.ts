@@ -101,7 +101,10 @@ export type EnvironmentResourcesDto = z.infer<typeof environmentResourcesSchema>
 // ── Logs ────────────────────────────────────────────────────────────────────────────────────
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOGS_MAX_LIMIT = 1_000;
+/** A line's `cursor`: its storage order, a positive integer in decimal. */
+const logCursorSchema = z.string().regex(/^[1-9]\d{0,18}$/, 'Pass a `cursor` or `nextCursor` value from a previous answer (a positive integer), unchanged.');
 
 export const logsQuerySchema = z.object({
   from: trafficQuerySchema.shape.from,
@@ -113,9 +116,9 @@ export const logsQuerySchema = z.object({
   /** A release id. */
   release: z.string().max(64).optional(),
   /** Newest first; pass the previous page's `nextCursor` to read older lines. */
-  cursor: z.string().max(100).optional(),
+  cursor: logCursorSchema.optional(),
   /** Live tail: only lines after this cursor (a line's `cursor`), oldest first. */
-  after: z.string().max(100).optional(),
+  after: logCursorSchema.optional(),
   limit: z.coerce.number().int().min(1).max(LOGS_MAX_LIMIT).default(200),
 });
 export type LogsQuery = z.infer<typeof logsQuerySchema>;
@@ -134,7 +137,15 @@ export const logLineSchema = z.object({
 });
 export type LogLineDto = z.infer<typeof logLineSchema>;
 
-export const logsPageSchema = z.object({ lines: z.array(logLineSchema), nextCursor: z.string().nullable() });
+export const logsPageSchema = z.object({
+  /** Newest first; with `after`, oldest first. */
+  lines: z.array(logLineSchema),
+  /**
+   * Paging back: pass it as `cursor` for the older lines; null once the page was not full.
+   * Tailing (`after`): pass it as the next `after` (the last line's cursor, or `after` itself when nothing is new).
+   */
+  nextCursor: z.string().nullable(),
+});
 export type LogsPageDto = z.infer<typeof logsPageSchema>;
 
 // ── Model traffic ───────────────────────────────────────────────────────────────────────────

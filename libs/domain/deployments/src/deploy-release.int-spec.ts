@@ -16,7 +16,8 @@ import { CONTAINER_RUNTIME, DockerModule, LABELS, type ContainerRuntime } from '
 import { GitModule, GitRepositories, readCommit } from '@slipway/git';
 import { RedisModule, RedisService, RouteTableStore } from '@slipway/redis';
 import { createDomainTestContext, sampleAppPath, type DomainTestContext } from '@slipway/testing';
-import { HEALTH_CHECKER } from './deploy-options';
+import { LogsCollector, LogsCollectorModule } from '@slipway/observability';
+import { HEALTH_CHECKER, REPLICA_LOG_FLUSHER } from './deploy-options';
 import { DeployRelease } from './deploy-release';
 import { waitHealthy, type HealthChecker } from './health-check';
 import { DeploymentsModule } from './deployments.module';
@@ -96,6 +97,15 @@ let healthCheck: HealthChecker = waitHealthy;
 @Module({ providers: [{ provide: HEALTH_CHECKER, useValue: ((...args) => healthCheck(...args)) satisfies HealthChecker }], exports: [HEALTH_CHECKER] })
 class HealthHookModule {}
 
+/** As the worker binds it: replicas' last log lines are stored before their containers are removed. */
+@Global()
+@Module({
+  imports: [LogsCollectorModule],
+  providers: [{ provide: REPLICA_LOG_FLUSHER, useExisting: LogsCollector }],
+  exports: [REPLICA_LOG_FLUSHER],
+})
+class ReplicaLogsHookModule {}
+
 const containersOf = (releaseId: string) => runtime.listContainers({ [LABELS.release]: releaseId, [LABELS.test]: '1' }, { all: true });
 
 beforeAll(async () => {
@@ -110,6 +120,7 @@ beforeAll(async () => {
       QueueModule,
       BuildsModule,
       HealthHookModule,
+      ReplicaLogsHookModule,
       DeploymentsModule.register({ drainSeconds: 1, healthIntervalMs: 100, extraLabels: { [LABELS.test]: '1' } }),
     ],
     { REDIS_URL, APPS_DOMAIN: 'apps.test' },
@@ -194,6 +205,10 @@ describe('deploying real images with zero downtime (dockerd, Postgres, Redis)', 
     expect(row.status).toBe('FAILED');
     expect(row.failureReason).toMatch(/HTTP 500/);
     expect(row.failedReplicaLogs).toContain('cannot reach the database');
+    // Its lines were stored before its container was removed (no collector pass ran meanwhile).
+    const lines = await prisma.appLogLine.findMany({ where: { releaseId: releases.unhealthy }, select: { message: true, organizationId: true } });
+    expect(lines.map((l) => l.message).join('\n')).toContain('cannot reach the database');
+    expect(lines.every((l) => l.organizationId === scope.organizationId)).toBe(true);
     const after = await liveRoute();
     expect(after.table.version).toBe(before.table.version);
     expect(after.releaseId).toBe(releases.v2);

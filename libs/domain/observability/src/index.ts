@@ -16,3 +16,6 @@ export * from './resource-sampler';
 export * from './resources.service';
 export * from './model-traffic.service';
 export type { ResourceAverages } from './resources.repository';
+export * from './logs.service';
+export * from './logs-collector';
+export * from './log-level';

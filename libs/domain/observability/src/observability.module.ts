@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { SecretsModule } from '@slipway/secrets';
+import { LogsCollector } from './logs-collector';
+import { LogsRepository } from './logs.repository';
+import { LogsService } from './logs.service';
+import { LogsStorageRepository } from './logs-storage.repository';
 import { DeploymentsModule } from '@slipway/deployments';
 import { AutoRollback } from './auto-rollback';
 import { MarkersRepository } from './markers.repository';
@@ -32,7 +37,7 @@ const resourceQueries = [
   { provide: RELEASE_RESOURCES_PROVIDER, useExisting: ReleaseResourceAveragesProvider },
 ];
 
-/** App traffic, top paths, resources, model traffic, markers, release verdicts and the organization overview (the api's queries). Needs DbModule and CONFIG from the app. */
+/** App traffic, top paths, resources, logs, model traffic, markers, release verdicts and the organization overview (the api's queries). Needs DbModule and CONFIG from the app. */
 @Module({
   providers: [
     TrafficRepository,
@@ -44,12 +49,14 @@ const resourceQueries = [
     ModelTrafficService,
     ReleaseVerdictsRepository,
     ReleaseVerdictsService,
+    LogsRepository,
+    LogsService,
     MarkersRepository,
     MarkersService,
     OrganizationHealthRepository,
     OrganizationHealthService,
   ],
-  exports: [TrafficService, TopPathsService, ResourcesService, ModelTrafficService, ReleaseVerdictsService, MarkersService, OrganizationHealthService],
+  exports: [TrafficService, TopPathsService, ResourcesService, ModelTrafficService, LogsService, ReleaseVerdictsService, MarkersService, OrganizationHealthService],
 })
 export class ObservabilityModule {}
 
@@ -68,3 +75,10 @@ export class ReleaseVerdictsJobModule {}
 /** The sampler of replica resources and lifecycle events (the worker only). Needs DbModule, RedisModule, DockerModule and CONFIG. */
 @Module({ providers: [ResourcesStorageRepository, ResourceSampler], exports: [ResourceSampler] })
 export class ResourceSamplerModule {}
+
+/**
+ * The collector of replica logs (the worker only: it reads containers and their output). Needs
+ * DbModule, RedisModule, DockerModule, CryptoModule (secret values, to redact them) and CONFIG.
+ */
+@Module({ imports: [SecretsModule], providers: [LogsStorageRepository, LogsCollector], exports: [LogsCollector] })
+export class LogsCollectorModule {}

@@ -124,6 +124,10 @@ export const configSchema = z.object({
   ),
   VERDICT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10).describe("Minutes after its deploy a release is watched and compared with the previous release (its verdict, and automatic rollback for environments that opt in); the previous release is measured over as long before the deploy."),
   RESOURCES_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(300).default(5).describe('How often the worker reads the CPU, memory and lifecycle events (restarts, OOM kills) of every running replica container.'),
+  LOGS_COLLECT_SECONDS: z.coerce.number().int().min(1).max(300).default(2).describe('How often the worker reads the new stdout/stderr lines of every replica container into PostgreSQL.'),
+  LOGS_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7).describe('Days of replica log lines kept; older days are dropped as whole partitions.'),
+  LOGS_MAX_BYTES_PER_MINUTE: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(4 * 1024 * 1024).describe('Most bytes of log lines stored per environment per minute; past it lines are dropped and one line says how many.'),
+  LOGS_LINE_MAX_CHARS: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024).describe('Longer replica log lines are cut to this many characters, with a note saying how much was cut.'),
   DATA_DIR: z.string().default('.slipway/data').describe('Folder for git repositories and build contexts.'),
   SLIPWAY_MASTER_KEY: z
     .string()

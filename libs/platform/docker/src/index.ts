@@ -5,3 +5,4 @@ export * from './docker-engine';
 export * from './docker.module';
 export * from './labels';
 export { cutLine } from './docker-internals';
+export { unixSeconds } from './timestamped-logs';
