@@ -10,6 +10,8 @@ import { OtlpExportModule } from './otlp-export.module';
 import { OtlpExportRepository } from './otlp-export.repository';
 import { OtlpExporter } from './otlp-exporter';
 import { spanIds } from './gateway-spans';
+import { LOG_TABLE, logPartitionName } from '../logs-storage.repository';
+import { utcDay } from '../traffic-storage.repository';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- OTLP bodies as a receiver reads them
 
@@ -40,7 +42,7 @@ afterAll(async () => {
 beforeEach(async () => {
   receiver.received.length = 0;
   ctx.config.OTLP_PROTOCOL = 'json';
-  await prisma.$executeRawUnsafe('TRUNCATE "AppTrafficMinute", "GatewayRequest", "OtlpExportCursor"');
+  await prisma.$executeRawUnsafe('TRUNCATE "AppTrafficMinute", "GatewayRequest", "OtlpExportCursor", "AppLogLine"');
 });
 
 const MINUTE = 60_000;
@@ -127,7 +129,7 @@ describe('OTLP export pass', () => {
     await seedCall(tenant, {}, 5); // stored 5 s ago: its transaction may not be the last of its time yet
 
     const report = await exporter.exportPass();
-    expect(report).toMatchObject({ metrics: { exported: 3, dropped: 0 }, traces: { exported: 2, dropped: 0 }, logs: 'off' });
+    expect(report).toMatchObject({ metrics: { exported: 3, dropped: 0 }, traces: { exported: 2, dropped: 0 }, logs: { exported: 0, dropped: 0 } });
 
     const metricBodies = receiver.of('metrics');
     expect(metricBodies.every((r) => r.headers.authorization === 'Bearer collector-token' && r.contentType === 'application/json')).toBe(true);
@@ -247,5 +249,31 @@ describe('OTLP export pass', () => {
     });
     expect(inner).toMatchObject({ exported: 0, held: 'busy' });
     expect(receiver.of('traces')).toHaveLength(0);
+  });
+  it('sends the replica log lines the collector stored, once each, with their severity and replica; a line stored just now waits', async () => {
+    const day = utcDay(new Date());
+    const next = new Date(day.getTime() + 86_400_000);
+    await prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "${logPartitionName(day)}" PARTITION OF "${LOG_TABLE}" FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`);
+    const line = (t: TrafficTenant, secondsAgo: number, stream: string, level: string, message: string) =>
+      prisma.$executeRawUnsafe(
+        `INSERT INTO "${LOG_TABLE}" (at, "organizationId", "projectId", "environmentId", "releaseId", replica, stream, level, message)
+         VALUES ((now() AT TIME ZONE 'UTC') - make_interval(secs => $1), $2, $3, $4, $5, 'web-production-r1-0', $6, $7, $8)`,
+        secondsAgo, t.organizationId, t.projectId, t.environmentId, t.releaseIds[0]!, stream, level, message,
+      );
+    await line(tenant, 60, 'stdout', 'info', 'listening on 3000');
+    await line(tenant, 50, 'stderr', 'error', 'checkout failed: card declined');
+    await line(tenant, 1, 'stdout', 'info', 'too fresh to export yet');
+
+    const report = await exporter.exportPass();
+    expect(report.logs).toMatchObject({ exported: 2, dropped: 0 });
+    const records = receiver.of('logs').flatMap((r) => (r.body as Json).resourceLogs.flatMap((rl: Json) => rl.scopeLogs.flatMap((sl: Json) => sl.logRecords.map((lr: Json) => ({ ...lr, resource: attrs(rl.resource.attributes) })))));
+    expect(records.map((r) => [r.body.stringValue, r.severityText, r.resource['service.instance.id']])).toEqual([
+      ['listening on 3000', 'INFO', 'web-production-r1-0'],
+      ['checkout failed: card declined', 'ERROR', 'web-production-r1-0'],
+    ]);
+    expect(records[0]!.resource['service.version']).toBe('v1');
+
+    receiver.received.length = 0;
+    expect((await exporter.exportPass()).logs).toMatchObject({ exported: 0 });
   });
 });
