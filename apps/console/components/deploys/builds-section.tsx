@@ -17,7 +17,11 @@ import { StatusBadge, inProgress } from './status-badge';
 /** The project's builds, newest first, each linking to its live log. */
 export function BuildsSection({ org, project }: { org: string; project: string }) {
   // Fast while a build runs, slowly otherwise: a `git push` shows up by itself.
-  const builds = useApiQuery('listBuilds', { org, project }, { refetchInterval: pollWhile((list) => list.some((b) => inProgress(b.status))) });
+  const builds = useApiQuery(
+    'listBuilds',
+    { org, project },
+    { refetchInterval: pollWhile((list) => list.some((b) => inProgress(b.status))) },
+  );
   const invalidate = useInvalidateApi();
 
   return (

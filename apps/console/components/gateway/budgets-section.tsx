@@ -20,7 +20,11 @@ const EXAMPLE = `gateway:
 /** Spend against each budget of the environment's routing, as the gateway enforces it. */
 export function BudgetsSection({ org, project, env }: { org: string; project: string; env: string }) {
   // Spend moves as apps call the gateway; a viewer's 403 stops the polling.
-  const budgets = useApiQuery('gatewayBudgets', { org, project }, { query: { environment: env }, refetchInterval: pollEvery(SLOW_POLL_MS) });
+  const budgets = useApiQuery(
+    'gatewayBudgets',
+    { org, project },
+    { query: { environment: env }, refetchInterval: pollEvery(SLOW_POLL_MS) },
+  );
   const forbidden = budgets.error?.status === 403;
 
   return (

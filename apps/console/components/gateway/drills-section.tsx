@@ -17,7 +17,11 @@ const RUNNING_POLL_MS = 1_000;
 /** Failover drills of one environment: start one, watch it run, compare its report with earlier ones. */
 export function DrillsSection({ org, project, env, config }: { org: string; project: string; env: string; config: GatewayConfig | null }) {
   const query = { environment: env, limit: 20 };
-  const drills = useApiQuery('listGatewayDrills', { org, project }, { query, refetchInterval: pollWhile(anyRunning, { fast: RUNNING_POLL_MS }) });
+  const drills = useApiQuery(
+    'listGatewayDrills',
+    { org, project },
+    { query, refetchInterval: pollWhile(anyRunning, { fast: RUNNING_POLL_MS }) },
+  );
   const client = useQueryClient();
   const invalidate = useInvalidateApi();
   const canRun = useCan('ADMIN');
@@ -39,7 +43,13 @@ export function DrillsSection({ org, project, env, config }: { org: string; proj
             running={running}
             onStarted={(d) => {
               // Shown at once as the latest drill, then refetched (its report fills in while it runs).
-              setApiQueryData(client, 'listGatewayDrills', { org, project }, (cur) => [d, ...(cur ?? []).filter((x) => x.id !== d.id)], query);
+              setApiQueryData(
+                client,
+                'listGatewayDrills',
+                { org, project },
+                (cur) => [d, ...(cur ?? []).filter((x) => x.id !== d.id)],
+                query,
+              );
               void invalidate('listGatewayDrills');
             }}
           />

@@ -40,11 +40,18 @@ export function RoutingDefaultsSection({ org, canEdit }: { org: string; canEdit:
       }
     >
       <ResourceState query={defaults}>
-        {(d) => <DefaultsEditor org={org} defaults={d} canEdit={canEdit} onSaved={(saved) => {
+        {(d) => (
+          <DefaultsEditor
+            org={org}
+            defaults={d}
+            canEdit={canEdit}
+            onSaved={(saved) => {
               setApiQueryData(client, 'getGatewayDefaults', { org }, () => saved);
               // Environments without their own routing now resolve to the new defaults.
               void invalidate('effectiveGatewayRouting');
-            }} />}
+            }}
+          />
+        )}
       </ResourceState>
     </Section>
   );

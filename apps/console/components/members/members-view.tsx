@@ -18,7 +18,8 @@ export function MembersView() {
   const me = state.status === 'authenticated' ? state.session.user.id : null;
   const members = useApiQuery('listMembers', { org: org.slug });
   const client = useQueryClient();
-  const update = (change: (list: MemberDto[]) => MemberDto[]) => setApiQueryData(client, 'listMembers', { org: org.slug }, (cur) => cur && change(cur));
+  const update = (change: (list: MemberDto[]) => MemberDto[]) =>
+    setApiQueryData(client, 'listMembers', { org: org.slug }, (cur) => cur && change(cur));
 
   return (
     <>

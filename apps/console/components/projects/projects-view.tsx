@@ -22,10 +22,13 @@ export function ProjectsView() {
       <PageHeader title="Projects" description={`Apps deployed by ${org.name}.`} />
       {canCreate ? (
         <Section title="New project" description="A project gets a production environment and a git repository to push to.">
-          <NewProjectForm org={org.slug} onCreated={(p) => {
+          <NewProjectForm
+            org={org.slug}
+            onCreated={(p) => {
               void invalidate('listProjects');
               router.push(`/o/${org.slug}/projects/${p.slug}`);
-            }} />
+            }}
+          />
         </Section>
       ) : null}
       <Section title="All projects">

@@ -33,7 +33,9 @@ export function TokensView() {
         )}
       </Section>
       <Section title="Your tokens">
-        <ResourceState query={tokens}>{(list) => <TokenList tokens={list} onRevoked={() => void invalidate('listTokens')} />}</ResourceState>
+        <ResourceState query={tokens}>
+          {(list) => <TokenList tokens={list} onRevoked={() => void invalidate('listTokens')} />}
+        </ResourceState>
       </Section>
     </>
   );
