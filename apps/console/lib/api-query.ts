@@ -46,12 +46,12 @@ export function setApiQueryData<N extends RouteName>(
  * Marks every cached answer of these routes stale (whatever their params) and refetches those on
  * screen; resolves once they are back. Call it after a change, with the routes whose lists it affects.
  */
+export async function invalidateApi(client: QueryClient, ...names: RouteName[]): Promise<void> {
+  await Promise.all(names.map((name) => client.invalidateQueries({ queryKey: [name] })));
+}
+
+/** `invalidateApi` bound to the console's query cache. */
 export function useInvalidateApi(): (...names: RouteName[]) => Promise<void> {
   const client = useQueryClient();
-  return useCallback(
-    async (...names: RouteName[]) => {
-      await Promise.all(names.map((name) => client.invalidateQueries({ queryKey: [name] })));
-    },
-    [client],
-  );
+  return useCallback((...names: RouteName[]) => invalidateApi(client, ...names), [client]);
 }
