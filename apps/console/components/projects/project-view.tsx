@@ -1,8 +1,9 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useOrg, useCan } from '../../lib/org';
-import { useResource } from '../../lib/use-resource';
+import { setApiQueryData, useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { PageHeader } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { BuildsSection } from '../deploys/builds-section';
@@ -14,10 +15,12 @@ import { PushPanel } from './push-panel';
 export function ProjectView({ project }: { project: string }) {
   const org = useOrg();
   const canDelete = useCan('ADMIN');
-  const resource = useResource('getProject', { org: org.slug, project });
+  const resource = useApiQuery('getProject', { org: org.slug, project });
+  const client = useQueryClient();
+  const invalidate = useInvalidateApi();
 
   return (
-    <ResourceState resource={resource} what="project">
+    <ResourceState query={resource} what="project">
       {(p) => (
         <>
           <PageHeader
@@ -43,7 +46,11 @@ export function ProjectView({ project }: { project: string }) {
             org={org.slug}
             project={p.slug}
             environments={p.environments}
-            onChange={(environments) => resource.setData((cur) => (cur ? { ...cur, environments } : cur))}
+            onChange={(environments) => {
+              // The answer of the change is the new list: every view of this project shows it at once.
+              setApiQueryData(client, 'getProject', { org: org.slug, project }, (cur) => cur && { ...cur, environments });
+              void invalidate('listProjects');
+            }}
           />
           {canDelete ? <DeleteProject org={org.slug} slug={p.slug} /> : null}
         </>
