@@ -186,7 +186,9 @@ describe('console: the observability page over a bad deploy and its rollback', (
     await card.getByRole('button', { name: 'Roll back to v1' }).click();
     await card.getByRole('group', { name: 'Confirm: Roll back to v1' }).getByRole('button', { name: 'Roll back' }).click();
     await expect.poll(answer, { timeout: 30_000, interval: 500 }).toBe('shop v1\n');
-    await visible(page.getByRole('list', { name: 'Markers' }).getByRole('button', { name: /^Rollback of v1 at / }));
+    // The page polls while live: the rollback shows up as a marker without a reload.
+    await page.getByRole('list', { name: 'Markers' }).getByRole('button', { name: /^Rollback of v1 at / }).waitFor({ timeout: 30_000 });
+    await visible(page.getByRole('dialog', { name: 'Marker v2' }).getByText('v1 is live.'));
     expect((await getViaEdge(host, '/checkout')).status).toBe(200);
     await snap(page, 'observability-rolled-back');
   });
