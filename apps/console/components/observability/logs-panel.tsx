@@ -50,8 +50,10 @@ export function LogsPanel({ releases }: { releases: { id: string; label: string 
       }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
-    // A live tail brings new lines; the pages themselves are re-read only on a filter change.
+    // A live tail brings new lines; the pages themselves are re-read only on a filter change,
+    // or every few seconds while live and still empty (the tail needs a first line to follow).
     staleTime: Infinity,
+    refetchInterval: (query) => (live && !query.state.data?.pages[0]?.lines.length ? TAIL_EVERY_MS : false),
   });
 
   // Lines the tail brought since the first page, newest first; reset when the filters change.
@@ -69,7 +71,7 @@ export function LogsPanel({ releases }: { releases: { id: string; label: string 
           signal,
         })
       ).lines,
-    enabled: live && !pages.isPending && !pages.error,
+    enabled: live && newest !== undefined && !pages.error,
     refetchInterval: TAIL_EVERY_MS,
   });
   useEffect(() => {
