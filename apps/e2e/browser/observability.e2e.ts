@@ -81,7 +81,11 @@ describe('console: the observability page over a bad deploy and its rollback', (
     await page.waitForURL(/\/o\/[a-z0-9-]+\/projects$/);
     projectPath = await createProject(page, slug, slug);
     await page.getByRole('button', { name: 'Create a deploy token' }).click();
+    // The commands carry the token once it exists.
+    const token = await page.getByLabel('Deploy token', { exact: true }).inputValue();
+    expect(token).toMatch(/^slp_/);
     const commands = (await page.getByLabel('Push commands').innerText()).trim().split('\n');
+    expect(commands[0]).toContain(token);
     app = await workingCopy({ 'server.js': server('v1', false) }, 'node-http', 'Shop v1');
     expect((await git(commands[0]!.split(' ').slice(1), app)).code).toBe(0);
     host = new URL((await page.getByRole('link', { name: 'Live URL of production' }).getAttribute('href')) ?? '').hostname;
