@@ -111,16 +111,11 @@ describe('console: the observability page over a bad deploy and its rollback', (
 
     // From the project page's link, then the shortest range.
     await page.goto(projectPath);
-    await page.getByRole('link', { name: 'Observability' }).last().click();
-    await page.waitForURL(/\/observability/);
+    await page.locator(`a[href="${projectPath}/observability"]`).click();
+    await page.waitForURL(new RegExp(`/projects/${slug}/observability`));
     await page.getByRole('button', { name: 'Last 15 min' }).click();
     await page.waitForURL(/range=15m/);
     await visible(page.getByText('Live', { exact: true }));
-
-    // Both deploys are markers (the timeline lists them for the keyboard; the canvas draws them).
-    const markers = page.getByRole('list', { name: 'Markers' });
-    await visible(markers.getByRole('button', { name: /^Deploy of v2 at / }));
-    await visible(markers.getByRole('button', { name: /^Deploy of v1 at / }));
 
     // The 5xx rise is v2's: its legend row is flagged and carries the rate.
     const v2 = page.getByRole('table', { name: 'Releases in range' }).getByRole('row', { name: 'v2' });
@@ -133,6 +128,10 @@ describe('console: the observability page over a bad deploy and its rollback', (
     // The failing path leads the top paths by errors.
     await page.getByRole('table', { name: 'Top paths' }).getByRole('button', { name: 'Errors' }).click();
     await expect.poll(async () => page.getByRole('table', { name: 'Top paths' }).getByRole('row').nth(1).getAttribute('aria-label'), COLLECTED).toBe('/checkout');
+    // Both deploys are markers (the timeline lists them for the keyboard; the canvas draws them).
+    const markers = page.getByRole('list', { name: 'Markers' });
+    await visible(markers.getByRole('button', { name: /^Deploy of v2 at / }));
+    await visible(markers.getByRole('button', { name: /^Deploy of v1 at / }));
     await snap(page, 'observability-v2-faulty');
 
     // The marker's card: release, commit, author, and the verdict.
