@@ -27,9 +27,20 @@ export function ProjectView({ project }: { project: string }) {
             crumbs={[{ href: `/o/${org.slug}/projects`, label: 'Projects' }]}
             title={p.name}
             actions={
-              <Link href={`/o/${org.slug}/projects/${p.slug}/gateway`} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50">
-                Model gateway
-              </Link>
+              <>
+                <Link
+                  href={`/o/${org.slug}/projects/${p.slug}/observability`}
+                  className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
+                >
+                  Observability
+                </Link>
+                <Link
+                  href={`/o/${org.slug}/projects/${p.slug}/gateway`}
+                  className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
+                >
+                  Model gateway
+                </Link>
+              </>
             }
             description={
               <span>
