@@ -3,13 +3,14 @@
 import type { MarkerDto, ReleaseVerdictDto } from '@slipway/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../../lib/api';
 import { useApiQuery } from '../../lib/api-query';
 import { formatDateTime, shortSha, subject } from '../../lib/format';
 import { formatBytes, formatCpu, formatMs, formatPercent, formatUsd, releaseLabel } from '../../lib/observability/format';
 import { MARKER_STYLES, VERDICT_LABELS, VERDICT_TONES } from '../../lib/observability/markers';
 import { useCan } from '../../lib/org';
+import { pollWhile } from '../../lib/polling';
 import { useAction } from '../../lib/use-action';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -164,13 +165,19 @@ function RollbackToPrevious({ marker }: { marker: MarkerDto }) {
   const canDeploy = useCan('MEMBER');
   const client = useQueryClient();
   const action = useAction();
-  const releases = useApiQuery('listReleases', page.params, { enabled: canDeploy });
+  // After "Roll back", the releases are read every 2 s until the target is live (the deploy takes seconds).
+  const [target, setTarget] = useState<string | null>(null);
+  const releases = useApiQuery('listReleases', page.params, {
+    enabled: canDeploy,
+    refetchInterval: pollWhile((list) => target !== null && !list.some((r) => r.id === target && r.live), { slow: false }),
+  });
   const previous = (releases.data ?? []).filter((r) => r.number < marker.releaseNumber).sort((a, b) => b.number - a.number)[0];
   if (!canDeploy || !previous) return null;
   if (previous.live) return <p className="mt-3 text-xs text-zinc-500">v{previous.number} is live.</p>;
 
   async function rollback() {
     const done = await action.run(() => api('rollback', { params: page.params, body: { releaseId: previous!.id } }));
+    if (done) setTarget(previous!.id);
     // Everything on the page may change: the markers, the traffic, the releases.
     if (done) await client.invalidateQueries();
   }
