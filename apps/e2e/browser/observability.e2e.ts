@@ -157,10 +157,13 @@ describe('console: the observability page over a bad deploy and its rollback', (
     const logs = page.getByRole('log', { name: 'Log lines' });
     await page.getByRole('searchbox', { name: 'Search text' }).fill('payment backend unreachable');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await expect.poll(async () => ((await logs.count()) ? await logs.innerText() : ''), COLLECTED).toContain(FAILURE_LINE);
-    const text = await logs.innerText();
-    expect(text).toContain('v2');
-    expect(text).not.toContain('GET / 200'); // only matching lines
+    // The live list shows every line until the search answers: wait for the matching lines only.
+    const onlyMatches = async () => {
+      const text = (await logs.count()) ? await logs.innerText() : '';
+      return text.includes(FAILURE_LINE) && !text.includes('GET / 200') ? text : '';
+    };
+    await expect.poll(onlyMatches, COLLECTED).not.toBe('');
+    expect(await onlyMatches()).toContain('v2');
     await snap(page, 'observability-logs-search');
 
     // Drag across the right half of the error chart: the logs follow the selection, and the page can zoom to it.
