@@ -261,3 +261,9 @@ try {
   await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await admin.end();
 }
+
+// ---- edge collection cost: a section of its own (tools/bench/observability-edge.mjs) --------------
+execFileSync(process.execPath, [path.join(root, 'tools/bench/observability-edge.mjs'), ...process.argv.slice(2).filter((a) => /^--(rounds|requests)=/.test(a))], {
+  stdio: 'inherit',
+  env: process.env,
+});

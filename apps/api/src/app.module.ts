@@ -40,7 +40,12 @@ import { GatewayUsageController } from './controllers/gateway-usage.controller';
 import { GatewayBudgetsController } from './controllers/gateway-budgets.controller';
 import { ExplainController } from './controllers/explain.controller';
 import { GatewayDrillsController } from './controllers/gateway-drills.controller';
+import { TopPathsController } from './controllers/top-paths.controller';
 import { TrafficController } from './controllers/traffic.controller';
+import { ReleaseVerdictsController } from './controllers/release-verdicts.controller';
+import { ResourcesController } from './controllers/resources.controller';
+import { ModelTrafficController } from './controllers/model-traffic.controller';
+import { LogsController } from './controllers/logs.controller';
 import { GitHooks } from './git/git-hooks';
 
 @Module({
@@ -63,6 +68,11 @@ import { GitHooks } from './git/git-hooks';
     GatewayRoutingController,
     MetricsController,
     TrafficController,
+    ReleaseVerdictsController,
+    TopPathsController,
+    ResourcesController,
+    ModelTrafficController,
+    LogsController,
     GatewayUsageController,
     ExplainController,
     GatewayBudgetsController,

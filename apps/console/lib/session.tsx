@@ -1,7 +1,8 @@
 'use client';
 
 import type { SessionDto } from '@slipway/contracts';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api';
 
 export { homePath, safeNext } from './paths';
@@ -25,10 +26,20 @@ const SessionContext = createContext<SessionContextValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading', session: null });
 
-  const setSession = useCallback((session: SessionDto | null) => {
-    setCsrfToken(session?.csrfToken ?? null);
-    setState(session ? { status: 'authenticated', session } : { status: 'anonymous', session: null });
-  }, []);
+  const queryClient = useQueryClient();
+  const userId = useRef<string | null>(null);
+
+  const setSession = useCallback(
+    (session: SessionDto | null) => {
+      // Signed out, or someone else signed in: nothing cached for the previous user may show.
+      const next = session?.user.id ?? null;
+      if (userId.current !== null && userId.current !== next) queryClient.clear();
+      userId.current = next;
+      setCsrfToken(session?.csrfToken ?? null);
+      setState(session ? { status: 'authenticated', session } : { status: 'anonymous', session: null });
+    },
+    [queryClient],
+  );
 
   const refresh = useCallback(async () => {
     try {

@@ -128,8 +128,10 @@ describe('console: push to deploy, live build log and rollback', () => {
     expect(pushed.code, pushed.out).toBe(0);
     expect(await answer()).toBe('node-http v2\n');
 
-    await page.reload();
-    await visible(page.getByLabel('Current release').getByText('v2', { exact: true }));
+    // No reload: the open project page polls its lists (10 s while idle, 2 s while a deployment
+    // runs), so the push shows up by itself.
+    await page.getByLabel('Current release').getByText('v2', { exact: true }).waitFor({ state: 'visible', timeout: 15_000 });
+    await visible(row(page, 'Deployments of production', 'Deploy of v2').getByText('Succeeded'));
     await page.getByRole('button', { name: 'Roll back to v1' }).click();
     await page.getByRole('group', { name: 'Confirm: Roll back to v1' }).getByRole('button', { name: 'Roll back' }).click();
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { renderPrometheus } from './prometheus';
+import { createEdgeRegistry, PROMETHEUS_CONTENT_TYPE } from './prometheus';
 import { hostOf } from './proxy-headers';
 import type { EdgeServer } from './server';
 
@@ -19,6 +19,7 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-
  * rebinding either.
  */
 export function createAdminServer(edge: Pick<EdgeServer, 'routes' | 'metrics'>): Server {
+  const registry = createEdgeRegistry(edge.metrics, () => edge.routes.version);
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     if (!LOOPBACK_HOSTS.has(hostOf(req.headers))) {
       res.writeHead(421, JSON_HEADERS).end('{"error":"use http://127.0.0.1:<EDGE_ADMIN_PORT>"}');
@@ -28,7 +29,10 @@ export function createAdminServer(edge: Pick<EdgeServer, 'routes' | 'metrics'>):
     if (path === HEALTH_PATH) {
       res.writeHead(200, JSON_HEADERS).end('{"status":"ok"}');
     } else if (path === METRICS_PATH) {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' }).end(renderPrometheus(edge.metrics, edge.routes.version));
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' }).end(text),
+        () => res.writeHead(500, JSON_HEADERS).end('{"error":"metrics failed to render"}'),
+      );
     } else if (path === STATUS_PATH) {
       res.writeHead(200, JSON_HEADERS).end(JSON.stringify({ version: edge.routes.version, routes: edge.routes.routeCount, upstreams: edge.routes.liveUpstreams().size }));
     } else {

@@ -113,6 +113,29 @@ describe('edge with Redis', () => {
     expect(one.latencyCounts.reduce((n, c) => n + c, 0)).toBe(one.requests);
   });
 
+  it('counts normalised paths in the stream entries (no query strings, ids folded) and serves per-release Prometheus series', async () => {
+    for (const p of ['/users/42?token=s3cret', '/users/77', '/users/77/orders/9f8e7d6c5b4a39281706f5e4d3c2b1a0']) {
+      expect((await get(edge.port, p, { host: 'web.localhost' })).status).toBe(200);
+    }
+    // read() answers the whole stream: wait until the flush with these requests is in it.
+    let paths: { path: string; requests: number }[] = [];
+    const count = (path: string) => paths.filter((p) => p.path === path).reduce((n, p) => n + p.requests, 0);
+    const end = Date.now() + 3_000;
+    while (Date.now() < end && count('/users/:id') + count('/users/:id/orders/:id') < 3) {
+      paths = (await stream.read()).filter((e) => e.metrics.releaseId === 'rel_v2').flatMap((e) => e.metrics.paths ?? []);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(count('/users/:id')).toBe(2);
+    expect(count('/users/:id/orders/:id')).toBe(1);
+    expect(JSON.stringify(paths)).not.toContain('s3cret');
+
+    const page = await get(edge.adminPort, '/__edge/metrics', { host: '127.0.0.1' });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/slipway_edge_requests_total\{release_id="rel_v2",environment_id="[^"]+",status_class="2xx"\} \d+/);
+    expect(page.body).toMatch(/http_server_request_duration_seconds_count\{release_id="rel_v2",environment_id="[^"]+"\} \d+/);
+    expect(page.body).not.toContain('/users');
+  });
+
   it('after a restart with Redis unreachable, serves the last table from its file snapshot', async () => {
     await edge.stop();
     edge = await startEdge({ host: '127.0.0.1', port: 0, adminPort: 0, redisUrl: UNREACHABLE, dataDir, log: silentLogger, shutdownGraceMs: 1_000 });

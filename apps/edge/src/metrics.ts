@@ -1,4 +1,5 @@
-import { LATENCY_BUCKETS_MS, type EdgeMetrics } from '@slipway/contracts';
+import { EDGE_OTHER_PATH, EDGE_PATHS_PER_RELEASE, LATENCY_BUCKETS_MS, type EdgeMetrics, type EdgePathMetrics } from '@slipway/contracts';
+import { normalizePath } from './path-normalizer';
 
 // The bounds are shared with the observability pipeline (stored histograms must match them).
 export { LATENCY_BUCKETS_MS };
@@ -20,6 +21,14 @@ export function statusClass(status: number): StatusClass | undefined {
   return undefined; // 1xx (upgrades): counted as requests only
 }
 
+/** One normalised path's counters within a window. */
+interface PathCounters {
+  requests: number;
+  status4xx: number;
+  status5xx: number;
+  latencyCounts: number[];
+}
+
 export interface ReleaseCounters {
   releaseId: string;
   environmentId: string;
@@ -28,7 +37,11 @@ export interface ReleaseCounters {
   /** Per bucket (not cumulative); one more entry than LATENCY_BUCKETS_MS. */
   latencyCounts: number[];
   latencySumMs: number;
+  /** Window counters only (lifetime totals keep no paths: Prometheus series must stay few). */
+  paths?: Map<string, PathCounters>;
 }
+
+const freshPath = (): PathCounters => ({ requests: 0, status4xx: 0, status5xx: 0, latencyCounts: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0) });
 
 const fresh = (releaseId: string, environmentId: string): ReleaseCounters => ({
   releaseId,
@@ -39,12 +52,38 @@ const fresh = (releaseId: string, environmentId: string): ReleaseCounters => ({
   latencySumMs: 0,
 });
 
-function add(c: ReleaseCounters, status: number, ms: number): void {
+function add(c: ReleaseCounters, status: number, ms: number, bucket: number): void {
   c.requests++;
   const cls = statusClass(status);
   if (cls) c.status[cls]++;
-  c.latencyCounts[bucketIndex(ms)]!++;
+  c.latencyCounts[bucket]!++;
   c.latencySumMs += ms;
+}
+
+/** Counts `url`'s normalised path; past EDGE_PATHS_PER_RELEASE distinct paths in the window, under EDGE_OTHER_PATH. */
+function addPath(c: ReleaseCounters, url: string | undefined, status: number, bucket: number): void {
+  const paths = (c.paths ??= new Map());
+  const path = normalizePath(url);
+  let p = paths.get(path);
+  if (!p) {
+    const key = paths.size < EDGE_PATHS_PER_RELEASE ? path : EDGE_OTHER_PATH;
+    p = paths.get(key);
+    if (!p) paths.set(key, (p = freshPath()));
+  }
+  p.requests++;
+  if (status >= 500 && status < 600) p.status5xx++;
+  else if (status >= 400 && status < 500) p.status4xx++;
+  p.latencyCounts[bucket]!++;
+}
+
+function pathEntries(paths: Map<string, PathCounters> | undefined): EdgePathMetrics[] | undefined {
+  if (!paths) return undefined;
+  return [...paths].map(([path, p]) => ({ path, requests: p.requests, status4xx: p.status4xx, status5xx: p.status5xx, latencyCounts: p.latencyCounts }));
+}
+
+export interface EdgeMetricsOptions {
+  /** Count normalised paths per release (the top-paths panel); on by default. */
+  paths?: boolean;
 }
 
 /**
@@ -58,13 +97,22 @@ export class EdgeMetricsCollector {
   /** Requests for hosts without a route (the 503 page and /__edge/*). */
   unrouted = 0;
 
-  record(releaseId: string, environmentId: string, status: number, ms: number): void {
+  private readonly countPaths: boolean;
+
+  constructor(options: EdgeMetricsOptions = {}) {
+    this.countPaths = options.paths ?? true;
+  }
+
+  /** `url` is the request target (`/users/42?x=1`); it is normalised, never stored as is. */
+  record(releaseId: string, environmentId: string, status: number, ms: number, url?: string): void {
+    const bucket = bucketIndex(ms);
     let w = this.window.get(releaseId);
     if (!w) this.window.set(releaseId, (w = fresh(releaseId, environmentId)));
-    add(w, status, ms);
+    add(w, status, ms, bucket);
+    if (this.countPaths) addPath(w, url, status, bucket);
     let t = this.totals.get(releaseId);
     if (!t) this.totals.set(releaseId, (t = fresh(releaseId, environmentId)));
-    add(t, status, ms);
+    add(t, status, ms, bucket);
   }
 
   /** One `EdgeMetrics` per release seen since the last drain; resets the window. */
@@ -82,6 +130,7 @@ export class EdgeMetricsCollector {
         status: { ...c.status },
         latencyBucketsMs: [...LATENCY_BUCKETS_MS],
         latencyCounts: [...c.latencyCounts],
+        ...(c.paths ? { paths: pathEntries(c.paths) } : {}),
       });
     }
     this.window = new Map();

@@ -1,37 +1,57 @@
-import { LATENCY_BUCKETS_MS, type EdgeMetricsCollector } from './metrics';
+import { PROMETHEUS_CONTENT_TYPE, Registry, registerCollected, registerCollectedHistogram } from '@slipway/metrics';
+import { LATENCY_BUCKETS_MS, type EdgeMetricsCollector, type ReleaseCounters } from './metrics';
 
-const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+export { PROMETHEUS_CONTENT_TYPE };
 
-/** The collector's lifetime counters in Prometheus text format (served at /__edge/metrics). */
-export function renderPrometheus(metrics: EdgeMetricsCollector, tableVersion: number): string {
-  const lines = [
-    '# HELP slipway_edge_requests_total Requests proxied to a release, by status class.',
-    '# TYPE slipway_edge_requests_total counter',
-  ];
-  const all = [...metrics.lifetime()];
-  for (const c of all) {
-    const l = `release_id="${label(c.releaseId)}",environment_id="${label(c.environmentId)}"`;
-    for (const [cls, n] of Object.entries(c.status)) lines.push(`slipway_edge_requests_total{${l},status_class="${cls}"} ${n}`);
-  }
-  lines.push('# HELP slipway_edge_request_duration_ms Time from request to the end of the response, in ms.', '# TYPE slipway_edge_request_duration_ms histogram');
-  for (const c of all) {
-    const l = `release_id="${label(c.releaseId)}",environment_id="${label(c.environmentId)}"`;
-    let cumulative = 0;
-    c.latencyCounts.forEach((n, i) => {
-      cumulative += n;
-      const le = i < LATENCY_BUCKETS_MS.length ? String(LATENCY_BUCKETS_MS[i]) : '+Inf';
-      lines.push(`slipway_edge_request_duration_ms_bucket{${l},le="${le}"} ${cumulative}`);
-    });
-    lines.push(`slipway_edge_request_duration_ms_sum{${l}} ${Math.round(c.latencySumMs * 1000) / 1000}`);
-    lines.push(`slipway_edge_request_duration_ms_count{${l}} ${c.requests}`);
-  }
-  lines.push(
-    '# HELP slipway_edge_unrouted_requests_total Requests for hosts with no live release.',
-    '# TYPE slipway_edge_unrouted_requests_total counter',
-    `slipway_edge_unrouted_requests_total ${metrics.unrouted}`,
-    '# HELP slipway_edge_route_table_version Version of the route table in use (-1: none).',
-    '# TYPE slipway_edge_route_table_version gauge',
-    `slipway_edge_route_table_version ${tableVersion}`,
-  );
-  return lines.join('\n') + '\n';
+const releaseLabels = (c: ReleaseCounters) => ({ release_id: c.releaseId, environment_id: c.environmentId });
+
+/**
+ * The edge's Prometheus page (/__edge/metrics), rendered by prom-client from the collector's
+ * lifetime counters at scrape time: recording a request stays a few increments. Series are per
+ * live release (release_id, environment_id); a release that leaves the route table and is idle
+ * for a flush is forgotten by the collector, and its series leave the page with it.
+ */
+export function createEdgeRegistry(metrics: EdgeMetricsCollector, tableVersion: () => number): Registry {
+  const registry = new Registry();
+  registerCollected(registry, {
+    name: 'slipway_edge_requests_total',
+    help: 'Requests proxied to a release, by status class.',
+    type: 'counter',
+    read: function* () {
+      for (const c of metrics.lifetime())
+        for (const [cls, n] of Object.entries(c.status)) yield { labels: { ...releaseLabels(c), status_class: cls }, value: n };
+    },
+  });
+  registerCollectedHistogram(registry, {
+    name: 'slipway_edge_request_duration_ms',
+    help: 'Time from request to the end of the response, in ms.',
+    buckets: LATENCY_BUCKETS_MS,
+    read: function* () {
+      for (const c of metrics.lifetime()) yield { labels: releaseLabels(c), counts: c.latencyCounts, sum: c.latencySumMs };
+    },
+  });
+  // The OpenTelemetry HTTP semantic convention's server duration (http.server.request.duration, in
+  // seconds) from the same counts, so dashboards built on the convention work unchanged.
+  registerCollectedHistogram(registry, {
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of HTTP server requests through the edge, per release (OpenTelemetry http.server.request.duration).',
+    buckets: LATENCY_BUCKETS_MS,
+    scale: 1000,
+    read: function* () {
+      for (const c of metrics.lifetime()) yield { labels: releaseLabels(c), counts: c.latencyCounts, sum: c.latencySumMs };
+    },
+  });
+  registerCollected(registry, {
+    name: 'slipway_edge_unrouted_requests_total',
+    help: 'Requests for hosts with no live release.',
+    type: 'counter',
+    read: () => [{ labels: {}, value: metrics.unrouted }],
+  });
+  registerCollected(registry, {
+    name: 'slipway_edge_route_table_version',
+    help: 'Version of the route table in use (-1: none).',
+    type: 'gauge',
+    read: () => [{ labels: {}, value: tableVersion() }],
+  });
+  return registry;
 }

@@ -70,7 +70,7 @@ export function createEdgeServer(deps: EdgeServerDeps = {}): EdgeServer {
       traffic.inFlight--;
       if (!live) return;
       const status = res.headersSent ? res.statusCode : 499; // 499: the client left first
-      metrics.record(live.route.releaseId, live.route.environmentId, status, performance.now() - started);
+      metrics.record(live.route.releaseId, live.route.environmentId, status, performance.now() - started, req.url);
     });
     if (!live) {
       metrics.unrouted++;
@@ -87,7 +87,7 @@ export function createEdgeServer(deps: EdgeServerDeps = {}): EdgeServer {
     const host = hostOf(req.headers);
     const live = routes.lookup(host);
     if (!live || traffic.draining) return writeRawPage(socket, 503, host, requestId);
-    metrics.record(live.route.releaseId, live.route.environmentId, 101, 0);
+    metrics.record(live.route.releaseId, live.route.environmentId, 101, 0, req.url);
     proxyUpgrade(req, socket, head, { host, requestId, live, routes, agents }, (open) => {
       traffic.upgraded.add(open);
       open.once('close', () => traffic.upgraded.delete(open));

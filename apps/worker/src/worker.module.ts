@@ -12,7 +12,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { DeploymentGatewayModule } from './deployment-gateway.module';
 import { UsageModule } from '@slipway/gateway';
-import { TrafficCollectorModule } from '@slipway/observability';
+import { OtlpExportModule, ReleaseVerdictsJobModule, ResourceSamplerModule, TrafficCollectorModule } from '@slipway/observability';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
@@ -21,10 +21,15 @@ import { UsageConsumerJob } from './jobs/usage-consumer';
 import { TeardownJob } from './jobs/teardown.job';
 import { DomainRecheckSchedule } from './jobs/domain-recheck.schedule';
 import { TrafficCollectSchedule } from './jobs/traffic-collect.schedule';
+import { LogsCollectSchedule } from './jobs/logs-collect.schedule';
+import { OtlpExportSchedule } from './jobs/otlp-export.schedule';
+import { ReleaseVerdictsSchedule } from './jobs/release-verdicts.schedule';
+import { ResourcesSampleSchedule } from './jobs/resources-sample.schedule';
+import { ReplicaLogsModule } from './replica-logs.module';
 
-/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic collection. */
+/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic and replica logs collection, replica resource sampling, release verdicts and automatic rollback, OTLP export. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule],
 })
 export class WorkerModule {}

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'environment.created',
   'environment.updated',
   'environment.deleted',
+  'deployment.auto_rolled_back',
   'secret.set',
   'secret.deleted',
   'secret.revealed',

@@ -51,6 +51,21 @@ export const edgeRouteTableSchema = z.object({
 });
 export type EdgeRouteTable = z.infer<typeof edgeRouteTableSchema>;
 
+/** Distinct paths an edge counts per release and window; the rest are summed under EDGE_OTHER_PATH. */
+export const EDGE_PATHS_PER_RELEASE = 100;
+export const EDGE_OTHER_PATH = '(other)';
+
+/** The counters of one normalised path (ids folded to `:id`, no query string) of one release in one window. */
+export const edgePathMetricsSchema = z.object({
+  path: z.string().min(1).max(512),
+  requests: z.number().int(),
+  status4xx: z.number().int(),
+  status5xx: z.number().int(),
+  /** Same buckets as the release's `latencyCounts`. */
+  latencyCounts: z.array(z.number().int()),
+});
+export type EdgePathMetrics = z.infer<typeof edgePathMetricsSchema>;
+
 /** One flush of an edge's counters for one release: a stream entry whose single field `data` holds this JSON. */
 export const edgeMetricsSchema = z.object({
   releaseId: z.string(),
@@ -62,5 +77,10 @@ export const edgeMetricsSchema = z.object({
   /** Upper bounds in ms of the latency histogram buckets, and the count in each; `latencyCounts` has one more entry, the +Inf bucket. */
   latencyBucketsMs: z.array(z.number()),
   latencyCounts: z.array(z.number().int()),
+  /**
+   * Per normalised path (at most EDGE_PATHS_PER_RELEASE, then EDGE_OTHER_PATH); their requests
+   * add up to `requests`. Missing from entries of edges older than the top-paths panel.
+   */
+  paths: z.array(edgePathMetricsSchema).max(EDGE_PATHS_PER_RELEASE + 1).optional(),
 });
 export type EdgeMetrics = z.infer<typeof edgeMetricsSchema>;

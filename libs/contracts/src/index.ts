@@ -26,3 +26,4 @@ export * from './gateway-budgets';
 export * from './explain';
 export * from './gateway-drills';
 export * from './traffic';
+export * from './observability';

@@ -61,6 +61,14 @@ export const SCHEDULED_JOBS = {
   'domain-recheck': { queue: 'slipway-domain-recheck', everyMs: 60_000 },
   /** The edge's per-release samples (Redis stream) into PostgreSQL with their rollups; partitions ahead and retention hourly. */
   'traffic-collect': { queue: 'slipway-traffic-collect', everyMs: 5_000 },
+  /** App traffic, gateway spans and replica logs to the installation's OTLP collector (interval: OTLP_EXPORT_SECONDS; only while OTLP_ENDPOINT is set). */
+  'otlp-export': { queue: 'slipway-otlp-export', everyMs: 10_000 },
+  /** Releases in their watch window judged against the previous release; automatic rollback of faulty ones where opted in. */
+  'release-verdicts': { queue: 'slipway-release-verdicts', everyMs: 10_000 },
+  /** Docker stats and events of every running replica into PostgreSQL (interval: RESOURCES_SAMPLE_SECONDS); partitions ahead and retention hourly. */
+  'resources-sample': { queue: 'slipway-resources-sample', everyMs: 5_000 },
+  /** New stdout/stderr lines of every replica container into PostgreSQL (interval: LOGS_COLLECT_SECONDS); partitions ahead and retention hourly. */
+  'logs-collect': { queue: 'slipway-logs-collect', everyMs: 2_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

@@ -37,6 +37,8 @@ export const environmentSchema = z.object({
   cpuMillis: z.number(),
   replicas: z.number(),
   healthCheckPath: z.string(),
+  /** Roll back to the previous release when a release's verdict turns faulty (off by default). */
+  autoRollback: z.boolean(),
   url: z.string(),
   /** Why the URL is not the usual one (renamed when host names became unique), or null. */
   urlNote: z.string().nullable(),
@@ -54,6 +56,7 @@ export type CreateEnvironmentInput = z.input<typeof createEnvironmentInputSchema
 export const updateEnvironmentInputSchema = resourcesSchema.partial().extend({
   branch: branchSchema.optional(),
   healthCheckPath: healthCheckPathSchema.optional(),
+  autoRollback: z.boolean().optional(),
 });
 export type UpdateEnvironmentInput = z.infer<typeof updateEnvironmentInputSchema>;
 

@@ -33,6 +33,10 @@ export const deploymentSchema = z.object({
   commitSha: z.string(),
   message: z.string(),
   failureReason: z.string().nullable(),
+  /** Why it was queued when not by hand: an automatic rollback names the verdict that caused it. */
+  reason: z.string().nullable(),
+  /** Queued by the platform (an automatic rollback on a faulty verdict), not by a person or a push. */
+  automatic: z.boolean(),
   queuedAt: isoDateSchema,
   startedAt: isoDateSchema.nullable(),
   finishedAt: isoDateSchema.nullable(),

@@ -46,6 +46,19 @@ import {
   updateProviderInputSchema,
 } from './gateway-api';
 import { environmentTrafficSchema, trafficQuerySchema } from './traffic';
+import {
+  environmentModelTrafficSchema,
+  environmentResourcesSchema,
+  logsPageSchema,
+  logsQuerySchema,
+  markersSchema,
+  modelTrafficQuerySchema,
+  organizationHealthSchema,
+  rangeQuerySchema,
+  releaseVerdictSchema,
+  topPathsQuerySchema,
+  topPathsSchema,
+} from './observability';
 import { gatewayRequestSchema, gatewayRequestsQuerySchema, gatewayUsageQuerySchema, gatewayUsageSchema } from './gateway-usage';
 import { gatewayDrillSchema, gatewayDrillsQuerySchema, startGatewayDrillInputSchema } from './gateway-drills';
 import { gatewayBudgetUsageSchema, gatewayBudgetsQuerySchema } from './gateway-budgets';
@@ -117,6 +130,13 @@ export const routes = {
   rollback: { method: 'POST', path: `${ENV}/rollback`, summary: 'Put an earlier release live again (no rebuild, same health gate)', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'deploy', body: rollbackInputSchema, response: deploymentSchema, status: 202 },
 
   environmentTraffic: { method: 'GET', path: `${ENV}/traffic`, summary: 'App traffic per release over a time range: requests/s, 4xx and 5xx rates, p50/p95/p99 latency (at most `points` slots)', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: trafficQuerySchema, response: environmentTrafficSchema },
+  environmentMarkers: { method: 'GET', path: `${ENV}/markers`, summary: 'Deploys, rollbacks, failed deployments, restarts and OOM kills in a time range, with release, commit, author and verdict', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: rangeQuerySchema, response: markersSchema },
+  releaseVerdict: { method: 'GET', path: `${ENV}/releases/:releaseId/verdict`, summary: 'This release against the one it replaced: error rates, p95, CPU/memory, model cost per request, and the verdict', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: releaseVerdictSchema },
+  environmentResources: { method: 'GET', path: `${ENV}/resources`, summary: 'CPU and memory per replica against its limits (at most `points` slots)', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: rangeQuerySchema, response: environmentResourcesSchema },
+  environmentLogs: { method: 'GET', path: `${ENV}/logs`, summary: 'Log lines of every replica: search by text and level, filter by release, page back with `cursor`, tail with `after`', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: logsQuerySchema, response: logsPageSchema },
+  environmentModelTraffic: { method: 'GET', path: `${ENV}/model-traffic`, summary: 'Model calls through the gateway: calls, tokens, TTFT, tokens/s, cost, errors, retries and fallbacks by alias, feature or release', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: modelTrafficQuerySchema, response: environmentModelTrafficSchema },
+  environmentTopPaths: { method: 'GET', path: `${ENV}/top-paths`, summary: 'Paths by requests, errors or p95 latency over a time range', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: topPathsQuerySchema, response: topPathsSchema },
+  organizationHealth: { method: 'GET', path: `${ORG}/health`, summary: "Every environment's health over a time range: requests, 5xx rate, p95, model cost, live release and its verdict", tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: rangeQuerySchema, response: organizationHealthSchema },
 
   listDomains: { method: 'GET', path: `${ENV}/domains`, summary: 'Custom domains of the environment, with their DNS verification record and status', tag: 'deployments', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(domainSchema) },
   addDomain: { method: 'POST', path: `${ENV}/domains`, summary: 'Add a custom host name; it is routed once its DNS TXT record is verified', tag: 'deployments', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: addDomainInputSchema, response: domainSchema, status: 201 },

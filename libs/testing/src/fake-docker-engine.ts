@@ -15,6 +15,7 @@ import {
   type GatewayRelayResult,
   type RunContainerOptions,
   type RunningContainer,
+  type TimestampedLogLine,
 } from '@slipway/docker';
 
 /** What the next `buildImage` does; builds without a script succeed with two lines. */
@@ -253,6 +254,13 @@ export class FakeDockerEngine implements ContainerRuntime {
   async tailLogs(id: string, lines: number): Promise<string[]> {
     this.enter('tailLogs', [id, lines]);
     return this.find(id)?.logs.slice(-lines) ?? [];
+  }
+
+  /** The fake's lines carry no times: all of them as stdout at the epoch, then nothing new. */
+  async readLogs(id: string, options: { since?: string }): Promise<TimestampedLogLine[]> {
+    this.enter('readLogs', [id, options]);
+    if (options.since) return [];
+    return (this.find(id)?.logs ?? []).map((text) => ({ stream: 'stdout' as const, timestamp: '1970-01-01T00:00:00.000000000Z', text }));
   }
 
   async removeImage(ref: string): Promise<void> {

@@ -8,3 +8,4 @@ export * from './container-client';
 export * from './dns-stub';
 export * from './test-upstream';
 export * from './partial-upload';
+export * from './otlp-receiver';

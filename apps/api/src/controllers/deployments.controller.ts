@@ -76,6 +76,8 @@ interface DeploymentRow {
   releaseId: string;
   release: { number: number; commitSha: string; message: string };
   failureReason: string | null;
+  reason: string | null;
+  automatic: boolean;
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -91,6 +93,8 @@ function toDeploymentDto(d: DeploymentRow, now = new Date()): DeploymentDto {
     commitSha: d.release.commitSha,
     message: d.release.message,
     failureReason: d.failureReason,
+    reason: d.reason,
+    automatic: d.automatic,
     queuedAt: d.queuedAt.toISOString(),
     startedAt: d.startedAt?.toISOString() ?? null,
     finishedAt: d.finishedAt?.toISOString() ?? null,

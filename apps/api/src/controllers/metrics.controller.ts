@@ -21,8 +21,8 @@ export class MetricsController {
   @Get()
   @Header('content-type', PROMETHEUS_CONTENT_TYPE)
   @Header('cache-control', 'no-store')
-  scrape(@Req() req: SlipwayRequest): string {
+  async scrape(@Req() req: SlipwayRequest): Promise<string> {
     assertMetricsAccess(this.config.METRICS_TOKEN, req.headers.authorization, req.ip);
-    return this.metrics.render() + unhandledRejectionsMetric();
+    return (await this.metrics.render()) + unhandledRejectionsMetric();
   }
 }

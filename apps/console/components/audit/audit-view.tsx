@@ -6,7 +6,7 @@ import { api } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { useCan, useOrg } from '../../lib/org';
 import { useAction } from '../../lib/use-action';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery } from '../../lib/api-query';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Empty, PageHeader, Section } from '../ui/layout-bits';
@@ -19,7 +19,7 @@ const PAGE = 50;
 export function AuditView() {
   const org = useOrg();
   const allowed = useCan('ADMIN');
-  const first = useResource('auditLog', { org: org.slug }, { enabled: allowed, query: { limit: PAGE } });
+  const first = useApiQuery('auditLog', { org: org.slug }, { enabled: allowed, query: { limit: PAGE } });
   const [older, setOlder] = useState<AuditEntryDto[]>([]);
   const [done, setDone] = useState(false);
   const more = useAction();
@@ -46,7 +46,7 @@ export function AuditView() {
             onClick={() => {
               setOlder([]);
               setDone(false);
-              void first.reload();
+              void first.refetch();
             }}
           >
             Refresh
@@ -54,7 +54,7 @@ export function AuditView() {
         }
       />
       <Section title="Events">
-        <ResourceState resource={first}>
+        <ResourceState query={first}>
           {(entries) => {
             const all = [...entries, ...older];
             if (all.length === 0) return <Empty>No events yet.</Empty>;

@@ -1,13 +1,14 @@
 'use client';
 
+import type { BuildDto } from '@slipway/contracts';
 import Link from 'next/link';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../../lib/api';
 import { formatDateTime, formatDuration, shortSha, subject } from '../../lib/format';
 import { useCan, useOrg } from '../../lib/org';
 import { useAction } from '../../lib/use-action';
-import { FAST_POLL_MS, usePolling } from '../../lib/use-polling';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
+import { pollWhile } from '../../lib/polling';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Badge, PageHeader, Section } from '../ui/layout-bits';
@@ -21,22 +22,22 @@ export function BuildView({ project, buildId }: { project: string; buildId: stri
   const org = useOrg();
   const canCancel = useCan('MEMBER');
   const canExplain = useCan('MEMBER');
-  const build = useResource('getBuild', { org: org.slug, project, buildId });
+  // While running, the build row changes (status, then its release and deployment); once settled, nothing polls.
+  const build = useApiQuery('getBuild', { org: org.slug, project, buildId }, { refetchInterval: pollWhile(buildChanging, { slow: false }) });
+  const invalidate = useInvalidateApi();
   const cancel = useAction();
   const running = build.data ? inProgress(build.data.status) : false;
-  // While running, the build row changes (status, then its release and deployment).
-  usePolling(build.reload, running || (build.data?.status === 'SUCCEEDED' && !build.data.deploymentId) ? FAST_POLL_MS : null);
-  const { reload } = build;
-  const onEnd = useCallback(() => void reload(), [reload]);
+  const { refetch } = build;
+  const onEnd = useCallback(() => void refetch(), [refetch]);
   const log = useBuildLog({ org: org.slug, project, buildId }, onEnd);
   const elapsed = useElapsed(build.data?.startedAt ?? null, running);
 
   async function cancelBuild() {
-    if (await cancel.run(() => api('cancelBuild', { params: { org: org.slug, project, buildId } }))) await reload();
+    if (await cancel.run(() => api('cancelBuild', { params: { org: org.slug, project, buildId } }))) await invalidate('getBuild', 'listBuilds');
   }
 
   return (
-    <ResourceState resource={build} what="build">
+    <ResourceState query={build} what="build">
       {(b) => (
         <>
           <PageHeader
@@ -93,6 +94,11 @@ export function BuildView({ project, buildId }: { project: string; buildId: stri
       )}
     </ResourceState>
   );
+}
+
+/** A build still running, or built but not yet handed to its deployment. */
+function buildChanging(b: BuildDto): boolean {
+  return inProgress(b.status) || (b.status === 'SUCCEEDED' && !b.deploymentId);
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

@@ -6,8 +6,8 @@ import { api } from '../../lib/api';
 import { formatDateTime, formatDuration, formatRelative, shortSha, subject } from '../../lib/format';
 import { useCan } from '../../lib/org';
 import { useAction } from '../../lib/use-action';
-import { FAST_POLL_MS, SLOW_POLL_MS, usePolling } from '../../lib/use-polling';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
+import { pollWhile } from '../../lib/polling';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { Empty, Section } from '../ui/layout-bits';
@@ -16,9 +16,13 @@ import { StatusBadge, inProgress } from './status-badge';
 
 /** The project's builds, newest first, each linking to its live log. */
 export function BuildsSection({ org, project }: { org: string; project: string }) {
-  const builds = useResource('listBuilds', { org, project });
-  const busy = builds.data?.some((b) => inProgress(b.status)) ?? false;
-  usePolling(builds.reload, busy ? FAST_POLL_MS : SLOW_POLL_MS);
+  // Fast while a build runs, slowly otherwise: a `git push` shows up by itself.
+  const builds = useApiQuery(
+    'listBuilds',
+    { org, project },
+    { refetchInterval: pollWhile((list) => list.some((b) => inProgress(b.status))) },
+  );
+  const invalidate = useInvalidateApi();
 
   return (
     <Section title="Builds" description="Every push builds an image; a successful build makes a release.">
@@ -27,7 +31,7 @@ export function BuildsSection({ org, project }: { org: string; project: string }
       {builds.data?.length ? (
         <Table label="Builds" head={['Status', 'Environment', 'Commit', 'Message', 'Release', 'Duration', 'Queued', '']}>
           {builds.data.map((b) => (
-            <BuildRow key={b.id} org={org} project={project} build={b} onChange={builds.reload} />
+            <BuildRow key={b.id} org={org} project={project} build={b} onChange={() => invalidate('listBuilds', 'getBuild')} />
           ))}
         </Table>
       ) : null}

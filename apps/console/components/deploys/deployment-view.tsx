@@ -4,8 +4,8 @@ import Link from 'next/link';
 import { formatClock, formatDateTime, formatDuration, shortSha, subject } from '../../lib/format';
 import { api } from '../../lib/api';
 import { useCan, useOrg } from '../../lib/org';
-import { FAST_POLL_MS, usePolling } from '../../lib/use-polling';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery } from '../../lib/api-query';
+import { FAST_POLL_MS, pollWhile } from '../../lib/polling';
 import { ErrorAlert } from '../ui/alert';
 import { Badge, Empty, PageHeader, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
@@ -18,13 +18,17 @@ const LEVEL = { info: 'text-zinc-700', warn: 'text-amber-700', error: 'text-red-
 /** One deployment: status, the timestamped timeline and, when it failed, why and the container's last lines. */
 export function DeploymentView({ project, env, deploymentId }: { project: string; env: string; deploymentId: string }) {
   const org = useOrg();
-  const deployment = useResource('getDeployment', { org: org.slug, project, env, deploymentId });
+  // Its timeline grows step by step while it runs; a finished deployment does not change.
+  const deployment = useApiQuery(
+    'getDeployment',
+    { org: org.slug, project, env, deploymentId },
+    { refetchInterval: pollWhile((d) => inProgress(d.status), { fast: FAST_POLL_MS / 2, slow: false }) },
+  );
   const canExplain = useCan('MEMBER');
   const running = deployment.data ? inProgress(deployment.data.status) : false;
-  usePolling(deployment.reload, running ? FAST_POLL_MS / 2 : null);
 
   return (
-    <ResourceState resource={deployment} what="deployment">
+    <ResourceState query={deployment} what="deployment">
       {(d) => (
         <>
           <PageHeader
@@ -32,7 +36,7 @@ export function DeploymentView({ project, env, deploymentId }: { project: string
               { href: `/o/${org.slug}/projects`, label: 'Projects' },
               { href: `/o/${org.slug}/projects/${project}`, label: project },
             ]}
-            title={`${KIND[d.kind]} of v${d.releaseNumber}`}
+            title={`${d.automatic ? `Automatic ${KIND[d.kind].toLowerCase()}` : KIND[d.kind]} of v${d.releaseNumber}`}
             description={
               <span className="flex flex-wrap items-center gap-2">
                 <span aria-label="Deployment status">
@@ -63,6 +67,11 @@ export function DeploymentView({ project, env, deploymentId }: { project: string
               <dd className="font-medium">{formatDateTime(d.finishedAt)}</dd>
             </div>
           </dl>
+          {d.reason ? (
+            <p className="mb-4 text-sm text-zinc-700" aria-label="Why">
+              {d.reason}
+            </p>
+          ) : null}
           {d.failureReason ? (
             <div className="mb-4">
               <ErrorAlert>{d.failureReason}</ErrorAlert>

@@ -2,13 +2,12 @@
 
 import type { DeploymentDto, EnvironmentDto, ReleaseDto } from '@slipway/contracts';
 import Link from 'next/link';
-import { useCallback } from 'react';
 import { api } from '../../lib/api';
 import { formatDateTime, formatDuration, formatRelative, shortSha, subject } from '../../lib/format';
 import { useCan } from '../../lib/org';
 import { useAction } from '../../lib/use-action';
-import { FAST_POLL_MS, SLOW_POLL_MS, usePolling } from '../../lib/use-polling';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
+import { FAST_POLL_MS, SLOW_POLL_MS, pollWhile } from '../../lib/polling';
 import { BuildPlan } from './build-plan';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -23,18 +22,14 @@ const KIND = { DEPLOY: 'Deploy', ROLLBACK: 'Rollback', REDEPLOY: 'Redeploy' } as
 /** One environment: its live URL and release, its deployments and the releases it can roll back to. */
 export function EnvironmentDeploys({ org, project, environment }: { org: string; project: string; environment: EnvironmentDto }) {
   const params = { org, project, env: environment.name };
-  const releases = useResource('listReleases', params);
-  const deployments = useResource('listDeployments', params);
+  // Both lists poll fast while a deployment runs (it ends by putting a release live), slowly otherwise.
+  const deployments = useApiQuery('listDeployments', params, { refetchInterval: pollWhile(deploying) });
+  const busy = deployments.data ? deploying(deployments.data) : false;
+  const releases = useApiQuery('listReleases', params, { refetchInterval: busy ? FAST_POLL_MS : SLOW_POLL_MS });
+  const invalidate = useInvalidateApi();
   const canDeploy = useCan('MEMBER');
   const action = useAction();
-  const busy = deployments.data?.some((d) => inProgress(d.status)) ?? false;
-
-  const { reload: reloadReleases } = releases;
-  const { reload: reloadDeployments } = deployments;
-  const reload = useCallback(async () => {
-    await Promise.all([reloadReleases(), reloadDeployments()]);
-  }, [reloadReleases, reloadDeployments]);
-  usePolling(reload, busy ? FAST_POLL_MS : SLOW_POLL_MS);
+  const reload = () => invalidate('listReleases', 'listDeployments');
 
   const live = releases.data?.find((r) => r.live) ?? null;
   const base = `/o/${org}/projects/${project}/environments/${environment.name}`;
@@ -66,7 +61,7 @@ export function EnvironmentDeploys({ org, project, environment }: { org: string;
     >
       <div className="flex flex-col gap-4">
         <ErrorAlert>{action.error ?? releases.error?.message ?? deployments.error?.message}</ErrorAlert>
-        <CurrentRelease live={live} loaded={releases.data !== null} />
+        <CurrentRelease live={live} loaded={releases.data !== undefined} />
         <div>
           <h3 className="mb-1 text-xs font-semibold text-zinc-700">Deployments</h3>
           <DeploymentsTable label={`Deployments of ${environment.name}`} deployments={deployments.data ?? []} base={base} />
@@ -78,6 +73,10 @@ export function EnvironmentDeploys({ org, project, environment }: { org: string;
       </div>
     </Section>
   );
+}
+
+function deploying(list: DeploymentDto[]): boolean {
+  return list.some((d) => inProgress(d.status));
 }
 
 function CurrentRelease({ live, loaded }: { live: ReleaseDto | null; loaded: boolean }) {
@@ -105,7 +104,14 @@ function DeploymentsTable({ label, deployments, base }: { label: string; deploym
               <StatusBadge status={d.status} />
             </Link>
           </Td>
-          <Td>{KIND[d.kind]}</Td>
+          <Td>
+            {d.automatic ? `Automatic ${KIND[d.kind].toLowerCase()}` : KIND[d.kind]}
+            {d.reason ? (
+              <div className="max-w-xs truncate text-xs text-zinc-500" title={d.reason}>
+                {d.reason}
+              </div>
+            ) : null}
+          </Td>
           <Td>
             <Link href={`${base}/deployments/${d.id}`} className="font-medium hover:underline">
               v{d.releaseNumber}

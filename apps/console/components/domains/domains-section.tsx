@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../lib/api';
 import { useCan } from '../../lib/org';
 import { useAction, zodFieldErrors } from '../../lib/use-action';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
 import { TextField } from '../ui/field';
@@ -19,27 +19,28 @@ type EnvParams = { org: string; project: string; env: string };
 export function DomainsSection({ org, project, env }: EnvParams) {
   const canEdit = useCan('MEMBER');
   const params = { org, project, env };
-  const domains = useResource('listDomains', params);
+  const domains = useApiQuery('listDomains', params);
+  const invalidate = useInvalidateApi();
 
   return (
     <Section
       title="Custom domains"
       description="A domain is routed to this environment once you prove you control it: create the TXT record shown, then verify (it is also checked every few minutes). Point the name itself at the edge."
     >
-      <ResourceState resource={domains} what="environment">
+      <ResourceState query={domains} what="environment">
         {(list) =>
           list.length === 0 ? (
             <Empty>No custom domains.</Empty>
           ) : (
             <ul aria-label="Custom domains" className="flex flex-col divide-y divide-zinc-100">
               {list.map((d) => (
-                <DomainRow key={d.id} domain={d} params={params} canEdit={canEdit} onChanged={() => void domains.reload()} />
+                <DomainRow key={d.id} domain={d} params={params} canEdit={canEdit} onChanged={() => void invalidate('listDomains')} />
               ))}
             </ul>
           )
         }
       </ResourceState>
-      {canEdit ? <AddDomainForm params={params} onAdded={() => void domains.reload()} /> : null}
+      {canEdit ? <AddDomainForm params={params} onAdded={() => void invalidate('listDomains')} /> : null}
     </Section>
   );
 }

@@ -2,8 +2,8 @@
 
 import type { GatewayBudgetUsageDto } from '@slipway/contracts';
 import { budgetFill, formatUsd, type FillTone } from '../../lib/gateway';
-import { SLOW_POLL_MS, usePolling } from '../../lib/use-polling';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery } from '../../lib/api-query';
+import { SLOW_POLL_MS, pollEvery } from '../../lib/polling';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { Badge, Loading, Section } from '../ui/layout-bits';
 
@@ -19,9 +19,13 @@ const EXAMPLE = `gateway:
 
 /** Spend against each budget of the environment's routing, as the gateway enforces it. */
 export function BudgetsSection({ org, project, env }: { org: string; project: string; env: string }) {
-  const budgets = useResource('gatewayBudgets', { org, project }, { query: { environment: env } });
+  // Spend moves as apps call the gateway; a viewer's 403 stops the polling.
+  const budgets = useApiQuery(
+    'gatewayBudgets',
+    { org, project },
+    { query: { environment: env }, refetchInterval: pollEvery(SLOW_POLL_MS) },
+  );
   const forbidden = budgets.error?.status === 403;
-  usePolling(budgets.reload, forbidden ? null : SLOW_POLL_MS);
 
   return (
     <Section title={`Budgets of ${env}`} description="Spend is counted per project, shared by all its environments and keys.">
@@ -29,7 +33,7 @@ export function BudgetsSection({ org, project, env }: { org: string; project: st
         <Notice>Only members and admins can see spend.</Notice>
       ) : budgets.error && !budgets.data ? (
         <ErrorAlert>{budgets.error.message}</ErrorAlert>
-      ) : budgets.data === null ? (
+      ) : budgets.data === undefined ? (
         <Loading />
       ) : budgets.data.length === 0 ? (
         <div className="flex flex-col gap-2 text-sm text-zinc-600">

@@ -1,9 +1,10 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import type { GatewayConfig, GatewayDrillDto } from '@slipway/contracts';
 import { useCan } from '../../lib/org';
-import { SLOW_POLL_MS, usePolling } from '../../lib/use-polling';
-import { useResource } from '../../lib/use-resource';
+import { setApiQueryData, useApiQuery, useInvalidateApi } from '../../lib/api-query';
+import { pollWhile } from '../../lib/polling';
 import { ErrorAlert } from '../ui/alert';
 import { Empty, Loading, Section } from '../ui/layout-bits';
 import { DrillForm } from './drill-form';
@@ -15,10 +16,16 @@ const RUNNING_POLL_MS = 1_000;
 
 /** Failover drills of one environment: start one, watch it run, compare its report with earlier ones. */
 export function DrillsSection({ org, project, env, config }: { org: string; project: string; env: string; config: GatewayConfig | null }) {
-  const drills = useResource('listGatewayDrills', { org, project }, { query: { environment: env, limit: 20 } });
+  const query = { environment: env, limit: 20 };
+  const drills = useApiQuery(
+    'listGatewayDrills',
+    { org, project },
+    { query, refetchInterval: pollWhile(anyRunning, { fast: RUNNING_POLL_MS }) },
+  );
+  const client = useQueryClient();
+  const invalidate = useInvalidateApi();
   const canRun = useCan('ADMIN');
-  const running = drills.data?.some((d) => d.status === 'RUNNING') ?? false;
-  usePolling(drills.reload, running ? RUNNING_POLL_MS : SLOW_POLL_MS);
+  const running = drills.data ? anyRunning(drills.data) : false;
   const [latest, ...earlier] = drills.data ?? [];
 
   return (
@@ -35,13 +42,20 @@ export function DrillsSection({ org, project, env, config }: { org: string; proj
             config={config}
             running={running}
             onStarted={(d) => {
-              drills.setData((cur) => [d, ...(cur ?? []).filter((x) => x.id !== d.id)]);
-              void drills.reload();
+              // Shown at once as the latest drill, then refetched (its report fills in while it runs).
+              setApiQueryData(
+                client,
+                'listGatewayDrills',
+                { org, project },
+                (cur) => [d, ...(cur ?? []).filter((x) => x.id !== d.id)],
+                query,
+              );
+              void invalidate('listGatewayDrills');
             }}
           />
         ) : null}
         {drills.error && !drills.data ? <ErrorAlert>{drills.error.message}</ErrorAlert> : null}
-        {drills.data === null ? (
+        {drills.data === undefined ? (
           drills.error ? null : (
             <Loading />
           )
@@ -56,6 +70,10 @@ export function DrillsSection({ org, project, env, config }: { org: string; proj
       </div>
     </Section>
   );
+}
+
+function anyRunning(drills: GatewayDrillDto[]): boolean {
+  return drills.some((d) => d.status === 'RUNNING');
 }
 
 function LatestDrill({ drill }: { drill: GatewayDrillDto }) {

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { apiBaseFromGitRemote, gatewayBaseUrls, parseRouting } from '../../lib/gateway';
 import { useOrg } from '../../lib/org';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery } from '../../lib/api-query';
 import { PageHeader } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { BudgetsSection } from './budgets-section';
@@ -19,9 +19,9 @@ import { RoutingSection } from './routing-section';
 /** The project's model gateway: how to call it, its keys, traffic, routing, budgets and failover drills. */
 export function GatewayView({ project }: { project: string }) {
   const org = useOrg();
-  const resource = useResource('getProject', { org: org.slug, project });
+  const resource = useApiQuery('getProject', { org: org.slug, project });
   return (
-    <ResourceState resource={resource} what="project">
+    <ResourceState query={resource} what="project">
       {(p) => <GatewayPage org={org.slug} project={p} />}
     </ResourceState>
   );
@@ -33,7 +33,7 @@ function GatewayPage({ org, project }: { org: string; project: ProjectDto }) {
   const env = picked && names.includes(picked) ? picked : names.includes('production') ? 'production' : (names[0] ?? 'production');
   // A key just created: the snippets use it while it is on screen, then forget it.
   const [freshKey, setFreshKey] = useState<string | null>(null);
-  const routing = useResource('effectiveGatewayRouting', { org, project: project.slug, env });
+  const routing = useApiQuery('effectiveGatewayRouting', { org, project: project.slug, env });
   const config = routing.data ? parseRouting(routing.data.config) : null;
   const urls = gatewayBaseUrls(apiBaseFromGitRemote(project.gitRemoteUrl));
   const firstAlias = config ? (Object.keys(config.models ?? {})[0] ?? 'default') : 'default';

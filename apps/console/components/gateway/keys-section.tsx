@@ -3,8 +3,8 @@
 import type { CreatedGatewayKeyDto } from '@slipway/contracts';
 import { useState } from 'react';
 import { useCan } from '../../lib/org';
-import { SLOW_POLL_MS, usePolling } from '../../lib/use-polling';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
+import { SLOW_POLL_MS, pollEvery } from '../../lib/polling';
 import { Button } from '../ui/button';
 import { Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
@@ -25,12 +25,12 @@ export function KeysSection({
   onCreated: (token: string | null) => void;
 }) {
   const params = { org, project };
-  const keys = useResource('listGatewayKeys', params);
   // "Last used" moves as apps call the gateway.
-  usePolling(keys.reload, SLOW_POLL_MS);
+  const keys = useApiQuery('listGatewayKeys', params, { refetchInterval: pollEvery(SLOW_POLL_MS) });
+  const invalidate = useInvalidateApi();
   const canCreate = useCan('MEMBER');
   // Spend per key this month, for the budget column (members and above may read usage).
-  const usage = useResource('gatewayUsage', params, { enabled: canCreate, query: { period: 'month' } });
+  const usage = useApiQuery('gatewayUsage', params, { enabled: canCreate, query: { period: 'month' } });
   const [mode, setMode] = useState<'idle' | 'form'>('idle');
   const [created, setCreated] = useState<CreatedGatewayKeyDto | null>(null);
   const spent = new Map((usage.data?.byKey ?? []).map((k) => [k.keyId, k.costUsd]));
@@ -64,11 +64,11 @@ export function KeysSection({
             onCreated={(k) => {
               setCreated(k);
               onCreated(k.token);
-              void keys.reload();
+              void invalidate('listGatewayKeys');
             }}
           />
         ) : null}
-        <ResourceState resource={keys}>
+        <ResourceState query={keys}>
           {(list) => (
             <>
               <UserKeys
@@ -77,14 +77,14 @@ export function KeysSection({
                 keys={list.filter((k) => k.kind === 'USER')}
                 spent={spent}
                 canRevoke={canCreate}
-                onRevoked={() => void keys.reload()}
+                onRevoked={() => void invalidate('listGatewayKeys')}
               />
               <EnvironmentKeys
                 org={org}
                 project={project}
                 keys={list.filter((k) => k.kind === 'ENVIRONMENT')}
                 canRevoke={canCreate}
-                onRevoked={() => void keys.reload()}
+                onRevoked={() => void invalidate('listGatewayKeys')}
               />
             </>
           )}

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { api } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { Button } from '../ui/button';
 import { ConfirmButton } from '../ui/confirm-button';
@@ -17,7 +17,8 @@ import { AddProviderForm } from './add-provider-form';
 const KIND = { ANTHROPIC: 'Anthropic', OPENAI: 'OpenAI', OPENAI_COMPATIBLE: 'OpenAI-compatible', MOCK: 'Mock' } as const;
 
 export function ProvidersSection({ org, canEdit }: { org: string; canEdit: boolean }) {
-  const providers = useResource('listGatewayProviders', { org });
+  const providers = useApiQuery('listGatewayProviders', { org });
+  const invalidate = useInvalidateApi();
   const remove = useAction();
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<ProviderDto | null>(null);
@@ -29,7 +30,7 @@ export function ProvidersSection({ org, canEdit }: { org: string; canEdit: boole
     });
     if (ok) {
       setAdded(null);
-      await providers.reload();
+      await invalidate('listGatewayProviders', 'effectiveGatewayRouting');
     }
   }
 
@@ -60,12 +61,12 @@ export function ProvidersSection({ org, canEdit }: { org: string; canEdit: boole
             onAdded={(p) => {
               setAdding(false);
               setAdded(p);
-              void providers.reload();
+              void invalidate('listGatewayProviders', 'effectiveGatewayRouting');
             }}
           />
         ) : null}
         <ErrorAlert>{remove.error}</ErrorAlert>
-        <ResourceState resource={providers}>
+        <ResourceState query={providers}>
           {(list) => (
             <Table label="Providers" head={['Name', 'Kind', 'Base URL', 'API key', 'Added', '']}>
               {list.map((p) => (

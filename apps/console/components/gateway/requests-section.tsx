@@ -4,8 +4,8 @@ import { MOCK_PROVIDER, MOCK_PROVIDER_LABEL, type GatewayRequestDto } from '@sli
 import { useState } from 'react';
 import { formatClock, formatDateTime, formatDuration } from '../../lib/format';
 import { formatCount, formatUsd, type GatewayBaseUrls } from '../../lib/gateway';
-import { usePolling } from '../../lib/use-polling';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery } from '../../lib/api-query';
+import { pollEvery } from '../../lib/polling';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { SelectField } from '../ui/field';
 import { Badge, Loading, Section } from '../ui/layout-bits';
@@ -30,9 +30,12 @@ export function RequestsSection({
   model: string;
 }) {
   const [environment, setEnvironment] = useState('');
-  const requests = useResource('listGatewayRequests', { org, project }, { query: { limit: 30, environment: environment || undefined } });
+  const requests = useApiQuery(
+    'listGatewayRequests',
+    { org, project },
+    { query: { limit: 30, environment: environment || undefined }, refetchInterval: pollEvery(LIVE_POLL_MS) },
+  );
   const forbidden = requests.error?.status === 403;
-  usePolling(requests.reload, forbidden ? null : LIVE_POLL_MS);
 
   return (
     <Section
@@ -66,7 +69,7 @@ export function RequestsSection({
         <Notice>Only members and admins can see the project’s model traffic.</Notice>
       ) : requests.error && !requests.data ? (
         <ErrorAlert>{requests.error.message}</ErrorAlert>
-      ) : requests.data === null ? (
+      ) : requests.data === undefined ? (
         <Loading />
       ) : requests.data.length === 0 ? (
         <div className="flex flex-col gap-3">

@@ -1,10 +1,11 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import type { GatewayDefaultsDto } from '@slipway/contracts';
 import { useState, type FormEvent } from 'react';
 import { ApiError, api } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
-import { useResource } from '../../lib/use-resource';
+import { setApiQueryData, useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { ErrorAlert, Notice } from '../ui/alert';
 import { Button } from '../ui/button';
 import { TextAreaField } from '../ui/field';
@@ -25,7 +26,9 @@ const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** The organization's routing defaults as JSON (the slipway.yaml `gateway:` shape), checked by the api. */
 export function RoutingDefaultsSection({ org, canEdit }: { org: string; canEdit: boolean }) {
-  const defaults = useResource('getGatewayDefaults', { org });
+  const defaults = useApiQuery('getGatewayDefaults', { org });
+  const client = useQueryClient();
+  const invalidate = useInvalidateApi();
   return (
     <Section
       title="Routing defaults"
@@ -36,8 +39,19 @@ export function RoutingDefaultsSection({ org, canEdit }: { org: string; canEdit:
         </span>
       }
     >
-      <ResourceState resource={defaults}>
-        {(d) => <DefaultsEditor org={org} defaults={d} canEdit={canEdit} onSaved={(saved) => defaults.setData(() => saved)} />}
+      <ResourceState query={defaults}>
+        {(d) => (
+          <DefaultsEditor
+            org={org}
+            defaults={d}
+            canEdit={canEdit}
+            onSaved={(saved) => {
+              setApiQueryData(client, 'getGatewayDefaults', { org }, () => saved);
+              // Environments without their own routing now resolve to the new defaults.
+              void invalidate('effectiveGatewayRouting');
+            }}
+          />
+        )}
       </ResourceState>
     </Section>
   );

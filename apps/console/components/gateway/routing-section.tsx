@@ -10,10 +10,9 @@ import {
 } from '@slipway/contracts';
 import Link from 'next/link';
 import { aliasesOf, parseRouting, usesMock } from '../../lib/gateway';
-import type { Resource } from '../../lib/use-resource';
 import { Notice } from '../ui/alert';
 import { Badge, Section } from '../ui/layout-bits';
-import { ResourceState } from '../ui/resource-state';
+import { ResourceState, type QueryView } from '../ui/resource-state';
 import { Table, Td } from '../ui/table';
 
 /** What the environment's apps get when they ask for a model alias, and which release or default decided it. */
@@ -26,14 +25,14 @@ export function RoutingSection({
   org: string;
   project: string;
   env: string;
-  routing: Resource<EffectiveRoutingDto>;
+  routing: QueryView<EffectiveRoutingDto>;
 }) {
   return (
     <Section
       title={`Routing of ${env}`}
       description="Each alias tries its routes in order; a later route answers only when an earlier one fails before the first byte."
     >
-      <ResourceState resource={routing} what="environment">
+      <ResourceState query={routing} what="environment">
         {(r) => <Routing org={org} project={project} env={env} routing={r} />}
       </ResourceState>
     </Section>

@@ -6,7 +6,7 @@ import { api } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { useAction } from '../../lib/use-action';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery } from '../../lib/api-query';
 import { AuthCard } from '../auth/auth-card';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -15,7 +15,7 @@ import { Loading } from '../ui/layout-bits';
 export function InviteView({ token }: { token: string }) {
   const router = useRouter();
   const { state, refresh } = useSession();
-  const preview = useResource('previewInvitation', { token });
+  const preview = useApiQuery('previewInvitation', { token });
   const accept = useAction();
   const next = encodeURIComponent(`/invite/${token}`);
 

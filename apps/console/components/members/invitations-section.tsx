@@ -1,5 +1,6 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import type { CreatedInvitationDto, Role } from '@slipway/contracts';
 import { useState } from 'react';
 import { api } from '../../lib/api';
@@ -12,11 +13,13 @@ import { CopyField } from '../ui/copy-button';
 import { Empty, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { Table, Td } from '../ui/table';
-import { useResource } from '../../lib/use-resource';
+import { setApiQueryData, useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { InviteForm } from './invite-form';
 
 export function InvitationsSection({ org, myRole }: { org: string; myRole: Role }) {
-  const invitations = useResource('listInvitations', { org });
+  const invitations = useApiQuery('listInvitations', { org });
+  const client = useQueryClient();
+  const invalidate = useInvalidateApi();
   const [created, setCreated] = useState<CreatedInvitationDto | null>(null);
   const revoke = useAction();
 
@@ -25,7 +28,7 @@ export function InvitationsSection({ org, myRole }: { org: string; myRole: Role 
       await api('revokeInvitation', { params: { org, invitationId: id } });
       return true;
     });
-    if (done) invitations.setData((cur) => cur?.filter((i) => i.id !== id) ?? cur);
+    if (done) setApiQueryData(client, 'listInvitations', { org }, (cur) => cur?.filter((i) => i.id !== id));
   }
 
   return (
@@ -35,7 +38,7 @@ export function InvitationsSection({ org, myRole }: { org: string; myRole: Role 
         myRole={myRole}
         onCreated={(inv) => {
           setCreated(inv);
-          void invitations.reload();
+          void invalidate('listInvitations');
         }}
       />
       {created ? (
@@ -53,7 +56,7 @@ export function InvitationsSection({ org, myRole }: { org: string; myRole: Role 
       ) : null}
       <h3 className="mt-6 mb-2 text-xs font-semibold text-zinc-700">Pending invitations</h3>
       <ErrorAlert>{revoke.error}</ErrorAlert>
-      <ResourceState resource={invitations}>
+      <ResourceState query={invitations}>
         {(list) => {
           const pending = list.filter((i) => !i.acceptedAt);
           return pending.length === 0 ? (

@@ -1,8 +1,10 @@
 'use client';
 
+import type { MemberDto } from '@slipway/contracts';
+import { useQueryClient } from '@tanstack/react-query';
 import { useCan, useOrg } from '../../lib/org';
 import { useSession } from '../../lib/session';
-import { useResource } from '../../lib/use-resource';
+import { setApiQueryData, useApiQuery } from '../../lib/api-query';
 import { PageHeader, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { Table } from '../ui/table';
@@ -14,13 +16,16 @@ export function MembersView() {
   const isAdmin = useCan('ADMIN');
   const { state } = useSession();
   const me = state.status === 'authenticated' ? state.session.user.id : null;
-  const members = useResource('listMembers', { org: org.slug });
+  const members = useApiQuery('listMembers', { org: org.slug });
+  const client = useQueryClient();
+  const update = (change: (list: MemberDto[]) => MemberDto[]) =>
+    setApiQueryData(client, 'listMembers', { org: org.slug }, (cur) => cur && change(cur));
 
   return (
     <>
       <PageHeader title="Members" description={`People with access to ${org.name}. You are ${org.role.toLowerCase()}.`} />
       <Section title="Members">
-        <ResourceState resource={members}>
+        <ResourceState query={members}>
           {(list) => (
             <Table label="Members" head={['Name', 'Email', 'Role', 'Joined', '']}>
               {list.map((m) => (
@@ -30,8 +35,8 @@ export function MembersView() {
                   org={org.slug}
                   myRole={org.role}
                   isMe={m.userId === me}
-                  onChanged={(updated) => members.setData((cur) => cur?.map((x) => (x.userId === updated.userId ? updated : x)) ?? cur)}
-                  onRemoved={() => members.setData((cur) => cur?.filter((x) => x.userId !== m.userId) ?? cur)}
+                  onChanged={(updated) => update((list) => list.map((x) => (x.userId === updated.userId ? updated : x)))}
+                  onRemoved={() => update((list) => list.filter((x) => x.userId !== m.userId))}
                 />
               ))}
             </Table>

@@ -1,8 +1,10 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../lib/api';
+import { setApiQueryData, useInvalidateApi } from '../../lib/api-query';
 import { useAction } from '../../lib/use-action';
 import { ErrorAlert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -13,6 +15,8 @@ import { Section } from '../ui/layout-bits';
 export function DeleteProject({ org, slug }: { org: string; slug: string }) {
   const router = useRouter();
   const action = useAction();
+  const client = useQueryClient();
+  const invalidate = useInvalidateApi();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
 
@@ -22,7 +26,11 @@ export function DeleteProject({ org, slug }: { org: string; slug: string }) {
       await api('deleteProject', { params: { org, project: slug } });
       return true;
     });
-    if (done) router.push(`/o/${org}/projects`);
+    if (!done) return;
+    // The list must not show the project it just lost, not even from the cache for a moment.
+    setApiQueryData(client, 'listProjects', { org }, (cur) => cur?.filter((p) => p.slug !== slug));
+    void invalidate('listProjects');
+    router.push(`/o/${org}/projects`);
   }
 
   return (

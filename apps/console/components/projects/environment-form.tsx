@@ -29,6 +29,7 @@ export function EnvironmentForm({ org, project, environment, onSaved, onCancel }
     replicas: String(environment?.replicas ?? DEFAULT_RESOURCES.replicas),
     healthCheckPath: environment?.healthCheckPath ?? '/',
   });
+  const [autoRollback, setAutoRollback] = useState(environment?.autoRollback ?? false);
   const set = (field: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [field]: e.target.value }));
   const err = action.fieldErrors;
 
@@ -42,7 +43,7 @@ export function EnvironmentForm({ org, project, environment, onSaved, onCancel }
       healthCheckPath: form.healthCheckPath.trim() || '/',
     };
     if (environment) {
-      const parsed = updateEnvironmentInputSchema.safeParse(values);
+      const parsed = updateEnvironmentInputSchema.safeParse({ ...values, autoRollback });
       if (!parsed.success) return action.setError(null, zodFieldErrors(parsed.error.issues));
       const saved = await action.run(() =>
         api('updateEnvironment', { params: { org, project, env: environment.name }, body: parsed.data }),
@@ -112,6 +113,18 @@ export function EnvironmentForm({ org, project, environment, onSaved, onCancel }
         />
         <TextField label="Replicas" type="number" min={1} max={20} value={form.replicas} onChange={set('replicas')} error={err.replicas} />
       </div>
+      {environment ? (
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" className="mt-1" checked={autoRollback} onChange={(e) => setAutoRollback(e.target.checked)} />
+          <span>
+            <span className="font-medium">Roll back automatically</span>
+            <span className="block text-zinc-600">
+              When a new release&apos;s verdict turns faulty (its 5xx rate or p95 latency far above the previous release&apos;s in its
+              first minutes), go back to the previous release, once.
+            </span>
+          </span>
+        </label>
+      ) : null}
       <SubmitOrCancel label={environment ? 'Save changes' : 'Add environment'} busy={action.busy} onCancel={onCancel} />
     </form>
   );

@@ -1,8 +1,9 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useOrg, useCan } from '../../lib/org';
-import { useResource } from '../../lib/use-resource';
+import { setApiQueryData, useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { PageHeader } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { BuildsSection } from '../deploys/builds-section';
@@ -14,19 +15,32 @@ import { PushPanel } from './push-panel';
 export function ProjectView({ project }: { project: string }) {
   const org = useOrg();
   const canDelete = useCan('ADMIN');
-  const resource = useResource('getProject', { org: org.slug, project });
+  const resource = useApiQuery('getProject', { org: org.slug, project });
+  const client = useQueryClient();
+  const invalidate = useInvalidateApi();
 
   return (
-    <ResourceState resource={resource} what="project">
+    <ResourceState query={resource} what="project">
       {(p) => (
         <>
           <PageHeader
             crumbs={[{ href: `/o/${org.slug}/projects`, label: 'Projects' }]}
             title={p.name}
             actions={
-              <Link href={`/o/${org.slug}/projects/${p.slug}/gateway`} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50">
-                Model gateway
-              </Link>
+              <>
+                <Link
+                  href={`/o/${org.slug}/projects/${p.slug}/observability`}
+                  className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
+                >
+                  Observability
+                </Link>
+                <Link
+                  href={`/o/${org.slug}/projects/${p.slug}/gateway`}
+                  className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50"
+                >
+                  Model gateway
+                </Link>
+              </>
             }
             description={
               <span>
@@ -43,7 +57,11 @@ export function ProjectView({ project }: { project: string }) {
             org={org.slug}
             project={p.slug}
             environments={p.environments}
-            onChange={(environments) => resource.setData((cur) => (cur ? { ...cur, environments } : cur))}
+            onChange={(environments) => {
+              // The answer of the change is the new list: every view of this project shows it at once.
+              setApiQueryData(client, 'getProject', { org: org.slug, project }, (cur) => cur && { ...cur, environments });
+              void invalidate('listProjects');
+            }}
           />
           {canDelete ? <DeleteProject org={org.slug} slug={p.slug} /> : null}
         </>

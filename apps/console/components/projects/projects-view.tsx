@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { formatDate } from '../../lib/format';
 import { useCan, useOrg } from '../../lib/org';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { Empty, PageHeader, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { Table, Td } from '../ui/table';
@@ -14,18 +14,25 @@ export function ProjectsView() {
   const org = useOrg();
   const canCreate = useCan('MEMBER');
   const router = useRouter();
-  const projects = useResource('listProjects', { org: org.slug });
+  const projects = useApiQuery('listProjects', { org: org.slug });
+  const invalidate = useInvalidateApi();
 
   return (
     <>
       <PageHeader title="Projects" description={`Apps deployed by ${org.name}.`} />
       {canCreate ? (
         <Section title="New project" description="A project gets a production environment and a git repository to push to.">
-          <NewProjectForm org={org.slug} onCreated={(p) => router.push(`/o/${org.slug}/projects/${p.slug}`)} />
+          <NewProjectForm
+            org={org.slug}
+            onCreated={(p) => {
+              void invalidate('listProjects');
+              router.push(`/o/${org.slug}/projects/${p.slug}`);
+            }}
+          />
         </Section>
       ) : null}
       <Section title="All projects">
-        <ResourceState resource={projects}>
+        <ResourceState query={projects}>
           {(list) =>
             list.length === 0 ? (
               <Empty>No projects yet.{canCreate ? ' Create your first one above.' : ''}</Empty>

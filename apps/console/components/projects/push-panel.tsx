@@ -4,6 +4,7 @@ import type { CreatedTokenDto } from '@slipway/contracts';
 import Link from 'next/link';
 import { useState } from 'react';
 import { api } from '../../lib/api';
+import { useInvalidateApi } from '../../lib/api-query';
 import { pushCommands, remoteWithToken } from '../../lib/push-commands';
 import { useAction } from '../../lib/use-action';
 import { ErrorAlert, Notice } from '../ui/alert';
@@ -17,13 +18,16 @@ import { Section } from '../ui/layout-bits';
  */
 export function PushPanel({ project, gitRemoteUrl }: { project: string; gitRemoteUrl: string }) {
   const action = useAction();
+  const invalidate = useInvalidateApi();
   const [token, setToken] = useState<CreatedTokenDto | null>(null);
   const remote = token ? remoteWithToken(gitRemoteUrl, token.token) : gitRemoteUrl;
   const commands = pushCommands(remote);
 
   async function createToken() {
     const created = await action.run(() => api('createToken', { body: { name: `Deploy ${project}`, scopes: ['deploy'], expiresInDays: 90 } }));
-    if (created) setToken(created);
+    if (!created) return;
+    setToken(created);
+    void invalidate('listTokens');
   }
 
   return (

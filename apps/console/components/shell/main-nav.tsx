@@ -10,6 +10,7 @@ export function MainNav({ org, role }: { org: string | null; role: Role | null }
     ...(org
       ? [
           { href: `/o/${org}/projects`, label: 'Projects' },
+          { href: `/o/${org}/observability`, label: 'Observability' },
           { href: `/o/${org}/members`, label: 'Members' },
           { href: `/o/${org}/gateway`, label: 'Gateway' },
           ...(role && roleAtLeast(role, 'ADMIN') ? [{ href: `/o/${org}/audit`, label: 'Audit log' }] : []),

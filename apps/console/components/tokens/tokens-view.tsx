@@ -2,7 +2,7 @@
 
 import type { CreatedTokenDto } from '@slipway/contracts';
 import { useState } from 'react';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { PageHeader, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { CreateTokenForm } from './create-token-form';
@@ -10,7 +10,8 @@ import { CreatedToken } from './created-token';
 import { TokenList } from './token-list';
 
 export function TokensView() {
-  const tokens = useResource('listTokens', {});
+  const tokens = useApiQuery('listTokens', {});
+  const invalidate = useInvalidateApi();
   const [created, setCreated] = useState<CreatedTokenDto | null>(null);
 
   return (
@@ -26,13 +27,15 @@ export function TokensView() {
           <CreateTokenForm
             onCreated={(t) => {
               setCreated(t);
-              void tokens.reload();
+              void invalidate('listTokens');
             }}
           />
         )}
       </Section>
       <Section title="Your tokens">
-        <ResourceState resource={tokens}>{(list) => <TokenList tokens={list} onRevoked={() => void tokens.reload()} />}</ResourceState>
+        <ResourceState query={tokens}>
+          {(list) => <TokenList tokens={list} onRevoked={() => void invalidate('listTokens')} />}
+        </ResourceState>
       </Section>
     </>
   );

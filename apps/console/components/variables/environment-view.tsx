@@ -1,7 +1,7 @@
 'use client';
 
 import { useOrg } from '../../lib/org';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery } from '../../lib/api-query';
 import { Badge, PageHeader } from '../ui/layout-bits';
 import { NotFoundView } from '../ui/not-found-view';
 import { ResourceState } from '../ui/resource-state';
@@ -11,10 +11,10 @@ import { VariablesSection } from './variables-section';
 
 export function EnvironmentView({ project, env }: { project: string; env: string }) {
   const org = useOrg();
-  const resource = useResource('getProject', { org: org.slug, project });
+  const resource = useApiQuery('getProject', { org: org.slug, project });
 
   return (
-    <ResourceState resource={resource} what="project">
+    <ResourceState query={resource} what="project">
       {(p) => {
         const environment = p.environments.find((e) => e.name === env);
         if (!environment) return <NotFoundView what="environment" />;

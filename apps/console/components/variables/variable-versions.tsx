@@ -1,7 +1,7 @@
 'use client';
 
 import { formatDateTime } from '../../lib/format';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery } from '../../lib/api-query';
 import { Badge } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 
@@ -9,11 +9,11 @@ type KeyParams = { org: string; project: string; env: string; key: string };
 
 /** Version history of one variable: who changed it and when; values are never listed. */
 export function VariableVersions({ params, currentVersion }: { params: KeyParams; currentVersion: number }) {
-  const versions = useResource('variableVersions', params);
+  const versions = useApiQuery('variableVersions', params);
   return (
     <div className="py-1">
       <p className="mb-1 text-xs font-medium text-zinc-600">Version history of {params.key}</p>
-      <ResourceState resource={versions}>
+      <ResourceState query={versions}>
         {(list) => (
           <ol aria-label={`Versions of ${params.key}`} className="flex flex-col gap-0.5 text-xs text-zinc-600">
             {list.map((ver) => (

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { useCan } from '../../lib/org';
-import { useResource } from '../../lib/use-resource';
+import { useApiQuery, useInvalidateApi } from '../../lib/api-query';
 import { Button } from '../ui/button';
 import { Empty, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
@@ -14,7 +14,10 @@ import { VariableRow } from './variable-row';
 export function VariablesSection({ org, project, env }: { org: string; project: string; env: string }) {
   const canEdit = useCan('MEMBER');
   const params = { org, project, env };
-  const variables = useResource('listVariables', params);
+  const variables = useApiQuery('listVariables', params);
+  const invalidate = useInvalidateApi();
+  // A change adds a version too: an open history refetches, a closed one is fetched afresh when opened.
+  const changed = () => void invalidate('listVariables', 'variableVersions');
   const [bulk, setBulk] = useState(false);
 
   return (
@@ -29,21 +32,21 @@ export function VariablesSection({ org, project, env }: { org: string; project: 
         ) : null
       }
     >
-      {canEdit && bulk ? <BulkEdit params={params} onDone={() => void variables.reload()} onClose={() => setBulk(false)} /> : null}
-      <ResourceState resource={variables} what="environment">
+      {canEdit && bulk ? <BulkEdit params={params} onDone={changed} onClose={() => setBulk(false)} /> : null}
+      <ResourceState query={variables} what="environment">
         {(list) =>
           list.length === 0 ? (
             <Empty>No variables yet.</Empty>
           ) : (
             <Table label="Variables" head={['Key', 'Value', 'Version', 'Updated', '']}>
               {list.map((v) => (
-                <VariableRow key={v.key} variable={v} params={params} canEdit={canEdit} onChanged={() => void variables.reload()} />
+                <VariableRow key={v.key} variable={v} params={params} canEdit={canEdit} onChanged={changed} />
               ))}
             </Table>
           )
         }
       </ResourceState>
-      {canEdit ? <AddVariableForm params={params} onSaved={() => void variables.reload()} /> : null}
+      {canEdit ? <AddVariableForm params={params} onSaved={changed} /> : null}
     </Section>
   );
 }

@@ -10,6 +10,17 @@ export const HEALTH_CHECKER = Symbol('HEALTH_CHECKER');
 export const DEPLOY_OPTIONS = Symbol('DEPLOY_OPTIONS');
 /** Optional `DeploymentGateway`: the model gateway, bound by the apps (@slipway/gateway's GatewayAppEnvironment). */
 export const DEPLOYMENT_GATEWAY = Symbol('DEPLOYMENT_GATEWAY');
+/** Optional `ReplicaLogFlusher`: the replica logs collector, bound by the worker (@slipway/observability's LogsCollector). */
+export const REPLICA_LOG_FLUSHER = Symbol('REPLICA_LOG_FLUSHER');
+
+/**
+ * The port through which deployments and the reconciler let a replica's last log lines be
+ * stored before they remove its container (a replica that crashed at start keeps its output).
+ * It never throws; without it bound, lines written since the collector's last pass are lost.
+ */
+export interface ReplicaLogFlusher {
+  flushContainer(ref: string): Promise<void>;
+}
 
 /**
  * The port through which deployments give containers the model gateway, so neither context

@@ -16,7 +16,7 @@ import { CONTAINER_RUNTIME, DockerModule, LABELS, type ContainerRuntime } from '
 import { GitModule, GitRepositories, readCommit } from '@slipway/git';
 import { RedisModule, RedisService, RouteTableStore } from '@slipway/redis';
 import { createDomainTestContext, sampleAppPath, type DomainTestContext } from '@slipway/testing';
-import { HEALTH_CHECKER } from './deploy-options';
+import { HEALTH_CHECKER, REPLICA_LOG_FLUSHER, type ReplicaLogFlusher } from './deploy-options';
 import { DeployRelease } from './deploy-release';
 import { waitHealthy, type HealthChecker } from './health-check';
 import { DeploymentsModule } from './deployments.module';
@@ -96,6 +96,22 @@ let healthCheck: HealthChecker = waitHealthy;
 @Module({ providers: [{ provide: HEALTH_CHECKER, useValue: ((...args) => healthCheck(...args)) satisfies HealthChecker }], exports: [HEALTH_CHECKER] })
 class HealthHookModule {}
 
+/**
+ * The port the worker binds to the logs collector (which stores what it reads: its own int-spec).
+ * Here it records what a flush could read, which shows it ran while the container still existed.
+ */
+const flushedLines = new Map<string, string>();
+const recordingFlusher: ReplicaLogFlusher = {
+  async flushContainer(ref) {
+    // As the collector's: a container already gone (a superseded run removed it) is not an error.
+    const lines = await runtime.readLogs(ref, {}).catch(() => []);
+    flushedLines.set(ref, lines.map((l) => l.text).join('\n'));
+  },
+};
+@Global()
+@Module({ providers: [{ provide: REPLICA_LOG_FLUSHER, useValue: recordingFlusher }], exports: [REPLICA_LOG_FLUSHER] })
+class ReplicaLogsHookModule {}
+
 const containersOf = (releaseId: string) => runtime.listContainers({ [LABELS.release]: releaseId, [LABELS.test]: '1' }, { all: true });
 
 beforeAll(async () => {
@@ -110,6 +126,7 @@ beforeAll(async () => {
       QueueModule,
       BuildsModule,
       HealthHookModule,
+      ReplicaLogsHookModule,
       DeploymentsModule.register({ drainSeconds: 1, healthIntervalMs: 100, extraLabels: { [LABELS.test]: '1' } }),
     ],
     { REDIS_URL, APPS_DOMAIN: 'apps.test' },
@@ -194,6 +211,8 @@ describe('deploying real images with zero downtime (dockerd, Postgres, Redis)', 
     expect(row.status).toBe('FAILED');
     expect(row.failureReason).toMatch(/HTTP 500/);
     expect(row.failedReplicaLogs).toContain('cannot reach the database');
+    // Its lines were flushed to the logs collector before its container was removed.
+    expect([...flushedLines.values()].join('\n')).toContain('cannot reach the database');
     const after = await liveRoute();
     expect(after.table.version).toBe(before.table.version);
     expect(after.releaseId).toBe(releases.v2);

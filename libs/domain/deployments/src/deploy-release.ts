@@ -11,11 +11,13 @@ import {
   DEPLOYMENT_GATEWAY,
   DeploymentBusyError,
   HEALTH_CHECKER,
+  REPLICA_LOG_FLUSHER,
   ROUTE_TABLE_PUBLISHER,
   type DeployOptions,
   type DeployOutcome,
   type DeploymentGateway,
   type DeployRunOptions,
+  type ReplicaLogFlusher,
 } from './deploy-options';
 import { DeploymentsRepository, type DeploymentClaim } from './deployments.repository';
 import { deployLogRedactor, injectedSecretsOf } from './deploy-log-redactor';
@@ -86,6 +88,7 @@ export class DeployRelease {
     @Optional() @Inject(DEPLOY_OPTIONS) options?: DeployOptions,
     @Optional() @Inject(DEPLOYMENT_GATEWAY) private readonly gateway?: DeploymentGateway,
     @Optional() @Inject(GatewayRelays) private readonly relays?: GatewayRelays,
+    @Optional() @Inject(REPLICA_LOG_FLUSHER) private readonly logs?: ReplicaLogFlusher,
   ) {
     this.health = health ?? waitHealthy;
     this.options = options ?? {};
@@ -111,7 +114,12 @@ export class DeployRelease {
       // replicas are not wanted (the newer run removes those it knows of), so the containers it
       // started itself go; after the switch they serve traffic, and the newer run keeps them.
       if (!run.switched)
-        await Promise.all(run.started.map((ref) => this.runtime.removeContainer(ref, { force: true }).catch(() => undefined)));
+        await Promise.all(
+          run.started.map(async (ref) => {
+            await this.logs?.flushContainer(ref);
+            await this.runtime.removeContainer(ref, { force: true }).catch(() => undefined);
+          }),
+        );
       this.logger.warn(`${err.message}; this copy stops`);
       return { status: 'SKIPPED' };
     }
@@ -402,6 +410,8 @@ export class DeployRelease {
       replicas.map(async (r) => {
         const ref = r.containerId ?? r.containerName;
         if (state === 'STOPPED') await this.runtime.stopContainer(ref, { timeoutSeconds });
+        // Its last lines (a crash at start, what it printed on SIGTERM) are stored before the container goes.
+        await this.logs?.flushContainer(ref);
         await this.runtime.removeContainer(ref, { force: true });
       }),
     );

@@ -9,6 +9,8 @@ export interface NewDeployment {
   releaseId: string;
   kind: DeploymentKind;
   createdById?: string | null;
+  reason?: string | null;
+  automatic?: boolean;
 }
 
 export interface NewReplica {

@@ -8,6 +8,16 @@ export interface DeployReleaseInput {
   releaseId: string;
   kind: DeploymentKind;
   createdById?: string | null;
+  /** Why, when not by hand (an automatic rollback names the verdict). */
+  reason?: string | null;
+  /** Queued by the platform rather than a person or a push. */
+  automatic?: boolean;
+}
+
+/** How a rollback was asked for: by a person (the default), or by the platform with its reason. */
+export interface RollbackOptions {
+  reason?: string;
+  automatic?: boolean;
 }
 
 /**
@@ -35,6 +45,8 @@ export class DeploymentsService {
           releaseId: release.id,
           kind: input.kind,
           createdById: input.createdById ?? null,
+          reason: input.reason ?? null,
+          automatic: input.automatic ?? false,
         },
         tx,
       );
@@ -46,7 +58,7 @@ export class DeploymentsService {
    * own image and pinned variables, the same health gate. Only a release older than the live
    * one whose build succeeded qualifies.
    */
-  async rollback(scope: TenantScope, environmentId: string, releaseId: string, actor: Pick<Actor, 'userId'>) {
+  async rollback(scope: TenantScope, environmentId: string, releaseId: string, actor: Pick<Actor, 'userId'> | null, options: RollbackOptions = {}) {
     const env = await this.repository.findEnvironment(scope, environmentId);
     if (!env) throw notFound('Environment');
     const release = (await this.repository.successfulReleases(scope, environmentId)).find((r) => r.id === releaseId);
@@ -65,7 +77,13 @@ export class DeploymentsService {
         [{ path: 'releaseId', message: 'not an earlier release' }],
       );
     }
-    return this.deployRelease(scope, { releaseId: release.id, kind: 'ROLLBACK', createdById: actor.userId });
+    return this.deployRelease(scope, {
+      releaseId: release.id,
+      kind: 'ROLLBACK',
+      createdById: actor?.userId ?? null,
+      reason: options.reason ?? null,
+      automatic: options.automatic ?? false,
+    });
   }
 
   async find(scope: TenantScope, deploymentId: string) {

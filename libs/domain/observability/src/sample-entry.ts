@@ -29,6 +29,14 @@ export function parseSampleEntry(
   if (Number.isNaN(windowStart.getTime()) || Number.isNaN(windowEnd.getTime()) || windowEnd < windowStart)
     return { problem: `window ${m.from} … ${m.to} is not an interval` };
   if (!m.releaseId) return { problem: 'no release id' };
+  const paths = m.paths ?? [];
+  for (const p of paths) {
+    if (p.latencyCounts.length !== HISTOGRAM_LENGTH) return { problem: `path ${p.path}: ${p.latencyCounts.length} latency counts, expected ${HISTOGRAM_LENGTH}` };
+    if (![p.requests, p.status4xx, p.status5xx, ...p.latencyCounts].every(isCount)) return { problem: `path ${p.path}: a count is negative or not a safe integer` };
+  }
+  // Path totals must equal the release's, or the top-paths panel would disagree with the charts.
+  if (m.paths && paths.reduce((n, p) => n + p.requests, 0) !== m.requests)
+    return { problem: `the paths' requests do not add up to the release's ${m.requests}` };
   return {
     sample: {
       streamId: entry.id,
@@ -41,6 +49,7 @@ export function parseSampleEntry(
       status4xx: m.status['4xx'],
       status5xx: m.status['5xx'],
       latencyCounts: [...m.latencyCounts],
+      paths: paths.map((p) => ({ path: p.path, requests: p.requests, status4xx: p.status4xx, status5xx: p.status5xx, latencyCounts: [...p.latencyCounts] })),
     },
   };
 }

@@ -14,6 +14,16 @@ export interface SampleInput {
   status4xx: number;
   status5xx: number;
   latencyCounts: number[];
+  /** The sample's requests per normalised path (they add up to `requests`); empty from edges that count no paths. */
+  paths: PathInput[];
+}
+
+export interface PathInput {
+  path: string;
+  requests: number;
+  status4xx: number;
+  status5xx: number;
+  latencyCounts: number[];
 }
 
 export const SAMPLE_TABLE = 'AppTrafficSample';
@@ -48,8 +58,23 @@ const upsertRollup = (table: 'AppTrafficMinute' | 'AppTrafficHour', unit: 'minut
     ${COUNTERS.map((c) => `"${c}" = t."${c}" + EXCLUDED."${c}"`).join(', ')},
     "latencyCounts" = ${addCounts('t."latencyCounts"', 'EXCLUDED."latencyCounts"')}`;
 
+const PATH_COUNTERS = ['requests', 'status4xx', 'status5xx'] as const;
+
+// The paths of exactly the samples this statement inserted (joined on their stream id), summed per minute or hour.
+const upsertPathRollup = (table: 'AppTrafficPathMinute' | 'AppTrafficPathHour', unit: 'minute' | 'hour') => `
+  INSERT INTO "${table}" AS t (bucket, "organizationId", "projectId", "environmentId", "releaseId", path, ${PATH_COUNTERS.map((c) => `"${c}"`).join(', ')}, "latencyCounts")
+  SELECT date_trunc('${unit}', i."windowStart"), i."organizationId", i."projectId", i."environmentId", i."releaseId", p.path,
+    ${PATH_COUNTERS.map((c) => `sum(p."${c}")::int8`).join(', ')}, ${sumCounts('p."latencyCounts"')}
+  FROM inserted i
+  JOIN input x ON x."streamId" = i."streamId"
+  CROSS JOIN LATERAL jsonb_to_recordset(x.paths) AS p(path text, ${PATH_COUNTERS.map((c) => `"${c}" int8`).join(', ')}, "latencyCounts" int8[])
+  GROUP BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT ("releaseId", bucket, path) DO UPDATE SET
+    ${PATH_COUNTERS.map((c) => `"${c}" = t."${c}" + EXCLUDED."${c}"`).join(', ')},
+    "latencyCounts" = ${addCounts('t."latencyCounts"', 'EXCLUDED."latencyCounts"')}`;
+
 /**
- * One statement, so samples and both rollups commit together: the samples not stored yet are
+ * One statement, so samples, both rollups and both path rollups commit together: the samples not stored yet are
  * inserted (the stream entry id is unique per window start, which a redelivered entry repeats),
  * and the minute and hour rollups add exactly the rows this statement inserted. A redelivered
  * batch inserts and adds nothing. Tenant ids come from the release row itself (the edge sends
@@ -59,18 +84,22 @@ const INGEST = `
 WITH input AS (
   SELECT x."streamId", x."windowStart" AT TIME ZONE 'UTC' AS "windowStart", x."windowEnd" AT TIME ZONE 'UTC' AS "windowEnd",
     r."organizationId", r."projectId", r."environmentId", r.id AS "releaseId",
-    ${COUNTERS.map((c) => `x."${c}"`).join(', ')}, x."latencyCounts"
+    ${COUNTERS.map((c) => `x."${c}"`).join(', ')}, x."latencyCounts", x.paths
   FROM jsonb_to_recordset($1::jsonb) AS x("streamId" text, "releaseId" text, "windowStart" timestamptz, "windowEnd" timestamptz,
-    ${COUNTERS.map((c) => `"${c}" int8`).join(', ')}, "latencyCounts" int8[])
+    ${COUNTERS.map((c) => `"${c}" int8`).join(', ')}, "latencyCounts" int8[], paths jsonb)
   JOIN "Release" r ON r.id = x."releaseId"
 ), inserted AS (
   INSERT INTO "${SAMPLE_TABLE}" ("streamId", "windowStart", "windowEnd", "organizationId", "projectId", "environmentId", "releaseId",
     ${COUNTERS.map((c) => `"${c}"`).join(', ')}, "latencyCounts")
-  SELECT * FROM input
+  SELECT "streamId", "windowStart", "windowEnd", "organizationId", "projectId", "environmentId", "releaseId",
+    ${COUNTERS.map((c) => `"${c}"`).join(', ')}, "latencyCounts"
+  FROM input
   ON CONFLICT DO NOTHING
   RETURNING *
 ), minutes AS (${upsertRollup('AppTrafficMinute', 'minute')}
 ), hours AS (${upsertRollup('AppTrafficHour', 'hour')}
+), path_minutes AS (${upsertPathRollup('AppTrafficPathMinute', 'minute')}
+), path_hours AS (${upsertPathRollup('AppTrafficPathHour', 'hour')}
 )
 SELECT count(*)::int AS inserted FROM inserted`;
 
@@ -135,7 +164,15 @@ export class TrafficStorageRepository {
       `DELETE FROM "AppTrafficHour" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`,
       before.toISOString(),
     );
-    return minutes + hours;
+    const pathMinutes = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "AppTrafficPathMinute" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`,
+      before.toISOString(),
+    );
+    const pathHours = await this.prisma.$executeRawUnsafe(
+      `DELETE FROM "AppTrafficPathHour" WHERE bucket < $1::timestamptz AT TIME ZONE 'UTC'`,
+      before.toISOString(),
+    );
+    return minutes + hours + pathMinutes + pathHours;
   }
 
   /** Whether the database answers at all: tells an outage from a batch it refuses. */

@@ -10,6 +10,7 @@ export interface EnvironmentWithHost {
   cpuMillis: number;
   replicas: number;
   healthCheckPath: string;
+  autoRollback: boolean;
   createdAt: Date;
   hosts?: { host: string; note: string | null }[];
 }
@@ -29,6 +30,7 @@ export const toEnvironmentDto = (e: EnvironmentWithHost, hostLabel: string, urls
     cpuMillis: e.cpuMillis,
     replicas: e.replicas,
     healthCheckPath: e.healthCheckPath,
+    autoRollback: e.autoRollback,
     url: urls.app(reserved?.host ?? appHostName(hostLabel, e.name)),
     urlNote: reserved?.note ?? null,
     createdAt: e.createdAt.toISOString(),

@@ -75,7 +75,7 @@ export class ProjectsRepository {
     return (tx ?? this.prisma).environment.create({ data: { ...data, projectId, organizationId: scope.organizationId } });
   }
 
-  async updateEnvironment(scope: TenantScope, environmentId: string, data: Partial<Omit<EnvironmentData, 'name'>>, tx?: Tx) {
+  async updateEnvironment(scope: TenantScope, environmentId: string, data: Partial<Omit<EnvironmentData, 'name'>> & { autoRollback?: boolean }, tx?: Tx) {
     return (tx ?? this.prisma).environment.update({ where: { id: environmentId, organizationId: scope.organizationId }, data, include: WITH_APP_HOST });
   }
 

@@ -62,6 +62,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DOMAIN_DNS_SERVERS: 'dns.example.com' })).toThrow(/DOMAIN_DNS_SERVERS/);
   });
 
+  it('reads the OTLP export settings: headers as name=value pairs (URL-decoded), redacted; a bad endpoint or pair is named without echoing it', () => {
+    const c = loadConfig({ OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTLP_HEADERS: 'Authorization=Bearer%20s3cr3t-token, X-Scope-OrgID=ops' });
+    expect(c.OTLP_HEADERS).toEqual({ authorization: 'Bearer s3cr3t-token', 'x-scope-orgid': 'ops' });
+    expect(c.OTLP_PROTOCOL).toBe('protobuf');
+    expect(c.OTLP_EXPORT_SECONDS).toBe(10);
+    expect(JSON.stringify(redactConfig(c))).not.toContain('s3cr3t');
+    expect(loadConfig({}).OTLP_ENDPOINT).toBeUndefined();
+    expect(() => loadConfig({ OTLP_ENDPOINT: 'grpc://collector:4317' })).toThrow(/OTLP_ENDPOINT: Give the base URL/);
+    const bad = (() => {
+      try {
+        loadConfig({ OTLP_HEADERS: 'Bearer s3cr3t-token' });
+      } catch (err) {
+        return String(err);
+      }
+      return '';
+    })();
+    expect(bad).toMatch(/OTLP_HEADERS: Write each header as name=value/);
+    expect(bad).not.toContain('s3cr3t');
+  });
+
   it('redacts sensitive values for logging', () => {
     const c = loadConfig({ DATABASE_URL: 'postgresql://u:hunter2@db/x', SLIPWAY_MASTER_KEY: 'secret' });
     const shown = JSON.stringify(redactConfig(c));

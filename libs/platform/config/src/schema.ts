@@ -24,6 +24,25 @@ const list = (valid: (entry: string) => boolean, what: string) =>
       for (const entry of entries) if (!valid(entry)) ctx.addIssue({ code: 'custom', message: `"${entry}" is not ${what}.` });
       return entries;
     });
+/** OTEL_EXPORTER_OTLP_HEADERS syntax: `key=value,key2=value2`, values URL-encoded. */
+function parseHeaderList(value: string, ctx: z.RefinementCtx): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) {
+      // The pair itself may hold a credential: name its position, never its text.
+      ctx.addIssue({ code: 'custom', message: 'Write each header as name=value (a header name, "=", the URL-encoded value), separated by commas.' });
+      continue;
+    }
+    try {
+      headers[key.toLowerCase()] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `The value of header ${key} is not valid URL encoding (write a space as %20, a comma as %2C).` });
+    }
+  }
+  return headers;
+}
 const isPort = (text: string | undefined) => /^\d{1,5}$/.test(text ?? '') && Number(text) >= 1 && Number(text) <= 65_535;
 /** `10.0.0.0/8`, `fd00::/8`, `10.1.2.3`, `::1`, `host:port`, `[::1]:port` (the gateway's allow-list syntax). */
 function isAllowEntry(entry: string): boolean {
@@ -89,6 +108,26 @@ export const configSchema = z.object({
   DOMAIN_RECHECK_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(300).describe('How often the worker looks up the TXT records of pending custom domains (and removes expired ones).'),
   OBSERVABILITY_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7).describe('Days of raw app-traffic samples (one per release per edge flush) kept; older days are dropped as whole partitions.'),
   OBSERVABILITY_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30).describe('Days of 1-minute and 1-hour app-traffic rollups kept (at least the raw retention is kept whatever this says).'),
+  OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'Give the base URL of an OTLP/HTTP receiver, e.g. http://otel-collector:4318 (the signal paths /v1/metrics, /v1/traces and /v1/logs are appended).' })
+    .optional()
+    .describe('Base URL of an OTLP/HTTP collector (e.g. http://otel-collector:4318): the worker exports app-traffic metrics, replica logs and model-gateway spans to <url>/v1/metrics, /v1/traces and /v1/logs. Unset: no export.'),
+  OTLP_HEADERS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => parseHeaderList(value, ctx))
+    .describe('Headers sent with every OTLP request, as key=value pairs separated by commas (values URL-encoded), e.g. Authorization=Bearer%20abc,X-Scope-OrgID=ops. Redacted in logs.'),
+  OTLP_PROTOCOL: z.enum(['protobuf', 'json']).default('protobuf').describe('OTLP/HTTP body encoding: protobuf (application/x-protobuf, what collectors expect by default) or json.'),
+  OTLP_EXPORT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10).describe('How often the worker exports what was recorded since its last export.'),
+  OTLP_ORGANIZATIONS: list((s) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(s), 'an organization slug').describe(
+    'Organization slugs (comma-separated) whose data is exported; empty: every organization.',
+  ),
+  VERDICT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10).describe("Minutes after its deploy a release is watched and compared with the previous release (its verdict, and automatic rollback for environments that opt in); the previous release is measured over as long before the deploy."),
+  RESOURCES_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(300).default(5).describe('How often the worker reads the CPU, memory and lifecycle events (restarts, OOM kills) of every running replica container.'),
+  LOGS_COLLECT_SECONDS: z.coerce.number().int().min(1).max(300).default(2).describe('How often the worker reads the new stdout/stderr lines of every replica container into PostgreSQL.'),
+  LOGS_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7).describe('Days of replica log lines kept; older days are dropped as whole partitions.'),
+  LOGS_MAX_BYTES_PER_MINUTE: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(4 * 1024 * 1024).describe('Most bytes of log lines stored per environment per minute; past it lines are dropped and one line says how many.'),
+  LOGS_LINE_MAX_CHARS: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024).describe('Longer replica log lines are cut to this many characters, with a note saying how much was cut.'),
   DATA_DIR: z.string().default('.slipway/data').describe('Folder for git repositories and build contexts.'),
   SLIPWAY_MASTER_KEY: z
     .string()
@@ -185,4 +224,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigKey = keyof Config;
 
 /** Variables whose values never appear in logs or error output. */
-export const SENSITIVE: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['SLIPWAY_MASTER_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
+export const SENSITIVE: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['SLIPWAY_MASTER_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'OTLP_HEADERS']);

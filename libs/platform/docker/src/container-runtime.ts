@@ -52,6 +52,13 @@ export interface ContainerRuntime {
   /** The last `lines` lines of stdout and stderr, in order; [] for a missing container. */
   tailLogs(id: string, lines: number): Promise<string[]>;
 
+  /**
+   * Lines of stdout and stderr written at or after `since` (Docker's timestamp of a line, as it
+   * wrote it: RFC 3339 with nanoseconds; omitted: from the start), oldest first, each with its
+   * stream and timestamp. Running and exited containers alike; [] for a missing container.
+   */
+  readLogs(id: string, options: { since?: string }): Promise<TimestampedLogLine[]>;
+
   /** Removes an image by reference or id. A missing image is fine; one in use is an error. */
   removeImage(ref: string): Promise<void>;
 
@@ -150,6 +157,14 @@ export interface RunningContainer {
 }
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** One line of a container's output as the engine stored it. */
+export interface TimestampedLogLine {
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 with nanoseconds, exactly as the engine wrote it (ordered as strings within one container). */
+  timestamp: string;
+  text: string;
+}
 
 export interface ContainerInfo {
   id: string;

@@ -12,6 +12,7 @@ import type {
   GatewayRelayResult,
   RunContainerOptions,
   RunningContainer,
+  TimestampedLogLine,
 } from './container-runtime';
 import { ContainerStartError, DockerOperationError, DockerUnavailableError } from './docker.errors';
 import {
@@ -27,6 +28,7 @@ import {
   type DockerAddress,
 } from './docker-internals';
 import { ensureGatewayRelay } from './gateway-relay';
+import { demuxTimestampedLines, unixSeconds } from './timestamped-logs';
 import { buildImage, type BuildSettings } from './image-build';
 import { MANAGED_LABELS, labelFilter } from './labels';
 
@@ -237,6 +239,24 @@ export class DockerEngine implements ContainerRuntime {
     try {
       const body = await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines, follow: false });
       return demuxLogLines(Buffer.isBuffer(body) ? body : Buffer.from(String(body))).slice(-lines);
+    } catch (err) {
+      if (dockerStatus(err) === 404) return [];
+      throw this.translate('container logs', err);
+    }
+  }
+
+  async readLogs(id: string, options: { since?: string }): Promise<TimestampedLogLine[]> {
+    try {
+      const body = await this.docker.getContainer(id).logs({
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        follow: false,
+        // The API takes `since` as Unix seconds with up to 9 decimals; the line at exactly that
+        // instant is included (the caller skips what it already has).
+        ...(options.since ? { since: unixSeconds(options.since) as unknown as number } : {}),
+      });
+      return demuxTimestampedLines(Buffer.isBuffer(body) ? body : Buffer.from(String(body)));
     } catch (err) {
       if (dockerStatus(err) === 404) return [];
       throw this.translate('container logs', err);

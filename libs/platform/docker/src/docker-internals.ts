@@ -199,10 +199,10 @@ export class BuildStreamDecoder {
  * line ends with a note saying how much was cut and the setting; the cut falls after a space
  * when there is one near, so a word (a secret, redacted later) is not shown in part.
  */
-export function cutLine(line: string, dropped: number, max: number): string {
+export function cutLine(line: string, dropped: number, max: number, setting = 'BUILD_LOG_LINE_MAX_CHARS'): string {
   if (!dropped && line.length <= max) return line;
   const total = line.length + dropped;
-  const note = (kept: number) => ` … [line cut: ${(total - kept).toLocaleString('en-US')} more characters; lines are cut at ${max.toLocaleString('en-US')} (BUILD_LOG_LINE_MAX_CHARS)]`;
+  const note = (kept: number) => ` … [line cut: ${(total - kept).toLocaleString('en-US')} more characters; lines are cut at ${max.toLocaleString('en-US')} (${setting})]`;
   let kept = Math.max(0, max - note(0).length);
   // A word the cut would split started after the last space; with no space near, the word
   // started so long before the cut that backing off would not hide its start anyway.

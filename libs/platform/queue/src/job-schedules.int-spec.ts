@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@slipway/config';
+import { SCHEDULED_JOBS } from '@slipway/contracts';
 import { JobSchedules } from './job-schedules';
 
 /**
@@ -55,5 +57,21 @@ describe('scheduled work on BullMQ job schedulers', () => {
     expect(runs.length).toBeLessThanOrEqual(Math.ceil(elapsed / EVERY) + 1);
     const byStart = [...runs].sort((x, y) => x.start - y.start);
     for (let i = 1; i < byStart.length; i++) expect(byStart[i]!.start).toBeGreaterThanOrEqual(byStart[i - 1]!.end);
+  }, 30_000);
+
+  it('removes a schedule turned off by a setting: no scheduler and no job waiting are left in Redis', async () => {
+    const a = new JobSchedules({ REDIS_URL });
+    workers.push(a);
+    await a.schedule('otlp-export', async () => undefined, { everyMs: 60_000 });
+    await a.onModuleDestroy();
+    const queue = new Queue(SCHEDULED_JOBS['otlp-export'].queue, { connection: { url: REDIS_URL } });
+    try {
+      expect(await queue.getJobSchedulers()).toHaveLength(1);
+      await new JobSchedules({ REDIS_URL }).unschedule('otlp-export');
+      expect(await queue.getJobSchedulers()).toHaveLength(0);
+      expect(await queue.getJobCounts('delayed', 'waiting', 'prioritized')).toEqual({ delayed: 0, waiting: 0, prioritized: 0 });
+    } finally {
+      await queue.close();
+    }
   }, 30_000);
 });

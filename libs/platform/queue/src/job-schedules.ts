@@ -54,6 +54,20 @@ export class JobSchedules implements OnModuleDestroy {
     await queue.upsertJobScheduler(name, { every: options.everyMs ?? everyMs }, { name, data: {}, opts: { removeOnComplete: 50, removeOnFail: 200 } });
   }
 
+  /** Removes the schedule of work turned off by a setting (a scheduler left in Redis would keep making jobs no worker takes). */
+  async unschedule(name: ScheduledJobName): Promise<void> {
+    const connection = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null });
+    connection.on('error', () => undefined);
+    const queue = new Queue(SCHEDULED_JOBS[name].queue, { connection });
+    try {
+      await queue.removeJobScheduler(name);
+      await queue.drain(true);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.closers.splice(0).map((close) => close()));
   }

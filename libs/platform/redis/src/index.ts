@@ -9,3 +9,4 @@ export * from './lua-script';
 export * from './stream-group';
 export * from './gateway-invalidation';
 export * from './concurrency-leases';
+export * from './expiring-hash';

@@ -12,11 +12,14 @@ import { AppError } from '@slipway/errors';
 import { JobQueue, JobWorkers, QueueModule } from '@slipway/queue';
 import { RedisModule, RouteTableStore, RedisService } from '@slipway/redis';
 import { FakeDockerEngine, createDomainTestContext, type DomainTestContext } from '@slipway/testing';
-import { DEPLOYMENT_GATEWAY, HEALTH_CHECKER, type DeploymentGateway } from '../deploy-options';
+import { DEPLOYMENT_GATEWAY, HEALTH_CHECKER, REPLICA_LOG_FLUSHER, type DeploymentGateway, type ReplicaLogFlusher } from '../deploy-options';
 import { DeploymentsModule } from '../deployments.module';
 import { Reconciler } from './reconciler';
 
 const docker = new FakeDockerEngine();
+/** Containers whose logs were flushed, and whether each still existed then (it must: flushed before removal). */
+const flushed: { ref: string; present: boolean }[] = [];
+const logFlusher: ReplicaLogFlusher = { flushContainer: async (ref) => void flushed.push({ ref, present: (await docker.getContainer(ref)) !== null }) };
 
 @Global()
 @Module({
@@ -25,8 +28,10 @@ const docker = new FakeDockerEngine();
     { provide: HEALTH_CHECKER, useValue: async () => ({ healthy: true, durationMs: 1 }) },
     // As in the worker: deployments hand out the gateway, so project networks need relays.
     { provide: DEPLOYMENT_GATEWAY, useValue: { containerSettings: async () => ({ env: {}, extraHosts: [] }), liveReleaseChanged: async () => undefined } satisfies DeploymentGateway },
+    // As in the worker: a container's last log lines are stored before it is removed.
+    { provide: REPLICA_LOG_FLUSHER, useValue: logFlusher },
   ],
-  exports: [CONTAINER_RUNTIME, HEALTH_CHECKER, DEPLOYMENT_GATEWAY],
+  exports: [CONTAINER_RUNTIME, HEALTH_CHECKER, DEPLOYMENT_GATEWAY, REPLICA_LOG_FLUSHER],
 })
 class FakeRuntimeModule {}
 
@@ -101,6 +106,8 @@ describe('the reconciler (Postgres desired state against the container runtime)'
     await ctx.app.get(Reconciler).run(minutes(3));
     expect(await docker.getContainer(orphan.id)).toBeNull();
     expect(await docker.getContainer(foreign.id)).not.toBeNull();
+    expect(flushed).toContainEqual({ ref: orphan.id, present: true });
+    expect(flushed.map((f) => f.ref)).not.toContain(foreign.id);
   });
 
   it('fails a deployment stuck in RUNNING, with a reason, and re-enqueues queued work whose job was lost', async () => {

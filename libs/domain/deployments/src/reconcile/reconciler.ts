@@ -3,7 +3,7 @@ import { CONFIG, type Config } from '@slipway/config';
 import { CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { rowJobId } from '@slipway/contracts';
 import { JobQueue } from '@slipway/queue';
-import { HEALTH_CHECKER, ROUTE_TABLE_PUBLISHER } from '../deploy-options';
+import { HEALTH_CHECKER, REPLICA_LOG_FLUSHER, ROUTE_TABLE_PUBLISHER, type ReplicaLogFlusher } from '../deploy-options';
 import type { RouteTablePublisher } from '../route-table';
 import { waitHealthy, type HealthChecker } from '../health-check';
 import { readReleaseRuntime } from '../release-runtime';
@@ -59,6 +59,7 @@ export class Reconciler {
     private readonly queue: JobQueue,
     private readonly relays: GatewayRelays,
     @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
+    @Optional() @Inject(REPLICA_LOG_FLUSHER) private readonly logs?: ReplicaLogFlusher,
   ) {
     this.health = health ?? waitHealthy;
   }
@@ -137,6 +138,7 @@ export class Reconciler {
     for (const c of containers) {
       if (!known.has(c.labels[LABELS.environment]!) || wanted.has(c.id) || wanted.has(c.name.replace(/^\//, ''))) continue;
       if (c.startedAt && now.getTime() - c.startedAt.getTime() < ORPHAN_GRACE_MS && c.state === 'running') continue;
+      await this.logs?.flushContainer(c.id);
       await this.runtime.removeContainer(c.id, { force: true });
       report.orphansRemoved++;
     }

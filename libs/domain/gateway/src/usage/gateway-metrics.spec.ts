@@ -43,13 +43,13 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 describe('GatewayMetrics', () => {
-  it('exposes the OpenTelemetry GenAI histograms with counts, sums and labels', () => {
+  it('exposes the OpenTelemetry GenAI histograms with counts, sums and labels', async () => {
     const m = new GatewayMetrics();
     m.observe(event());
     m.observe(
       event({ id: 'req-2', latencyMs: 1500, ttftMs: 120, streamed: true, inputTokens: 50, outputTokens: 10, cacheReadTokens: 400 }),
     );
-    const text = m.render();
+    const text = await m.render();
     const model = {
       gen_ai_operation_name: 'chat',
       gen_ai_provider_name: 'anthropic',
@@ -75,7 +75,7 @@ describe('GatewayMetrics', () => {
     expect(sample(text, 'gen_ai_server_time_to_first_token_seconds_sum', model)).toBeCloseTo(0.12);
   });
 
-  it('counts requests by status and error type, cost in USD, retries and fallbacks', () => {
+  it('counts requests by status and error type, cost in USD, retries and fallbacks', async () => {
     const m = new GatewayMetrics();
     m.observe(event());
     m.observe(event({ id: 'b', costMicros: 2500 }));
@@ -99,7 +99,7 @@ describe('GatewayMetrics', () => {
         fallbackChain: ['anthropic/a:overloaded', 'anthropic/a:timeout', 'openai/gpt-mini:ok'],
       }),
     );
-    const text = m.render();
+    const text = await m.render();
 
     expect(sample(text, 'slipway_gateway_requests_total', { status: '200', gen_ai_provider_name: 'anthropic' })).toBe(2);
     expect(sample(text, 'slipway_gateway_requests_total', { status: '529', error_type: 'overloaded' })).toBe(1);
@@ -114,45 +114,45 @@ describe('GatewayMetrics', () => {
     expect(sample(text, 'slipway_gateway_fallbacks_total', { gen_ai_request_model: 'fast' })).toBe(1);
   });
 
-  it('never labels by key, project or customer', () => {
+  it('never labels by key, project or customer', async () => {
     const m = new GatewayMetrics();
     m.observe(event());
-    const text = m.render();
+    const text = await m.render();
     for (const secretish of ['key-secret-id', 'customer-42', 'summaries', 'proj', 'org"']) expect(text).not.toContain(secretish);
   });
 
-  it('caps the distinct model names a client can create', () => {
+  it('caps the distinct model names a client can create', async () => {
     const m = new GatewayMetrics();
     for (let i = 0; i < 400; i++)
       m.observe(
         event({ id: `r${i}`, modelRequested: `made-up-${i}`, modelServed: null, provider: null, status: 404, errorCategory: 'no_route' }),
       );
-    const text = m.render();
+    const text = await m.render();
     const series = text.split('\n').filter((l) => l.startsWith('slipway_gateway_requests_total{'));
     expect(series.length).toBeLessThanOrEqual(301);
     expect(sample(text, 'slipway_gateway_requests_total', { gen_ai_request_model: 'other' })).toBe(100);
   });
 
-  it('reports breaker states as a gauge per provider/model', () => {
+  it('reports breaker states as a gauge per provider/model', async () => {
     const m = new GatewayMetrics();
     m.setBreakerState('anthropic/claude-haiku', 'open');
     m.setBreakerState('openai/gpt-mini', 'closed');
     m.setBreakerState('anthropic/claude-haiku', 'half_open');
-    const text = m.render();
+    const text = await m.render();
     expect(text).toContain('# TYPE slipway_gateway_circuit_breaker_state gauge');
     expect(sample(text, 'slipway_gateway_circuit_breaker_state', { key: 'anthropic/claude-haiku' })).toBe(2);
     expect(sample(text, 'slipway_gateway_circuit_breaker_state', { key: 'openai/gpt-mini' })).toBe(0);
   });
 
-  it('escapes label values so a model name cannot break the format', () => {
+  it('escapes label values so a model name cannot break the format', async () => {
     const m = new GatewayMetrics();
     m.observe(event({ modelRequested: 'a"b\\c\nd' }));
-    expect(m.render()).toContain('gen_ai_request_model="a\\"b\\\\c\\nd"');
+    expect((await m.render())).toContain('gen_ai_request_model="a\\"b\\\\c\\nd"');
   });
 });
 
 describe('fallbackCount', () => {
-  it('counts route changes, not retries of the same route', () => {
+  it('counts route changes, not retries of the same route', async () => {
     expect(fallbackCount([])).toBe(0);
     expect(fallbackCount(['a/m:timeout', 'a/m:ok'])).toBe(0);
     expect(fallbackCount(['a/m:timeout', 'b/n:server_error', 'a/m:ok'])).toBe(2);

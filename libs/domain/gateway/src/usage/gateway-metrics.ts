@@ -184,8 +184,8 @@ export class GatewayMetrics {
     if (count > 0) this.dropped.inc([], count);
   }
 
-  /** The text exposition format, as GET /metrics serves it. */
-  render(): string {
+  /** The text exposition format, as GET /metrics serves it (rendered by prom-client). */
+  render(): Promise<string> {
     return this.registry.render();
   }
 }

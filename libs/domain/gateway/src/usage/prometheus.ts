@@ -1,13 +1,14 @@
-/**
- * Just enough of Prometheus' text exposition format (version 0.0.4) for the gateway's
- * in-process metrics: counters, gauges and histograms with a fixed list of label names each.
- * Updates are a map lookup and a few additions, cheap enough for the request hot path.
- */
+import { PROMETHEUS_CONTENT_TYPE, Registry, registerCollected, registerCollectedHistogram, type Labels } from '@slipway/metrics';
 
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/**
+ * The gateway's in-process metric families: counters, gauges and histograms with a fixed list of
+ * label names each. Updates are a map lookup and a few additions (cheap on the request path);
+ * the page is rendered by prom-client (`@slipway/metrics`) from these values at scrape time.
+ */
+export { PROMETHEUS_CONTENT_TYPE };
 
 interface Family {
-  render(out: string[]): void;
+  registerIn(registry: Registry): void;
 }
 
 abstract class LabelledFamily<S> implements Family {
@@ -15,13 +16,12 @@ abstract class LabelledFamily<S> implements Family {
 
   constructor(
     readonly name: string,
-    private readonly help: string,
-    private readonly type: 'counter' | 'gauge' | 'histogram',
+    protected readonly help: string,
     protected readonly labelNames: readonly string[],
   ) {}
 
   protected abstract create(): S;
-  protected abstract lines(labels: string, data: S, out: string[]): void;
+  abstract registerIn(registry: Registry): void;
 
   protected at(values: readonly string[]): S {
     const key = values.join('\u0000');
@@ -33,15 +33,20 @@ abstract class LabelledFamily<S> implements Family {
     return s.data;
   }
 
-  render(out: string[]): void {
-    out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`);
-    for (const { values, data } of this.series.values()) this.lines(labelText(this.labelNames, values), data, out);
+  /** Empty values are left out: Prometheus treats a missing label and an empty one alike. */
+  protected labels(values: readonly string[]): Labels {
+    const out: Labels = {};
+    this.labelNames.forEach((n, i) => {
+      const v = values[i] ?? '';
+      if (v !== '') out[n] = v;
+    });
+    return out;
   }
 }
 
 export class CounterFamily extends LabelledFamily<{ value: number }> {
   constructor(name: string, help: string, labelNames: readonly string[]) {
-    super(name, help, 'counter', labelNames);
+    super(name, help, labelNames);
   }
 
   inc(values: readonly string[], by = 1): void {
@@ -62,8 +67,18 @@ export class CounterFamily extends LabelledFamily<{ value: number }> {
     return { value: 0 };
   }
 
-  protected lines(labels: string, data: { value: number }, out: string[]): void {
-    out.push(`${this.name}${wrap(labels)} ${num(data.value)}`);
+  /** The value as exposed (a scaled counter divides it). */
+  protected exposed(value: number): number {
+    return value;
+  }
+
+  registerIn(registry: Registry): void {
+    registerCollected(registry, {
+      name: this.name,
+      help: this.help,
+      type: 'counter',
+      read: () => [...this.series.values()].map((s) => ({ labels: this.labels(s.values), value: this.exposed(s.data.value) })),
+    });
   }
 }
 
@@ -78,14 +93,14 @@ export class ScaledCounterFamily extends CounterFamily {
     super(name, help, labelNames);
   }
 
-  protected override lines(labels: string, data: { value: number }, out: string[]): void {
-    out.push(`${this.name}${wrap(labels)} ${num(data.value / this.scale)}`);
+  protected override exposed(value: number): number {
+    return value / this.scale;
   }
 }
 
 export class GaugeFamily extends LabelledFamily<{ value: number }> {
   constructor(name: string, help: string, labelNames: readonly string[]) {
-    super(name, help, 'gauge', labelNames);
+    super(name, help, labelNames);
   }
 
   set(values: readonly string[], value: number): void {
@@ -96,8 +111,13 @@ export class GaugeFamily extends LabelledFamily<{ value: number }> {
     return { value: 0 };
   }
 
-  protected lines(labels: string, data: { value: number }, out: string[]): void {
-    out.push(`${this.name}${wrap(labels)} ${num(data.value)}`);
+  registerIn(registry: Registry): void {
+    registerCollected(registry, {
+      name: this.name,
+      help: this.help,
+      type: 'gauge',
+      read: () => [...this.series.values()].map((s) => ({ labels: this.labels(s.values), value: s.data.value })),
+    });
   }
 }
 
@@ -105,7 +125,6 @@ interface HistogramData {
   /** Observations per bucket (not cumulative); the last slot is +Inf. */
   counts: number[];
   sum: number;
-  count: number;
 }
 
 export class HistogramFamily extends LabelledFamily<HistogramData> {
@@ -115,7 +134,7 @@ export class HistogramFamily extends LabelledFamily<HistogramData> {
     labelNames: readonly string[],
     private readonly buckets: readonly number[],
   ) {
-    super(name, help, 'histogram', labelNames);
+    super(name, help, labelNames);
   }
 
   observe(values: readonly string[], v: number): void {
@@ -133,41 +152,34 @@ export class HistogramFamily extends LabelledFamily<HistogramData> {
     while (i < this.buckets.length && v > this.buckets[i]!) i++;
     h.counts[i]! += 1;
     h.sum += v;
-    h.count += 1;
   }
 
   protected create(): HistogramData {
-    return { counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0, count: 0 };
+    return { counts: new Array<number>(this.buckets.length + 1).fill(0), sum: 0 };
   }
 
-  protected lines(labels: string, h: HistogramData, out: string[]): void {
-    const sep = labels ? `${labels},` : '';
-    let cumulative = 0;
-    this.buckets.forEach((le, i) => {
-      cumulative += h.counts[i]!;
-      out.push(`${this.name}_bucket{${sep}le="${num(le)}"} ${cumulative}`);
+  registerIn(registry: Registry): void {
+    registerCollectedHistogram(registry, {
+      name: this.name,
+      help: this.help,
+      buckets: this.buckets,
+      read: () => [...this.series.values()].map((s) => ({ labels: this.labels(s.values), counts: s.data.counts, sum: s.data.sum })),
     });
-    out.push(
-      `${this.name}_bucket{${sep}le="+Inf"} ${h.count}`,
-      `${this.name}_sum${wrap(labels)} ${num(h.sum)}`,
-      `${this.name}_count${wrap(labels)} ${h.count}`,
-    );
   }
 }
 
 /** A registry renders its families in registration order. */
 export class MetricsRegistry {
-  private readonly families: Family[] = [];
+  private readonly registry = new Registry();
 
   register<F extends Family>(family: F): F {
-    this.families.push(family);
+    family.registerIn(this.registry);
     return family;
   }
 
-  render(): string {
-    const out: string[] = [];
-    for (const f of this.families) f.render(out);
-    return out.join('\n') + '\n';
+  /** The text exposition format (prom-client renders asynchronously). */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }
 
@@ -187,26 +199,4 @@ export class BoundedLabel {
     this.seen.add(v);
     return v;
   }
-}
-
-/** Empty values are left out: Prometheus treats a missing label and an empty one alike. */
-function labelText(names: readonly string[], values: readonly string[]): string {
-  const parts: string[] = [];
-  names.forEach((n, i) => {
-    const v = values[i] ?? '';
-    if (v !== '') parts.push(`${n}="${escapeLabel(v)}"`);
-  });
-  return parts.join(',');
-}
-
-const wrap = (labels: string) => (labels ? `{${labels}}` : '');
-
-function escapeLabel(v: string): string {
-  return v.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-}
-
-function num(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  return String(v);
 }

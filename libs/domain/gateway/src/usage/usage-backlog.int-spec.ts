@@ -73,9 +73,9 @@ describe('the usage stream never drops what the worker has not written', () => {
     const refusal = recorder.backPressure();
     expect(refusal).toMatchObject({ retryAfterSeconds: 5 });
     expect(refusal?.message).toContain('GATEWAY_USAGE_BACKLOG_MAX_ENTRIES');
-    expect(metrics.render()).toMatch(/slipway_gateway_usage_backlog_entries 15/);
-    expect(metrics.render()).toMatch(/slipway_gateway_usage_backpressure_total 1/);
-    expect(metrics.render()).not.toMatch(/slipway_gateway_usage_events_dropped_total [1-9]/);
+    expect((await metrics.render())).toMatch(/slipway_gateway_usage_backlog_entries 15/);
+    expect((await metrics.render())).toMatch(/slipway_gateway_usage_backpressure_total 1/);
+    expect((await metrics.render())).not.toMatch(/slipway_gateway_usage_events_dropped_total [1-9]/);
 
     // The worker comes back: everything is written, once, and the stream shrinks to what is unacknowledged.
     while ((await worker.pollOnce()) > 0);

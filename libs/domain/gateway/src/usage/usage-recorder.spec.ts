@@ -26,7 +26,7 @@ function fakeRedis(fail: (call: number, payloads: readonly string[]) => number[]
   return { redis: redis as unknown as RedisService, stored, calls: () => calls, consume: () => (entries = 0) };
 }
 
-const dropped = (m: GatewayMetrics) => Number(/slipway_gateway_usage_events_dropped_total (\d+)/.exec(m.render())?.[1] ?? 0);
+const dropped = async (m: GatewayMetrics) => Number(/slipway_gateway_usage_events_dropped_total (\d+)/.exec((await m.render()))?.[1] ?? 0);
 
 describe('UsageRecorder', () => {
   it('packs events into stream entries of EVENTS_PER_ENTRY', async () => {
@@ -77,20 +77,20 @@ describe('UsageRecorder', () => {
     const metrics = new GatewayMetrics();
     const recorder = new UsageRecorder(fake.redis, metrics, 'test');
     for (let i = 0; i < 60_000; i++) recorder.record(usageEvent({ id: `e${i}` }));
-    expect(dropped(metrics)).toBeGreaterThan(0);
+    expect(await dropped(metrics)).toBeGreaterThan(0);
     const healthy = fakeRedis();
     Object.assign(fake.redis, { xaddBatch: healthy.redis.xaddBatch.bind(healthy.redis) });
     await recorder.flush();
-    expect(healthy.stored.length + dropped(metrics)).toBe(60_000);
+    expect(healthy.stored.length + (await dropped(metrics))).toBe(60_000);
     expect(healthy.stored.length).toBeLessThanOrEqual(50_000);
     expect(healthy.stored.at(-1)?.id).toBe('e59999');
   });
 
-  it('counts every recorded request in the metrics at once, before any flush', () => {
+  it('counts every recorded request in the metrics at once, before any flush', async () => {
     const metrics = new GatewayMetrics();
     const recorder = new UsageRecorder(fakeRedis().redis, metrics, 'test');
     recorder.record(usageEvent());
-    expect(metrics.render()).toMatch(/slipway_gateway_requests_total\{[^}]*status="200"[^}]*\} 1/);
+    expect((await metrics.render())).toMatch(/slipway_gateway_requests_total\{[^}]*status="200"[^}]*\} 1/);
   });
 
   it('refuses new calls once the stream holds GATEWAY_USAGE_BACKLOG_MAX_ENTRIES, keeps every record, and lets calls in again when the worker caught up', async () => {
@@ -106,12 +106,12 @@ describe('UsageRecorder', () => {
       recorder.record(usageEvent({ id: 'accepted-before' })); // a call already let in still gets its record
       await recorder.flush();
       expect(fake.stored.map((e) => e.id)).toContain('accepted-before');
-      expect(metrics.render()).toMatch(/slipway_gateway_usage_backpressure_total 1/);
-      expect(metrics.render()).toMatch(/slipway_gateway_usage_backlog_entries 4/);
+      expect((await metrics.render())).toMatch(/slipway_gateway_usage_backpressure_total 1/);
+      expect((await metrics.render())).toMatch(/slipway_gateway_usage_backlog_entries 4/);
       fake.consume(); // the worker wrote and trimmed everything
       await vi.advanceTimersByTimeAsync(1_100); // no call comes in: the probe looks at the stream
       expect(recorder.backPressure()).toBeNull();
-      expect(dropped(metrics)).toBe(0);
+      expect(await dropped(metrics)).toBe(0);
       await recorder.onModuleDestroy();
     } finally {
       vi.useRealTimers();
@@ -124,7 +124,7 @@ describe('UsageRecorder', () => {
     const recorder = new UsageRecorder(fake.redis, metrics, 'test');
     for (let i = 0; i < 27_000; i++) recorder.record(usageEvent()); // one batch of 1,000 is in flight
     expect(recorder.backPressure()).toMatchObject({ message: expect.stringContaining('Redis is not taking') });
-    expect(dropped(metrics)).toBe(0);
+    expect(await dropped(metrics)).toBe(0);
     await recorder.onModuleDestroy();
   });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LATENCY_BUCKETS_MS, type EdgeMetrics } from '@slipway/contracts';
+import { LATENCY_BUCKETS_MS, type EdgeMetrics, type EdgePathMetrics } from '@slipway/contracts';
 import type { PrismaService } from '@slipway/db';
 
 export interface TrafficTenant {
@@ -69,16 +69,25 @@ export function edgeMetricsOf(input: {
   environmentId: string;
   from: Date;
   seconds?: number;
-  requests: { ms: number; status: number }[];
+  /** With `path`, the entry also carries per-path counters (as an edge counting paths sends). */
+  requests: { ms: number; status: number; path?: string }[];
 }): EdgeMetrics {
   const counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
   const status = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+  const paths = new Map<string, EdgePathMetrics>();
   for (const r of input.requests) {
     let i = 0;
     while (i < LATENCY_BUCKETS_MS.length && r.ms > LATENCY_BUCKETS_MS[i]!) i++;
     counts[i]!++;
     const cls = `${Math.floor(r.status / 100)}xx` as keyof typeof status;
     if (cls in status) status[cls]++;
+    if (r.path === undefined) continue;
+    let p = paths.get(r.path);
+    if (!p) paths.set(r.path, (p = { path: r.path, requests: 0, status4xx: 0, status5xx: 0, latencyCounts: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0) }));
+    p.requests++;
+    if (cls === '4xx') p.status4xx++;
+    if (cls === '5xx') p.status5xx++;
+    p.latencyCounts[i]!++;
   }
   return {
     releaseId: input.releaseId,
@@ -89,6 +98,7 @@ export function edgeMetricsOf(input: {
     status,
     latencyBucketsMs: [...LATENCY_BUCKETS_MS],
     latencyCounts: counts,
+    ...(paths.size ? { paths: [...paths.values()] } : {}),
   };
 }
 
