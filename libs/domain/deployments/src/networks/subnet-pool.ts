@@ -34,6 +34,15 @@ export function parseBlock(cidr: string): Ipv4Block | null {
   return { start, prefix };
 }
 
+/** The aligned block holding a CIDR as an engine reports it (host bits, if any, cleared); null when not IPv4. */
+export function blockOf(cidr: string): Ipv4Block | null {
+  const [address = '', prefixText = ''] = cidr.trim().split('/');
+  const start = parseAddress(address);
+  const prefix = Number(prefixText);
+  if (start === null || !/^\d{1,2}$/.test(prefixText) || prefix > 32) return null;
+  return { start: start - (start % size(prefix)), prefix };
+}
+
 export const formatBlock = (b: Ipv4Block): string => `${formatAddress(b.start)}/${b.prefix}`;
 
 export const overlaps = (a: Ipv4Block, b: Ipv4Block): boolean => a.start < b.start + size(b.prefix) && b.start < a.start + size(a.prefix);
