@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
-import { CONTAINER_RUNTIME, LABELS, ROLES, type ContainerRuntime } from '@slipway/docker';
+import { CONTAINER_RUNTIME, DockerOperationError, LABELS, ROLES, type ContainerRuntime } from '@slipway/docker';
 import { AppError } from '@slipway/errors';
 import { projectNetwork } from '../project-network';
 import { ProjectNetworksRepository } from './project-networks.repository';
 import { blockOf, firstFreeSubnet, formatBlock, gatewayOf, parseBlock, subnetCount, type Ipv4Block } from './subnet-pool';
+
+/** dockerd: `Pool overlaps with other one on this address space`. */
+const OVERLAP = /overlaps/i;
+const OVERLAP_RETRIES = 5;
 
 type NetworkSettings = Pick<Config, 'PROJECT_NETWORK_POOL' | 'PROJECT_NETWORK_PREFIX'>;
 
@@ -31,15 +35,24 @@ export class ProjectNetworks {
    */
   async ensure(scope: TenantScope, projectId: string, labels: Record<string, string> = {}): Promise<string> {
     const name = projectNetwork(projectId);
-    let subnet = await this.repository.find(scope, projectId);
-    if (!subnet) {
-      // Adopt a network created before the pool existed: its containers and relay keep working.
-      if (await this.runtime.inspectNetwork(name)) return name;
-      subnet = await this.allocate(scope, projectId);
+    for (let attempt = 1; ; attempt++) {
+      let subnet = await this.repository.find(scope, projectId);
+      if (!subnet) {
+        // Adopt a network created before the pool existed: its containers and relay keep working.
+        if (await this.runtime.inspectNetwork(name)) return name;
+        subnet = await this.allocate(scope, projectId);
+      }
+      try {
+        await this.runtime.ensureNetwork(name, { ...labels, [LABELS.project]: projectId }, { subnet, gateway: gatewayOf(parseBlock(subnet)!) });
+        return name;
+      } catch (err) {
+        // Someone else on a shared engine (another installation, a hand-made network) took an
+        // overlapping range after we looked: give this subnet up and take the next free one.
+        if (!(err instanceof DockerOperationError && OVERLAP.test(err.message)) || attempt >= OVERLAP_RETRIES) throw err;
+        this.logger.warn(`subnet ${subnet} of project ${projectId} overlaps a network made elsewhere on the engine; taking another`);
+        await this.repository.free(scope, projectId);
+      }
     }
-    const block = parseBlock(subnet)!;
-    await this.runtime.ensureNetwork(name, { ...labels, [LABELS.project]: projectId }, { subnet, gateway: gatewayOf(block) });
-    return name;
   }
 
   /** After the project's network was removed: its subnet goes back to the pool. */
