@@ -168,4 +168,28 @@ describe('project networks from the pool Slipway manages (real dockerd and Postg
     // A second pass has nothing left to do.
     expect((await ctx.app.get(Reconciler).run()).networksRemoved).toBe(0);
   }, 60_000);
+
+  it("skips a free subnet that another network on the engine already uses, and takes it once that network is gone", async () => {
+    // The reconciler freed SUBNETS[0]; someone else (another installation, a hand-made network) now holds it.
+    const squatter = `slipway-test-net-${third}-squatter`;
+    created.push(squatter);
+    await docker('network', 'create', '--subnet', SUBNETS[0]!, '--label', `${LABELS.test}=1`, squatter);
+    const next = await newProject();
+    expect((await exhaustion(ensure(next))).code).toBe('NETWORK_POOL_EXHAUSTED');
+    expect(await runtime.inspectNetwork(projectNetwork(next))).toBeNull();
+    await docker('network', 'rm', squatter);
+    await ensure(next);
+    expect(await subnetOnEngine(next)).toEqual([SUBNETS[0]]);
+  }, 60_000);
+
+  it("never gives a network to another organization's project: NOT_FOUND, nothing created or recorded", async () => {
+    await prisma.projectNetwork.deleteMany({ where: { subnet: SUBNETS[0] } }); // room in the pool, so only the tenant check can refuse
+    await docker('network', 'rm', created.at(-1)!).catch(() => undefined); // that subnet's network, made by the test above
+    const other = await prisma.organization.create({ data: { slug: `net-other-${third}`, name: 'Other' } });
+    const theirs = await newProject(); // belongs to `org`
+    const err = await exhaustion(networks.ensure({ organizationId: other.id }, theirs, { [LABELS.test]: '1' }));
+    expect(err.code).toBe('NOT_FOUND');
+    expect(await runtime.inspectNetwork(projectNetwork(theirs))).toBeNull();
+    expect(await subnetInDb(theirs)).toBeNull();
+  }, 60_000);
 });
