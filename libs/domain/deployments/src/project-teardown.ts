@@ -10,8 +10,9 @@ import type { RouteTablePublisher } from './route-table';
 
 /**
  * What a deleted project leaves on the engine goes with it: its replicas, its gateway relay and
- * its network (whose subnet goes back to the pool), and its hosts leave the edge's route table. The `teardown` job is enqueued inside
- * the deleting transaction (so it is never lost), which is why it waits for that commit.
+ * its network (whose subnet goes back to the pool), and its hosts leave the edge's route table.
+ * The `teardown` job is enqueued inside the deleting transaction (so it is never lost), which is
+ * why it waits for that commit.
  * Containers are found by their `slipway.project` label, never by name.
  */
 @Injectable()

@@ -42,9 +42,8 @@ export interface ReconcileReport {
 /**
  * Desired state (Postgres) against actual state (Docker), at worker start and on a timer:
  * crashed replicas restart with backoff (a crash loop becomes a visible event), orphan
- * containers of our environments are removed (and networks this database allocated for projects
- * that are gone), stuck deployments and builds are failed with
- * a reason, queued work whose job was lost or failed is queued again under a new attempt (a
+ * containers of our environments are removed (and networks this database allocated for
+ * projects that are gone), stuck deployments and builds are failed with a reason, queued work whose job was lost or failed is queued again under a new attempt (a
  * new job id: BullMQ ignores an id it still holds), the newest release of an environment that
  * was built but never deployed gets its deployment, and every project with replicas has its
  * gateway relay running. Postgres is the state machine; this only repairs. It runs as a BullMQ
