@@ -39,7 +39,9 @@ const created: string[] = []; // every network name this file may have made, rem
 
 async function newProject(): Promise<string> {
   const id = randomUUID();
-  await prisma.project.create({ data: { id, organizationId: org.id, slug: `p${id.slice(0, 8)}`, hostLabel: `p${id.slice(0, 8)}-${id.slice(9, 13)}`, name: 'P' } });
+  await prisma.project.create({
+    data: { id, organizationId: org.id, slug: `p${id.slice(0, 8)}`, hostLabel: `p${id.slice(0, 8)}-${id.slice(9, 13)}`, name: 'P' },
+  });
   created.push(projectNetwork(id));
   return id;
 }
@@ -49,7 +51,10 @@ const subnetOnEngine = async (projectId: string) => (await runtime.inspectNetwor
 const subnetInDb = async (projectId: string) => (await prisma.projectNetwork.findUnique({ where: { projectId } }))?.subnet ?? null;
 
 async function exhaustion(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -57,11 +62,14 @@ async function exhaustion(promise: Promise<unknown>): Promise<AppError> {
 beforeAll(async () => {
   const redis = new URL(loadConfig().REDIS_URL);
   redis.pathname = '/10';
-  ctx = await createDomainTestContext([DbModule, CryptoModule, AuditModule, GitModule, RedisModule, QueueModule, DockerModule, BuildsModule, DeploymentsModule], {
-    REDIS_URL: redis.toString(),
-    PROJECT_NETWORK_POOL: POOL,
-    PROJECT_NETWORK_PREFIX: 30,
-  });
+  ctx = await createDomainTestContext(
+    [DbModule, CryptoModule, AuditModule, GitModule, RedisModule, QueueModule, DockerModule, BuildsModule, DeploymentsModule],
+    {
+      REDIS_URL: redis.toString(),
+      PROJECT_NETWORK_POOL: POOL,
+      PROJECT_NETWORK_PREFIX: 30,
+    },
+  );
   prisma = ctx.app.get(PrismaService);
   runtime = ctx.app.get(CONTAINER_RUNTIME);
   networks = ctx.app.get(ProjectNetworks);
@@ -71,7 +79,10 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!ctx) return;
   for (const name of created) await docker('network', 'rm', name).catch(() => undefined);
-  await ctx.app.get(RedisService).client.del(EDGE_ROUTES_KEY).catch(() => undefined);
+  await ctx.app
+    .get(RedisService)
+    .client.del(EDGE_ROUTES_KEY)
+    .catch(() => undefined);
   await ctx.close();
 }, 60_000);
 
@@ -135,7 +146,11 @@ describe('project networks from the pool Slipway manages (real dockerd and Postg
   it('keeps a network made before the pool existed (adopted as it is, no subnet taken)', async () => {
     const legacy = await newProject();
     const outside = `10.${200 + randomInt(50)}.${(third + 1) % 256}.64/29`;
-    await runtime.ensureNetwork(projectNetwork(legacy), { [LABELS.project]: legacy, [LABELS.test]: '1' }, { subnet: outside, gateway: outside.replace(/\.64\/29$/, '.65') });
+    await runtime.ensureNetwork(
+      projectNetwork(legacy),
+      { [LABELS.project]: legacy, [LABELS.test]: '1' },
+      { subnet: outside, gateway: outside.replace(/\.64\/29$/, '.65') },
+    );
     expect(await ensure(legacy)).toBe(projectNetwork(legacy));
     expect(await subnetOnEngine(legacy)).toEqual([outside]);
     expect(await subnetInDb(legacy)).toBeNull();
@@ -151,7 +166,19 @@ describe('project networks from the pool Slipway manages (real dockerd and Postg
     const outside = `10.${200 + randomInt(50)}.${(third + 2) % 256}`;
     created.push(projectNetwork(foreign));
     // (explicit subnets outside the pool: Docker's default pools may be used up on a shared engine)
-    await docker('network', 'create', '--subnet', `${outside}.0/29`, '--label', `${LABELS.managed}=1`, '--label', `${LABELS.project}=${foreign}`, '--label', `${LABELS.test}=1`, projectNetwork(foreign));
+    await docker(
+      'network',
+      'create',
+      '--subnet',
+      `${outside}.0/29`,
+      '--label',
+      `${LABELS.managed}=1`,
+      '--label',
+      `${LABELS.project}=${foreign}`,
+      '--label',
+      `${LABELS.test}=1`,
+      projectNetwork(foreign),
+    );
     // ... and an unlabelled network under the name of a project whose allocation here is orphaned.
     const impostor = randomUUID();
     created.push(projectNetwork(impostor));
@@ -169,7 +196,7 @@ describe('project networks from the pool Slipway manages (real dockerd and Postg
     expect((await ctx.app.get(Reconciler).run()).networksRemoved).toBe(0);
   }, 60_000);
 
-  it("skips a free subnet that another network on the engine already uses, and takes it once that network is gone", async () => {
+  it('skips a free subnet that another network on the engine already uses, and takes it once that network is gone', async () => {
     // The reconciler freed SUBNETS[0]; someone else (another installation, a hand-made network) now holds it.
     const squatter = `slipway-test-net-${third}-squatter`;
     created.push(squatter);

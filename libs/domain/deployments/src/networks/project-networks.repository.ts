@@ -17,7 +17,10 @@ export class ProjectNetworksRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async find(scope: TenantScope, projectId: string): Promise<string | null> {
-    const row = await this.prisma.projectNetwork.findFirst({ where: { organizationId: scope.organizationId, projectId }, select: { subnet: true } });
+    const row = await this.prisma.projectNetwork.findFirst({
+      where: { organizationId: scope.organizationId, projectId },
+      select: { subnet: true },
+    });
     return row?.subnet ?? null;
   }
 
@@ -30,7 +33,10 @@ export class ProjectNetworksRepository {
   async allocate(scope: TenantScope, projectId: string, pick: (taken: string[]) => string | null): Promise<Allocation> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${POOL_LOCK}))`;
-      const existing = await tx.projectNetwork.findFirst({ where: { organizationId: scope.organizationId, projectId }, select: { subnet: true } });
+      const existing = await tx.projectNetwork.findFirst({
+        where: { organizationId: scope.organizationId, projectId },
+        select: { subnet: true },
+      });
       if (existing) return existing;
       if (!(await tx.project.count({ where: { organizationId: scope.organizationId, id: projectId } }))) return 'NO_PROJECT';
       const subnet = pick((await tx.projectNetwork.findMany({ select: { subnet: true } })).map((r) => r.subnet));

@@ -43,7 +43,11 @@ export class ProjectNetworks {
         subnet = await this.allocate(scope, projectId);
       }
       try {
-        await this.runtime.ensureNetwork(name, { ...labels, [LABELS.project]: projectId }, { subnet, gateway: gatewayOf(parseBlock(subnet)!) });
+        await this.runtime.ensureNetwork(
+          name,
+          { ...labels, [LABELS.project]: projectId },
+          { subnet, gateway: gatewayOf(parseBlock(subnet)!) },
+        );
         return name;
       } catch (err) {
         // Someone else on a shared engine (another installation, a hand-made network) took an
@@ -76,7 +80,10 @@ export class ProjectNetworks {
       const network = await this.runtime.inspectNetwork(name);
       const ours = network?.labels[LABELS.managed] === '1' && network.labels[LABELS.project] === orphan.projectId;
       if (network && ours) {
-        const relays = await this.runtime.listContainers({ [LABELS.project]: orphan.projectId, [LABELS.role]: ROLES.gatewayRelay }, { all: true });
+        const relays = await this.runtime.listContainers(
+          { [LABELS.project]: orphan.projectId, [LABELS.role]: ROLES.gatewayRelay },
+          { all: true },
+        );
         for (const relay of relays) await this.runtime.removeContainer(relay.id, { force: true });
         if ((await this.runtime.inspectNetwork(name))?.containers) continue;
         await this.runtime.removeNetwork(name);

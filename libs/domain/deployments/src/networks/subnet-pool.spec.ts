@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { containerAddresses, firstFreeSubnet, formatBlock, gatewayOf, nthSubnet, parseBlock, subnetCount, type Ipv4Block } from './subnet-pool';
+import {
+  containerAddresses,
+  firstFreeSubnet,
+  formatBlock,
+  gatewayOf,
+  nthSubnet,
+  parseBlock,
+  subnetCount,
+  type Ipv4Block,
+} from './subnet-pool';
 
 const block = (cidr: string): Ipv4Block => {
   const b = parseBlock(cidr);
@@ -11,7 +20,8 @@ describe('subnet pool arithmetic', () => {
   it('reads aligned IPv4 blocks and refuses anything else', () => {
     expect(formatBlock(block('10.73.0.0/16'))).toBe('10.73.0.0/16');
     expect(formatBlock(block('0.0.0.0/0'))).toBe('0.0.0.0/0');
-    for (const bad of ['10.73.0.1/16', '10.73.0.0', '10.73.0.0/33', '256.0.0.0/8', 'fd00::/8', '10.73.0.0/16/1', 'x/16']) expect(parseBlock(bad)).toBeNull();
+    for (const bad of ['10.73.0.1/16', '10.73.0.0', '10.73.0.0/33', '256.0.0.0/8', 'fd00::/8', '10.73.0.0/16/1', 'x/16'])
+      expect(parseBlock(bad)).toBeNull();
   });
 
   it('cuts a /16 into 1,024 /26 subnets of 61 container addresses each', () => {

@@ -51,7 +51,10 @@ export const overlaps = (a: Ipv4Block, b: Ipv4Block): boolean => a.start < b.sta
 export const subnetCount = (pool: Ipv4Block, prefix: number): number => (prefix < pool.prefix ? 0 : 2 ** (prefix - pool.prefix));
 
 /** The `index`-th `prefix` subnet of the pool, in address order. */
-export const nthSubnet = (pool: Ipv4Block, prefix: number, index: number): Ipv4Block => ({ start: pool.start + index * size(prefix), prefix });
+export const nthSubnet = (pool: Ipv4Block, prefix: number, index: number): Ipv4Block => ({
+  start: pool.start + index * size(prefix),
+  prefix,
+});
 
 /** The bridge's own address on a subnet: the first host address, as Docker picks by default. */
 export const gatewayOf = (subnet: Ipv4Block): string => formatAddress(subnet.start + 1);
