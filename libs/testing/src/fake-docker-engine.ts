@@ -13,6 +13,8 @@ import {
   type ContainerRuntime,
   type GatewayRelayOptions,
   type GatewayRelayResult,
+  type NetworkInfo,
+  type NetworkIpam,
   type RunContainerOptions,
   type RunningContainer,
   type TimestampedLogLine,
@@ -55,7 +57,7 @@ export class FakeDockerEngine implements ContainerRuntime {
   readonly calls: FakeCall[] = [];
   /** Image reference (tag or id) → image id. */
   readonly images = new Map<string, string>();
-  readonly networks = new Map<string, { id: string; labels: Record<string, string> }>();
+  readonly networks = new Map<string, { id: string; labels: Record<string, string>; subnets: string[] }>();
   readonly containers = new Map<string, FakeContainer>();
   /** Options of every build, in order. */
   readonly builds: BuildImageOptions[] = [];
@@ -136,7 +138,7 @@ export class FakeDockerEngine implements ContainerRuntime {
     if (['host', 'none', 'bridge', 'default'].includes(options.network) || options.network.startsWith('container:')) {
       throw new DockerOperationError('build', 400, `builds never run on the "${options.network}" network`);
     }
-    if (!this.networks.has(options.network)) this.networks.set(options.network, { id: this.newId(''), labels: { ...MANAGED } });
+    if (!this.networks.has(options.network)) this.networks.set(options.network, { id: this.newId(''), labels: { ...MANAGED }, subnets: [] });
     this.builds.push(options);
     const script = this.buildScripts.shift() ?? {};
     const { signal } = options;
@@ -169,13 +171,28 @@ export class FakeDockerEngine implements ContainerRuntime {
     return { imageId };
   }
 
-  async ensureNetwork(name: string, labels: Record<string, string>): Promise<string> {
-    this.enter('ensureNetwork', [name, labels]);
+  async ensureNetwork(name: string, labels: Record<string, string>, ipam?: NetworkIpam): Promise<string> {
+    this.enter('ensureNetwork', ipam ? [name, labels, ipam] : [name, labels]);
     const existing = this.networks.get(name);
     if (existing) return existing.id;
+    // As the engine: an explicit subnet may not overlap another network's (same-prefix equality is enough for the fake).
+    if (ipam && [...this.networks.values()].some((n) => n.subnets.includes(ipam.subnet)))
+      throw new DockerOperationError('network create', 403, `Pool overlaps with other one on this address space`);
     const id = this.newId('');
-    this.networks.set(name, { id, labels: { ...labels, ...MANAGED } });
+    this.networks.set(name, { id, labels: { ...labels, ...MANAGED }, subnets: ipam ? [ipam.subnet] : [] });
     return id;
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInfo | null> {
+    this.enter('inspectNetwork', [name]);
+    const n = this.networks.get(name);
+    if (!n) return null;
+    return { id: n.id, name, labels: { ...n.labels }, subnets: [...n.subnets], containers: [...this.containers.values()].filter((c) => c.network === name).length };
+  }
+
+  async listNetworkSubnets(): Promise<string[]> {
+    this.enter('listNetworkSubnets', []);
+    return [...this.networks.values()].flatMap((n) => n.subnets);
   }
 
   async runContainer(options: RunContainerOptions): Promise<RunningContainer> {

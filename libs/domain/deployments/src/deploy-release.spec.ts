@@ -1,11 +1,12 @@
 import type { Config } from '@slipway/config';
 import type { TenantScope } from '@slipway/contracts';
-import { SupersededAttemptError } from '@slipway/errors';
+import { AppError, SupersededAttemptError } from '@slipway/errors';
 import { FakeDockerEngine } from '@slipway/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DeploymentBusyError, type DeploymentGateway } from './deploy-options';
 import { DeployRelease } from './deploy-release';
 import { GatewayRelays } from './gateway-relays';
+import type { ProjectNetworks } from './networks/project-networks';
 import type { DeploymentClaim, DeploymentsRepository, TimelineEntry } from './deployments.repository';
 import { LOGS_UNREADABLE, waitHealthy, type HealthProbe } from './health-check';
 import { WITHHELD } from '@slipway/secrets';
@@ -140,7 +141,7 @@ let unhealthyImages: Set<string>;
 /** Today's secret values; the pinned ones are `variables` (the release's versions). null: the secrets cannot be read. */
 let todaysSecrets: string[] | null;
 
-function deployer(gateway?: DeploymentGateway, variables: Record<string, string> = { API_KEY: 'sk-pinned-value' }, relays?: GatewayRelays): DeployRelease {
+function deployer(gateway?: DeploymentGateway, variables: Record<string, string> = { API_KEY: 'sk-pinned-value' }, relays?: GatewayRelays, networks?: ProjectNetworks): DeployRelease {
   const routes: RouteTablePublisher = {
     publish: async () => {
       published++;
@@ -170,6 +171,8 @@ function deployer(gateway?: DeploymentGateway, variables: Record<string, string>
     { drainSeconds: 0 },
     gateway,
     relays,
+    undefined,
+    networks,
   );
 }
 
@@ -350,6 +353,22 @@ describe('DeployRelease', () => {
     const outcome = await deployer().execute(scope, repo.addDeployment(rel));
     expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('No such image') });
     expect(docker.containers.size).toBe(0);
+  });
+
+  it('fails with NETWORK_POOL_EXHAUSTED before starting or stopping anything when no project network is free', async () => {
+    await deployed(1, 'img-v1');
+    const v1 = docker.running().map((c) => c.id);
+    docker.calls.length = 0;
+    const full = {
+      ensure: async () => {
+        throw new AppError('NETWORK_POOL_EXHAUSTED', 'No project network is free: all 4 /30 subnets of PROJECT_NETWORK_POOL=10.73.0.0/28 are in use.');
+      },
+    } as unknown as ProjectNetworks;
+    const outcome = await deployer(undefined, undefined, undefined, full).execute(scope, repo.addDeployment(repo.addRelease(2, 'img-v2')));
+    expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('PROJECT_NETWORK_POOL=10.73.0.0/28') });
+    expect(trace()).toEqual([]);
+    expect(docker.running().map((c) => c.id)).toEqual(v1);
+    expect(repo.env.liveReleaseId).toBe('rel1');
   });
 
   it('skips finished deployments, waits behind a running one, and resumes its own interrupted run', async () => {

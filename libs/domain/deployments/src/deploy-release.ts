@@ -24,6 +24,7 @@ import { deployLogRedactor, injectedSecretsOf } from './deploy-log-redactor';
 import { GatewayRelays } from './gateway-relays';
 import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
 import { projectNetwork } from './project-network';
+import { ProjectNetworks } from './networks/project-networks';
 import { healthIntervalOf, readEnvVarVersions, readReleaseRuntime } from './release-runtime';
 import type { RouteTablePublisher } from './route-table';
 import { Timeline, seconds } from './timeline';
@@ -89,6 +90,8 @@ export class DeployRelease {
     @Optional() @Inject(DEPLOYMENT_GATEWAY) private readonly gateway?: DeploymentGateway,
     @Optional() @Inject(GatewayRelays) private readonly relays?: GatewayRelays,
     @Optional() @Inject(REPLICA_LOG_FLUSHER) private readonly logs?: ReplicaLogFlusher,
+    // Absent only in unit tests built by hand: then the engine's default pools give the subnet.
+    @Optional() @Inject(ProjectNetworks) private readonly networks?: ProjectNetworks,
   ) {
     this.health = health ?? waitHealthy;
     this.options = options ?? {};
@@ -232,8 +235,9 @@ export class DeployRelease {
     const rt = readReleaseRuntime(release.runtime);
     const extra = this.options.extraLabels ?? {};
     await timeline.add('start', `starting ${rt.replicas} replica${rt.replicas === 1 ? '' : 's'} of v${release.number}`);
-    const network = projectNetwork(project.id);
-    await this.runtime.ensureNetwork(network, { [LABELS.project]: project.id, ...extra });
+    // A subnet of PROJECT_NETWORK_POOL; NETWORK_POOL_EXHAUSTED fails the deployment here, before any replica starts or stops.
+    const network = this.networks ? await this.networks.ensure(scope, project.id, extra) : projectNetwork(project.id);
+    if (!this.networks) await this.runtime.ensureNetwork(network, { [LABELS.project]: project.id, ...extra });
     await this.ensureRelay(project.id, timeline);
     const variables = await this.secrets.valuesAt(scope, env.id, readEnvVarVersions(release.envVarVersions));
     const gateway = (await this.gateway?.containerSettings(scope, env.id)) ?? { env: {}, extraHosts: [] };

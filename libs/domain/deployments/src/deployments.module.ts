@@ -14,6 +14,8 @@ import { Reconciler } from './reconcile/reconciler';
 import { ReconcileRepository } from './reconcile/reconcile.repository';
 import { GatewayRelays } from './gateway-relays';
 import { ProjectTeardown } from './project-teardown';
+import { ProjectNetworks } from './networks/project-networks';
+import { ProjectNetworksRepository } from './networks/project-networks.repository';
 import { BuildsModule } from '@slipway/builds';
 
 /** Deployments, rollbacks, the edge route table, custom domains, gateway relays and project teardown. Relies on the global Db, Config, Docker and Redis modules. */
@@ -34,8 +36,10 @@ import { BuildsModule } from '@slipway/builds';
     DomainsService,
     GatewayRelays,
     ProjectTeardown,
+    ProjectNetworksRepository,
+    ProjectNetworks,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown],
+  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown, ProjectNetworks],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */

@@ -1,16 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { TenantScope } from '@slipway/contracts';
 import { CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { AppError } from '@slipway/errors';
 import { ROUTE_TABLE_PUBLISHER } from './deploy-options';
 import { DeploymentsRepository } from './deployments.repository';
 import { projectNetwork } from './project-network';
+import { ProjectNetworks } from './networks/project-networks';
 import type { RouteTablePublisher } from './route-table';
 
 /**
  * What a deleted project leaves on the engine goes with it: its replicas, its gateway relay and
- * its network, and its hosts leave the edge's route table. The `teardown` job is enqueued inside
- * the deleting transaction (so it is never lost), which is why it waits for that commit.
+ * its network (whose subnet goes back to the pool), and its hosts leave the edge's route table.
+ * The `teardown` job is enqueued inside the deleting transaction (so it is never lost), which is
+ * why it waits for that commit.
  * Containers are found by their `slipway.project` label, never by name.
  */
 @Injectable()
@@ -19,6 +21,7 @@ export class ProjectTeardown {
     @Inject(CONTAINER_RUNTIME) private readonly runtime: ContainerRuntime,
     @Inject(DeploymentsRepository) private readonly repository: Pick<DeploymentsRepository, 'projectExists'>,
     @Inject(ROUTE_TABLE_PUBLISHER) private readonly routes: RouteTablePublisher,
+    @Optional() @Inject(ProjectNetworks) private readonly networks?: Pick<ProjectNetworks, 'free'>,
   ) {}
 
   /** Removes everything of the deleted project; a no-op the second time. Returns how many containers went. */
@@ -31,6 +34,8 @@ export class ProjectTeardown {
     const containers = await this.runtime.listContainers({ [LABELS.project]: projectId }, { all: true });
     for (const c of containers) await this.runtime.removeContainer(c.id, { force: true });
     await this.runtime.removeNetwork(projectNetwork(projectId));
+    // Only once the network is gone (removeNetwork throws otherwise) may its subnet go to another project.
+    await this.networks?.free(scope, projectId);
     await this.routes.publish();
     return { containersRemoved: containers.length };
   }

@@ -25,6 +25,22 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('.env.example');
   });
 
+  it('takes project networks from an aligned IPv4 pool no smaller than one project network', () => {
+    expect(loadConfig({})).toMatchObject({ PROJECT_NETWORK_POOL: '10.73.0.0/16', PROJECT_NETWORK_PREFIX: 26 });
+    expect(loadConfig({ PROJECT_NETWORK_POOL: '172.30.0.0/20', PROJECT_NETWORK_PREFIX: '27' })).toMatchObject({ PROJECT_NETWORK_POOL: '172.30.0.0/20', PROJECT_NETWORK_PREFIX: 27 });
+    const problems = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    expect(problems({ PROJECT_NETWORK_POOL: '10.73.1.0/16' })).toEqual([expect.stringMatching(/^PROJECT_NETWORK_POOL: .*first address/)]);
+    expect(problems({ PROJECT_NETWORK_POOL: 'fd00::/8' })).toEqual([expect.stringMatching(/^PROJECT_NETWORK_POOL: .*CIDR/)]);
+    expect(problems({ PROJECT_NETWORK_POOL: '10.73.0.0/28', PROJECT_NETWORK_PREFIX: '26' })).toEqual([expect.stringMatching(/^PROJECT_NETWORK_PREFIX: .*raise PROJECT_NETWORK_PREFIX or widen the pool/)]);
+  });
+
   it("reads the gateway's upstream allow-list and DNS servers as lists, naming each bad entry", () => {
     expect(loadConfig({})).toMatchObject({ GATEWAY_UPSTREAM_ALLOW: [], GATEWAY_UPSTREAM_DNS: [] });
     const c = loadConfig({ GATEWAY_UPSTREAM_ALLOW: '10.0.0.0/8, 127.0.0.1:4900,[::1]:8000 vllm.internal:8000 fd00::1', GATEWAY_UPSTREAM_DNS: '10.0.0.2,127.0.0.1:5353' });

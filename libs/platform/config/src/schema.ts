@@ -77,6 +77,14 @@ const addressList = (def: string) =>
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .refine((list) => list.every(isAddressOrCidr), { message: 'List IP addresses or CIDR blocks, comma-separated (e.g. 127.0.0.1,::1,10.0.0.0/8).' });
 
+/** `a.b.c.d/n` with n from 8 to 28 and no host bits set (the pool's subnets are counted from its first address). */
+const isAlignedPool = (cidr: string): boolean => {
+  const [address = '', prefixText = ''] = cidr.split('/');
+  const prefix = Number(prefixText);
+  const start = address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  return prefix >= 8 && prefix <= 28 && start % 2 ** (32 - prefix) === 0;
+};
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Runtime mode.'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Minimum log level.'),
@@ -160,6 +168,18 @@ export const configSchema = z.object({
     .refine((name) => !['host', 'none', 'bridge', 'default'].includes(name), 'Builds run on a network of their own, never host, none, bridge or default.')
     .default('slipway-builds')
     .describe('Docker network of build steps; the worker creates it (registry reachable, no traffic between builds, host services not).'),
+  PROJECT_NETWORK_POOL: z
+    .cidrv4({ error: 'Give an IPv4 block in CIDR notation, e.g. 10.73.0.0/16.', abort: true })
+    .refine(isAlignedPool, 'Give the block by its first address with a prefix from /8 to /28, e.g. 10.73.0.0/16 (not 10.73.1.0/16).')
+    .default('10.73.0.0/16')
+    .describe("Address block project networks take their subnets from (one subnet per project, recorded in the database). It must not overlap the machine's LAN, VPNs (Tailscale uses 100.64.0.0/10) or Docker's own pools; see docs/capacity.md before changing it."),
+  PROJECT_NETWORK_PREFIX: z.coerce
+    .number()
+    .int()
+    .min(16)
+    .max(30)
+    .default(26)
+    .describe('Size of each project network (a /26 holds 61 containers: replicas of all its environments, twice during a deploy, plus the gateway relay); the pool holds 2^(this - pool prefix) projects.'),
   BUILD_MEMORY_MB: z.coerce.number().int().min(256).max(1024 * 1024).default(3072).describe('Memory limit of each build step (MB).'),
   BUILD_CPU_MILLIS: z.coerce.number().int().min(100).max(256_000).default(2000).describe('CPU limit of each build step (1000 = one core).'),
   BUILD_PIDS_LIMIT: z.coerce.number().int().min(64).max(1_000_000).default(2048).describe('Most processes and threads one build step may run.'),
@@ -218,7 +238,15 @@ export const configSchema = z.object({
   GATEWAY_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Request-body bytes the gateway holds at once across all requests of one api process (at least GATEWAY_MAX_BODY_BYTES); beyond it new bodies get a 503 with retry-after.'),
   GATEWAY_USAGE_BACKLOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(20_000).describe("Usage-stream entries (each up to 100 model calls' records) the gateway lets wait for the worker; past it new model calls get a 503 usage_backlog with retry-after until the worker catches up, and no record is ever dropped to make room."),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token Prometheus sends to /metrics; without it /metrics answers only loopback clients.'),
-});
+})
+  // Cross-field rule (zod 4 keeps the object's shape, which tools/env-example.spec.ts reads).
+  .superRefine((c, ctx) => {
+    // Guarded: the refinement may see the object even when one of these two failed on its own.
+    const poolPrefix = Number(String(c.PROJECT_NETWORK_POOL ?? '').split('/')[1]);
+    if (Number.isInteger(poolPrefix) && Number.isInteger(c.PROJECT_NETWORK_PREFIX) && c.PROJECT_NETWORK_PREFIX < poolPrefix) {
+      ctx.addIssue({ code: 'custom', path: ['PROJECT_NETWORK_PREFIX'], message: `Project networks (/${c.PROJECT_NETWORK_PREFIX}) cannot be larger than PROJECT_NETWORK_POOL (${c.PROJECT_NETWORK_POOL}): raise PROJECT_NETWORK_PREFIX or widen the pool.` });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigKey = keyof Config;

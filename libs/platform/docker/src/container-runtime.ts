@@ -21,8 +21,18 @@ export interface ContainerRuntime {
    */
   buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
 
-  /** Creates the bridge network `name` unless it exists; returns its id. Idempotent. */
-  ensureNetwork(name: string, labels: Record<string, string>): Promise<string>;
+  /**
+   * Creates the bridge network `name` unless it exists; returns its id. Idempotent: an existing
+   * network is kept as it is, whatever its subnet. With `ipam`, a new network gets exactly that
+   * subnet and gateway (IPAM.Config) instead of one from the engine's default address pools.
+   */
+  ensureNetwork(name: string, labels: Record<string, string>, ipam?: NetworkIpam): Promise<string>;
+
+  /** The network by name (exact), or null when it does not exist. */
+  inspectNetwork(name: string): Promise<NetworkInfo | null>;
+
+  /** Every IPv4 subnet the engine's networks use (any owner), so a new one overlaps none of them. */
+  listNetworkSubnets(): Promise<string[]>;
 
   /**
    * Creates and starts a confined container (see README: limits, no-new-privileges, all
@@ -148,6 +158,24 @@ export interface GatewayRelayResult {
   id: string;
   /** True when this call (re)created it; false when it was already running as asked. */
   created: boolean;
+}
+
+/** An explicit address range for a network (IPAM.Config). */
+export interface NetworkIpam {
+  /** e.g. `10.73.0.64/26`. */
+  subnet: string;
+  /** The bridge's address on it, e.g. `10.73.0.65`. */
+  gateway: string;
+}
+
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  /** IPv4 subnets of its IPAM configuration. */
+  subnets: string[];
+  /** Containers attached now (running or not). */
+  containers: number;
 }
 
 export interface RunningContainer {

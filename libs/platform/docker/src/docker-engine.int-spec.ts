@@ -15,6 +15,8 @@ const TEST = { [LABELS.test]: '1', 'slipway.test.run': run };
 const image = `slipway-test/docker-engine-${run}:1`;
 const netA = `slipway-test-${run}-a`;
 const netB = `slipway-test-${run}-b`;
+/** Somewhere unlikely in 10.x: the subnets of this file's networks. */
+const subnetBase = `10.${200 + (parseInt(run.slice(0, 2), 16) % 50)}.${parseInt(run.slice(2, 4), 16)}`;
 /** Builds make their network themselves (unlabelled for tests): removed by name in afterAll. */
 const buildNet = `slipway-test-${run}-steps`;
 
@@ -185,15 +187,23 @@ describe('DockerEngine on a real dockerd', () => {
     ).rejects.toMatchObject({ name: 'BuildCancelledError' });
   });
 
-  it('creates one network per project, idempotently', async () => {
-    const a = await engine.ensureNetwork(netA, { ...TEST, [LABELS.project]: 'a' });
-    const [again, concurrent] = await Promise.all([engine.ensureNetwork(netA, TEST), engine.ensureNetwork(netA, TEST)]);
-    const b = await engine.ensureNetwork(netB, { ...TEST, [LABELS.project]: 'b' });
+  it('creates one network per project on the subnet it is given, idempotently', async () => {
+    // Explicit subnets, as project networks get them (a shared engine's default pools may be used up).
+    const ipamA = { subnet: `${subnetBase}.0/29`, gateway: `${subnetBase}.1` };
+    const a = await engine.ensureNetwork(netA, { ...TEST, [LABELS.project]: 'a' }, ipamA);
+    const [again, concurrent] = await Promise.all([engine.ensureNetwork(netA, TEST), engine.ensureNetwork(netA, TEST, { subnet: `${subnetBase}.16/29`, gateway: `${subnetBase}.17` })]);
+    const b = await engine.ensureNetwork(netB, { ...TEST, [LABELS.project]: 'b' }, { subnet: `${subnetBase}.8/29`, gateway: `${subnetBase}.9` });
     expect(again).toBe(a);
     expect(concurrent).toBe(a);
     expect(b).not.toBe(a);
     const info = await raw.getNetwork(a).inspect();
-    expect(info).toMatchObject({ Name: netA, Driver: 'bridge', Internal: false, Labels: { [LABELS.managed]: '1', [LABELS.project]: 'a' } });
+    expect(info).toMatchObject({ Name: netA, Driver: 'bridge', Internal: false, Labels: { [LABELS.managed]: '1', [LABELS.project]: 'a' }, IPAM: { Config: [{ Subnet: ipamA.subnet, Gateway: ipamA.gateway }] } });
+    expect(await engine.inspectNetwork(netA)).toEqual({ id: a, name: netA, labels: expect.objectContaining({ [LABELS.managed]: '1', [LABELS.project]: 'a' }), subnets: [ipamA.subnet], containers: 0 });
+    expect(await engine.inspectNetwork(`${netA}-missing`)).toBeNull();
+    expect(await engine.inspectNetwork(netA.slice(0, -2))).toBeNull(); // exact names only
+    expect(await engine.listNetworkSubnets()).toEqual(expect.arrayContaining([ipamA.subnet, `${subnetBase}.8/29`]));
+    // An overlapping subnet is refused by the engine, with a message ProjectNetworks recognises.
+    await expect(engine.ensureNetwork(`${netA}-overlap`, TEST, { subnet: `${subnetBase}.0/28`, gateway: `${subnetBase}.1` })).rejects.toThrow(/overlaps/);
   });
 
   it('runs a confined container published on 127.0.0.1 only, and reads its logs', async () => {

@@ -10,6 +10,8 @@ import type {
   ContainerState,
   GatewayRelayOptions,
   GatewayRelayResult,
+  NetworkInfo,
+  NetworkIpam,
   RunContainerOptions,
   RunningContainer,
   TimestampedLogLine,
@@ -33,6 +35,10 @@ import { buildImage, type BuildSettings } from './image-build';
 import { MANAGED_LABELS, labelFilter } from './labels';
 
 const MIB = 1024 * 1024;
+
+/** The IPv4 subnets of a network's IPAM configuration (IPv6 ones are not Slipway's concern). */
+const ipv4Subnets = (config: Array<{ Subnet?: string }> | null | undefined): string[] =>
+  (config ?? []).map((c) => c.Subnet ?? '').filter((subnet) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(subnet));
 const DEFAULT_PIDS_LIMIT = 256;
 
 /**
@@ -84,15 +90,15 @@ export class DockerEngine implements ContainerRuntime {
     );
   }
 
-  async ensureNetwork(name: string, labels: Record<string, string>): Promise<string> {
+  async ensureNetwork(name: string, labels: Record<string, string>, ipam?: NetworkIpam): Promise<string> {
     const pending = this.creatingNetworks.get(name);
     if (pending) return pending;
-    const creation = this.createNetworkOnce(name, labels).finally(() => this.creatingNetworks.delete(name));
+    const creation = this.createNetworkOnce(name, labels, ipam).finally(() => this.creatingNetworks.delete(name));
     this.creatingNetworks.set(name, creation);
     return creation;
   }
 
-  private async createNetworkOnce(name: string, labels: Record<string, string>): Promise<string> {
+  private async createNetworkOnce(name: string, labels: Record<string, string>, ipam?: NetworkIpam): Promise<string> {
     const existing = await this.findNetwork(name);
     if (existing) return existing;
     try {
@@ -103,6 +109,8 @@ export class DockerEngine implements ContainerRuntime {
         Internal: false,
         CheckDuplicate: true,
         Labels: { ...labels, ...MANAGED_LABELS },
+        // Without it the engine draws from its default pools, which hold about 31 networks.
+        ...(ipam && { IPAM: { Driver: 'default', Config: [{ Subnet: ipam.subnet, Gateway: ipam.gateway }] } }),
       });
       return network.id;
     } catch (err) {
@@ -112,6 +120,28 @@ export class DockerEngine implements ContainerRuntime {
       }
       throw this.translate('network create', err);
     }
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInfo | null> {
+    if (!(await this.findNetwork(name))) return null; // by exact name: inspect would also match an id prefix
+    try {
+      const n = await this.docker.getNetwork(name).inspect();
+      return {
+        id: n.Id,
+        name: n.Name,
+        labels: n.Labels ?? {},
+        subnets: ipv4Subnets(n.IPAM?.Config),
+        containers: Object.keys(n.Containers ?? {}).length,
+      };
+    } catch (err) {
+      if (dockerStatus(err) === 404) return null;
+      throw this.translate('network inspect', err);
+    }
+  }
+
+  async listNetworkSubnets(): Promise<string[]> {
+    const networks = await this.call('network list', () => this.docker.listNetworks());
+    return networks.flatMap((n) => ipv4Subnets(n.IPAM?.Config));
   }
 
   private async findNetwork(name: string): Promise<string | null> {

@@ -9,6 +9,7 @@ import { waitHealthy, type HealthChecker } from '../health-check';
 import { readReleaseRuntime } from '../release-runtime';
 import { GatewayRelays } from '../gateway-relays';
 import { ReconcileRepository } from './reconcile.repository';
+import { ProjectNetworks } from '../networks/project-networks';
 
 /** A replica that crashed this many times in a row is reported as a crash loop. */
 export const CRASH_LOOP_RESTARTS = 5;
@@ -34,13 +35,15 @@ export interface ReconcileReport {
   deploymentsQueued: number;
   /** Gateway relays started again (missing, stopped or outdated). */
   relaysStarted: number;
+  /** Networks this database allocated for projects that no longer exist, removed (their subnets freed). */
+  networksRemoved: number;
 }
 
 /**
  * Desired state (Postgres) against actual state (Docker), at worker start and on a timer:
  * crashed replicas restart with backoff (a crash loop becomes a visible event), orphan
- * containers of our environments are removed, stuck deployments and builds are failed with
- * a reason, queued work whose job was lost or failed is queued again under a new attempt (a
+ * containers of our environments are removed (and networks this database allocated for
+ * projects that are gone), stuck deployments and builds are failed with a reason, queued work whose job was lost or failed is queued again under a new attempt (a
  * new job id: BullMQ ignores an id it still holds), the newest release of an environment that
  * was built but never deployed gets its deployment, and every project with replicas has its
  * gateway relay running. Postgres is the state machine; this only repairs. It runs as a BullMQ
@@ -60,14 +63,16 @@ export class Reconciler {
     private readonly relays: GatewayRelays,
     @Optional() @Inject(HEALTH_CHECKER) health?: HealthChecker,
     @Optional() @Inject(REPLICA_LOG_FLUSHER) private readonly logs?: ReplicaLogFlusher,
+    @Optional() @Inject(ProjectNetworks) private readonly networks?: Pick<ProjectNetworks, 'removeOrphans'>,
   ) {
     this.health = health ?? waitHealthy;
   }
 
   async run(now = new Date()): Promise<ReconcileReport> {
-    const report: ReconcileReport = { crashed: 0, restarted: 0, orphansRemoved: 0, failedStuck: 0, requeued: 0, deploymentsQueued: 0, relaysStarted: 0 };
+    const report: ReconcileReport = { crashed: 0, restarted: 0, orphansRemoved: 0, failedStuck: 0, requeued: 0, deploymentsQueued: 0, relaysStarted: 0, networksRemoved: 0 };
     const routesChanged = await this.replicas(now, report);
     await this.orphans(now, report);
+    report.networksRemoved = (await this.networks?.removeOrphans()) ?? 0;
     await this.stuck(now, report);
     await this.lostJobs(now, report);
     await this.neverDeployed(now, report);
