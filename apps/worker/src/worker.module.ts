@@ -12,7 +12,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { DeploymentGatewayModule } from './deployment-gateway.module';
 import { UsageModule } from '@slipway/gateway';
-import { OtlpExportModule, ReleaseVerdictsJobModule, ResourceSamplerModule, TrafficCollectorModule } from '@slipway/observability';
+import { OtlpExportModule, ProjectDataPurgeModule, ReleaseVerdictsJobModule, ResourceSamplerModule, TrafficCollectorModule } from '@slipway/observability';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
@@ -29,7 +29,7 @@ import { ReplicaLogsModule } from './replica-logs.module';
 
 /** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic and replica logs collection, replica resource sampling, release verdicts and automatic rollback, OTLP export. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule, ProjectDataPurgeModule],
   providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule],
 })
 export class WorkerModule {}

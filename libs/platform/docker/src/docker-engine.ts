@@ -10,6 +10,7 @@ import type {
   ContainerState,
   GatewayRelayOptions,
   GatewayRelayResult,
+  ImageInfo,
   RunContainerOptions,
   RunningContainer,
   TimestampedLogLine,
@@ -31,6 +32,7 @@ import { ensureGatewayRelay } from './gateway-relay';
 import { demuxTimestampedLines, unixSeconds } from './timestamped-logs';
 import { buildImage, type BuildSettings } from './image-build';
 import { MANAGED_LABELS, labelFilter } from './labels';
+import { buildCacheBytes, listManagedImages, pruneBuildCache } from './image-housekeeping';
 
 const MIB = 1024 * 1024;
 const DEFAULT_PIDS_LIMIT = 256;
@@ -270,6 +272,18 @@ export class DockerEngine implements ContainerRuntime {
       if (dockerStatus(err) === 404) return;
       throw this.translate('image remove', err);
     }
+  }
+
+  async listImages(labels: Record<string, string>): Promise<ImageInfo[]> {
+    return this.call('image list', () => listManagedImages(this.docker, labels));
+  }
+
+  async pruneBuildCache(keepBytes: number): Promise<{ reclaimedBytes: number }> {
+    return this.call('build cache prune', () => pruneBuildCache(this.docker, keepBytes));
+  }
+
+  async buildCacheBytes(): Promise<number> {
+    return this.call('system df', () => buildCacheBytes(this.docker));
   }
 
   async removeNetwork(name: string): Promise<void> {
