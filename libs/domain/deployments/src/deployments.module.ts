@@ -14,9 +14,11 @@ import { Reconciler } from './reconcile/reconciler';
 import { ReconcileRepository } from './reconcile/reconcile.repository';
 import { GatewayRelays } from './gateway-relays';
 import { ProjectTeardown } from './project-teardown';
+import { ImageRetention } from './image-retention';
+import { ImageRetentionRepository } from './image-retention.repository';
 import { BuildsModule } from '@slipway/builds';
 
-/** Deployments, rollbacks, the edge route table, custom domains, gateway relays and project teardown. Relies on the global Db, Config, Docker and Redis modules. */
+/** Deployments, rollbacks, the edge route table, custom domains, gateway relays, project teardown and image retention. Relies on the global Db, Config, Docker and Redis modules. */
 @Module({
   imports: [SecretsModule, BuildsModule],
   providers: [
@@ -34,8 +36,10 @@ import { BuildsModule } from '@slipway/builds';
     DomainsService,
     GatewayRelays,
     ProjectTeardown,
+    ImageRetentionRepository,
+    ImageRetention,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown],
+  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown, ImageRetention],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */
