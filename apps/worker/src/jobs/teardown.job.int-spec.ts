@@ -49,7 +49,8 @@ let replicaOfGone: string;
 
 type Table = (typeof TABLES)[number];
 /** The docker CLI's view (the runtime port has no network listing): exit 1 when there is no such network. */
-const networkExists = (name: string) => new Promise<boolean>((resolve) => execFile('docker', ['network', 'inspect', name], (err) => resolve(!err)));
+const networkExists = (name: string) =>
+  new Promise<boolean>((resolve) => execFile('docker', ['network', 'inspect', name], (err) => resolve(!err)));
 // Prisma's delegates differ per model; counting and creating through one signature keeps the test short.
 const delegate = (t: Table) => prisma[t] as unknown as { count(a: object): Promise<number>; create(a: object): Promise<unknown> };
 const countOf = (t: Table, projectId: string) => delegate(t).count({ where: { projectId } });
@@ -66,23 +67,70 @@ async function observabilityRows(p: { id: string; environmentId: string; release
     appTrafficHour: { ...ids, ...counts, bucket: minute },
     appTrafficPathMinute: { ...ids, bucket: minute, path: '/', requests: 3n, status4xx: 0n, status5xx: 0n, latencyCounts: [3n] },
     appTrafficPathHour: { ...ids, bucket: minute, path: '/', requests: 3n, status4xx: 0n, status5xx: 0n, latencyCounts: [3n] },
-    replicaResourceSample: { ...ids, sampledAt: now, replica, replicaIndex: 0, cpuPercent: 1, memoryBytes: 1n, cpuLimitMillis: 100, memoryLimitBytes: 2n },
-    replicaResourceMinute: { ...ids, bucket: minute, replica, replicaIndex: 0, samples: 1, cpuSamples: 1, cpuPercentSum: 1, cpuPercentMax: 1, memoryBytesSum: 1n, memoryBytesMax: 1n, cpuLimitMillis: 100, memoryLimitBytes: 2n },
+    replicaResourceSample: {
+      ...ids,
+      sampledAt: now,
+      replica,
+      replicaIndex: 0,
+      cpuPercent: 1,
+      memoryBytes: 1n,
+      cpuLimitMillis: 100,
+      memoryLimitBytes: 2n,
+    },
+    replicaResourceMinute: {
+      ...ids,
+      bucket: minute,
+      replica,
+      replicaIndex: 0,
+      samples: 1,
+      cpuSamples: 1,
+      cpuPercentSum: 1,
+      cpuPercentMax: 1,
+      memoryBytesSum: 1n,
+      memoryBytesMax: 1n,
+      cpuLimitMillis: 100,
+      memoryLimitBytes: 2n,
+    },
     replicaEvent: { ...ids, id: randomUUID(), at: now, replica, replicaIndex: 0, action: 'start' },
     appLogLine: { ...ids, at: now, replica, stream: 'stdout', level: 'info', message: 'hello' },
   };
   for (const t of TABLES) await delegate(t).create({ data: rows[t] });
-  await prisma.appLogCursor.create({ data: { containerId: replica, environmentId: p.environmentId, lastTimestamp: now.toISOString(), linesAtLast: 1 } });
+  await prisma.appLogCursor.create({
+    data: { containerId: replica, environmentId: p.environmentId, lastTimestamp: now.toISOString(), linesAtLast: 1 },
+  });
 }
 
 /** A project with one environment and two releases (each with its own labelled image when `images`). */
 async function project(slug: string, images: boolean) {
-  const { id } = await prisma.project.create({ data: { organizationId, slug, hostLabel: `${slug}-${randomUUID().slice(0, 8)}`, name: slug } });
-  const env = await prisma.environment.create({ data: { organizationId, projectId: id, name: 'production', branch: 'main', memoryMb: 64, cpuMillis: 100, replicas: 1, healthCheckPath: '/' } });
+  const { id } = await prisma.project.create({
+    data: { organizationId, slug, hostLabel: `${slug}-${randomUUID().slice(0, 8)}`, name: slug },
+  });
+  const env = await prisma.environment.create({
+    data: {
+      organizationId,
+      projectId: id,
+      name: 'production',
+      branch: 'main',
+      memoryMb: 64,
+      cpuMillis: 100,
+      replicas: 1,
+      healthCheckPath: '/',
+    },
+  });
   const releaseIds: string[] = [];
   for (const n of [1, 2]) {
     const build = await prisma.build.create({
-      data: { organizationId, projectId: id, environmentId: env.id, commitSha: randomUUID().replaceAll('-', ''), branch: 'main', authorName: 'Ada', authorEmail: 'ada@example.test', message: `v${n}`, status: 'SUCCEEDED' },
+      data: {
+        organizationId,
+        projectId: id,
+        environmentId: env.id,
+        commitSha: randomUUID().replaceAll('-', ''),
+        branch: 'main',
+        authorName: 'Ada',
+        authorEmail: 'ada@example.test',
+        message: `v${n}`,
+        status: 'SUCCEEDED',
+      },
     });
     let imageId = `sha256:${'0'.repeat(64)}`;
     if (images) {
@@ -100,7 +148,20 @@ async function project(slug: string, images: boolean) {
       await prisma.build.update({ where: { id: build.id }, data: { imageId } });
     }
     const release = await prisma.release.create({
-      data: { organizationId, projectId: id, environmentId: env.id, buildId: build.id, number: n, imageId, commitSha: build.commitSha, authorName: 'Ada', message: `v${n}`, envVarVersions: {}, slipwayConfig: {}, runtime: {} },
+      data: {
+        organizationId,
+        projectId: id,
+        environmentId: env.id,
+        buildId: build.id,
+        number: n,
+        imageId,
+        commitSha: build.commitSha,
+        authorName: 'Ada',
+        message: `v${n}`,
+        envVarVersions: {},
+        slipwayConfig: {},
+        runtime: {},
+      },
     });
     releaseIds.push(release.id);
   }
@@ -109,7 +170,18 @@ async function project(slug: string, images: boolean) {
 
 beforeAll(async () => {
   ctx = await createDomainTestContext(
-    [DbModule, CryptoModule, AuditModule, GitModule, DockerModule, RedisModule, QueueModule, BuildsModule, DeploymentsModule.register({ extraLabels: { [LABELS.test]: '1' } }), ProjectDataPurgeModule],
+    [
+      DbModule,
+      CryptoModule,
+      AuditModule,
+      GitModule,
+      DockerModule,
+      RedisModule,
+      QueueModule,
+      BuildsModule,
+      DeploymentsModule.register({ extraLabels: { [LABELS.test]: '1' } }),
+      ProjectDataPurgeModule,
+    ],
     { REDIS_URL: redisUrl.toString() },
   );
   prisma = ctx.app.get(PrismaService);
@@ -119,7 +191,9 @@ beforeAll(async () => {
   const day = new Date().toISOString().slice(0, 10);
   const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
   for (const table of ['AppTrafficSample', 'ReplicaResourceSample', 'AppLogLine'])
-    await prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "${table}_p${day.replaceAll('-', '')}" PARTITION OF "${table}" FOR VALUES FROM ('${day}') TO ('${next}')`);
+    await prisma.$executeRawUnsafe(
+      `CREATE TABLE IF NOT EXISTS "${table}_p${day.replaceAll('-', '')}" PARTITION OF "${table}" FOR VALUES FROM ('${day}') TO ('${next}')`,
+    );
 
   organizationId = (await prisma.organization.create({ data: { slug: 'teardown-it', name: 'Teardown IT' } })).id;
   projects.gone = await project('gone', true);
@@ -142,12 +216,31 @@ beforeAll(async () => {
       command: ['socat', 'TCP-LISTEN:8080,reuseaddr,fork', 'STDOUT'],
     })
   ).id;
-  await runtime.ensureGatewayRelay({ name: `slipway-relay-${projects.gone.id}`, image: BASE_IMAGE, network, alias: 'slipway-gateway', port: 4000, socketMount: dir, socketName: 'gateway.sock', labels });
+  await runtime.ensureGatewayRelay({
+    name: `slipway-relay-${projects.gone.id}`,
+    image: BASE_IMAGE,
+    network,
+    alias: 'slipway-gateway',
+    port: 4000,
+    socketMount: dir,
+    socketName: 'gateway.sock',
+    labels,
+  });
 
   await observabilityRows(projects.gone, replicaOfGone);
   await observabilityRows(projects.kept, `kept-${randomUUID()}`);
   await prisma.releaseVerdict.create({
-    data: { releaseId: projects.gone.releaseIds[1]!, organizationId, environmentId: projects.gone.environmentId, status: 'HEALTHY', summary: 's', measures: {}, liveAt: new Date(), windowEndsAt: new Date(), evaluatedAt: new Date() },
+    data: {
+      releaseId: projects.gone.releaseIds[1]!,
+      organizationId,
+      environmentId: projects.gone.environmentId,
+      status: 'HEALTHY',
+      summary: 's',
+      measures: {},
+      liveAt: new Date(),
+      windowEndsAt: new Date(),
+      evaluatedAt: new Date(),
+    },
   });
 }, 120_000);
 
@@ -156,7 +249,8 @@ afterAll(async () => {
   // Only reached when the teardown under test failed: leave nothing behind either way.
   const gone = projects.gone?.id;
   if (gone) {
-    for (const c of await runtime.listContainers({ [LABELS.project]: gone }, { all: true })) await runtime.removeContainer(c.id, { force: true });
+    for (const c of await runtime.listContainers({ [LABELS.project]: gone }, { all: true }))
+      await runtime.removeContainer(c.id, { force: true });
     await runtime.removeNetwork(projectNetwork(gone)).catch(() => undefined);
     for (const image of await runtime.listImages({ [LABELS.project]: gone })) {
       for (const tag of image.tags) await runtime.removeImage(tag).catch(() => undefined);
@@ -201,7 +295,20 @@ describe('teardown job: a deleted project frees all of it (dockerd, PostgreSQL)'
   it('deletes in bounded batches until none is left, and only within the organization', async () => {
     const purge = ctx.app.get(ProjectDataPurge);
     const p = projects.kept;
-    for (let i = 0; i < 4; i++) await prisma.appLogLine.create({ data: { organizationId, projectId: p.id, environmentId: p.environmentId, releaseId: p.releaseIds[0]!, at: new Date(), replica: 'r', stream: 'stdout', level: 'info', message: `line ${i}` } });
+    for (let i = 0; i < 4; i++)
+      await prisma.appLogLine.create({
+        data: {
+          organizationId,
+          projectId: p.id,
+          environmentId: p.environmentId,
+          releaseId: p.releaseIds[0]!,
+          at: new Date(),
+          replica: 'r',
+          stream: 'stdout',
+          level: 'info',
+          message: `line ${i}`,
+        },
+      });
     // Another organization's scope removes nothing of this one's.
     expect((await purge.execute({ organizationId: randomUUID() }, p.id, [], 2)).rows).toEqual({});
     expect(await countOf('appLogLine', p.id)).toBe(5);

@@ -39,7 +39,17 @@ import { BuildsModule } from '@slipway/builds';
     ImageRetentionRepository,
     ImageRetention,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown, ImageRetention],
+  exports: [
+    DeploymentsService,
+    DeployRelease,
+    RouteTable,
+    PushService,
+    Reconciler,
+    DomainsService,
+    GatewayRelays,
+    ProjectTeardown,
+    ImageRetention,
+  ],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */

@@ -8,7 +8,10 @@ import type { ContainerRuntime, ImageInfo } from '@slipway/docker';
  * builder's cache of that build). A missing image or tag is fine; one a container uses is an
  * error (`DockerOperationError`), and the image stays.
  */
-export async function removeImageAndTags(runtime: Pick<ContainerRuntime, 'removeImage'>, image: Pick<ImageInfo, 'id' | 'tags'>): Promise<void> {
+export async function removeImageAndTags(
+  runtime: Pick<ContainerRuntime, 'removeImage'>,
+  image: Pick<ImageInfo, 'id' | 'tags'>,
+): Promise<void> {
   for (const tag of image.tags) await runtime.removeImage(tag);
   await runtime.removeImage(image.id);
 }

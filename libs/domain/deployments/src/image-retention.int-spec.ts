@@ -54,7 +54,17 @@ async function buildImage(buildId: string): Promise<string> {
 
 const buildRow = (status: 'RUNNING' | 'FAILED') =>
   prisma.build.create({
-    data: { organizationId: scope.organizationId, projectId, environmentId, commitSha: randomUUID().replaceAll('-', ''), branch: 'main', authorName: 'Ada', authorEmail: 'ada@example.test', message: 'm', status },
+    data: {
+      organizationId: scope.organizationId,
+      projectId,
+      environmentId,
+      commitSha: randomUUID().replaceAll('-', ''),
+      branch: 'main',
+      authorName: 'Ada',
+      authorEmail: 'ada@example.test',
+      message: 'm',
+      status,
+    },
   });
 
 /** A successful build and its release vN, as RunBuild leaves them. */
@@ -63,7 +73,20 @@ async function makeRelease(n: number) {
   const imageId = await buildImage(build.id);
   await prisma.build.update({ where: { id: build.id }, data: { status: 'SUCCEEDED', imageId } });
   const r = await prisma.release.create({
-    data: { organizationId: scope.organizationId, projectId, environmentId, buildId: build.id, number: n, imageId, commitSha: build.commitSha, authorName: 'Ada', message: `v${n}`, envVarVersions: {}, slipwayConfig: {}, runtime: {} },
+    data: {
+      organizationId: scope.organizationId,
+      projectId,
+      environmentId,
+      buildId: build.id,
+      number: n,
+      imageId,
+      commitSha: build.commitSha,
+      authorName: 'Ada',
+      message: `v${n}`,
+      envVarVersions: {},
+      slipwayConfig: {},
+      runtime: {},
+    },
   });
   release[`v${n}`] = { id: r.id, imageId };
 }
@@ -73,7 +96,17 @@ const removedAt = async (name: string) => (await prisma.release.findUniqueOrThro
 
 beforeAll(async () => {
   ctx = await createDomainTestContext(
-    [DbModule, CryptoModule, AuditModule, GitModule, DockerModule, RedisModule, QueueModule, BuildsModule, DeploymentsModule.register({ extraLabels: { [LABELS.test]: '1' } })],
+    [
+      DbModule,
+      CryptoModule,
+      AuditModule,
+      GitModule,
+      DockerModule,
+      RedisModule,
+      QueueModule,
+      BuildsModule,
+      DeploymentsModule.register({ extraLabels: { [LABELS.test]: '1' } }),
+    ],
     { RELEASE_IMAGES_KEEP: KEEP, BUILD_CACHE_MAX_MB: BUDGET_MB },
   );
   prisma = ctx.app.get(PrismaService);
@@ -81,9 +114,21 @@ beforeAll(async () => {
   contextDir = mkdtempSync(join(tmpdir(), 'slipway-retention-'));
   const org = await prisma.organization.create({ data: { slug: 'retention-it', name: 'Retention IT' } });
   scope = { organizationId: org.id };
-  projectId = (await prisma.project.create({ data: { organizationId: org.id, slug: 'shop', hostLabel: 'shop-retention', name: 'Shop' } })).id;
+  projectId = (await prisma.project.create({ data: { organizationId: org.id, slug: 'shop', hostLabel: 'shop-retention', name: 'Shop' } }))
+    .id;
   environmentId = (
-    await prisma.environment.create({ data: { organizationId: org.id, projectId, name: 'production', branch: 'main', memoryMb: 64, cpuMillis: 100, replicas: 1, healthCheckPath: '/' } })
+    await prisma.environment.create({
+      data: {
+        organizationId: org.id,
+        projectId,
+        name: 'production',
+        branch: 'main',
+        memoryMb: 64,
+        cpuMillis: 100,
+        replicas: 1,
+        healthCheckPath: '/',
+      },
+    })
   ).id;
   for (let n = 1; n <= 5; n++) await makeRelease(n);
   // v1 was rolled back to: it is live although it is the oldest.
@@ -111,7 +156,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!ctx) return;
-  for (const c of await runtime.listContainers({ [LABELS.test]: '1', [LABELS.project]: projectId }, { all: true })) await runtime.removeContainer(c.id, { force: true });
+  for (const c of await runtime.listContainers({ [LABELS.test]: '1', [LABELS.project]: projectId }, { all: true }))
+    await runtime.removeContainer(c.id, { force: true });
   await runtime.removeNetwork(`slipway-${projectId}`).catch(() => undefined);
   for (const image of await runtime.listImages({ [LABELS.test]: '1', [LABELS.project]: projectId })) {
     for (const tag of image.tags) await runtime.removeImage(tag).catch(() => undefined);
@@ -171,7 +217,14 @@ describe('image retention (dockerd, PostgreSQL)', () => {
   it('never removes the image of a release a deployment is about to start', async () => {
     await makeRelease(6); // v4 leaves the window…
     const deployment = await prisma.deployment.create({
-      data: { organizationId: scope.organizationId, projectId, environmentId, releaseId: release.v4!.id, kind: 'ROLLBACK', status: 'QUEUED' },
+      data: {
+        organizationId: scope.organizationId,
+        projectId,
+        environmentId,
+        releaseId: release.v4!.id,
+        kind: 'ROLLBACK',
+        status: 'QUEUED',
+      },
     });
     await ctx.app.get(ImageRetention).run();
     expect(await exists(release.v4!.imageId)).toBe(true); // …but a rollback to it is queued

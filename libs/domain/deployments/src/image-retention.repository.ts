@@ -48,7 +48,11 @@ export class ImageRetentionRepository {
    * of its project (same cache key) that no release keeps yet, so their images wait a pass.
    */
   async projectsBuildingOfAllTenants(): Promise<Set<string>> {
-    const rows = await this.prisma.build.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } }, select: { projectId: true }, distinct: ['projectId'] });
+    const rows = await this.prisma.build.findMany({
+      where: { status: { in: [...ACTIVE_STATUSES] } },
+      select: { projectId: true },
+      distinct: ['projectId'],
+    });
     return new Set(rows.map((r) => r.projectId));
   }
 

@@ -55,9 +55,14 @@ export class ImageRetention {
     for (const c of await this.runtime.listContainers({}, { all: true })) keptImages.add(c.image);
     // Read after the containers: an image a replica started with since is in this list or in keptImages.
     const images = await this.runtime.listImages({});
-    const builds = new Map((await this.repository.buildsOfAllTenants(unique(images.map((i) => i.labels[LABELS.build])))).map((b) => [b.id, b]));
+    const builds = new Map(
+      (await this.repository.buildsOfAllTenants(unique(images.map((i) => i.labels[LABELS.build])))).map((b) => [b.id, b]),
+    );
     const building = await this.repository.projectsBuildingOfAllTenants();
-    const releasesByImage = groupBy(releases.filter((r) => !r.keep), (r) => r.imageId);
+    const releasesByImage = groupBy(
+      releases.filter((r) => !r.keep),
+      (r) => r.imageId,
+    );
 
     const result = { imagesRemoved: 0, bytesRemoved: 0, releasesPruned: 0, imagesKept: 0 };
     const seen = new Set<string>();

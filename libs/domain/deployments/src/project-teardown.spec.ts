@@ -59,7 +59,11 @@ beforeEach(async () => {
 describe('ProjectTeardown', () => {
   it("removes a deleted project's replicas, relay, network and images, leaves other projects alone, and republishes the routes", async () => {
     const gone = [...docker.containers.values()].filter((c) => c.labels[LABELS.project] === 'gone').map((c) => c.id);
-    expect(await teardown.execute(scope, 'gone')).toEqual({ containersRemoved: 2, containerIds: expect.arrayContaining(gone), imagesRemoved: 2 });
+    expect(await teardown.execute(scope, 'gone')).toEqual({
+      containersRemoved: 2,
+      containerIds: expect.arrayContaining(gone),
+      imagesRemoved: 2,
+    });
     expect(docker.images.has('slipway/gone:v1') || docker.images.has('slipway/gone:v2')).toBe(false);
     expect(docker.images.has('slipway/kept:v1')).toBe(true);
     expect([...docker.containers.values()].map((c) => c.name).sort()).toEqual(['kept-web', 'slipway-relay-kept']);
