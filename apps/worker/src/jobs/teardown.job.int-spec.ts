@@ -17,6 +17,7 @@ import { JobWorkers, QueueModule } from '@slipway/queue';
 import { RedisModule } from '@slipway/redis';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
 import { TeardownJob } from './teardown.job';
+import { TABLES, countOf as countRows, observabilityRows as seedRows, type Table } from './project-rows.int-support';
 
 /**
  * A deleted project frees everything: on a real dockerd its replica, gateway relay, network and
@@ -26,17 +27,6 @@ import { TeardownJob } from './teardown.job';
 const redisUrl = new URL(loadConfig().REDIS_URL);
 redisUrl.pathname = '/10';
 const BASE_IMAGE = process.env.SLIPWAY_RELAY_IMAGE ?? 'slipway/relay:1';
-const TABLES = [
-  'appTrafficSample',
-  'appTrafficMinute',
-  'appTrafficHour',
-  'appTrafficPathMinute',
-  'appTrafficPathHour',
-  'replicaResourceSample',
-  'replicaResourceMinute',
-  'replicaEvent',
-  'appLogLine',
-] as const;
 
 let ctx: DomainTestContext;
 let prisma: PrismaService;
@@ -46,59 +36,13 @@ let organizationId: string;
 const projects: Record<'gone' | 'kept', { id: string; environmentId: string; releaseIds: string[] }> = {} as never;
 const imagesOfGone: string[] = [];
 let replicaOfGone: string;
+const countOf = (t: Table, projectId: string) => countRows(prisma, t, projectId);
+const observabilityRows = (p: { id: string; environmentId: string; releaseIds: string[] }, replica: string) =>
+  seedRows(prisma, { ...p, organizationId }, replica);
 
-type Table = (typeof TABLES)[number];
 /** The docker CLI's view (the runtime port has no network listing): exit 1 when there is no such network. */
 const networkExists = (name: string) =>
   new Promise<boolean>((resolve) => execFile('docker', ['network', 'inspect', name], (err) => resolve(!err)));
-// Prisma's delegates differ per model; counting and creating through one signature keeps the test short.
-const delegate = (t: Table) => prisma[t] as unknown as { count(a: object): Promise<number>; create(a: object): Promise<unknown> };
-const countOf = (t: Table, projectId: string) => delegate(t).count({ where: { projectId } });
-
-/** One row in each observability table for a project's release, as the collectors write them. */
-async function observabilityRows(p: { id: string; environmentId: string; releaseIds: string[] }, replica: string) {
-  const now = new Date();
-  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  const ids = { organizationId, projectId: p.id, environmentId: p.environmentId, releaseId: p.releaseIds[0]! };
-  const counts = { requests: 3n, status2xx: 3n, status3xx: 0n, status4xx: 0n, status5xx: 0n, latencyCounts: [3n] };
-  const rows: Record<Table, object> = {
-    appTrafficSample: { ...ids, ...counts, streamId: `${p.id}-1`, windowStart: minute, windowEnd: now },
-    appTrafficMinute: { ...ids, ...counts, bucket: minute },
-    appTrafficHour: { ...ids, ...counts, bucket: minute },
-    appTrafficPathMinute: { ...ids, bucket: minute, path: '/', requests: 3n, status4xx: 0n, status5xx: 0n, latencyCounts: [3n] },
-    appTrafficPathHour: { ...ids, bucket: minute, path: '/', requests: 3n, status4xx: 0n, status5xx: 0n, latencyCounts: [3n] },
-    replicaResourceSample: {
-      ...ids,
-      sampledAt: now,
-      replica,
-      replicaIndex: 0,
-      cpuPercent: 1,
-      memoryBytes: 1n,
-      cpuLimitMillis: 100,
-      memoryLimitBytes: 2n,
-    },
-    replicaResourceMinute: {
-      ...ids,
-      bucket: minute,
-      replica,
-      replicaIndex: 0,
-      samples: 1,
-      cpuSamples: 1,
-      cpuPercentSum: 1,
-      cpuPercentMax: 1,
-      memoryBytesSum: 1n,
-      memoryBytesMax: 1n,
-      cpuLimitMillis: 100,
-      memoryLimitBytes: 2n,
-    },
-    replicaEvent: { ...ids, id: randomUUID(), at: now, replica, replicaIndex: 0, action: 'start' },
-    appLogLine: { ...ids, at: now, replica, stream: 'stdout', level: 'info', message: 'hello' },
-  };
-  for (const t of TABLES) await delegate(t).create({ data: rows[t] });
-  await prisma.appLogCursor.create({
-    data: { containerId: replica, environmentId: p.environmentId, lastTimestamp: now.toISOString(), linesAtLast: 1 },
-  });
-}
 
 /** A project with one environment and two releases (each with its own labelled image when `images`). */
 async function project(slug: string, images: boolean) {
