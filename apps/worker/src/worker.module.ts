@@ -12,13 +12,14 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { DeploymentGatewayModule } from './deployment-gateway.module';
 import { UsageModule } from '@slipway/gateway';
-import { OtlpExportModule, ReleaseVerdictsJobModule, ResourceSamplerModule, TrafficCollectorModule } from '@slipway/observability';
+import { OtlpExportModule, ProjectDataPurgeModule, ReleaseVerdictsJobModule, ResourceSamplerModule, TrafficCollectorModule } from '@slipway/observability';
 import { SessionCleanup } from './session-cleanup';
 import { BuildJob } from './jobs/build.job';
 import { DeployJob } from './jobs/deploy.job';
 import { ReconcileSchedule } from './jobs/reconcile.schedule';
 import { UsageConsumerJob } from './jobs/usage-consumer';
 import { TeardownJob } from './jobs/teardown.job';
+import { ImagesPruneSchedule } from './jobs/images-prune.schedule';
 import { DomainRecheckSchedule } from './jobs/domain-recheck.schedule';
 import { TrafficCollectSchedule } from './jobs/traffic-collect.schedule';
 import { LogsCollectSchedule } from './jobs/logs-collect.schedule';
@@ -27,9 +28,9 @@ import { ReleaseVerdictsSchedule } from './jobs/release-verdicts.schedule';
 import { ResourcesSampleSchedule } from './jobs/resources-sample.schedule';
 import { ReplicaLogsModule } from './replica-logs.module';
 
-/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic and replica logs collection, replica resource sampling, release verdicts and automatic rollback, OTLP export. */
+/** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic and replica logs collection, replica resource sampling, release verdicts and automatic rollback, OTLP export, image retention and the build cache budget. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule, ProjectDataPurgeModule],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule, ImagesPruneSchedule],
 })
 export class WorkerModule {}

@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   DOMAIN_RESERVED: { status: 409, title: "That host name is one of Slipway's own." },
   DOMAIN_NOT_VERIFIED: { status: 409, title: 'The DNS record that proves control of this domain was not found.' },
   DOMAIN_EXPIRED: { status: 409, title: 'This domain was not verified in time. Remove it and add it again.' },
+  RELEASE_IMAGE_REMOVED: { status: 409, title: "This release's image was removed by image retention (RELEASE_IMAGES_KEEP): it can no longer be rolled back to." },
   ENVIRONMENT_NAME_TAKEN: { status: 409, title: 'This project already has an environment with that name.' },
   PROVIDER_NAME_TAKEN: { status: 409, title: 'This organization already has a provider with that name.' },
   PROVIDER_NAME_RESERVED: { status: 409, title: 'That provider name is reserved for the built-in mock provider.' },

@@ -27,7 +27,7 @@ export const JOBS = {
     /** Retried while another deployment of the environment runs; a re-run resumes a crashed one. */
     attempts: 30,
   },
-  /** A deleted project's containers, gateway relay and network go (the id of the deleted row). */
+  /** A deleted project's containers, gateway relay, network, release images and observability rows go (the id of the deleted row). */
   teardown: {
     queue: 'slipway-teardowns',
     payload: z.object({ organizationId: z.string(), projectId: z.string() }),
@@ -69,6 +69,8 @@ export const SCHEDULED_JOBS = {
   'resources-sample': { queue: 'slipway-resources-sample', everyMs: 5_000 },
   /** New stdout/stderr lines of every replica container into PostgreSQL (interval: LOGS_COLLECT_SECONDS); partitions ahead and retention hourly. */
   'logs-collect': { queue: 'slipway-logs-collect', everyMs: 2_000 },
+  /** Release images beyond the rollback window (RELEASE_IMAGES_KEEP per environment) removed, the build cache trimmed to BUILD_CACHE_MAX_MB. */
+  'images-prune': { queue: 'slipway-images-prune', everyMs: 60 * 60_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

@@ -16,6 +16,8 @@ export const releaseSchema = z.object({
   authorName: z.string(),
   message: z.string(),
   live: z.boolean(),
+  /** True once image retention removed its image (RELEASE_IMAGES_KEEP): it can no longer be rolled back to. */
+  imageRemoved: z.boolean(),
   /** Null for releases made before build plans were recorded. */
   buildPlan: buildPlanSchema.nullable(),
   createdAt: isoDateSchema,

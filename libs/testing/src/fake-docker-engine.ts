@@ -15,6 +15,7 @@ import {
   type GatewayRelayResult,
   type NetworkInfo,
   type NetworkIpam,
+  type ImageInfo,
   type RunContainerOptions,
   type RunningContainer,
   type TimestampedLogLine,
@@ -57,6 +58,10 @@ export class FakeDockerEngine implements ContainerRuntime {
   readonly calls: FakeCall[] = [];
   /** Image reference (tag or id) → image id. */
   readonly images = new Map<string, string>();
+  /** Image id → its labels (built images carry the build's labels and the managed label). */
+  readonly imageLabels = new Map<string, Record<string, string>>();
+  /** What the build cache holds; pruneBuildCache trims it to the budget. */
+  buildCache = 0;
   readonly networks = new Map<string, { id: string; labels: Record<string, string>; subnets: string[] }>();
   readonly containers = new Map<string, FakeContainer>();
   /** Options of every build, in order. */
@@ -71,9 +76,10 @@ export class FakeDockerEngine implements ContainerRuntime {
   // ---- scripting -------------------------------------------------------------------
 
   /** Adds a local image (e.g. the base images or an earlier release's image); returns its id. */
-  addImage(ref: string, id = this.newId('sha256:')): string {
+  addImage(ref: string, id = this.newId('sha256:'), labels?: Record<string, string>): string {
     this.images.set(ref, id);
     this.images.set(id, id);
+    if (labels) this.imageLabels.set(id, { ...labels, ...MANAGED });
     return id;
   }
 
@@ -168,6 +174,7 @@ export class FakeDockerEngine implements ContainerRuntime {
     const imageId = script.imageId ?? this.newId('sha256:');
     this.images.set(imageId, imageId);
     for (const tag of options.tags) this.images.set(tag, imageId);
+    this.imageLabels.set(imageId, { ...options.labels, ...MANAGED });
     return { imageId };
   }
 
@@ -295,6 +302,32 @@ export class FakeDockerEngine implements ContainerRuntime {
     if (ref === id) for (const [k, v] of this.images) if (v === id) this.images.delete(k);
     this.images.delete(ref);
     if (![...this.images].some(([k, v]) => v === id && k !== id)) this.images.delete(id);
+  }
+
+  async listImages(labels: Record<string, string>): Promise<ImageInfo[]> {
+    this.enter('listImages', [labels]);
+    const wanted = Object.entries({ ...labels, ...MANAGED });
+    return [...this.imageLabels]
+      .filter(([id, own]) => this.images.has(id) && wanted.every(([k, v]) => own[k] === v))
+      .map(([id, own]) => ({
+        id,
+        tags: [...this.images].filter(([ref, to]) => to === id && ref !== id).map(([ref]) => ref),
+        labels: own,
+        sizeBytes: 0,
+        createdAt: new Date(0),
+      }));
+  }
+
+  async pruneBuildCache(keepBytes: number): Promise<{ reclaimedBytes: number }> {
+    this.enter('pruneBuildCache', [keepBytes]);
+    const reclaimedBytes = Math.max(0, this.buildCache - keepBytes);
+    this.buildCache -= reclaimedBytes;
+    return { reclaimedBytes };
+  }
+
+  async buildCacheBytes(): Promise<number> {
+    this.enter('buildCacheBytes', []);
+    return this.buildCache;
   }
 
   async removeNetwork(name: string): Promise<void> {

@@ -26,6 +26,7 @@ export class DeploymentsController {
       authorName: r.authorName,
       message: r.message,
       live: r.id === live,
+      imageRemoved: r.imageRemovedAt !== null,
       buildPlan: readBuildPlan(r.buildPlan),
       createdAt: r.createdAt.toISOString(),
     }));

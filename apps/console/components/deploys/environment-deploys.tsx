@@ -156,11 +156,12 @@ function ReleasesTable({
           <Td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(r.createdAt)}</Td>
           <Td className="text-right whitespace-nowrap">
             {r.live ? <Badge tone="green">live</Badge> : null}
-            {canRollBack && live && r.number < live.number ? (
+            {canRollBack && live && r.number < live.number && !r.imageRemoved ? (
               <ConfirmButton label={`Roll back to v${r.number}`} question={`Put v${r.number} live again?`} confirmLabel="Roll back" onConfirm={() => onRollback(r)}>
                 Roll back to v{r.number}
               </ConfirmButton>
             ) : null}
+            {r.imageRemoved && !r.live ? <span className="text-xs text-zinc-500" title="Its image was removed by image retention (RELEASE_IMAGES_KEEP)">image removed</span> : null}
           </Td>
         </tr>
       ))}

@@ -1,8 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProjectTeardown } from '@slipway/deployments';
+import { ProjectDataPurge } from '@slipway/observability';
 import { JobWorkers } from '@slipway/queue';
 
-/** Removes a deleted project's containers (replicas and gateway relay) and its network. */
+/**
+ * Frees everything a deleted project held: on the engine its containers (replicas and gateway
+ * relay), network and release images; in PostgreSQL its observability rows, which have no
+ * foreign keys to cascade from (in bounded batches, here rather than in the deleting request).
+ */
 @Injectable()
 export class TeardownJob implements OnApplicationBootstrap {
   private readonly logger = new Logger('teardown-job');
@@ -10,6 +15,7 @@ export class TeardownJob implements OnApplicationBootstrap {
   constructor(
     private readonly workers: JobWorkers,
     private readonly teardown: ProjectTeardown,
+    private readonly purge: ProjectDataPurge,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -17,7 +23,12 @@ export class TeardownJob implements OnApplicationBootstrap {
   }
 
   async handle(job: { organizationId: string; projectId: string }): Promise<void> {
-    const { containersRemoved } = await this.teardown.execute({ organizationId: job.organizationId }, job.projectId);
-    this.logger.log(`deleted project ${job.projectId}: removed ${containersRemoved} containers and its network`);
+    const scope = { organizationId: job.organizationId };
+    const engine = await this.teardown.execute(scope, job.projectId);
+    const data = await this.purge.execute(scope, job.projectId, engine.containerIds);
+    const rows = Object.values(data.rows).reduce((a, b) => a + b, 0);
+    this.logger.log(
+      `deleted project ${job.projectId}: removed ${engine.containersRemoved} containers, its network, ${engine.imagesRemoved} images and ${rows} observability rows`,
+    );
   }
 }

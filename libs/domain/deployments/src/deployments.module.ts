@@ -16,9 +16,11 @@ import { GatewayRelays } from './gateway-relays';
 import { ProjectTeardown } from './project-teardown';
 import { ProjectNetworks } from './networks/project-networks';
 import { ProjectNetworksRepository } from './networks/project-networks.repository';
+import { ImageRetention } from './image-retention';
+import { ImageRetentionRepository } from './image-retention.repository';
 import { BuildsModule } from '@slipway/builds';
 
-/** Deployments, rollbacks, the edge route table, custom domains, gateway relays and project teardown. Relies on the global Db, Config, Docker and Redis modules. */
+/** Deployments, rollbacks, the edge route table, custom domains, gateway relays, project teardown and image retention. Relies on the global Db, Config, Docker and Redis modules. */
 @Module({
   imports: [SecretsModule, BuildsModule],
   providers: [
@@ -38,8 +40,21 @@ import { BuildsModule } from '@slipway/builds';
     ProjectTeardown,
     ProjectNetworksRepository,
     ProjectNetworks,
+    ImageRetentionRepository,
+    ImageRetention,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown, ProjectNetworks],
+  exports: [
+    DeploymentsService,
+    DeployRelease,
+    RouteTable,
+    PushService,
+    Reconciler,
+    DomainsService,
+    GatewayRelays,
+    ProjectTeardown,
+    ImageRetention,
+    ProjectNetworks,
+  ],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */

@@ -70,6 +70,14 @@ export class DeploymentsService {
       ]);
     if (release.id === live.id)
       throw new AppError('VALIDATION_FAILED', `v${release.number} is already live.`, [{ path: 'releaseId', message: 'already live' }]);
+    if (release.imageRemovedAt) {
+      // Refused here rather than by a deployment that would fail to start its replicas.
+      throw new AppError(
+        'RELEASE_IMAGE_REMOVED',
+        `v${release.number}'s image was removed by image retention (RELEASE_IMAGES_KEEP keeps the last releases of each environment): deploy a newer release, or push its commit again to rebuild it.`,
+        [{ path: 'releaseId', message: 'image removed' }],
+      );
+    }
     if (release.number > live.number) {
       throw new AppError(
         'VALIDATION_FAILED',

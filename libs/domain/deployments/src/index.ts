@@ -14,3 +14,4 @@ export * from './gateway-relays';
 export * from './project-teardown';
 export * from './project-network';
 export * from './networks/project-networks';
+export * from './image-retention';

@@ -41,6 +41,10 @@ beforeEach(async () => {
   docker = new FakeDockerEngine();
   docker.addImage('relay');
   docker.addImage('app');
+  // Its release images, and another project's: only the deleted project's go.
+  docker.addImage('slipway/gone:v1', undefined, { [LABELS.project]: 'gone' });
+  docker.addImage('slipway/gone:v2', undefined, { [LABELS.project]: 'gone' });
+  docker.addImage('slipway/kept:v1', undefined, { [LABELS.project]: 'kept' });
   existing = new Set(['kept']);
   published = 0;
   teardown = new ProjectTeardown(
@@ -53,12 +57,19 @@ beforeEach(async () => {
 });
 
 describe('ProjectTeardown', () => {
-  it("removes a deleted project's replicas, relay and network, leaves other projects alone, and republishes the routes", async () => {
-    expect(await teardown.execute(scope, 'gone')).toEqual({ containersRemoved: 2 });
+  it("removes a deleted project's replicas, relay, network and images, leaves other projects alone, and republishes the routes", async () => {
+    const gone = [...docker.containers.values()].filter((c) => c.labels[LABELS.project] === 'gone').map((c) => c.id);
+    expect(await teardown.execute(scope, 'gone')).toEqual({
+      containersRemoved: 2,
+      containerIds: expect.arrayContaining(gone),
+      imagesRemoved: 2,
+    });
+    expect(docker.images.has('slipway/gone:v1') || docker.images.has('slipway/gone:v2')).toBe(false);
+    expect(docker.images.has('slipway/kept:v1')).toBe(true);
     expect([...docker.containers.values()].map((c) => c.name).sort()).toEqual(['kept-web', 'slipway-relay-kept']);
     expect([...docker.networks.keys()]).toEqual(['slipway-kept']);
     expect(published).toBe(1);
-    expect(await teardown.execute(scope, 'gone')).toEqual({ containersRemoved: 0 }); // a retried job is a no-op
+    expect(await teardown.execute(scope, 'gone')).toEqual({ containersRemoved: 0, containerIds: [], imagesRemoved: 0 }); // a retried job is a no-op
   });
 
   it('waits (retryably) while the project row still exists, touching nothing', async () => {

@@ -4,15 +4,24 @@ import { CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docke
 import { AppError } from '@slipway/errors';
 import { ROUTE_TABLE_PUBLISHER } from './deploy-options';
 import { DeploymentsRepository } from './deployments.repository';
+import { removeImageAndTags } from './image-removal';
 import { projectNetwork } from './project-network';
 import { ProjectNetworks } from './networks/project-networks';
 import type { RouteTablePublisher } from './route-table';
 
+/** What the teardown removed from the engine. */
+export interface ProjectTeardownResult {
+  containersRemoved: number;
+  /** Ids of the removed containers (the log collector's cursors are keyed by them). */
+  containerIds: string[];
+  imagesRemoved: number;
+}
+
 /**
- * What a deleted project leaves on the engine goes with it: its replicas, its gateway relay and
- * its network (whose subnet goes back to the pool), and its hosts leave the edge's route table.
- * The `teardown` job is enqueued inside the deleting transaction (so it is never lost), which is
- * why it waits for that commit.
+ * What a deleted project leaves on the engine goes with it: its replicas, its gateway relay, its
+ * network (whose subnet goes back to the pool) and the images of its releases (labelled `slipway.project`, so never an image of
+ * another project or installation), and its hosts leave the edge's route table. The `teardown` job is enqueued inside
+ * the deleting transaction (so it is never lost), which is why it waits for that commit.
  * Containers are found by their `slipway.project` label, never by name.
  */
 @Injectable()
@@ -24,8 +33,8 @@ export class ProjectTeardown {
     @Optional() @Inject(ProjectNetworks) private readonly networks?: Pick<ProjectNetworks, 'free'>,
   ) {}
 
-  /** Removes everything of the deleted project; a no-op the second time. Returns how many containers went. */
-  async execute(scope: TenantScope, projectId: string): Promise<{ containersRemoved: number }> {
+  /** Removes everything of the deleted project; a no-op the second time. */
+  async execute(scope: TenantScope, projectId: string): Promise<ProjectTeardownResult> {
     if (await this.repository.projectExists(scope, projectId)) {
       throw new AppError('SERVICE_UNAVAILABLE', `Project ${projectId} still exists: its deletion has not committed yet.`, undefined, {
         retryable: true,
@@ -37,6 +46,9 @@ export class ProjectTeardown {
     // Only once the network is gone (removeNetwork throws otherwise) may its subnet go to another project.
     await this.networks?.free(scope, projectId);
     await this.routes.publish();
-    return { containersRemoved: containers.length };
+    // After the containers: the engine refuses to remove an image a container (even a stopped one) uses.
+    const images = await this.runtime.listImages({ [LABELS.project]: projectId });
+    for (const image of images) await removeImageAndTags(this.runtime, image);
+    return { containersRemoved: containers.length, containerIds: containers.map((c) => c.id), imagesRemoved: images.length };
   }
 }

@@ -19,3 +19,5 @@ export type { ResourceAverages } from './resources.repository';
 export * from './logs.service';
 export * from './logs-collector';
 export * from './log-level';
+export * from './project-data-purge';
+export type { ProjectDataTable } from './project-data.repository';

@@ -23,6 +23,8 @@ import { ResourcesStorageRepository } from './resources-storage.repository';
 import { ReleaseResourceAveragesProvider, ReplicaMarkerSource } from './resource-seams';
 import { EXTRA_MARKER_SOURCE, RELEASE_RESOURCES_PROVIDER } from './seams';
 import { TrafficCollector } from './traffic-collector';
+import { ProjectDataPurge } from './project-data-purge';
+import { ProjectDataRepository } from './project-data.repository';
 import { TrafficRepository } from './traffic.repository';
 import { TrafficService } from './traffic.service';
 import { TrafficStorageRepository } from './traffic-storage.repository';
@@ -82,3 +84,7 @@ export class ResourceSamplerModule {}
  */
 @Module({ imports: [SecretsModule], providers: [LogsStorageRepository, LogsCollector], exports: [LogsCollector] })
 export class LogsCollectorModule {}
+
+/** A deleted project's observability rows, removed by the `teardown` job (the worker only). Needs DbModule. */
+@Module({ providers: [ProjectDataRepository, ProjectDataPurge], exports: [ProjectDataPurge] })
+export class ProjectDataPurgeModule {}

@@ -72,6 +72,21 @@ export interface ContainerRuntime {
   /** Removes an image by reference or id. A missing image is fine; one in use is an error. */
   removeImage(ref: string): Promise<void>;
 
+  /**
+   * Managed images carrying every given label (dangling ones included), e.g. all images of a
+   * project (`slipway.project`). Only images Slipway built are ever listed.
+   */
+  listImages(labels: Record<string, string>): Promise<ImageInfo[]>;
+
+  /**
+   * Trims the engine's build cache to at most `keepBytes`, least recently used records first
+   * (`docker builder prune --all --keep-storage`). Returns the bytes the engine reclaimed.
+   */
+  pruneBuildCache(keepBytes: number): Promise<{ reclaimedBytes: number }>;
+
+  /** Bytes the engine's build cache holds now. */
+  buildCacheBytes(): Promise<number>;
+
   /** Removes a network. A missing network is fine; one with containers attached is an error. */
   removeNetwork(name: string): Promise<void>;
 
@@ -192,6 +207,16 @@ export interface TimestampedLogLine {
   /** RFC 3339 with nanoseconds, exactly as the engine wrote it (ordered as strings within one container). */
   timestamp: string;
   text: string;
+}
+
+export interface ImageInfo {
+  /** `sha256:…` */
+  id: string;
+  /** Its repository tags (empty for a dangling image). */
+  tags: string[];
+  labels: Record<string, string>;
+  sizeBytes: number;
+  createdAt: Date;
 }
 
 export interface ContainerInfo {

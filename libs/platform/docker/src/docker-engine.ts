@@ -12,6 +12,7 @@ import type {
   GatewayRelayResult,
   NetworkInfo,
   NetworkIpam,
+  ImageInfo,
   RunContainerOptions,
   RunningContainer,
   TimestampedLogLine,
@@ -33,6 +34,7 @@ import { ensureGatewayRelay } from './gateway-relay';
 import { demuxTimestampedLines, unixSeconds } from './timestamped-logs';
 import { buildImage, type BuildSettings } from './image-build';
 import { MANAGED_LABELS, labelFilter } from './labels';
+import { buildCacheBytes, listManagedImages, pruneBuildCache } from './image-housekeeping';
 
 const MIB = 1024 * 1024;
 
@@ -300,6 +302,18 @@ export class DockerEngine implements ContainerRuntime {
       if (dockerStatus(err) === 404) return;
       throw this.translate('image remove', err);
     }
+  }
+
+  async listImages(labels: Record<string, string>): Promise<ImageInfo[]> {
+    return this.call('image list', () => listManagedImages(this.docker, labels));
+  }
+
+  async pruneBuildCache(keepBytes: number): Promise<{ reclaimedBytes: number }> {
+    return this.call('build cache prune', () => pruneBuildCache(this.docker, keepBytes));
+  }
+
+  async buildCacheBytes(): Promise<number> {
+    return this.call('system df', () => buildCacheBytes(this.docker));
   }
 
   async removeNetwork(name: string): Promise<void> {
