@@ -22,6 +22,7 @@ import {
 import { DeploymentsRepository, type DeploymentClaim } from './deployments.repository';
 import { deployLogRedactor, injectedSecretsOf } from './deploy-log-redactor';
 import { GatewayRelays } from './gateway-relays';
+import { MachineCapacity, MachineFullError } from './capacity/machine-capacity';
 import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
 import { projectNetwork } from './project-network';
 import { healthIntervalOf, readEnvVarVersions, readReleaseRuntime } from './release-runtime';
@@ -89,6 +90,7 @@ export class DeployRelease {
     @Optional() @Inject(DEPLOYMENT_GATEWAY) private readonly gateway?: DeploymentGateway,
     @Optional() @Inject(GatewayRelays) private readonly relays?: GatewayRelays,
     @Optional() @Inject(REPLICA_LOG_FLUSHER) private readonly logs?: ReplicaLogFlusher,
+    @Optional() @Inject(MachineCapacity) private readonly capacity?: MachineCapacity,
   ) {
     this.health = health ?? waitHealthy;
     this.options = options ?? {};
@@ -231,6 +233,11 @@ export class DeployRelease {
     const project = env.project;
     const rt = readReleaseRuntime(release.runtime);
     const extra = this.options.extraLabels ?? {};
+    // Before anything starts or stops: on a full machine the deployment fails with MACHINE_FULL
+    // and the live release keeps serving untouched.
+    await this.capacity?.assertRoomFor(rt.replicas * rt.memoryMb).catch((err: unknown) => {
+      throw err instanceof MachineFullError ? new DeployRejected(err.message) : err;
+    });
     await timeline.add('start', `starting ${rt.replicas} replica${rt.replicas === 1 ? '' : 's'} of v${release.number}`);
     const network = projectNetwork(project.id);
     await this.runtime.ensureNetwork(network, { [LABELS.project]: project.id, ...extra });

@@ -15,8 +15,9 @@ import { ReconcileRepository } from './reconcile/reconcile.repository';
 import { GatewayRelays } from './gateway-relays';
 import { ProjectTeardown } from './project-teardown';
 import { BuildsModule } from '@slipway/builds';
+import { MachineCapacity, MachineCapacityRepository } from './capacity';
 
-/** Deployments, rollbacks, the edge route table, custom domains, gateway relays and project teardown. Relies on the global Db, Config, Docker and Redis modules. */
+/** Deployments, rollbacks, the edge route table, custom domains, gateway relays, project teardown and the machine's capacity. Relies on the global Db, Config, Docker and Redis modules. */
 @Module({
   imports: [SecretsModule, BuildsModule],
   providers: [
@@ -34,8 +35,10 @@ import { BuildsModule } from '@slipway/builds';
     DomainsService,
     GatewayRelays,
     ProjectTeardown,
+    MachineCapacityRepository,
+    MachineCapacity,
   ],
-  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown],
+  exports: [DeploymentsService, DeployRelease, RouteTable, PushService, Reconciler, DomainsService, GatewayRelays, ProjectTeardown, MachineCapacity],
 })
 export class DeploymentsModule {
   /** The module with DeployOptions (drain, stop grace, extra labels), e.g. a 1 s drain in tests. */

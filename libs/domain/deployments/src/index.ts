@@ -13,3 +13,4 @@ export * from './domains/domains.service';
 export * from './gateway-relays';
 export * from './project-teardown';
 export * from './project-network';
+export * from './capacity';
