@@ -281,7 +281,8 @@ describe('deploying real images with zero downtime (dockerd, Postgres, Redis)', 
       'CANCELLED',
       'CANCELLED',
       'SUCCEEDED',
-      'FAILED',
+      'FAILED', // MACHINE_FULL
+      'FAILED', // unhealthy
       'SUCCEEDED',
       'SUCCEEDED',
     ]);
