@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import type { MachineCapacityDto } from '@slipway/contracts';
 import { MACHINE_INFO, type MachineInfo, type MachineInfoSource } from '@slipway/docker';
@@ -68,17 +68,20 @@ export class MachineFullError extends AppError {
 export class MachineCapacity {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
-    @Inject(MACHINE_INFO) private readonly machine: MachineInfoSource,
     private readonly repository: MachineCapacityRepository,
+    // Optional: specs that run deployments on a fake engine have no machine to measure.
+    @Optional() @Inject(MACHINE_INFO) private readonly machine?: MachineInfoSource,
   ) {}
 
   async snapshot(): Promise<MachineCapacityDto> {
+    if (!this.machine) throw new Error('MachineCapacity needs MACHINE_INFO (DockerModule)');
     const [machine, reserved] = await Promise.all([this.machine.read(), this.repository.reservedByReplicas()]);
     return capacityOf(machine, reserved, this.config);
   }
 
   /** Throws MachineFullError when `memoryMb` more would not fit (or the disk is below its reserve). */
   async assertRoomFor(memoryMb: number): Promise<void> {
+    if (!this.machine) return;
     const reason = machineFullReason(await this.snapshot(), memoryMb);
     if (reason) throw new MachineFullError(reason);
   }
