@@ -32,6 +32,7 @@ import { DeploymentsController } from './controllers/deployments.controller';
 import { DomainsController } from './controllers/domains.controller';
 import { BuildsController } from './controllers/builds.controller';
 import { QuotasController } from './controllers/quotas.controller';
+import { MachineCapacityController } from './controllers/machine-capacity.controller';
 import { GatewayKeysController } from './controllers/gateway-keys.controller';
 import { GatewayProvidersController } from './controllers/gateway-providers.controller';
 import { GatewayRoutingController } from './controllers/gateway-routing.controller';
@@ -63,6 +64,7 @@ import { GitHooks } from './git/git-hooks';
     DomainsController,
     BuildsController,
     QuotasController,
+    MachineCapacityController,
     GatewayKeysController,
     GatewayProvidersController,
     GatewayRoutingController,

@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   TOO_MANY_STREAMS: { status: 429, title: 'Too many live log streams are open for your account. Close one and retry.' },
   QUOTA_EXCEEDED: { status: 409, title: "This would take the organization past one of its quotas." },
   NETWORK_POOL_EXHAUSTED: { status: 503, title: 'Every subnet of the project network pool is in use: widen PROJECT_NETWORK_POOL (or raise PROJECT_NETWORK_PREFIX) or delete unused projects.' },
+  MACHINE_FULL: { status: 409, title: 'This machine has no room left for it (memory or disk); free some or add a machine.' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side.' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'A required service is unavailable.' },
   NOT_FAILED: { status: 409, title: 'Only a failed build or deployment can be explained.' },

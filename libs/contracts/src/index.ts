@@ -26,4 +26,5 @@ export * from './gateway-budgets';
 export * from './explain';
 export * from './gateway-drills';
 export * from './traffic';
+export * from './capacity';
 export * from './observability';

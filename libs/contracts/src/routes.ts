@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loginInputSchema, sessionSchema, signupInputSchema } from './auth';
 import { auditEntrySchema, auditQuerySchema } from './audit';
+import { machineCapacitySchema } from './capacity';
 import {
   createInvitationInputSchema,
   createOrganizationInputSchema,
@@ -108,6 +109,7 @@ export const routes = {
   previewInvitation: { method: 'GET', path: '/invitations/:token', summary: 'What an invitation link grants', tag: 'organizations', auth: 'public', response: invitationPreviewSchema },
   acceptInvitation: { method: 'POST', path: '/invitations/:token/accept', summary: 'Join the organization of an invitation', tag: 'organizations', auth: 'user', response: organizationSchema },
   getQuotas: { method: 'GET', path: `${ORG}/quotas`, summary: "The organization's quotas: projects, replicas and memory, used and allowed", tag: 'organizations', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(orgQuotaSchema) },
+  getMachineCapacity: { method: 'GET', path: `${ORG}/machine-capacity`, summary: "The machine's remaining room for deployments: memory (total, reserved by running replicas, headroom) and the Docker data root's free disk", tag: 'organizations', auth: 'user', role: 'ADMIN', response: machineCapacitySchema },
   auditLog: { method: 'GET', path: `${ORG}/audit-log`, summary: 'Security-relevant actions, newest first', tag: 'audit', auth: 'user', role: 'ADMIN', query: auditQuerySchema, response: z.array(auditEntrySchema) },
 
   listProjects: { method: 'GET', path: `${ORG}/projects`, summary: 'Projects of an organization', tag: 'projects', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(projectSummarySchema) },

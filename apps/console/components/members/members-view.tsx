@@ -8,6 +8,7 @@ import { setApiQueryData, useApiQuery } from '../../lib/api-query';
 import { PageHeader, Section } from '../ui/layout-bits';
 import { ResourceState } from '../ui/resource-state';
 import { Table } from '../ui/table';
+import { MachineCapacityPanel } from '../capacity/machine-capacity-panel';
 import { InvitationsSection } from './invitations-section';
 import { MemberRow } from './member-row';
 
@@ -44,6 +45,7 @@ export function MembersView() {
         </ResourceState>
       </Section>
       {isAdmin ? <InvitationsSection org={org.slug} myRole={org.role} /> : null}
+      {isAdmin ? <MachineCapacityPanel org={org.slug} /> : null}
     </>
   );
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditModule } from '@slipway/audit';
 import { BuildsModule, BuildsService, RunBuild } from '@slipway/builds';
 import { EDGE_ROUTES_KEY, type EdgeRouteTable, type TenantScope } from '@slipway/contracts';
+import { CONFIG, type Config } from '@slipway/config';
 import { CryptoModule } from '@slipway/crypto';
 import { DbModule, PrismaService } from '@slipway/db';
 import { QueueModule } from '@slipway/queue';
@@ -220,6 +221,29 @@ describe('deploying real images with zero downtime (dockerd, Postgres, Redis)', 
     expect(await containersOf(releases.unhealthy!)).toEqual([]);
   });
 
+  it('refuses a deployment when the machine is full (MACHINE_FULL), before starting or stopping anything: v2 keeps serving', async () => {
+    const config = ctx.app.get<Config>(CONFIG);
+    const before = await liveRoute();
+    const v2Containers = await containersOf(releases.v2!);
+    // A headroom larger than the machine's memory: no release fits any more.
+    const headroom = config.MACHINE_MEMORY_RESERVED_MB;
+    config.MACHINE_MEMORY_RESERVED_MB = 1024 * 1024;
+    try {
+      const { outcome, row, steps } = await deploy(releases.v1!);
+      expect(outcome).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/^MACHINE_FULL: this machine has 0 MB of memory left for apps and the release needs 128 MB/) });
+      expect(row.failureReason).toContain('MACHINE_MEMORY_RESERVED_MB');
+      expect(steps).not.toContain('starting 1 replica of v1');
+    } finally {
+      config.MACHINE_MEMORY_RESERVED_MB = headroom;
+    }
+    const after = await liveRoute();
+    expect(after.table.version).toBe(before.table.version);
+    expect(after.releaseId).toBe(releases.v2);
+    expect(await get(after.ports[0]!)).toMatchObject({ status: 200, body: 'node-http v2\n' });
+    expect(await containersOf(releases.v2!)).toEqual(v2Containers);
+    expect(await prisma.replica.count({ where: { releaseId: releases.v1, state: { not: 'STOPPED' } } })).toBe(0);
+  });
+
   it('rolls back to v1 without a rebuild: the table points at a new v1 container', async () => {
     const builds = await prisma.build.count();
     const { outcome, row } = await deploy(releases.v1!, 'ROLLBACK');
@@ -257,7 +281,8 @@ describe('deploying real images with zero downtime (dockerd, Postgres, Redis)', 
       'CANCELLED',
       'CANCELLED',
       'SUCCEEDED',
-      'FAILED',
+      'FAILED', // MACHINE_FULL
+      'FAILED', // unhealthy
       'SUCCEEDED',
       'SUCCEEDED',
     ]);

@@ -22,6 +22,7 @@ import {
 import { DeploymentsRepository, type DeploymentClaim } from './deployments.repository';
 import { deployLogRedactor, injectedSecretsOf } from './deploy-log-redactor';
 import { GatewayRelays } from './gateway-relays';
+import { MachineCapacity, MachineFullError } from './capacity/machine-capacity';
 import { waitHealthy, type HealthChecker, type HealthResult } from './health-check';
 import { projectNetwork } from './project-network';
 import { ProjectNetworks } from './networks/project-networks';
@@ -92,6 +93,7 @@ export class DeployRelease {
     @Optional() @Inject(REPLICA_LOG_FLUSHER) private readonly logs?: ReplicaLogFlusher,
     // Absent only in unit tests built by hand: then the engine's default pools give the subnet.
     @Optional() @Inject(ProjectNetworks) private readonly networks?: ProjectNetworks,
+    @Optional() @Inject(MachineCapacity) private readonly capacity?: MachineCapacity,
   ) {
     this.health = health ?? waitHealthy;
     this.options = options ?? {};
@@ -234,6 +236,11 @@ export class DeployRelease {
     const project = env.project;
     const rt = readReleaseRuntime(release.runtime);
     const extra = this.options.extraLabels ?? {};
+    // Before anything starts or stops: on a full machine the deployment fails with MACHINE_FULL
+    // and the live release keeps serving untouched.
+    await this.capacity?.assertRoomFor(rt.replicas * rt.memoryMb).catch((err: unknown) => {
+      throw err instanceof MachineFullError ? new DeployRejected(err.message) : err;
+    });
     await timeline.add('start', `starting ${rt.replicas} replica${rt.replicas === 1 ? '' : 's'} of v${release.number}`);
     // A subnet of PROJECT_NETWORK_POOL; NETWORK_POOL_EXHAUSTED fails the deployment here, before any replica starts or stops.
     const network = this.networks ? await this.networks.ensure(scope, project.id, extra) : projectNetwork(project.id);

@@ -19,8 +19,9 @@ import { ProjectNetworksRepository } from './networks/project-networks.repositor
 import { ImageRetention } from './image-retention';
 import { ImageRetentionRepository } from './image-retention.repository';
 import { BuildsModule } from '@slipway/builds';
+import { MachineCapacity, MachineCapacityRepository } from './capacity';
 
-/** Deployments, rollbacks, the edge route table, custom domains, gateway relays, project teardown and image retention. Relies on the global Db, Config, Docker and Redis modules. */
+/** Deployments, rollbacks, the edge route table, custom domains, gateway relays, project networks, project teardown, image retention and the machine's capacity. Relies on the global Db, Config, Docker and Redis modules. */
 @Module({
   imports: [SecretsModule, BuildsModule],
   providers: [
@@ -42,6 +43,8 @@ import { BuildsModule } from '@slipway/builds';
     ProjectNetworks,
     ImageRetentionRepository,
     ImageRetention,
+    MachineCapacityRepository,
+    MachineCapacity,
   ],
   exports: [
     DeploymentsService,
@@ -54,6 +57,7 @@ import { BuildsModule } from '@slipway/builds';
     ProjectTeardown,
     ImageRetention,
     ProjectNetworks,
+    MachineCapacity,
   ],
 })
 export class DeploymentsModule {

@@ -15,3 +15,4 @@ export * from './project-teardown';
 export * from './project-network';
 export * from './networks/project-networks';
 export * from './image-retention';
+export * from './capacity';

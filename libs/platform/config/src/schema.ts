@@ -208,6 +208,8 @@ export const configSchema = z.object({
   ORG_MAX_PROJECTS: z.coerce.number().int().min(1).default(20).describe('Projects one organization may have; more are refused with 409 QUOTA_EXCEEDED.'),
   ORG_MAX_REPLICAS: z.coerce.number().int().min(1).default(50).describe("Replicas one organization's environments may run together (each environment counts the larger of its settings and its live release)."),
   ORG_MAX_MEMORY_MB: z.coerce.number().int().min(64).default(32 * 1024).describe("Memory (MB, replicas × memory per replica) one organization's environments may run together."),
+  MACHINE_MEMORY_RESERVED_MB: z.coerce.number().int().min(0).max(1024 * 1024).default(2048).describe("Memory (MB) of the machine kept for the platform and the system: a deployment whose replicas' memory would take the running replicas' total past the engine's memory minus this is refused with MACHINE_FULL before anything is torn down."),
+  MACHINE_DISK_RESERVED_MB: z.coerce.number().int().min(0).max(1024 * 1024 * 1024).default(2048).describe("Free disk (MB) kept on the Docker engine's data root: below it deployments are refused with MACHINE_FULL."),
   PASSWORD_HASH_THREADS: z.coerce
     .number()
     .int()

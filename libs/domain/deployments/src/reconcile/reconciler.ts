@@ -86,8 +86,14 @@ export class Reconciler {
   /** Crashed replicas leave the route table at once and come back when healthy again. */
   private async replicas(now: Date, report: ReconcileReport): Promise<boolean> {
     let changed = false;
-    for (const r of await this.repository.replicasToWatch()) {
-      const info = await this.runtime.getContainer(r.containerId!);
+    const watched = await this.repository.replicasToWatch();
+    if (!watched.length) return false;
+    // One list of the managed containers, not one engine round-trip per replica: a pass stays
+    // short with hundreds of apps (docs/capacity.md). Listed after the query, so every replica
+    // it returns had its container before the list; one missing from it is gone.
+    const containers = new Map((await this.runtime.listContainers({}, { all: true })).map((c) => [c.id, c]));
+    for (const r of watched) {
+      const info = containers.get(r.containerId!) ?? null;
       const running = info?.state === 'running';
       if (r.state === 'HEALTHY' && !running) {
         const restarts = r.restarts + 1;

@@ -1,0 +1,2 @@
+export * from './machine-capacity';
+export * from './machine-capacity.repository';
