@@ -8,8 +8,10 @@
 // Its default bridge is one of its own, made before it starts: `--bridge=none` would make this
 // dockerd delete the host's `docker0`, the machine engine's default bridge. The bridge is on
 // 10.199.<slot>.0/24 and its networks come from 10.<200 + slot>.0.0/16, ranges Docker's default
-// pools (172.17–31/16, 192.168/16) never hand out, so they cannot overlap the machine engine's
-// networks on the host.
+// pools (172.17–31/16, 192.168/16) and Slipway's project pool (PROJECT_NETWORK_POOL, 10.73/16 by
+// default) never hand out, so they cannot overlap the machine engine's networks on the host: the
+// platform under the harness takes its project subnets from this engine's range too (two engines
+// on one host giving one subnet to two bridges would route the published ports to the wrong one).
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +20,7 @@ import { dockerAnswers, waitUntil } from '../lib/probe.mjs';
 
 /**
  * @param {{ dir: string, images: string[] }} options  images: copied from the machine's engine
- * @returns {Promise<{ ok: true, host: string, start(): Promise<void>, stop(): Promise<void>, remove(): Promise<void> } | { ok: false, why: string }>}
+ * @returns {Promise<{ ok: true, host: string, networkPool: string, start(): Promise<void>, stop(): Promise<void>, remove(): Promise<void> } | { ok: false, why: string }>}
  */
 export async function startPrivateEngine({ dir, images, slot = 0 }) {
   const dockerd = which('dockerd', ['/usr/bin', '/usr/sbin']);
@@ -74,6 +76,8 @@ export async function startPrivateEngine({ dir, images, slot = 0 }) {
   return {
     ok: true,
     host,
+    /** Where the platform on this engine takes its project subnets (PROJECT_NETWORK_POOL): this engine's own range, never the machine engine's. */
+    networkPool: `${subnet}.0.0/16`,
     start,
     stop,
     /** Removes every container and network of this engine, then stops it (with live-restore, stopping alone would leave them running). */

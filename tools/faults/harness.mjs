@@ -61,7 +61,7 @@ export async function startHarness({ root, slot = 0, images, logDir, log = quiet
       cleanups.push(() => engine.remove());
     } else harness.engineWhy = engine.why;
 
-    const env = platformEnv({ dir, ports, databaseUrl, redisUrl, dockerHost: engine.ok ? engine.host : process.env.DOCKER_HOST });
+    const env = platformEnv({ dir, ports, databaseUrl, redisUrl, dockerHost: engine.ok ? engine.host : process.env.DOCKER_HOST, networkPool: engine.ok ? engine.networkPool : undefined });
     ensureMasterKey({ root, env, quiet: true });
     const specs = new Map(
       appSpecs(env)
@@ -126,7 +126,7 @@ export async function startHarness({ root, slot = 0, images, logDir, log = quiet
 }
 
 /** The platform's settings under the harness: only what it sets, plus PATH and HOME (never the suite's own DATABASE_URL…). */
-function platformEnv({ dir, ports, databaseUrl, redisUrl, dockerHost }) {
+function platformEnv({ dir, ports, databaseUrl, redisUrl, dockerHost, networkPool }) {
   const url = (port) => `http://127.0.0.1:${port}`;
   const env = {
     PATH: process.env.PATH,
@@ -146,6 +146,7 @@ function platformEnv({ dir, ports, databaseUrl, redisUrl, dockerHost }) {
     DEPLOY_DRAIN_SECONDS: '1',
   };
   if (dockerHost) env.DOCKER_HOST = dockerHost;
+  if (networkPool) env.PROJECT_NETWORK_POOL = networkPool;
   for (const k of ['SLIPWAY_BASE_IMAGE_NODE', 'SLIPWAY_RELAY_IMAGE', 'BUILD_NETWORK']) if (process.env[k]) env[k] = process.env[k];
   return env;
 }
