@@ -5,7 +5,6 @@ import { RedisService } from '@slipway/redis';
 import { SecretsService, createRedactor, type Redactor } from '@slipway/secrets';
 import { fitBudget, lineBytes, newLines, prepareLine } from './log-batch';
 import { LogCursorMovedError, LogsStorageRepository, type LogCursor, type LogLineInput, type LogRelease } from './logs-storage.repository';
-import { utcDay } from './traffic-storage.repository';
 
 const DAY_MS = 86_400_000;
 /** Partitions exist for today and this many days ahead. */
@@ -42,7 +41,6 @@ export interface LogsCollectResult {
 @Injectable()
 export class LogsCollector {
   private readonly logger = new Logger('logs-collector');
-  private readonly partitions = new Set<number>();
   private maintainedAt = -Infinity;
 
   constructor(
@@ -88,7 +86,7 @@ export class LogsCollector {
     try {
       const container = await this.runtime.getContainer(ref);
       if (!container || !isReplica(container)) return;
-      if (this.partitions.size === 0) await this.maintain(now);
+      if (!this.storage.partitions.ready) await this.maintain(now);
       const release = (await this.storage.releases([container.labels[LABELS.release]!])).get(container.labels[LABELS.release]!);
       if (!release || release.environmentId !== container.labels[LABELS.environment]) return;
       // A scheduled pass may store the same lines meanwhile: the cursor's compare-and-set lets one
@@ -114,27 +112,9 @@ export class LogsCollector {
    * wholly older than LOGS_RETENTION_DAYS, and forgets cursors idle for longer than that.
    */
   async maintain(now = new Date()): Promise<{ created: Date[]; dropped: Date[] }> {
-    const existing = await this.storage.partitionDays();
-    this.partitions.clear();
-    for (const day of existing) this.partitions.add(day.getTime());
-    const created: Date[] = [];
-    const today = utcDay(now).getTime();
-    for (let d = 0; d <= PARTITION_DAYS_AHEAD; d++) {
-      const day = new Date(today + d * DAY_MS);
-      if (this.partitions.has(day.getTime())) continue;
-      await this.storage.createPartition(day);
-      this.partitions.add(day.getTime());
-      created.push(day);
-    }
-    const cutoff = this.cutoff(now);
-    const dropped: Date[] = [];
-    for (const day of existing) {
-      if (day.getTime() + DAY_MS > cutoff) continue; // some of its lines are still within the retention
-      await this.storage.dropPartition(day);
-      this.partitions.delete(day.getTime());
-      dropped.push(day);
-    }
-    await this.storage.deleteCursorsBefore(new Date(cutoff));
+    const cutoff = new Date(this.cutoff(now));
+    const { created, dropped } = await this.storage.partitions.maintain(now, cutoff, PARTITION_DAYS_AHEAD);
+    await this.storage.deleteCursorsBefore(cutoff);
     this.maintainedAt = now.getTime();
     if (created.length || dropped.length) {
       const days = (list: Date[]) => list.map((d) => d.toISOString().slice(0, 10)).join(', ') || 'none';
@@ -176,11 +156,7 @@ export class LogsCollector {
       .filter((l) => Date.parse(l.timestamp) >= cutoff)
       .map((l) => prepareLine(l, redact, this.config.LOGS_LINE_MAX_CHARS));
     const { lines, dropped } = await this.withinBudget(release.environmentId, prepared, now);
-    for (const day of new Set(lines.map((l) => utcDay(new Date(Date.parse(l.at))).getTime()))) {
-      if (this.partitions.has(day)) continue;
-      await this.storage.createPartition(new Date(day));
-      this.partitions.add(day);
-    }
+    await this.storage.partitions.ensure(lines.map((l) => new Date(Date.parse(l.at))));
     const stored = await this.storage.store(container.id, release, container.name, lines, cursor, { ...fresh.next, complete: !fresh.more });
     return { stored, dropped, more: fresh.more };
   }

@@ -1,19 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '@slipway/db';
 import type { LogLevel } from '@slipway/contracts';
-import { utcDay } from './traffic-storage.repository';
+import { dayPartitionName, DayPartitionedTable } from './day-partitioned-table';
 
 export const LOG_TABLE = 'AppLogLine';
-const DAY_MS = 86_400_000;
-
 /** `AppLogLine_p20261207`: the partition of one UTC day. */
-export const logPartitionName = (day: Date): string => `${LOG_TABLE}_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
-
-/** The UTC day of a partition's name, or undefined for a table that is not one of ours. */
-export function logPartitionDay(name: string): Date | undefined {
-  const m = /^AppLogLine_p(\d{4})(\d{2})(\d{2})$/.exec(name);
-  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-}
+export const logPartitionName = (day: Date): string => dayPartitionName(LOG_TABLE, day);
 
 /** Where the collector stopped in one container (see the AppLogCursor model). */
 export interface LogCursor {
@@ -57,7 +49,12 @@ export class LogCursorMovedError extends Error {
  */
 @Injectable()
 export class LogsStorageRepository {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  /** The day partitions of the table (created ahead, dropped past the retention by the collector). */
+  readonly partitions: DayPartitionedTable;
+
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {
+    this.partitions = new DayPartitionedTable(prisma, LOG_TABLE);
+  }
 
   async cursors(containerIds: readonly string[]): Promise<Map<string, LogCursor>> {
     if (containerIds.length === 0) return new Map();
@@ -114,38 +111,6 @@ export class LogsStorageRepository {
         replica,
       );
     });
-  }
-
-  /** The UTC days that have a partition, oldest first. */
-  async partitionDays(): Promise<Date[]> {
-    const rows = await this.prisma.$queryRawUnsafe<{ name: string }[]>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-       WHERE p.relname = $1 AND p.relnamespace = to_regnamespace(current_schema())::oid`,
-      LOG_TABLE,
-    );
-    return rows
-      .map((r) => logPartitionDay(r.name))
-      .filter((d): d is Date => d !== undefined)
-      .sort((a, b) => a.getTime() - b.getTime());
-  }
-
-  /** Creates the partition of `day` (a UTC midnight) unless it exists; safe when two workers race. */
-  async createPartition(day: Date): Promise<void> {
-    const from = utcDay(day);
-    const to = new Date(from.getTime() + DAY_MS);
-    try {
-      await this.prisma.$executeRawUnsafe(
-        `CREATE TABLE IF NOT EXISTS "${logPartitionName(from)}" PARTITION OF "${LOG_TABLE}" FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
-      );
-    } catch (err) {
-      // 42P07 (duplicate table) / 23505 (catalog unique): another worker created it between our check and our create.
-      if (!/already exists|duplicate key/i.test(err instanceof Error ? err.message : String(err))) throw err;
-    }
-  }
-
-  /** Drops the partition of `day` as a whole (no row-by-row delete, no vacuum debt). */
-  async dropPartition(day: Date): Promise<void> {
-    await this.prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "${logPartitionName(utcDay(day))}"`);
   }
 
   /**

@@ -231,10 +231,10 @@ describe('resource sampling (real dockerd)', () => {
     const storage = ctx.app.get(ResourcesStorageRepository);
     const now = new Date();
     const old = new Date(now.getTime() - (ctx.config.OBSERVABILITY_RAW_RETENTION_DAYS + 2) * 86_400_000);
-    await storage.createPartition(old);
+    await storage.partitions.create(old);
     const { dropped } = await sampler.maintain(now);
     expect(dropped.map((d) => d.toISOString().slice(0, 10))).toContain(old.toISOString().slice(0, 10));
-    const names = (await storage.partitionDays()).map(resourcePartitionName);
+    const names = (await storage.partitions.days()).map(resourcePartitionName);
     expect(names).not.toContain(resourcePartitionName(old));
     for (let d = 0; d <= 2; d++)
       expect(names).toContain(resourcePartitionName(new Date(Math.floor(now.getTime() / 86_400_000 + d) * 86_400_000)));

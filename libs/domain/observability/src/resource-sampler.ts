@@ -66,7 +66,6 @@ export class ResourceSampler {
   private readonly logger = new Logger('resources-sample');
   private readonly counters: ExpiringHash;
   private readonly cursor: ExpiringHash;
-  private readonly partitions = new Set<number>();
   private maintainedAt = -Infinity;
 
   constructor(
@@ -118,7 +117,7 @@ export class ResourceSampler {
       });
     });
     await this.counters.replaceAll(next);
-    for (const day of new Set(readings.map((r) => utcDayMs(r.sampledAt)))) await this.ensurePartition(day);
+    await this.storage.partitions.ensure(readings.map((r) => r.sampledAt));
     const stored = await this.storage.ingestReadings(readings);
     const events = await this.readEvents(labels, now);
     return { containers: containers.length, readings: stored, failed, events };
@@ -126,25 +125,8 @@ export class ResourceSampler {
 
   /** Partitions of today and the next two days; drops days past the raw retention; deletes old minute rows and events. */
   async maintain(now = new Date()): Promise<{ created: Date[]; dropped: Date[]; rowsDeleted: number }> {
-    const existing = await this.storage.partitionDays();
-    this.partitions.clear();
-    for (const day of existing) this.partitions.add(day.getTime());
-    const created: Date[] = [];
-    const today = utcDayMs(now);
-    for (let d = 0; d <= PARTITION_DAYS_AHEAD; d++) {
-      const day = today + d * DAY_MS;
-      if (this.partitions.has(day)) continue;
-      await this.ensurePartition(day);
-      created.push(new Date(day));
-    }
-    const cutoff = now.getTime() - this.config.OBSERVABILITY_RAW_RETENTION_DAYS * DAY_MS;
-    const dropped: Date[] = [];
-    for (const day of existing) {
-      if (day.getTime() + DAY_MS > cutoff) continue; // some of its rows are still within the retention
-      await this.storage.dropPartition(day);
-      this.partitions.delete(day.getTime());
-      dropped.push(day);
-    }
+    const cutoff = new Date(now.getTime() - this.config.OBSERVABILITY_RAW_RETENTION_DAYS * DAY_MS);
+    const { created, dropped } = await this.storage.partitions.maintain(now, cutoff, PARTITION_DAYS_AHEAD);
     const rollupDays = Math.max(this.config.OBSERVABILITY_ROLLUP_RETENTION_DAYS, this.config.OBSERVABILITY_RAW_RETENTION_DAYS);
     const rowsDeleted = await this.storage.deleteBefore(new Date(now.getTime() - rollupDays * DAY_MS));
     this.maintainedAt = now.getTime();
@@ -155,12 +137,6 @@ export class ResourceSampler {
       );
     }
     return { created, dropped, rowsDeleted };
-  }
-
-  private async ensurePartition(day: number): Promise<void> {
-    if (this.partitions.has(day)) return;
-    await this.storage.createPartition(new Date(day));
-    this.partitions.add(day);
   }
 
   /** Events since the cursor (with a little overlap) up to just before now; the cursor moves only once they are stored. */
@@ -188,7 +164,6 @@ export class ResourceSampler {
   }
 }
 
-const utcDayMs = (at: Date) => Math.floor(at.getTime() / DAY_MS) * DAY_MS;
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '@slipway/db';
+import { dayPartitionName, DayPartitionedTable } from './day-partitioned-table';
 
 /** One reading of one replica container, as the sampler hands it to storage. */
 export interface ResourceReadingInput {
@@ -22,18 +23,8 @@ export interface ReplicaEventInput {
 }
 
 export const RESOURCE_SAMPLE_TABLE = 'ReplicaResourceSample';
-const DAY_MS = 86_400_000;
-
 /** `ReplicaResourceSample_p20261207`: the partition of one UTC day. */
-export const resourcePartitionName = (day: Date): string =>
-  `${RESOURCE_SAMPLE_TABLE}_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
-
-function resourcePartitionDay(name: string): Date | undefined {
-  const m = /^ReplicaResourceSample_p(\d{4})(\d{2})(\d{2})$/.exec(name);
-  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-}
-
-const utcDay = (at: Date): Date => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+export const resourcePartitionName = (day: Date): string => dayPartitionName(RESOURCE_SAMPLE_TABLE, day);
 
 /**
  * Tenant ids, replica index and limits come from the database, never from the container: the
@@ -103,7 +94,12 @@ ON CONFLICT (id) DO NOTHING`;
  */
 @Injectable()
 export class ResourcesStorageRepository {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  /** The day partitions of the table (created ahead, dropped past the retention by the collector). */
+  readonly partitions: DayPartitionedTable;
+
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {
+    this.partitions = new DayPartitionedTable(prisma, RESOURCE_SAMPLE_TABLE);
+  }
 
   /** Stores readings (see INGEST_READINGS); returns how many were new. Their days' partitions must exist. */
   async ingestReadings(readings: readonly ResourceReadingInput[]): Promise<number> {
@@ -127,38 +123,6 @@ export class ResourcesStorageRepository {
   async ingestEvents(events: readonly ReplicaEventInput[]): Promise<number> {
     if (events.length === 0) return 0;
     return this.prisma.$executeRawUnsafe(INGEST_EVENTS, JSON.stringify(events.map((e) => ({ ...e, at: e.at.toISOString() }))));
-  }
-
-  /** The UTC days that have a sample partition, oldest first. */
-  async partitionDays(): Promise<Date[]> {
-    const rows = await this.prisma.$queryRawUnsafe<{ name: string }[]>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-       WHERE p.relname = $1 AND p.relnamespace = to_regnamespace(current_schema())::oid`,
-      RESOURCE_SAMPLE_TABLE,
-    );
-    return rows
-      .map((r) => resourcePartitionDay(r.name))
-      .filter((d): d is Date => d !== undefined)
-      .sort((a, b) => a.getTime() - b.getTime());
-  }
-
-  /** Creates the partition of `day` unless it exists; safe when two workers race. */
-  async createPartition(day: Date): Promise<void> {
-    const from = utcDay(day);
-    const to = new Date(from.getTime() + DAY_MS);
-    try {
-      await this.prisma.$executeRawUnsafe(
-        `CREATE TABLE IF NOT EXISTS "${resourcePartitionName(from)}" PARTITION OF "${RESOURCE_SAMPLE_TABLE}" FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
-      );
-    } catch (err) {
-      // Another worker created it between our check and our create.
-      if (!/already exists|duplicate key/i.test(err instanceof Error ? err.message : String(err))) throw err;
-    }
-  }
-
-  /** Drops the partition of `day` as a whole (no row-by-row delete, no vacuum debt). */
-  async dropPartition(day: Date): Promise<void> {
-    await this.prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "${resourcePartitionName(utcDay(day))}"`);
   }
 
   /** Deletes minute rows and events older than `before`; returns the rows deleted. */

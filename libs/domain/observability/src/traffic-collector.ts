@@ -3,7 +3,8 @@ import { CONFIG, type Config } from '@slipway/config';
 import { EDGE_METRICS_GROUP, EDGE_METRICS_STREAM } from '@slipway/contracts';
 import { RedisService, StreamGroupReader, type StreamEntry } from '@slipway/redis';
 import { parseSampleEntry } from './sample-entry';
-import { TrafficStorageRepository, utcDay, type SampleInput } from './traffic-storage.repository';
+import { utcDay } from './day-partitioned-table';
+import { TrafficStorageRepository, type SampleInput } from './traffic-storage.repository';
 
 /** Overrides the stream the collector reads (tests use one of their own). */
 export const TRAFFIC_STREAM_KEY = Symbol('TRAFFIC_STREAM_KEY');
@@ -53,8 +54,6 @@ export interface MaintenanceResult {
 export class TrafficCollector implements OnModuleDestroy {
   private readonly logger = new Logger('traffic-collector');
   private readonly reader: StreamGroupReader;
-  /** UTC days (ms) known to have a partition. */
-  private readonly partitions = new Set<number>();
   private maintainedAt = -Infinity;
 
   constructor(
@@ -101,26 +100,7 @@ export class TrafficCollector implements OnModuleDestroy {
    * OBSERVABILITY_ROLLUP_RETENTION_DAYS (never less than the raw retention).
    */
   async maintain(now = new Date()): Promise<MaintenanceResult> {
-    const existing = await this.storage.partitionDays();
-    this.partitions.clear();
-    for (const day of existing) this.partitions.add(day.getTime());
-    const created: Date[] = [];
-    const today = utcDay(now).getTime();
-    for (let d = 0; d <= PARTITION_DAYS_AHEAD; d++) {
-      const day = new Date(today + d * DAY_MS);
-      if (this.partitions.has(day.getTime())) continue;
-      await this.storage.createPartition(day);
-      this.partitions.add(day.getTime());
-      created.push(day);
-    }
-    const cutoff = this.rawCutoff(now);
-    const dropped: Date[] = [];
-    for (const day of existing) {
-      if (day.getTime() + DAY_MS > cutoff) continue; // some of its rows are still within the retention
-      await this.storage.dropPartition(day);
-      this.partitions.delete(day.getTime());
-      dropped.push(day);
-    }
+    const { created, dropped } = await this.storage.partitions.maintain(now, new Date(this.rawCutoff(now)), PARTITION_DAYS_AHEAD);
     const rollupDays = Math.max(this.config.OBSERVABILITY_ROLLUP_RETENTION_DAYS, this.config.OBSERVABILITY_RAW_RETENTION_DAYS);
     const rollupRowsDeleted = await this.storage.deleteRollupsBefore(new Date(now.getTime() - rollupDays * DAY_MS));
     this.maintainedAt = now.getTime();
@@ -156,11 +136,7 @@ export class TrafficCollector implements OnModuleDestroy {
         this.logger.warn(`skipping edge metrics entry ${entry.id}: ${problem}`);
       } else samples.push(parsed.sample!);
     }
-    for (const day of new Set(samples.map((s) => utcDay(s.windowStart).getTime()))) {
-      if (this.partitions.has(day)) continue;
-      await this.storage.createPartition(new Date(day));
-      this.partitions.add(day);
-    }
+    await this.storage.partitions.ensure(samples.map((s) => s.windowStart));
     const { inserted, refused } = await this.write(samples);
     await this.reader.ack(entries.map((e) => e.id));
     return { written: inserted, skipped: skipped + refused };

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '@slipway/db';
+import { dayPartitionName, DayPartitionedTable } from './day-partitioned-table';
 import { HISTOGRAM_LENGTH } from './histogram';
 
 /** One edge flush of one release, as the collector hands it to storage. */
@@ -27,19 +28,8 @@ export interface PathInput {
 }
 
 export const SAMPLE_TABLE = 'AppTrafficSample';
-const PARTITION_PREFIX = `${SAMPLE_TABLE}_p`;
-const DAY_MS = 86_400_000;
-
 /** `AppTrafficSample_p20261207`: the partition of one UTC day. */
-export const partitionName = (day: Date): string => `${PARTITION_PREFIX}${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
-
-/** The UTC day of a partition's name, or undefined for a table that is not one of ours. */
-export function partitionDay(name: string): Date | undefined {
-  const m = /^AppTrafficSample_p(\d{4})(\d{2})(\d{2})$/.exec(name);
-  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-}
-
-export const utcDay = (at: Date): Date => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+export const partitionName = (day: Date): string => dayPartitionName(SAMPLE_TABLE, day);
 
 // `Array[sum(c[1]), …]` for every bucket: arrays of fixed length, summed element-wise (no unnest).
 const range = Array.from({ length: HISTOGRAM_LENGTH }, (_, i) => i + 1);
@@ -110,7 +100,12 @@ SELECT count(*)::int AS inserted FROM inserted`;
  */
 @Injectable()
 export class TrafficStorageRepository {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  /** The day partitions of the table (created ahead, dropped past the retention by the collector). */
+  readonly partitions: DayPartitionedTable;
+
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {
+    this.partitions = new DayPartitionedTable(prisma, SAMPLE_TABLE);
+  }
 
   /** Stores a batch (see INGEST); returns how many samples were new. Their days' partitions must exist. */
   async ingest(samples: readonly SampleInput[]): Promise<number> {
@@ -120,38 +115,6 @@ export class TrafficStorageRepository {
     );
     const [row] = await this.prisma.$queryRawUnsafe<{ inserted: number }[]>(INGEST, json);
     return row?.inserted ?? 0;
-  }
-
-  /** The UTC days that have a partition, oldest first. */
-  async partitionDays(): Promise<Date[]> {
-    const rows = await this.prisma.$queryRawUnsafe<{ name: string }[]>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-       WHERE p.relname = $1 AND p.relnamespace = to_regnamespace(current_schema())::oid`,
-      SAMPLE_TABLE,
-    );
-    return rows
-      .map((r) => partitionDay(r.name))
-      .filter((d): d is Date => d !== undefined)
-      .sort((a, b) => a.getTime() - b.getTime());
-  }
-
-  /** Creates the partition of `day` (a UTC midnight) unless it exists; safe when two workers race. */
-  async createPartition(day: Date): Promise<void> {
-    const from = utcDay(day);
-    const to = new Date(from.getTime() + DAY_MS);
-    try {
-      await this.prisma.$executeRawUnsafe(
-        `CREATE TABLE IF NOT EXISTS "${partitionName(from)}" PARTITION OF "${SAMPLE_TABLE}" FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
-      );
-    } catch (err) {
-      // 42P07 (duplicate table) / 23505 (catalog unique): another worker created it between our check and our create.
-      if (!/already exists|duplicate key/i.test(err instanceof Error ? err.message : String(err))) throw err;
-    }
-  }
-
-  /** Drops the partition of `day` as a whole (no row-by-row delete, no vacuum debt). */
-  async dropPartition(day: Date): Promise<void> {
-    await this.prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "${partitionName(utcDay(day))}"`);
   }
 
   /** Deletes rollup rows older than `before`, one statement per table; returns the rows deleted. */

@@ -10,8 +10,8 @@ import { OtlpExportModule } from './otlp-export.module';
 import { OtlpExportRepository } from './otlp-export.repository';
 import { OtlpExporter } from './otlp-exporter';
 import { spanIds } from './gateway-spans';
-import { LOG_TABLE, logPartitionName } from '../logs-storage.repository';
-import { utcDay } from '../traffic-storage.repository';
+import { DayPartitionedTable } from '../day-partitioned-table';
+import { LOG_TABLE } from '../logs-storage.repository';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- OTLP bodies as a receiver reads them
 
@@ -251,9 +251,7 @@ describe('OTLP export pass', () => {
     expect(receiver.of('traces')).toHaveLength(0);
   });
   it('sends the replica log lines the collector stored, once each, with their severity and replica; a line stored just now waits', async () => {
-    const day = utcDay(new Date());
-    const next = new Date(day.getTime() + 86_400_000);
-    await prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "${logPartitionName(day)}" PARTITION OF "${LOG_TABLE}" FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`);
+    await new DayPartitionedTable(prisma, LOG_TABLE).create(new Date());
     const line = (t: TrafficTenant, secondsAgo: number, stream: string, level: string, message: string) =>
       prisma.$executeRawUnsafe(
         `INSERT INTO "${LOG_TABLE}" (at, "organizationId", "projectId", "environmentId", "releaseId", replica, stream, level, message)
