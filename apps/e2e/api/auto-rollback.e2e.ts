@@ -5,17 +5,6 @@ import { ApiClient, signUp } from '../support/api-client';
 import { getViaEdge } from '../support/edge';
 import { commitAll, git, remoteUrl, workingCopy } from '../support/git';
 
-/** v2 of the node-http sample: healthy to its health check, 500 to every other request. */
-const FAILING_SERVER = `const http = require('node:http');
-const server = http.createServer((req, res) => {
-  const ok = req.url === '/healthz';
-  res.writeHead(ok ? 200 : 500, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(ok ? 'ok\\n' : 'node-http v2 is broken\\n');
-});
-server.listen(Number(process.env.PORT || 3000));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-`;
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Requests through the edge at `perSecond` for at most `ms` (bounded, loopback), until an answer matches `stopOn`; the status counts. */
@@ -58,7 +47,7 @@ describe('automatic rollback on a faulty verdict', () => {
     expect(opted.status, JSON.stringify(opted.body)).toBe(200);
     expect(opted.body.autoRollback).toBe(true);
     const token = (await owner.post('/api/v1/tokens', { name: 'push', scopes: ['deploy'] })).body.token;
-    app = await workingCopy({ VERSION: 'v1\n' }, 'node-http', 'v1');
+    app = await workingCopy({ VERSION: 'v1\n' }, 'shop', 'v1');
     await git(['remote', 'add', 'slipway', remoteUrl(token, org, 'canary')], app);
   });
 
@@ -69,14 +58,16 @@ describe('automatic rollback on a faulty verdict', () => {
     const v1Traffic = await drive(host, 10, 5_000);
     expect(v1Traffic.statuses.get(200)).toBeGreaterThanOrEqual(40);
 
-    writeFileSync(join(app, 'server.js'), FAILING_SERVER);
+    // v2: healthy to its health check, 500 to every other request.
+    writeFileSync(join(app, 'BROKEN'), 'yes\n');
+    writeFileSync(join(app, 'VERSION'), 'v2\n');
     await commitAll(app, 'v2: broken');
     const second = await git(['push', 'slipway', 'main'], app);
     expect(second.code, second.out).toBe(0);
     expect(await getViaEdge(host)).toMatchObject({ status: 500 });
 
     // Traffic to v2 until the edge serves v1 again (bounded: at most 75 s of 10 requests a second).
-    const load = await drive(host, 10, 75_000, (r) => r.status === 200 && r.body === 'node-http v1\n');
+    const load = await drive(host, 10, 75_000, (r) => r.status === 200 && r.body === 'shop v1\n');
     expect(load.statuses.get(500)).toBeGreaterThanOrEqual(30);
     expect(load.stopped, `still not v1 after ${load.elapsedMs} ms`).toBe(true);
 
@@ -90,10 +81,17 @@ describe('automatic rollback on a faulty verdict', () => {
     }
     expect(automatic).toHaveLength(1);
     expect(automatic[0]).toMatchObject({ kind: 'ROLLBACK', releaseNumber: 1, status: 'SUCCEEDED' });
-    expect(automatic[0]!.reason).toMatch(/^Automatic rollback: v2 raised the 5xx rate from .* to 100 % within \d+ minutes? of its deploy\.$/);
+    expect(automatic[0]!.reason).toMatch(
+      /^Automatic rollback: v2 raised the 5xx rate from .* to 100 % within \d+ minutes? of its deploy\.$/,
+    );
 
     const from = encodeURIComponent(new Date(Date.now() - 15 * 60_000).toISOString());
-    const markers = (await owner.get(`${envPath}/markers?from=${from}`)).body.markers as { kind: string; releaseNumber: number; reason: string | null; verdict: { status: string; autoRolledBackAt: string | null } | null }[];
+    const markers = (await owner.get(`${envPath}/markers?from=${from}`)).body.markers as {
+      kind: string;
+      releaseNumber: number;
+      reason: string | null;
+      verdict: { status: string; autoRolledBackAt: string | null } | null;
+    }[];
     expect(markers.map((m) => `${m.kind} v${m.releaseNumber}`)).toEqual(['deploy v1', 'deploy v2', 'auto-rollback v1']);
     expect(markers[1]!.verdict).toMatchObject({ status: 'faulty', autoRolledBackAt: expect.any(String) });
     expect(markers[2]!.reason).toBe(automatic[0]!.reason);

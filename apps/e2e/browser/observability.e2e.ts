@@ -20,23 +20,6 @@ const COLLECTED = { timeout: 90_000, interval: 3_000 };
 /** What v2 logs on its failing path: the test searches the logs for it. */
 const FAILURE_LINE = `checkout failed: payment backend unreachable (${run})`;
 
-/** Dependency-free: `/` answers the version, `/checkout` answers 200 in v1 and 500 (with a log line on stderr) in v2. */
-function server(version: string, checkoutFails: boolean): string {
-  return `const http = require('node:http');
-const server = http.createServer((req, res) => {
-  if (req.url === '/checkout' && ${checkoutFails}) {
-    console.error(${JSON.stringify(FAILURE_LINE)});
-    res.writeHead(500, { 'content-type': 'text/plain' });
-    return res.end('checkout failed\\n');
-  }
-  res.writeHead(200, { 'content-type': 'text/plain' });
-  res.end(req.url === '/checkout' ? 'paid\\n' : 'shop ${version}\\n');
-  console.log(req.method + ' ' + req.url + ' 200');
-});
-server.listen(Number(process.env.PORT || 3000), () => console.log('shop ${version} listening'));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
-`;
-}
 
 let browser: BrowserSession | undefined;
 let projectPath = '';
@@ -86,7 +69,7 @@ describe('console: the observability page over a bad deploy and its rollback', (
     expect(token).toMatch(/^slp_/);
     const commands = (await page.getByLabel('Push commands').innerText()).trim().split('\n');
     expect(commands[0]).toContain(token);
-    app = await workingCopy({ 'server.js': server('v1', false) }, 'node-http', 'Shop v1');
+    app = await workingCopy({ VERSION: 'v1\n' }, 'shop', 'Shop v1');
     expect((await git(commands[0]!.split(' ').slice(1), app)).code).toBe(0);
     host = new URL((await page.getByRole('link', { name: 'Live URL of production' }).getAttribute('href')) ?? '').hostname;
 
@@ -101,7 +84,8 @@ describe('console: the observability page over a bad deploy and its rollback', (
   it('deploys v2 that fails on /checkout: the page shows its marker, its 5xx rise and its verdict', async () => {
     const page = browser!.page;
     const dir = workingCopyDir();
-    writeFileSync(join(dir, 'server.js'), server('v2', true));
+    writeFileSync(join(dir, 'VERSION'), 'v2\n');
+    writeFileSync(join(dir, 'CHECKOUT_FAILURE'), `${FAILURE_LINE}\n`);
     await commitAll(dir, 'Shop v2: new payment client');
     const pushed = await git(['push', 'slipway', 'main'], dir);
     expect(pushed.code, pushed.out).toBe(0);

@@ -5,6 +5,7 @@ import { startHarness } from '../../../tools/faults/harness.mjs';
 import { edgeGet, steadyLoad, summarize } from '../../../tools/faults/load.mjs';
 import { record } from '../../../tools/faults/report.mjs';
 import { cleanUpDocker, databaseProbe, type DatabaseProbe } from './figures';
+import { E2E } from '../support/env';
 import { signUpTenant, type Tenant } from './tenant';
 
 /**
@@ -17,9 +18,9 @@ import { signUpTenant, type Tenant } from './tenant';
  * (`npm run bench:faults`).
  */
 const ROOT = resolve(__dirname, '../../..');
-const SLOT = Number(process.env.SLIPWAY_TEST_SLOT ?? 0);
-const NODE_IMAGE = (process.env.SLIPWAY_BASE_IMAGE_NODE ?? 'slipway/node:{major}').replace('{major}', '24');
-const RELAY_IMAGE = process.env.SLIPWAY_RELAY_IMAGE ?? 'slipway/relay:1';
+const SLOT = E2E.testSlot;
+const NODE_IMAGE = (E2E.nodeBaseImage ?? 'slipway/node:{major}').replace('{major}', '24');
+const RELAY_IMAGE = E2E.relayImage;
 /** How long a part stays down. */
 const DOWN_MS = 3000;
 /** Recovery bound: from the fault to service again (the part's own restart included). */
@@ -145,7 +146,13 @@ describe('faults to survive, under a steady load through the edge and the gatewa
   it(
     'the api SIGKILLed: the edge keeps serving, gateway calls fail only while it is down, a push after the restart deploys',
     async () => {
-      const f = await underLoad('api SIGKILL', bounce(() => harness.kill('api'), () => harness.start('api')));
+      const f = await underLoad(
+        'api SIGKILL',
+        bounce(
+          () => harness.kill('api'),
+          () => harness.start('api'),
+        ),
+      );
       expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
       expect(f.gateway.failed).toBeGreaterThan(0); // the api is the gateway: its calls fail while it is down…
       expect(f.gateway.failedUntilMs ?? Infinity).toBeLessThanOrEqual(f.downMs); // …and only then (sent before it was ready again)
@@ -158,7 +165,13 @@ describe('faults to survive, under a steady load through the edge and the gatewa
   it(
     'Redis stopped and restarted with the same data: the edge keeps serving, queued work and usage records survive',
     async () => {
-      const f = await underLoad('Redis stop/start', bounce(() => harness.stopRedis(), () => harness.startRedis()));
+      const f = await underLoad(
+        'Redis stop/start',
+        bounce(
+          () => harness.stopRedis(),
+          () => harness.startRedis(),
+        ),
+      );
       expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
       expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
       expectNothingLostNorExited(f);
@@ -169,7 +182,13 @@ describe('faults to survive, under a steady load through the edge and the gatewa
   it(
     'PostgreSQL stopped (immediate) and restarted: the edge keeps serving, nothing is lost, a push after it deploys',
     async () => {
-      const f = await underLoad('PostgreSQL stop/start', bounce(async () => harness.stopPostgres(), () => harness.startPostgres()));
+      const f = await underLoad(
+        'PostgreSQL stop/start',
+        bounce(
+          async () => harness.stopPostgres(),
+          () => harness.startPostgres(),
+        ),
+      );
       expect(f.edge.failed, f.edge.reasons.join('; ')).toBe(0);
       expect(f.gateway.recoverMs ?? Infinity).toBeLessThan(f.downMs + RECOVER_BOUND_MS);
       expectNothingLostNorExited(f);

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiClient } from '../support/api-client';
+import { E2E } from '../support/env';
 
 const exec = promisify(execFile);
 const GIT_ENV = {
-  PATH: process.env.PATH,
+  PATH: E2E.path,
   HOME: tmpdir(),
   GIT_TERMINAL_PROMPT: '0',
   GIT_AUTHOR_NAME: 'Faults',

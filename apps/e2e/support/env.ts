@@ -51,6 +51,10 @@ export const E2E = {
   dockerHost: env.DOCKER_HOST,
   /** The configured Node base image (a `{major}` template, or one name). */
   nodeBaseImage: env.SLIPWAY_BASE_IMAGE_NODE,
+  /** The configured relay image (the fault tests copy it into their own engine). */
+  relayImage: env.SLIPWAY_RELAY_IMAGE ?? 'slipway/relay:1',
+  /** The suite's slot (SLIPWAY_TEST_SLOT): the fault tests derive their ports and engine from it. */
+  testSlot: Number(env.SLIPWAY_TEST_SLOT ?? 0),
   /** PATH for the git client and pg_dump. */
   path: env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
 } as const;

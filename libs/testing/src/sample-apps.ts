@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** The apps under libs/testing/sample-apps (see its README for what each does). */
-export const SAMPLE_APPS = ['node-http', 'static-site', 'dockerfile-app', 'unhealthy', 'crash-on-start', 'express-yarn', 'anthropic-npm', 'hono-pnpm', 'nextjs-standalone', 'vite-spa', 'sveltekit-node', 'procfile-app'] as const;
+export const SAMPLE_APPS = ['node-http', 'static-site', 'dockerfile-app', 'unhealthy', 'crash-on-start', 'express-yarn', 'anthropic-npm', 'hono-pnpm', 'nextjs-standalone', 'vite-spa', 'sveltekit-node', 'procfile-app', 'shop'] as const;
 export type SampleAppName = (typeof SAMPLE_APPS)[number];
 
 /**
