@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TRAFFIC_MAX_RANGE_DAYS, type LogsPageDto, type LogsQuery, type TenantScope } from '@slipway/contracts';
+import { type LogsPageDto, type LogsQuery, type TenantScope } from '@slipway/contracts';
 import { AppError } from '@slipway/errors';
+import { resolveRange } from './time-range';
 import { levelsFrom } from './log-level';
 import { LogsRepository } from './logs.repository';
 
-/** How far past now a range may end (clocks of browser and server differ a little). */
-const FUTURE_SLACK_MS = 5 * 60_000;
 
 /** Replica log lines of one environment: search, page back, tail. */
 @Injectable()
@@ -14,13 +13,7 @@ export class LogsService {
 
   /** `environmentId` must come from a tenant-checked lookup; the repository filters by the scope again. */
   async environmentLogs(scope: TenantScope, environmentId: string, query: LogsQuery, now = new Date()): Promise<LogsPageDto> {
-    const from = new Date(query.from);
-    const to = query.to ? new Date(query.to) : now;
-    if (!(from < to)) throw new AppError('INVALID_TIME_RANGE', '`from` must be before `to` (or before now when `to` is left out).');
-    if (to.getTime() > now.getTime() + FUTURE_SLACK_MS)
-      throw new AppError('INVALID_TIME_RANGE', '`to` is in the future: leave it out to end the range now.');
-    if (to.getTime() - from.getTime() > TRAFFIC_MAX_RANGE_DAYS * 86_400_000)
-      throw new AppError('INVALID_TIME_RANGE', `Ask for at most ${TRAFFIC_MAX_RANGE_DAYS} days at once.`);
+    const { from, to } = resolveRange(query, now);
     if (query.cursor && query.after)
       throw new AppError(
         'VALIDATION_FAILED',

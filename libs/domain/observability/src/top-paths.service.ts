@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TRAFFIC_MAX_RANGE_DAYS, type TenantScope, type TopPathsDto, type TopPathsQuery } from '@slipway/contracts';
-import { AppError } from '@slipway/errors';
+import { type TenantScope, type TopPathsDto, type TopPathsQuery } from '@slipway/contracts';
+import { resolveRange } from './time-range';
 import { percentile } from './histogram';
 import { TopPathsRepository, type PathResolution, type PathRow } from './top-paths.repository';
 
-/** How far past now a range may end (clocks of browser and server differ a little), as for app traffic. */
-const FUTURE_SLACK_MS = 5 * 60_000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 /** Up to this range the minute rollups answer (≤ 1,440 buckets); longer ranges read the hour rollups. */
@@ -30,13 +28,7 @@ export class TopPathsService {
 
   /** `environmentId` must come from a tenant-checked lookup; the repository filters by the scope again. */
   async topPaths(scope: TenantScope, environmentId: string, query: TopPathsQuery, now = new Date()): Promise<TopPathsDto> {
-    const requestedFrom = new Date(query.from);
-    const requestedTo = query.to ? new Date(query.to) : now;
-    if (!(requestedFrom < requestedTo)) throw new AppError('INVALID_TIME_RANGE', '`from` must be before `to` (or before now when `to` is left out).');
-    if (requestedTo.getTime() > now.getTime() + FUTURE_SLACK_MS)
-      throw new AppError('INVALID_TIME_RANGE', '`to` is in the future: leave it out to end the range now.');
-    if (requestedTo.getTime() - requestedFrom.getTime() > TRAFFIC_MAX_RANGE_DAYS * 86_400_000)
-      throw new AppError('INVALID_TIME_RANGE', `Ask for at most ${TRAFFIC_MAX_RANGE_DAYS} days at once.`);
+    const { from: requestedFrom, to: requestedTo } = resolveRange(query, now);
     // The range is widened to whole buckets of the rollup that answers: the answer's from/to say which.
     const resolution: PathResolution = requestedTo.getTime() - requestedFrom.getTime() <= MINUTE_RANGE_MAX_MS ? 'minute' : 'hour';
     const unit = resolution === 'minute' ? MINUTE_MS : HOUR_MS;

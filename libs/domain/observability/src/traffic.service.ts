@@ -1,19 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
 import {
-  TRAFFIC_MAX_RANGE_DAYS,
   type EnvironmentTrafficDto,
   type ReleaseTrafficDto,
   type TenantScope,
   type TrafficQuery,
 } from '@slipway/contracts';
-import { AppError } from '@slipway/errors';
+import { resolveRange } from './time-range';
 import { emptyHistogram, mergeInto, percentile } from './histogram';
 import { planPoints, type PointPlan } from './point-plan';
 import { TrafficRepository, type SlotRow } from './traffic.repository';
 
-/** How far past now a range may end (clocks of browser and server differ a little). */
-const FUTURE_SLACK_MS = 5 * 60_000;
 
 /** Per release: requests/s, 4xx and 5xx rates and latency percentiles over a time range, at most `points` slots. */
 @Injectable()
@@ -30,13 +27,7 @@ export class TrafficService {
     query: TrafficQuery,
     now = new Date(),
   ): Promise<EnvironmentTrafficDto> {
-    const from = new Date(query.from);
-    const to = query.to ? new Date(query.to) : now;
-    if (!(from < to)) throw new AppError('INVALID_TIME_RANGE', '`from` must be before `to` (or before now when `to` is left out).');
-    if (to.getTime() > now.getTime() + FUTURE_SLACK_MS)
-      throw new AppError('INVALID_TIME_RANGE', '`to` is in the future: leave it out to end the range now.');
-    if (to.getTime() - from.getTime() > TRAFFIC_MAX_RANGE_DAYS * 86_400_000)
-      throw new AppError('INVALID_TIME_RANGE', `Ask for at most ${TRAFFIC_MAX_RANGE_DAYS} days at once.`);
+    const { from, to } = resolveRange(query, now);
     const plan = planPoints({ from, to, points: query.points, now, rawRetentionDays: this.config.OBSERVABILITY_RAW_RETENTION_DAYS });
     const rows = await this.repository.series(scope, environmentId, plan);
     const byRelease = new Map<string, SlotRow[]>();
