@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { edgeListingSchema } from './marketplace-edge';
 
 /**
  * The edge's route table: which upstreams serve which host. The worker writes the whole table
@@ -37,6 +38,8 @@ export const edgeRouteSchema = z.object({
   environmentId: z.string(),
   releaseId: z.string(),
   upstreams: z.array(edgeUpstreamSchema).min(1),
+  /** Set on the route of a published API's host (`<slug>.<API_DOMAIN>`): the edge checks keys and limits and meters. */
+  listing: edgeListingSchema.optional(),
 });
 export type EdgeRoute = z.infer<typeof edgeRouteSchema>;
 

@@ -28,3 +28,5 @@ export * from './gateway-drills';
 export * from './traffic';
 export * from './capacity';
 export * from './observability';
+export * from './marketplace-edge';
+export * from './marketplace-pricing';
