@@ -123,7 +123,10 @@ export type RotatedEdgeSecretDto = z.infer<typeof rotatedEdgeSecretSchema>;
 /** An OpenAPI 3.x document, as JSON text, YAML text, or a JSON object (at most OPENAPI_MAX_BYTES). */
 export const uploadApiSpecInputSchema = z.strictObject({
   document: z.union([
-    z.string().min(1, 'Paste the OpenAPI document (JSON or YAML).').max(OPENAPI_MAX_BYTES, `The document is larger than ${OPENAPI_MAX_BYTES} bytes.`),
+    z
+      .string()
+      .min(1, 'Paste the OpenAPI document (JSON or YAML).')
+      .max(OPENAPI_MAX_BYTES, `The document is larger than ${OPENAPI_MAX_BYTES} bytes.`),
     z.record(z.string(), z.unknown()),
   ]),
 });
@@ -153,7 +156,12 @@ const planTermsShape = {
   pricing: planPricingSchema,
   limits: planLimitsSchema,
   /** Allowed operations; null or absent = every operation of the listing. */
-  operations: z.array(planOperationSchema).min(1, 'List at least one operation, or send null for all.').max(API_OPERATIONS_MAX).nullable().optional(),
+  operations: z
+    .array(planOperationSchema)
+    .min(1, 'List at least one operation, or send null for all.')
+    .max(API_OPERATIONS_MAX)
+    .nullable()
+    .optional(),
 };
 
 export const createApiPlanInputSchema = z.strictObject({
