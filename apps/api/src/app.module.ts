@@ -15,6 +15,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
+import { MarketplaceModule } from '@slipway/marketplace';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -48,9 +49,14 @@ import { ResourcesController } from './controllers/resources.controller';
 import { ModelTrafficController } from './controllers/model-traffic.controller';
 import { LogsController } from './controllers/logs.controller';
 import { GitHooks } from './git/git-hooks';
+import { MarketplaceListingsController } from './controllers/marketplace-listings.controller';
+import { MarketplacePlansController } from './controllers/marketplace-plans.controller';
+import { MarketplaceCatalogController } from './controllers/marketplace-catalog.controller';
+import { MarketplaceSubscriptionsController } from './controllers/marketplace-subscriptions.controller';
+import { MarketplaceKeysController } from './controllers/marketplace-keys.controller';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, MarketplaceModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -79,6 +85,11 @@ import { GitHooks } from './git/git-hooks';
     ExplainController,
     GatewayBudgetsController,
     GatewayDrillsController,
+    MarketplaceListingsController,
+    MarketplacePlansController,
+    MarketplaceCatalogController,
+    MarketplaceSubscriptionsController,
+    MarketplaceKeysController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
