@@ -71,6 +71,8 @@ export const SCHEDULED_JOBS = {
   'logs-collect': { queue: 'slipway-logs-collect', everyMs: 2_000 },
   /** Release images beyond the rollback window (RELEASE_IMAGES_KEEP per environment) removed, the build cache trimmed to BUILD_CACHE_MAX_MB. */
   'images-prune': { queue: 'slipway-images-prune', everyMs: 60 * 60_000 },
+  /** The edge's marketplace records (consumer keys, subscriptions) rewritten from PostgreSQL: missing or different ones written, unknown ones deleted, so a lost write heals. */
+  'marketplace-edge-sync': { queue: 'slipway-marketplace-edge-sync', everyMs: 60_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;
