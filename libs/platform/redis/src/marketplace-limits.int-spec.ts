@@ -78,5 +78,4 @@ describe('the marketplace limit script against Redis', () => {
     expect(await takeMarketplaceLimits(redis, { counters: [full], weight: 1, balance })).toEqual({ admitted: false, rejectedBy: 0, used: [1], balance: 9 });
     expect(await value(balance.key)).toBe(9);
   });
-
 });
