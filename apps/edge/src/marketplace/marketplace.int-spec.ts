@@ -59,6 +59,7 @@ async function until<T>(read: () => Promise<T | undefined> | T | undefined, ms =
 }
 
 let n = 0;
+const written = { keys: [] as string[], subs: [] as string[] };
 /** A subscription and a key of this run, written to Redis as the api would. */
 async function subscribe(sub: Partial<EdgeSubscription> = {}, key: Partial<EdgeConsumerKey> = {}) {
   const subscriptionId = `sub_${run}_${++n}`;
@@ -66,6 +67,8 @@ async function subscribe(sub: Partial<EdgeSubscription> = {}, key: Partial<EdgeC
   const k = keyOf({ subscriptionId, ...key });
   await redis.hset(MARKETPLACE_SUBSCRIPTIONS_HASH, subscriptionId, JSON.stringify(record));
   await redis.hset(MARKETPLACE_KEYS_HASH, k.hash, JSON.stringify(k.record));
+  written.keys.push(k.hash);
+  written.subs.push(subscriptionId);
   return { ...k, subscriptionId };
 }
 
@@ -101,6 +104,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await edge?.stop();
+  if (written.keys.length) await redis.hdel(MARKETPLACE_KEYS_HASH, ...written.keys);
+  if (written.subs.length) await redis.hdel(MARKETPLACE_SUBSCRIPTIONS_HASH, ...written.subs);
+  for (const id of written.subs) {
+    const keys = await redis.keys(`slipway:mkt:*{${id}}*`);
+    if (keys.length) await redis.del(...keys);
+  }
   await close(upstream.server);
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
