@@ -10,7 +10,11 @@ export type PresentedKey =
   | { status: 'malformed' }
   | { status: 'wellFormed'; key: string; mode: ConsumerKeyMode };
 
-/** The key a call presents, before any check of its shape. */
+/**
+ * The key a call presents, before any check of its shape: `x-api-key: swk_…`, else
+ * `Authorization: Bearer swk_…`. `x-api-key` is read first so an app that uses `Authorization`
+ * for its own scheme can still be called (the edge removes both before forwarding).
+ */
 export function rawKey(headers: IncomingHttpHeaders): string | undefined {
   const apiKey = headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey.length > 0) return apiKey.trim();
@@ -28,14 +32,3 @@ export function checkKeyShape(key: string): PresentedKey {
 /** The mode a key's prefix says (for a key already known well formed). */
 export const modeOfPrefix = (key: string): ConsumerKeyMode | undefined =>
   key.startsWith(CONSUMER_KEY_PREFIXES.live) ? 'live' : key.startsWith(CONSUMER_KEY_PREFIXES.test) ? 'test' : undefined;
-
-
-/**
- * The consumer key a call presents: `x-api-key: swk_…`, else `Authorization: Bearer swk_…`.
- * `x-api-key` is read first so an app that uses `Authorization` for its own scheme can still
- * be called (the edge removes both before forwarding).
- */
-export function presentedKey(headers: IncomingHttpHeaders): PresentedKey {
-  const key = rawKey(headers);
-  return key ? checkKeyShape(key) : { status: 'missing' };
-}
