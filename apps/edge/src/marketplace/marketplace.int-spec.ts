@@ -261,6 +261,11 @@ describe('the edge on a listing host', () => {
       return e.length >= 50 ? e : undefined;
     });
     expect(new Set(events.map((e) => e.id)).size).toBe(50);
+
+    const metrics = (await get(edge.adminPort, '/__edge/metrics', { host: '127.0.0.1' })).body;
+    expect(metrics).toContain('slipway_edge_marketplace_refused_total{code="quota_exceeded"} 150');
+    expect(metrics).toMatch(/slipway_edge_marketplace_refused_total\{code="invalid_api_key"\} [1-9]/);
+    expect(metrics).toMatch(/slipway_edge_marketplace_usage_pending 0/);
   });
 
   it('answers 429 rate_limited per second with Retry-After', async () => {
