@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -37,10 +37,18 @@ let edge: RunningEdge;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 const seen: Seen[] = [];
 
-/** The app: `/boom` answers 500, `/slow` answers after 300 ms, everything else 200 with what it saw. */
+/**
+ * The app: `/boom` answers 500, `/slow` answers after 300 ms, `/v1/items/head-first` sends its
+ * head at once and its body 300 ms later, everything else 200 with what it saw.
+ */
 function app(req: IncomingMessage, res: ServerResponse): void {
   seen.push({ name: 'app', method: req.method ?? '', url: req.url ?? '', headers: req.headers });
   req.resume().on('end', () => {
+    if (req.url === '/v1/items/head-first') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).flushHeaders();
+      setTimeout(() => res.end('late'), 300);
+      return;
+    }
     const status = req.url?.startsWith('/boom') ? 500 : 200;
     const answer = () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status === 200 }));
     if (req.url?.startsWith('/slow')) setTimeout(answer, 300);
@@ -237,6 +245,26 @@ describe('the edge on a listing host', () => {
     const events = await until(async () => ((await eventsOf(s.subscriptionId)).length ? eventsOf(s.subscriptionId) : undefined));
     await new Promise((r) => setTimeout(r, 100)); // one more flush interval: nothing else arrives
     expect((await eventsOf(s.subscriptionId)).map((e) => [e.operation, e.status])).toEqual([['/forecast', 200]]);
+    expect(events).toHaveLength(1);
+  });
+
+  it('bills a client that left after the app answered, not one that left before', async () => {
+    const s = await subscribe();
+    const leave = (p: string, when: 'at-head' | 'after-100ms') =>
+      new Promise<void>((resolve) => {
+        const req = request({ host: '127.0.0.1', port: edge.port, path: p, headers: { host: LISTING, 'x-api-key': s.key } }, (res) => {
+          if (when === 'at-head') req.destroy();
+          res.on('error', () => undefined);
+        });
+        req.on('error', () => resolve()).on('close', () => resolve());
+        if (when === 'after-100ms') setTimeout(() => req.destroy(), 100);
+        req.end();
+      });
+    await leave('/v1/items/head-first', 'at-head'); // the app's head arrived: billed with its status
+    await leave('/slow', 'after-100ms'); // gone before the app answered: not billed
+    const events = await until(async () => ((await eventsOf(s.subscriptionId)).length ? eventsOf(s.subscriptionId) : undefined));
+    await new Promise((r) => setTimeout(r, 400)); // the slow answer would have come by now
+    expect((await eventsOf(s.subscriptionId)).map((e) => [e.operation, e.status])).toEqual([['/v1/items/*', 200]]);
     expect(events).toHaveLength(1);
   });
 
