@@ -10,3 +10,6 @@ export * from './stream-group';
 export * from './gateway-invalidation';
 export * from './concurrency-leases';
 export * from './expiring-hash';
+export * from './marketplace-limits';
+export * from './marketplace-edge-store';
+export * from './marketplace-invalidation';
