@@ -71,6 +71,8 @@ export const SCHEDULED_JOBS = {
   'logs-collect': { queue: 'slipway-logs-collect', everyMs: 2_000 },
   /** Release images beyond the rollback window (RELEASE_IMAGES_KEEP per environment) removed, the build cache trimmed to BUILD_CACHE_MAX_MB. */
   'images-prune': { queue: 'slipway-images-prune', everyMs: 60 * 60_000 },
+  /** Published APIs: ended subscription periods rolled, drafts recomputed from usage events, drafts past their grace finalized, edge balances reset (interval: MARKETPLACE_BILLING_PERIODS_SECONDS). */
+  'api-billing-periods': { queue: 'slipway-api-billing-periods', everyMs: 300_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

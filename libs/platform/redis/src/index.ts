@@ -11,3 +11,4 @@ export * from './gateway-invalidation';
 export * from './concurrency-leases';
 export * from './expiring-hash';
 export * from './marketplace-usage-reader';
+export * from './marketplace-usage-balance';
