@@ -15,6 +15,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
+import { BillingModule } from '@slipway/billing';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -48,9 +49,11 @@ import { ResourcesController } from './controllers/resources.controller';
 import { ModelTrafficController } from './controllers/model-traffic.controller';
 import { LogsController } from './controllers/logs.controller';
 import { GitHooks } from './git/git-hooks';
+import { BillingInvoicesController } from './controllers/billing-invoices.controller';
+import { BillingPublisherController } from './controllers/billing-publisher.controller';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, BillingModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -79,6 +82,8 @@ import { GitHooks } from './git/git-hooks';
     ExplainController,
     GatewayBudgetsController,
     GatewayDrillsController,
+    BillingInvoicesController,
+    BillingPublisherController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
