@@ -16,6 +16,7 @@ import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
 import { MarketplaceModule } from '@slipway/marketplace';
+import { BillingModule } from '@slipway/billing';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -54,9 +55,11 @@ import { MarketplacePlansController } from './controllers/marketplace-plans.cont
 import { MarketplaceCatalogController } from './controllers/marketplace-catalog.controller';
 import { MarketplaceSubscriptionsController } from './controllers/marketplace-subscriptions.controller';
 import { MarketplaceKeysController } from './controllers/marketplace-keys.controller';
+import { BillingInvoicesController } from './controllers/billing-invoices.controller';
+import { BillingPublisherController } from './controllers/billing-publisher.controller';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, MarketplaceModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, MarketplaceModule, BillingModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -90,6 +93,8 @@ import { MarketplaceKeysController } from './controllers/marketplace-keys.contro
     MarketplaceCatalogController,
     MarketplaceSubscriptionsController,
     MarketplaceKeysController,
+    BillingInvoicesController,
+    BillingPublisherController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

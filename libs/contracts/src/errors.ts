@@ -61,6 +61,8 @@ export const ERROR_CODES = {
   SUBSCRIPTION_CANCELED: { status: 409, title: 'This subscription is canceled.' },
   SAME_PLAN: { status: 409, title: 'The subscription is already on that plan.' },
   KEY_REVOKED: { status: 409, title: 'This key is revoked or already replaced.' },
+  INVOICE_NOT_FINALIZED: { status: 409, title: 'Only a finalized or paid invoice can be credited; a draft is still recomputed from usage.' },
+  CREDIT_EXCEEDS_INVOICE: { status: 409, title: 'The credit is larger than what is left uncredited on this invoice.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -243,6 +243,8 @@ export const configSchema = z.object({
   GATEWAY_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Request-body bytes the gateway holds at once across all requests of one api process (at least GATEWAY_MAX_BODY_BYTES); beyond it new bodies get a 503 with retry-after.'),
   GATEWAY_USAGE_BACKLOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(20_000).describe("Usage-stream entries (each up to 100 model calls' records) the gateway lets wait for the worker; past it new model calls get a 503 usage_backlog with retry-after until the worker catches up, and no record is ever dropped to make room."),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token Prometheus sends to /metrics; without it /metrics answers only loopback clients.'),
+  MARKETPLACE_INVOICE_GRACE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60).describe("Minutes after a subscription's period ends before its draft invoice is finalized; usage arriving until then is still billed, later usage is kept as late and not billed."),
+  MARKETPLACE_BILLING_PERIODS_SECONDS: z.coerce.number().int().min(1).max(3600).default(300).describe('How often the worker rolls ended subscription periods, recomputes draft invoices from usage events, finalizes drafts past their grace and resets the balances the edge gates spend caps and prepaid credits by.'),
 })
   // Cross-field rule (zod 4 keeps the object's shape, which tools/env-example.spec.ts reads).
   .superRefine((c, ctx) => {

@@ -13,3 +13,5 @@ export * from './expiring-hash';
 export * from './marketplace-limits';
 export * from './marketplace-edge-store';
 export * from './marketplace-invalidation';
+export * from './marketplace-usage-reader';
+export * from './marketplace-usage-balance';
