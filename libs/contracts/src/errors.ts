@@ -49,6 +49,15 @@ export const ERROR_CODES = {
   NOT_FAILED: { status: 409, title: 'Only a failed build or deployment can be explained.' },
   EXPLAIN_UNAVAILABLE: { status: 502, title: 'The model gateway could not explain this failure.' },
   DRILL_RUNNING: { status: 409, title: 'A failover drill is already running in this environment.' },
+  INVOICE_NOT_PAYABLE: { status: 409, title: 'Only a finalized invoice can be paid: a draft is still recomputed from usage, and a void one is owed by no one.' },
+  INVOICE_ALREADY_PAID: { status: 409, title: 'This invoice is already paid.' },
+  PAYOUT_ALREADY_PAID: { status: 409, title: 'This payout statement is already paid.' },
+  PAYOUT_NOT_PAYABLE: { status: 409, title: 'This payout statement has nothing to pay (its net is zero or negative).' },
+  PAYOUT_TRANSFERS_DISABLED: { status: 409, title: 'Payouts cannot be transferred here: the operator has not enabled Stripe Connect (STRIPE_SECRET_KEY, STRIPE_CONNECT_ENABLED). Pay the statement by hand and mark it paid.' },
+  PAYOUT_ACCOUNT_MISSING: { status: 409, title: 'Set the Stripe Connect account payouts go to first (PUT /orgs/:org/billing/payout-account).' },
+  PAYMENT_PROVIDER_FAILED: { status: 502, title: 'The payment provider refused or did not answer; nothing was recorded as paid. Retry later.' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 400, title: 'The webhook signature does not verify.' },
+  PAYMENT_EVENT_REFUSED: { status: 422, title: 'The payment event does not match an invoice of Slipway (unknown invoice or different amount); it was refused and logged.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
