@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   PAYMENT_PROVIDER_FAILED: { status: 502, title: 'The payment provider refused or did not answer; nothing was recorded as paid. Retry later.' },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, title: 'The webhook signature does not verify.' },
   PAYMENT_EVENT_REFUSED: { status: 422, title: 'The payment event does not match an invoice of Slipway (unknown invoice or different amount); it was refused and logged.' },
+  INVOICE_NOT_FINALIZED: { status: 409, title: 'Only a finalized or paid invoice can be credited; a draft is still recomputed from usage.' },
+  CREDIT_EXCEEDS_INVOICE: { status: 409, title: 'The credit is larger than what is left uncredited on this invoice.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
