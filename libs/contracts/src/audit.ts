@@ -34,6 +34,10 @@ export const AUDIT_ACTIONS = [
   'gateway.key_created',
   'gateway.key_revoked',
   'gateway.drill_started',
+  'billing.invoice_marked_paid',
+  'billing.payout_marked_paid',
+  'billing.payout_transferred',
+  'billing.payout_account_set',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
