@@ -51,7 +51,7 @@ beforeAll(async () => {
   await prisma.apiCreditNote.create({ data: { invoiceId: paid.id, amountMicros: 100_000n, reason: 'goodwill' } });
   await seedInvoice(prisma, basic, { status: 'DRAFT', periodStart: at(0), periodEnd: at(3600), lines: [{ kind: 'per_call', description: 'Calls', quantity: 5n, unitPriceMicros: 50_000n, amountMicros: 250_000n, usageFrom: at(0), usageTo: at(720) }] });
   // Void, and a period that ends before the range: not revenue.
-  await seedInvoice(prisma, a, { status: 'VOID', periodStart: at(0), periodEnd: at(3600) });
+  await seedInvoice(prisma, a, { status: 'VOID', periodStart: at(1), periodEnd: at(3600) });
   await seedInvoice(prisma, a, { status: 'PAID', periodStart: at(-7200), periodEnd: at(0), paidAt: at(-10) });
 });
 afterAll(() => ctx?.close());
