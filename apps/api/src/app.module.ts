@@ -15,7 +15,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
-import { BillingPaymentsModule, SubscriptionRecordsModule } from '@slipway/billing';
+import { BillingPaymentsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
@@ -55,7 +55,7 @@ import { BillingAnalyticsController } from './controllers/billing-analytics.cont
 import { StripeWebhookRoute } from './payments/stripe-webhook.route';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, BillingPaymentsModule],
   controllers: [
     AuthController,
     OrganizationsController,

@@ -75,6 +75,8 @@ export const SCHEDULED_JOBS = {
   'api-payments': { queue: 'slipway-api-payments', everyMs: 60_000 },
   /** Published APIs: a payout statement per publisher for each ended calendar month (UTC), with its platform-fee ledger entry. */
   'api-payouts': { queue: 'slipway-api-payouts', everyMs: 60 * 60_000 },
+  /** Published APIs: ended subscription periods rolled, drafts recomputed from usage events, drafts past their grace finalized, edge balances reset (interval: MARKETPLACE_BILLING_PERIODS_SECONDS). */
+  'api-billing-periods': { queue: 'slipway-api-billing-periods', everyMs: 300_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

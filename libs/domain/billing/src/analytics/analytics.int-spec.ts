@@ -4,7 +4,7 @@ import { DbModule, PrismaService } from '@slipway/db';
 import { AppError } from '@slipway/errors';
 import { PaymentsModule } from '@slipway/payments';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
-import { BillingPaymentsModule, SubscriptionRecordsModule } from '../billing-payments.module';
+import { BillingPaymentsModule } from '../billing-payments.module';
 import { seedEvents, seedInvoice, seedMarket, type MarketTenant } from '../testing/marketplace-rows.int-support';
 import { AnalyticsService } from './analytics.service';
 
@@ -28,7 +28,7 @@ const at = (seconds: number) => new Date((T0 + seconds) * 1000);
 const query = { from: at(0).toISOString(), to: at(3600).toISOString(), points: 10 };
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, AuditModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule], { MARKETPLACE_PLATFORM_FEE_BPS: 500 });
+  ctx = await createDomainTestContext([DbModule, AuditModule, PaymentsModule, BillingPaymentsModule], { MARKETPLACE_PLATFORM_FEE_BPS: 500 });
   prisma = ctx.app.get(PrismaService);
   analytics = ctx.app.get(AnalyticsService);
   a = await seedMarket(prisma, { planName: 'Pro' });

@@ -6,7 +6,7 @@ import { DbModule, PrismaService } from '@slipway/db';
 import { AppError } from '@slipway/errors';
 import { PAYMENT_PROVIDER, type PaymentProvider, type TransferInput } from '@slipway/payments';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
-import { BillingPaymentsModule, SubscriptionRecordsModule } from '../billing-payments.module';
+import { BillingPaymentsModule } from '../billing-payments.module';
 import { seedInvoice, seedMarket, type MarketTenant } from '../testing/marketplace-rows.int-support';
 import { PayoutsService } from './payouts.service';
 
@@ -41,7 +41,7 @@ const period = () => ({ periodStart: new Date(Date.UTC(2026, 0, 1 + periods++)),
 const line = (amountMicros: bigint) => [{ kind: 'per_call', description: 'Calls', quantity: 1n, unitPriceMicros: amountMicros, amountMicros }];
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, AuditModule, TestProviderModule, SubscriptionRecordsModule, BillingPaymentsModule], { MARKETPLACE_PLATFORM_FEE_BPS: 500 });
+  ctx = await createDomainTestContext([DbModule, AuditModule, TestProviderModule, BillingPaymentsModule], { MARKETPLACE_PLATFORM_FEE_BPS: 500 });
   prisma = ctx.app.get(PrismaService);
   payouts = ctx.app.get(PayoutsService);
   a = await seedMarket(prisma);
