@@ -17,6 +17,8 @@ import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
 import { MarketplaceModule } from '@slipway/marketplace';
 import { BillingModule } from '@slipway/billing';
+import { BillingPaymentsModule } from '@slipway/billing';
+import { PaymentsModule } from '@slipway/payments';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -57,9 +59,12 @@ import { MarketplaceSubscriptionsController } from './controllers/marketplace-su
 import { MarketplaceKeysController } from './controllers/marketplace-keys.controller';
 import { BillingInvoicesController } from './controllers/billing-invoices.controller';
 import { BillingPublisherController } from './controllers/billing-publisher.controller';
+import { BillingPaymentsController } from './controllers/billing-payments.controller';
+import { BillingAnalyticsController } from './controllers/billing-analytics.controller';
+import { StripeWebhookRoute } from './payments/stripe-webhook.route';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, MarketplaceModule, BillingModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, MarketplaceModule, BillingModule, PaymentsModule, BillingPaymentsModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -95,6 +100,8 @@ import { BillingPublisherController } from './controllers/billing-publisher.cont
     MarketplaceKeysController,
     BillingInvoicesController,
     BillingPublisherController,
+    BillingPaymentsController,
+    BillingAnalyticsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
@@ -103,6 +110,7 @@ import { BillingPublisherController } from './controllers/billing-publisher.cont
     GatewayRoutes,
     GatewaySocketServer,
     GitHooks,
+    StripeWebhookRoute,
   ],
 })
 export class AppModule {

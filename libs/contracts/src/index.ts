@@ -31,4 +31,5 @@ export * from './observability';
 export * from './marketplace-edge';
 export * from './marketplace-pricing';
 export * from './marketplace';
+export * from './billing-payments';
 export * from './billing';

@@ -73,6 +73,10 @@ export const SCHEDULED_JOBS = {
   'images-prune': { queue: 'slipway-images-prune', everyMs: 60 * 60_000 },
   /** The edge's marketplace records (consumer keys, subscriptions) rewritten from PostgreSQL: missing or different ones written, unknown ones deleted, so a lost write heals. */
   'marketplace-edge-sync': { queue: 'slipway-marketplace-edge-sync', everyMs: 60_000 },
+  /** Published APIs: finalized invoices handed to the payment provider; subscriptions with an invoice unpaid past MARKETPLACE_PAYMENT_GRACE_DAYS set PAST_DUE. */
+  'api-payments': { queue: 'slipway-api-payments', everyMs: 60_000 },
+  /** Published APIs: a payout statement per publisher for each ended calendar month (UTC), with its platform-fee ledger entry. */
+  'api-payouts': { queue: 'slipway-api-payouts', everyMs: 60 * 60_000 },
   /** Published APIs: ended subscription periods rolled, drafts recomputed from usage events, drafts past their grace finalized, edge balances reset (interval: MARKETPLACE_BILLING_PERIODS_SECONDS). */
   'api-billing-periods': { queue: 'slipway-api-billing-periods', everyMs: 300_000 },
 } as const;
