@@ -103,7 +103,7 @@ export class AnthropicToOpenAIStream implements StreamTranslator {
     if (message) mergeAnthropicUsage(this.u, message.usage);
     const id = this.opts.id ?? str(message?.id) ?? newId('chatcmpl-');
     const created = Math.floor(Date.now() / 1000);
-    this.head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(this.opts.clientModel)},`;
+    this.head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(str(message?.model) ?? this.opts.model)},`;
     return this.delta('{"role":"assistant","content":""}');
   }
 
