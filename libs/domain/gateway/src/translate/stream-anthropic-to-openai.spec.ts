@@ -63,7 +63,7 @@ describe('Anthropic → OpenAI stream', () => {
     const chunks = dataLines(outs.join('') + t.end()) as Array<Chunk | '[DONE]'>;
     expect(chunks.at(-1)).toBe('[DONE]');
     const body = chunks.slice(0, -1) as Chunk[];
-    for (const c of body) expect(c).toMatchObject({ id: 'msg_01', object: 'chat.completion.chunk', model: 'my-alias' });
+    for (const c of body) expect(c).toMatchObject({ id: 'msg_01', object: 'chat.completion.chunk', model: 'claude-sonnet-4-5' }); // the upstream's own name
     expect(body.map((c) => c.choices[0]?.delta ?? null)).toEqual([
       { role: 'assistant', content: '' },
       { content: "I'll check" },

@@ -72,7 +72,7 @@ describe('OpenAI → Anthropic stream', () => {
     expect(outs.at(-1)).toBe(''); // [DONE] after the usage chunk closed the message
     const list = events(outs.join('') + t.end());
     checkOrder(list);
-    expect(list[0]?.data.message).toMatchObject({ id: 'chatcmpl-7', model: 'my-alias', role: 'assistant', content: [] });
+    expect(list[0]?.data.message).toMatchObject({ id: 'chatcmpl-7', model: 'gpt-4o', role: 'assistant', content: [] }); // the upstream's own name
     expect(list.slice(1, -2).map((e) => (e.event === 'content_block_stop' ? 'stop' : (e.data.content_block ?? e.data.delta)))).toEqual([
       { type: 'text', text: '' },
       { type: 'text_delta', text: 'Checking' },
