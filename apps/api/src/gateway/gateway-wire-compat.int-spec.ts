@@ -117,6 +117,13 @@ describe('OpenAI streams and usage', () => {
     expect(counted.slice(0, -1).every((c) => c.usage === null)).toBe(true);
     expect(counted.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 3 } });
 
+    // The same from an Anthropic provider, translated.
+    const translated = chunksOf(await (await post('/v1/chat/completions', { ...body, model: 'claude' })).text());
+    for (const chunk of translated) expect(chunk).not.toHaveProperty('usage');
+    const translatedCounted = chunksOf(await (await post('/v1/chat/completions', { ...body, model: 'claude', stream_options: { include_usage: true } })).text());
+    expect(translatedCounted.slice(0, -1).every((c) => c.usage === null)).toBe(true);
+    expect(translatedCounted.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 3 } });
+
     // The SDK reading a translated stream without include_usage sees no usage either.
     const { usage } = await readChatStream(await openai.chat.completions.create({ model: 'claude', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
     expect(usage).toBeUndefined();

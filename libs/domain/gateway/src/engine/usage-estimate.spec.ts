@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateOf } from './gateway-engine';
+import { estimateOf } from './reservation-estimate';
 import { statusOfStreamError } from './stream-errors';
 import { abandonedUsage, billedUsage } from './usage-estimate';
 

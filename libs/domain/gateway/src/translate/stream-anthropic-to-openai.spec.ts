@@ -75,6 +75,8 @@ describe('Anthropic → OpenAI stream', () => {
       null,
     ]);
     expect(body.at(-2)?.choices[0]?.finish_reason).toBe('tool_calls');
+    // As OpenAI streams with include_usage: `"usage": null` in every chunk but the last.
+    expect(body.slice(0, -1).every((c) => (c as Chunk & { usage?: unknown }).usage === null)).toBe(true);
     expect(body.at(-1)).toMatchObject({
       choices: [],
       usage: { prompt_tokens: 2042, completion_tokens: 42, total_tokens: 2084, prompt_tokens_details: { cached_tokens: 2000 } },
@@ -86,6 +88,7 @@ describe('Anthropic → OpenAI stream', () => {
     const t = createStreamTranslator('anthropic', 'openai', { model: 'm', id: 'chatcmpl-own' });
     const chunks = dataLines(upstream.map((e) => t.push(e)).join('') + t.end()) as Array<Chunk | '[DONE]'>;
     expect(chunks.some((c) => c !== '[DONE]' && c.choices.length === 0)).toBe(false);
+    expect(chunks.some((c) => c !== '[DONE]' && 'usage' in c)).toBe(false);
     expect(chunks[0]).toMatchObject({ id: 'chatcmpl-own' });
     expect(t.usage().outputTokens).toBe(42);
   });
