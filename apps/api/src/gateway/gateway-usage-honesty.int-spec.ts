@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@slipway/config';
 import { USAGE_STREAM, type UsageEvent } from '@slipway/contracts';
 import { PrismaService } from '@slipway/db';
-import { UsageRecorder } from '@slipway/gateway';
+import { UsageConsumerFactory, UsageRecorder } from '@slipway/gateway';
 import { RedisService } from '@slipway/redis';
 import { startGatewayHarness, type GatewayHarness } from './gateway-harness.int-support';
 
@@ -168,5 +168,27 @@ describe('a complete call', () => {
     const e = await recorded('exact');
     expect(e).toMatchObject({ status: 200, inputTokens: whole.usage!.prompt_tokens, outputTokens: whole.usage!.completion_tokens });
     expect(e.usageEstimated).toBe(false);
+  });
+});
+
+describe('what the console shows, once the worker wrote the calls', () => {
+  it('lists estimated calls as estimated, and counts broken streams among the errors of the usage totals', async () => {
+    // The worker's consumer, run here once over the stream: rows and rollups, as in production.
+    const consumer = h.app.get(UsageConsumerFactory).create({ consumer: `honesty-${process.pid}`, blockMs: 10 });
+    await consumer.recover(); // creates the group
+    while ((await consumer.pollOnce()) > 0);
+    await consumer.stop();
+    const list = await h.owner.call('GET', `/api/v1/orgs/${h.org}/projects/${h.project}/gateway/requests?limit=200`);
+    expect(list.status).toBe(200);
+    const byAlias = new Map((list.body as { modelRequested: string; usageEstimated: boolean; status: number }[]).map((r) => [r.modelRequested, r]));
+    expect(byAlias.get('cut-openai')).toMatchObject({ status: 502, usageEstimated: true });
+    expect(byAlias.get('broken-anthropic')).toMatchObject({ status: 529, usageEstimated: true });
+    expect(byAlias.get('exact')).toMatchObject({ status: 200, usageEstimated: false });
+
+    const usage = await h.owner.call('GET', `/api/v1/orgs/${h.org}/projects/${h.project}/gateway/usage?period=day`);
+    const errorsOf = (alias: string) => (usage.body.byModel as { model: string; errors: number }[]).find((m) => m.model === alias)?.errors;
+    expect(errorsOf('broken-anthropic')).toBe(1);
+    expect(errorsOf('broken-openai')).toBe(1);
+    expect(errorsOf('exact')).toBe(0);
   });
 });
