@@ -140,7 +140,9 @@ describe('keys of deleted environments and projects stop working at once', () =>
     expect(headerOf(refused, 'x-slipway-error-code')).toBe('key_environment_deleted');
     const viaOpenAI = await failureOf(openai(key).chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }));
     expect(viaOpenAI.status).toBe(401);
-    expect(viaOpenAI.error).toMatchObject({ code: 'key_environment_deleted' });
+    // OpenAI's own code in an OpenAI-format body; the gateway's stays in the header (docs/gateway.md, Errors).
+    expect(viaOpenAI.error).toMatchObject({ code: 'invalid_api_key' });
+    expect(headerOf(viaOpenAI, 'x-slipway-error-code')).toBe('key_environment_deleted');
     expect(await providerCalls()).toBe(reached);
   });
 
@@ -155,7 +157,8 @@ describe('keys of deleted environments and projects stop working at once', () =>
     expect((await t.client.del(`/api/v1/orgs/${t.org}/projects/${slug}`)).status).toBe(204);
     const refused = await failureOf(ask());
     expect(refused.status).toBe(401);
-    expect(refused.error).toMatchObject({ type: 'authentication_error', code: 'key_invalid' });
+    expect(refused.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+    expect(headerOf(refused, 'x-slipway-error-code')).toBe('key_invalid');
   });
 
   it("answers the very next call with a revoked key 401 key_revoked", async () => {

@@ -22,6 +22,8 @@ export const gatewayRequestSchema = usageEventSchema.omit({ at: true, organizati
   /** Environment name; null for a project-wide key. */
   environment: z.string().nullable(),
   costUsd: z.number(),
+  /** True when the tokens and cost are the gateway's estimate: the provider's own usage never arrived (docs/gateway.md, "Accounting rules"). */
+  usageEstimated: z.boolean(),
   createdAt: isoDateSchema,
 });
 export type GatewayRequestDto = z.infer<typeof gatewayRequestSchema>;

@@ -98,6 +98,8 @@ export const usageEventSchema = z.object({
   retries: z.number().int(),
   fallbackChain: z.array(z.string()),
   streamed: z.boolean(),
+  /** The provider never reported this call's usage (a cut, aborted or broken call): the tokens and cost are the gateway's estimate. Absent = false. */
+  usageEstimated: z.boolean().optional(),
 });
 export type UsageEvent = z.infer<typeof usageEventSchema>;
 

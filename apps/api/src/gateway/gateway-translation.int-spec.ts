@@ -38,7 +38,7 @@ describe('OpenAI SDK → Anthropic provider', () => {
     const params = { model: 'claude', max_tokens: 64, messages: [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'hello there' }] };
     const whole = await openai.chat.completions.create(params);
     expect(whole.choices[0]!.message.content).toBe('Echo: hello there');
-    expect(whole.model).toBe('claude');
+    expect(whole.model).toBe('claude-haiku-4-5'); // the served model, as the provider names it (docs/gateway.md)
     const seen = h.mock.requests.at(-1)!;
     expect(seen.path).toBe('/v1/messages');
     expect(seen.headers['anthropic-version']).toBe('2023-06-01');

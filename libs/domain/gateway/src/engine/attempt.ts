@@ -10,6 +10,7 @@ import { sendJson, type AnswerMeta } from './client-response';
 import { failed, type AttemptOutcome } from './attempt-outcome';
 import { AnswerTooLarge, readCapped } from './read-capped';
 import { relayStream } from './stream-relay';
+import { abandonedUsage } from './usage-estimate';
 import type { UpstreamLimits } from './upstream-wiring';
 
 export type { AttemptOutcome } from './attempt-outcome';
@@ -25,10 +26,11 @@ export interface AttemptInput {
   client: WireFormat;
   op: 'messages';
   body: Record<string, unknown>;
-  clientModel: string;
   stream: boolean;
   /** The OpenAI client's `stream_options.include_usage`. */
   includeUsage: boolean;
+  /** The request's input tokens, estimated (requestNeeds): billed when the provider never reports usage. */
+  inputTokensEstimate: number;
   clientHeaders: IncomingHttpHeaders;
   res: ServerResponse;
   requestId: string;
@@ -60,7 +62,7 @@ export async function attempt(upstream: UpstreamClient, limits: UpstreamLimits, 
     });
   } catch (err) {
     const failure = toUpstreamError(err);
-    if (failure.failure === 'aborted') return { kind: 'aborted' };
+    if (failure.failure === 'aborted') return abandoned(input, route);
     // Refused by the address policy: the message is only "refused: <class> address", nothing of what is there.
     if (failure.failure === 'refused') return failed('connection', `${route.provider.name}: ${failure.message}`, null, null, call.format, DO_NOT_RETRY);
     return failed(failure.failure, `${route.provider.name}: ${failure.message}`, null, null, call.format, {});
@@ -86,7 +88,7 @@ async function answerWhole(body: Readable, maxBytes: number, format: WireFormat,
   } catch (err) {
     if (err instanceof AnswerTooLarge) return failed('server_error', `${route.provider.name}: ${err.message}`, null, null, format, DO_NOT_RETRY);
     const failure = toUpstreamError(err);
-    if (failure.failure === 'aborted' || input.signal.aborted) return { kind: 'aborted' };
+    if (failure.failure === 'aborted' || input.signal.aborted) return abandoned(input, route);
     return failed(failure.failure === 'timeout' ? 'timeout' : 'stream_cut', `${route.provider.name}: ${failure.message}`, null, null, format, {});
   }
   let json: Record<string, unknown>;
@@ -99,6 +101,11 @@ async function answerWhole(body: Readable, maxBytes: number, format: WireFormat,
   const usage = format === 'anthropic' ? usageFromAnthropic(json.usage) : usageFromOpenAI(json.usage);
   const servedModel = typeof json.model === 'string' ? json.model : route.model;
   if (format === input.client) sendJson(input.res, 200, text, meta);
-  else sendJson(input.res, 200, format === 'openai' ? openaiResponseToAnthropic(json, input.clientModel) : anthropicResponseToOpenAI(json, input.clientModel), meta);
-  return { kind: 'answered', usage, ttftMs: null, servedModel };
+  else sendJson(input.res, 200, format === 'openai' ? openaiResponseToAnthropic(json, servedModel) : anthropicResponseToOpenAI(json, servedModel), meta);
+  return { kind: 'answered', usage, estimated: false, ttftMs: null, servedModel };
+}
+
+/** The client left after the request went to the provider and before any answer: the input is billed, estimated. */
+function abandoned(input: AttemptInput, route: AttemptRoute): AttemptOutcome {
+  return { kind: 'aborted', usage: abandonedUsage(input.inputTokensEstimate), estimated: true, ttftMs: null, servedModel: route.model };
 }

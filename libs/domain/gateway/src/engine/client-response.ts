@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { GATEWAY_ERROR_CODE_HEADER, type GatewayErrorCode, type WireFormat } from '@slipway/contracts';
-import { anthropicErrorBody, errorTypeFor, openaiErrorBody } from '../translate';
+import { anthropicErrorBody, errorTypeFor, openaiCodeFor, openaiErrorBody } from '../translate';
 
 /** Headers every gateway answer carries, so a user can quote one id to support. */
 export interface AnswerMeta {
@@ -39,10 +39,15 @@ export interface ErrorAnswer {
   code?: GatewayErrorCode;
 }
 
-/** An error in the shape the client's SDK parses: Anthropic `{type:"error",error}` or OpenAI `{error}`. */
+/**
+ * An error in the shape the client's SDK parses: Anthropic `{type:"error",error}` or OpenAI
+ * `{error}`. The gateway's stable code is always in `x-slipway-error-code`; in the body it is
+ * Anthropic's `error.code`, while OpenAI's `error.code` keeps OpenAI's own meaning where OpenAI
+ * defines one (`invalid_api_key`, `model_not_found`).
+ */
 export function sendError(res: ServerResponse, format: WireFormat, answer: ErrorAnswer, meta: AnswerMeta): void {
   const type = answer.type ?? errorTypeFor(format, answer.status);
-  const body = format === 'anthropic' ? anthropicErrorBody(type, answer.message, answer.code) : openaiErrorBody(type, answer.message, answer.code ?? null);
+  const body = format === 'anthropic' ? anthropicErrorBody(type, answer.message, answer.code) : openaiErrorBody(type, answer.message, openaiCodeFor(answer.status) ?? answer.code ?? null);
   const extra: Record<string, string> = {};
   if (answer.code !== undefined) extra[GATEWAY_ERROR_CODE_HEADER] = answer.code;
   if (answer.retryAfterSeconds !== undefined) extra['retry-after'] = String(Math.max(1, Math.ceil(answer.retryAfterSeconds)));

@@ -9,6 +9,7 @@ import { admissionOf, type Admission } from './admission';
 import { GatewayLimits, UNLIMITED, attributionOf, mayLimit, reserveWithActions, type LimitSubject } from '../limits';
 import { BreakerRegistry, ClientGone, LimiterRegistry, RetryBudget, type CancelSignal } from '../resilience';
 import { costMicros, planRoutes, requestNeeds, type RequestNeeds, type RoutePlan } from '../routing';
+import { estimateOf } from './reservation-estimate';
 import { GatewayMetrics, UsageRecorder } from '../usage';
 import { translateErrorBody } from '../translate';
 import { ZERO_USAGE, type AttemptInput, type AttemptRoute } from './attempt';
@@ -20,9 +21,6 @@ import { keyFrom, parseModelRequest, type ModelRequest } from './parse-request';
 import { RequestTrace } from './request-trace';
 import { runRoutes, type RunResult, type RunnerDeps } from './route-runner';
 import { UPSTREAM_CLIENT, upstreamLimitsOf, type UpstreamLimits } from './upstream-wiring';
-
-/** Output tokens reserved against budgets when a request does not cap them. */
-const DEFAULT_OUTPUT_ESTIMATE = 4096;
 
 
 /**
@@ -39,6 +37,8 @@ export class GatewayEngine implements OnModuleDestroy {
   /** Each organization's share of a provider origin's connections (route-runner). */
   private readonly shares: LimiterRegistry;
   private readonly upstreamLimits: UpstreamLimits;
+  /** Output tokens a request reserves against budgets at most (GATEWAY_BUDGET_RESERVED_OUTPUT_TOKENS). */
+  private readonly reservedOutputTokens: number;
   /** Per organization and ratio (`gateway.retryBudget`): one tenant's outage never spends another's retries. */
   private readonly retryBudgets = new Map<string, RetryBudget>();
 
@@ -58,6 +58,7 @@ export class GatewayEngine implements OnModuleDestroy {
     const share = Math.max(1, Math.floor((upstream.connectionsPerOrigin * config.GATEWAY_ORG_CONNECTION_SHARE) / 100));
     this.shares = new LimiterRegistry({ limit: share, queueSize: config.GATEWAY_QUEUE_SIZE, queueTimeoutMs: config.GATEWAY_QUEUE_TIMEOUT_MS });
     this.upstreamLimits = upstreamLimitsOf(config);
+    this.reservedOutputTokens = config.GATEWAY_BUDGET_RESERVED_OUTPUT_TOKENS;
   }
 
   /** The pooled provider client, shared with the side endpoints. */
@@ -148,7 +149,7 @@ export class GatewayEngine implements OnModuleDestroy {
     const subject: LimitSubject = { organizationId: caller.organizationId, projectId: caller.projectId, keyId: caller.keyId, alias: plan.alias, attribution: trace.attribution, monthlyKeyBudgetMicros: caller.monthlyBudgetMicros };
     // Most keys have no budget or rate limit: no Redis round trip for them.
     const reserve = (planned: Extract<RoutePlan, { ok: true }>) =>
-      mayLimit(caller.config, subject) ? reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, planned), signal) : UNLIMITED;
+      mayLimit(caller.config, subject) ? reserveWithActions(this.limits, caller.config, subject, estimateOf(needs, planned, this.reservedOutputTokens), signal) : UNLIMITED;
     let decision = await reserve(plan);
     if (!decision.ok && decision.action === 'downgrade') {
       plan = this.plan(caller, decision.downgradeTo, needs);
@@ -179,9 +180,9 @@ export class GatewayEngine implements OnModuleDestroy {
       client: format,
       op: 'messages',
       body: request.body,
-      clientModel: request.model,
       stream: request.stream,
       includeUsage: request.includeUsage,
+      inputTokensEstimate: needs.inputTokensEstimate,
       clientHeaders: headers,
       res,
       requestId: trace.id,
@@ -216,10 +217,11 @@ export class GatewayEngine implements OnModuleDestroy {
       trace.errorCategory = 'client_closed';
       const partial = result.outcome;
       if (partial?.usage && result.route) {
-        // Tokens already generated are billed by the provider: they count here too.
+        // What the provider read and generated before the client left is billed by it: it counts here too.
         trace.provider = result.route.provider.name;
         trace.modelServed = partial.servedModel ?? result.route.model;
         trace.usage = partial.usage;
+        trace.usageEstimated = partial.estimated === true;
         trace.ttftMs = partial.ttftMs ?? null;
         trace.costMicros = costMicros(partial.usage, result.route.info.prices);
       }
@@ -230,9 +232,11 @@ export class GatewayEngine implements OnModuleDestroy {
       trace.provider = route.provider.name;
       trace.modelServed = outcome.servedModel;
       trace.usage = outcome.usage;
+      trace.usageEstimated = outcome.estimated;
       trace.ttftMs = outcome.ttftMs;
       trace.costMicros = costMicros(outcome.usage, route.info.prices);
-      trace.status = 200;
+      // A stream that ended in an error event is an error, whatever status line went out first.
+      trace.status = outcome.kind === 'broken' ? outcome.status : 200;
       trace.errorCategory = outcome.kind === 'broken' ? outcome.category : null;
       return;
     }
@@ -284,15 +288,6 @@ export class GatewayEngine implements OnModuleDestroy {
   }
 }
 
-
-/** What the request may cost at most on its first route, reserved against budgets before it runs. */
-function estimateOf(needs: RequestNeeds, plan: Extract<RoutePlan, { ok: true }>): { costMicros: number; tokens: number } {
-  const first = plan.routes[0]!;
-  // Without max_tokens (OpenAI clients), assume the model's own cap, or a common default.
-  const outputTokens = needs.maxOutputTokens || first.info.maxOutputTokens || DEFAULT_OUTPUT_ESTIMATE;
-  const usage = { inputTokens: needs.inputTokensEstimate, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 };
-  return { costMicros: costMicros(usage, first.info.prices), tokens: needs.inputTokensEstimate + outputTokens };
-}
 
 /** The error type SDKs treat as a temporary refusal worth retrying after `retry-after`. */
 function overloaded(format: WireFormat): string {

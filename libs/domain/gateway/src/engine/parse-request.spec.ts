@@ -20,3 +20,12 @@ describe('parseModelRequest', () => {
     expect(parseModelRequest('openai', raw, 'messages').ok).toBe(false);
   });
 });
+
+describe('stream', () => {
+  it('takes "stream": null as not streamed (OpenAI does) and drops it, and still refuses other non-booleans', () => {
+    const parsed = parseModelRequest('openai', Buffer.from('{"model":"m","messages":[],"stream":null}'), 'messages');
+    expect(parsed.ok && parsed.request.stream).toBe(false);
+    expect(parsed.ok && 'stream' in parsed.request.body).toBe(false);
+    expect(parseModelRequest('openai', Buffer.from('{"model":"m","messages":[],"stream":"yes"}'), 'messages')).toMatchObject({ ok: false, error: { status: 400 } });
+  });
+});

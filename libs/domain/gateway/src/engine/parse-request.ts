@@ -43,6 +43,7 @@ export function parseModelRequest(format: WireFormat, raw: Buffer, op: 'messages
     if (max === undefined) return invalid('max_tokens: Field required.');
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) return invalid('max_tokens: Input should be a positive integer.');
   }
+  if (b.stream === null) delete b.stream; // OpenAI accepts null as "not set"; no provider needs to see it
   if (b.stream !== undefined && typeof b.stream !== 'boolean') return invalid('stream: Input should be a valid boolean.');
   const options = b.stream_options as { include_usage?: unknown } | undefined;
   return { ok: true, request: { body: b, model: b.model, stream: b.stream === true, includeUsage: options?.include_usage === true } };

@@ -17,6 +17,8 @@ export class RequestTrace {
   errorCategory: string | null = null;
   ttftMs: number | null = null;
   usage: TokenUsage | null = null;
+  /** The provider never reported this call's usage: `usage` is the gateway's estimate (usage-estimate.ts). */
+  usageEstimated = false;
   costMicros = 0;
   retries = 0;
   readonly fallbackChain: string[] = [];
@@ -63,6 +65,7 @@ export class RequestTrace {
       retries: this.retries,
       fallbackChain: this.fallbackChain,
       streamed: this.streamed,
+      usageEstimated: this.usageEstimated,
     };
   }
 }

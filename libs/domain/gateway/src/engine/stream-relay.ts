@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { FailureCategory, WireFormat } from '@slipway/contracts';
 import { toUpstreamError, type UpstreamResponse } from '@slipway/ai-providers';
-import { SseParser, createStreamTranslator, type SseEvent } from '../translate';
+import { DeltaTally, MALFORMED_EVENT, SseParser, createStreamTranslator, type SseEvent } from '../translate';
 import type { AttemptInput, AttemptRoute } from './attempt';
 import { failed, type AttemptOutcome } from './attempt-outcome';
 import { startStream, type AnswerMeta } from './client-response';
+import { categoryOfStreamError, statusOfBrokenCategory, statusOfStreamError } from './stream-errors';
+import { billedUsage } from './usage-estimate';
 
 /** Pre-answer events held back at most; past this the stream goes out anyway. */
 const MAX_HELD_EVENTS = 8;
@@ -15,8 +17,6 @@ function isAnswerEvent(e: SseEvent, format: WireFormat): boolean {
   if (format === 'anthropic') return e.event === 'content_block_delta' || e.event === 'message_delta' || e.event === 'message_stop';
   return e.data === '[DONE]' || e.data.includes('"finish_reason":"') || OPENAI_ANSWER.test(e.data);
 }
-
-const categoryOfError = (type: string): FailureCategory => (type.includes('overloaded') ? 'overloaded' : 'server_error');
 
 /**
  * Relays a provider's stream to the client through the stream translator (a pass-through when
@@ -36,8 +36,10 @@ export function relayStream(
   const { res } = input;
   // A provider sending one endless line (or event) must not grow our memory: past the cap, the stream fails.
   const parser = new SseParser({ maxEventChars: maxEventBytes });
-  const translator = createStreamTranslator(format, input.client, { clientModel: input.clientModel, id: input.requestId, includeUsage: input.includeUsage });
-  const servedSoFar = () => ({ usage: translator.usage(), ttftMs, servedModel: route.model });
+  const translator = createStreamTranslator(format, input.client, { model: route.model, id: input.requestId, includeUsage: input.includeUsage, inputTokensEstimate: input.inputTokensEstimate });
+  // What was generated, counted from the deltas, for when the provider's final usage never comes.
+  const tally = new DeltaTally(format);
+  const servedSoFar = () => ({ ...billedUsage(translator.usage(), translator.finished, tally.outputTokens(), input.inputTokensEstimate), ttftMs, servedModel: route.model });
   let committed = false;
   let ttftMs: number | null = null;
   let settled = false;
@@ -64,10 +66,10 @@ export function relayStream(
         body.resume();
       });
     };
-    const endBroken = (category: FailureCategory) => {
+    const endBroken = (category: FailureCategory, status = statusOfBrokenCategory(category)) => {
       res.end();
       body.destroy();
-      finish({ kind: 'broken', category, ...servedSoFar() });
+      finish({ kind: 'broken', category, status, ...servedSoFar() });
     };
     const commit = () => {
       committed = true;
@@ -77,11 +79,12 @@ export function relayStream(
       held = '';
     };
     const relay = (e: SseEvent) => {
+      tally.observe(e);
       const out = translator.push(e);
       const error = translator.upstreamError;
       if (error && !committed) {
         body.destroy();
-        return finish(failed(categoryOfError(error.type), `${route.provider.name}: ${error.message}`, null, null, format, {}));
+        return finish(failed(categoryOfStreamError(error.type), `${route.provider.name}: ${error.message}`, null, null, format, {}));
       }
       if (committed) write(out);
       else {
@@ -89,7 +92,8 @@ export function relayStream(
         if (isAnswerEvent(e, format) || ++heldEvents >= MAX_HELD_EVENTS) commit();
       }
       // The translator already wrote the client's error event for a bad or error event: end here.
-      if (error) endBroken(categoryOfError(error.type));
+      // A malformed event is the gateway's finding (502); an error event carries the provider's own type.
+      if (error) endBroken(categoryOfStreamError(error.type), error.message === MALFORMED_EVENT ? 502 : statusOfStreamError(error.type));
     };
 
     body.on('data', (chunk: Buffer) => {
@@ -125,7 +129,8 @@ export function relayStream(
       const failure = toUpstreamError(err);
       if (failure.failure === 'aborted' || input.signal.aborted) {
         res.end();
-        return finish(committed ? { kind: 'aborted', ...servedSoFar() } : { kind: 'aborted' });
+        // The provider got the request either way: what it read and generated is billed.
+        return finish({ kind: 'aborted', ...servedSoFar() });
       }
       const category: FailureCategory = failure.failure === 'timeout' ? 'timeout' : 'stream_cut';
       // Before the first token nothing reached the client: a broken connection, which may fall back.

@@ -25,6 +25,16 @@ const OPENAI_TYPES: Record<number, string> = {
   529: 'server_error',
 };
 
+/**
+ * OpenAI's own `error.code` for these statuses, which OpenAI SDK users branch on: a key refused
+ * (missing, invalid, revoked, expired) is `invalid_api_key`, an unknown model `model_not_found`.
+ */
+const OPENAI_CODES: Record<number, string> = { 401: 'invalid_api_key', 404: 'model_not_found' };
+
+export function openaiCodeFor(status: number): string | null {
+  return OPENAI_CODES[status] ?? null;
+}
+
 /** Upstream error messages are echoed to clients; an HTML error page is cut to a readable size. */
 const MAX_MESSAGE = 1000;
 
@@ -82,7 +92,7 @@ export function translateErrorBody(upstream: WireFormat, client: WireFormat, sta
   // A type is only meaningful in the format that defined it.
   const type = upstream === client && err.type ? err.type : errorTypeFor(client, status);
   if (client === 'anthropic') return anthropicErrorBody(type, err.message);
-  return openaiErrorBody(type, err.message, upstream === 'openai' ? (err.code ?? null) : null, err.param ?? null);
+  return openaiErrorBody(type, err.message, upstream === 'openai' ? (err.code ?? null) : openaiCodeFor(status), err.param ?? null);
 }
 
 function clip(s: string): string {

@@ -4,7 +4,8 @@ export { anthropicRequestToOpenAI, type OpenAIRequestOptions } from './request-t
 export { openaiRequestToAnthropic } from './request-to-anthropic';
 export { openaiResponseToAnthropic, anthropicResponseToOpenAI } from './responses';
 export { usageFromAnthropic, usageFromOpenAI } from './usage';
-export { anthropicErrorBody, openaiErrorBody, translateErrorBody, errorTypeFor } from './errors';
+export { anthropicErrorBody, openaiCodeFor, openaiErrorBody, translateErrorBody, errorTypeFor } from './errors';
 export { SseEventTooLarge, SseParser, type SseEvent } from './sse';
 export { createStreamTranslator } from './stream';
-export type { StreamTranslator, StreamTranslatorOptions, UpstreamStreamError } from './stream-types';
+export { MALFORMED_EVENT, type StreamTranslator, type StreamTranslatorOptions, type UpstreamStreamError } from './stream-types';
+export { DeltaTally } from './delta-tally';

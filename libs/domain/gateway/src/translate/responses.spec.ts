@@ -24,7 +24,7 @@ const completion = (message: Record<string, unknown>, finish: string | null, usa
 });
 
 describe('anthropicResponseToOpenAI', () => {
-  it('maps text, echoes the client model, and reports usage with prompt_tokens including the cache', () => {
+  it('maps text, names the served model, and reports usage with prompt_tokens including the cache', () => {
     const out = anthropicResponseToOpenAI(
       anthropicMessage({ usage: { input_tokens: 10, output_tokens: 3, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 } }),
       'my-alias',
@@ -32,7 +32,7 @@ describe('anthropicResponseToOpenAI', () => {
     expect(out).toMatchObject({
       id: 'msg_1',
       object: 'chat.completion',
-      model: 'my-alias',
+      model: 'claude-sonnet-4-5',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hello!' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 130, completion_tokens: 3, total_tokens: 133, prompt_tokens_details: { cached_tokens: 100 } },
     });
@@ -94,7 +94,7 @@ describe('openaiResponseToAnthropic', () => {
       id: 'chatcmpl-1',
       type: 'message',
       role: 'assistant',
-      model: 'my-alias',
+      model: 'gpt-4o-2024',
       content: [{ type: 'text', text: 'Hello!' }],
       stop_reason: 'end_turn',
       stop_sequence: null,

@@ -1,10 +1,10 @@
-// Non-streamed responses. `clientModel` (the name the client asked for) is echoed back, as the
-// client's SDK and the client's own logs expect the name it used.
+// Non-streamed responses. `model` is the model that served the call, as the provider named it
+// (the same rule as same-format answers, which pass the provider's body through).
 import { arr, isObj, newId, obj, str, tryParse, type Json } from './json';
 import { finishReasonFromAnthropic, stopReasonFromOpenAI } from './stop-reasons';
 import { anthropicUsageBody, openaiUsageBody, usageFromAnthropic, usageFromOpenAI } from './usage';
 
-export function openaiResponseToAnthropic(resp: Record<string, unknown>, clientModel: string): Record<string, unknown> {
+export function openaiResponseToAnthropic(resp: Record<string, unknown>, servedModel: string): Record<string, unknown> {
   const choice = obj(arr(resp.choices)[0]);
   const message = obj(choice?.message);
   const content: Json[] = [];
@@ -21,7 +21,7 @@ export function openaiResponseToAnthropic(resp: Record<string, unknown>, clientM
     id: str(resp.id) ?? newId('msg_'),
     type: 'message',
     role: 'assistant',
-    model: clientModel,
+    model: str(resp.model) ?? servedModel,
     content,
     stop_reason: stopReasonFromOpenAI(choice?.finish_reason),
     stop_sequence: null,
@@ -29,7 +29,7 @@ export function openaiResponseToAnthropic(resp: Record<string, unknown>, clientM
   };
 }
 
-export function anthropicResponseToOpenAI(resp: Record<string, unknown>, clientModel: string): Record<string, unknown> {
+export function anthropicResponseToOpenAI(resp: Record<string, unknown>, servedModel: string): Record<string, unknown> {
   let text = '';
   const toolCalls: Json[] = [];
   for (const b of arr(resp.content)) {
@@ -45,7 +45,7 @@ export function anthropicResponseToOpenAI(resp: Record<string, unknown>, clientM
     id: str(resp.id) ?? newId('chatcmpl-'),
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
-    model: clientModel,
+    model: str(resp.model) ?? servedModel,
     choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonFromAnthropic(resp.stop_reason) }],
     usage: openaiUsageBody(usageFromAnthropic(resp.usage)),
   };

@@ -65,7 +65,7 @@ async function startProxy(mock: MockLlmServer): Promise<Proxy> {
   function pipeStream(ur: http.IncomingMessage, res: http.ServerResponse, upstream: WireFormat, client: WireFormat, body: ClientBody) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const t = createStreamTranslator(upstream, client, {
-      clientModel: body.model,
+      model: body.model,
       includeUsage: body.stream_options?.include_usage === true,
     });
     const parser = new SseParser();

@@ -25,7 +25,7 @@ const o = (choices: unknown[], extra: Record<string, unknown> = {}): SseEvent =>
 
 describe('cache tokens and thinking blocks survive translation into the SDKs', () => {
   it('Anthropic upstream → OpenAI SDK: cached tokens in prompt_tokens_details, thinking dropped, tool call intact', async () => {
-    const t = createStreamTranslator('anthropic', 'openai', { clientModel: 'alias', includeUsage: true });
+    const t = createStreamTranslator('anthropic', 'openai', { model: 'alias', includeUsage: true });
     const events = [
       a('message_start', {
         message: {
@@ -68,7 +68,7 @@ describe('cache tokens and thinking blocks survive translation into the SDKs', (
   });
 
   it('OpenAI upstream (usage on the finish chunk) → Anthropic SDK: cache_read_input_tokens, input without the cache', async () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'alias' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'alias' });
     const usage = { prompt_tokens: 1500, completion_tokens: 4, total_tokens: 1504, prompt_tokens_details: { cached_tokens: 1280 } };
     const events = [
       o([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
@@ -81,7 +81,7 @@ describe('cache tokens and thinking blocks survive translation into the SDKs', (
     const client = new Anthropic({ apiKey: 'k', baseURL: url, maxRetries: 0 });
     const m = await client.messages.stream({ model: 'alias', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
     expect(m.content).toEqual([{ type: 'text', text: 'Hello there' }]);
-    expect(m.model).toBe('alias');
+    expect(m.model).toBe('gpt-4o'); // the upstream's own name
     expect(m.stop_reason).toBe('end_turn');
     expect(m.usage).toMatchObject({ input_tokens: 220, output_tokens: 4, cache_read_input_tokens: 1280, cache_creation_input_tokens: 0 });
   });

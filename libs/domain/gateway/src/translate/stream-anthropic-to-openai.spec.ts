@@ -56,14 +56,14 @@ function dataLines(out: string): unknown[] {
 
 describe('Anthropic → OpenAI stream', () => {
   it('emits role, content, tool call and finish chunks, then the usage chunk and [DONE]', () => {
-    const t = createStreamTranslator('anthropic', 'openai', { clientModel: 'my-alias', includeUsage: true });
+    const t = createStreamTranslator('anthropic', 'openai', { model: 'my-alias', includeUsage: true });
     const outs = upstream.map((e) => t.push(e));
     expect(outs[1]).toBe(''); // ping
     expect(t.finished).toBe(true);
     const chunks = dataLines(outs.join('') + t.end()) as Array<Chunk | '[DONE]'>;
     expect(chunks.at(-1)).toBe('[DONE]');
     const body = chunks.slice(0, -1) as Chunk[];
-    for (const c of body) expect(c).toMatchObject({ id: 'msg_01', object: 'chat.completion.chunk', model: 'my-alias' });
+    for (const c of body) expect(c).toMatchObject({ id: 'msg_01', object: 'chat.completion.chunk', model: 'claude-sonnet-4-5' }); // the upstream's own name
     expect(body.map((c) => c.choices[0]?.delta ?? null)).toEqual([
       { role: 'assistant', content: '' },
       { content: "I'll check" },
@@ -75,6 +75,8 @@ describe('Anthropic → OpenAI stream', () => {
       null,
     ]);
     expect(body.at(-2)?.choices[0]?.finish_reason).toBe('tool_calls');
+    // As OpenAI streams with include_usage: `"usage": null` in every chunk but the last.
+    expect(body.slice(0, -1).every((c) => (c as Chunk & { usage?: unknown }).usage === null)).toBe(true);
     expect(body.at(-1)).toMatchObject({
       choices: [],
       usage: { prompt_tokens: 2042, completion_tokens: 42, total_tokens: 2084, prompt_tokens_details: { cached_tokens: 2000 } },
@@ -83,9 +85,10 @@ describe('Anthropic → OpenAI stream', () => {
   });
 
   it('sends no usage chunk when the client did not ask, but still counts usage', () => {
-    const t = createStreamTranslator('anthropic', 'openai', { clientModel: 'm', id: 'chatcmpl-own' });
+    const t = createStreamTranslator('anthropic', 'openai', { model: 'm', id: 'chatcmpl-own' });
     const chunks = dataLines(upstream.map((e) => t.push(e)).join('') + t.end()) as Array<Chunk | '[DONE]'>;
     expect(chunks.some((c) => c !== '[DONE]' && c.choices.length === 0)).toBe(false);
+    expect(chunks.some((c) => c !== '[DONE]' && 'usage' in c)).toBe(false);
     expect(chunks[0]).toMatchObject({ id: 'chatcmpl-own' });
     expect(t.usage().outputTokens).toBe(42);
   });
@@ -95,14 +98,14 @@ describe('Anthropic → OpenAI stream', () => {
     ['stop_sequence', 'stop'],
     ['max_tokens', 'length'],
   ])('maps stop_reason %s to finish_reason %s', (stop, finish) => {
-    const t = createStreamTranslator('anthropic', 'openai', { clientModel: 'm' });
+    const t = createStreamTranslator('anthropic', 'openai', { model: 'm' });
     t.push(upstream[0]!);
     const out = t.push(ev('message_delta', { delta: { stop_reason: stop }, usage: { output_tokens: 3 } }));
     expect((dataLines(out)[0] as Chunk).choices[0]?.finish_reason).toBe(finish);
   });
 
   it('takes cumulative input and cache counts from message_delta when present', () => {
-    const t = createStreamTranslator('anthropic', 'openai', { clientModel: 'm' });
+    const t = createStreamTranslator('anthropic', 'openai', { model: 'm' });
     t.push(upstream[0]!);
     t.push(
       ev('message_delta', {
@@ -114,7 +117,7 @@ describe('Anthropic → OpenAI stream', () => {
   });
 
   it('turns an upstream error event into an OpenAI error chunk, not a clean end', () => {
-    const t = createStreamTranslator('anthropic', 'openai', { clientModel: 'm' });
+    const t = createStreamTranslator('anthropic', 'openai', { model: 'm' });
     t.push(upstream[0]!);
     const out = t.push(ev('error', { error: { type: 'overloaded_error', message: 'Overloaded' } }));
     expect(dataLines(out)).toEqual([{ error: { message: 'Overloaded', type: 'server_error', param: null, code: null } }]);
@@ -125,7 +128,7 @@ describe('Anthropic → OpenAI stream', () => {
   });
 
   it('reports a malformed upstream event as an error chunk', () => {
-    const t = createStreamTranslator('anthropic', 'openai', { clientModel: 'm' });
+    const t = createStreamTranslator('anthropic', 'openai', { model: 'm' });
     t.push(upstream[0]!);
     const out = t.push({ event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_' });
     expect(dataLines(out)).toEqual([{ error: expect.objectContaining({ type: 'server_error' }) }]);
@@ -133,7 +136,7 @@ describe('Anthropic → OpenAI stream', () => {
   });
 
   it('error() writes an error chunk the client cannot mistake for an end', () => {
-    const t = createStreamTranslator('anthropic', 'openai', { clientModel: 'm' });
+    const t = createStreamTranslator('anthropic', 'openai', { model: 'm' });
     t.push(upstream[0]!);
     expect(dataLines(t.error('api_error', 'upstream connection lost'))).toEqual([
       { error: { message: 'upstream connection lost', type: 'server_error', param: null, code: null } },

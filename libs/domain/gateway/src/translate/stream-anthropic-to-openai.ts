@@ -11,7 +11,7 @@ import { emptyUsage, mergeAnthropicUsage, openaiUsageBody } from './usage';
 /** Per Anthropic block index: a text block, a skipped block (thinking, server tools), or a tool call index ≥ 0. */
 const TEXT = -1;
 const SKIP = -2;
-const CHOICE_END = ',"logprobs":null,"finish_reason":null}]}\n\n';
+const CHOICE_END = ',"logprobs":null,"finish_reason":null}]';
 
 /** Anthropic error types → the OpenAI type a client of that format expects. */
 const ERROR_TYPES: Record<string, string> = {
@@ -39,7 +39,12 @@ export class AnthropicToOpenAIStream implements StreamTranslator {
   private _finished = false;
   private _error: UpstreamStreamError | null = null;
 
-  constructor(private readonly opts: StreamTranslatorOptions) {}
+  /** Closes a chunk: with include_usage, OpenAI gives every chunk but the last `"usage": null`. */
+  private readonly chunkEnd: string;
+
+  constructor(private readonly opts: StreamTranslatorOptions) {
+    this.chunkEnd = opts.includeUsage ? ',"usage":null}\n\n' : '}\n\n';
+  }
 
   get finished(): boolean {
     return this._finished;
@@ -103,12 +108,12 @@ export class AnthropicToOpenAIStream implements StreamTranslator {
     if (message) mergeAnthropicUsage(this.u, message.usage);
     const id = this.opts.id ?? str(message?.id) ?? newId('chatcmpl-');
     const created = Math.floor(Date.now() / 1000);
-    this.head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(this.opts.clientModel)},`;
+    this.head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(str(message?.model) ?? this.opts.model)},`;
     return this.delta('{"role":"assistant","content":""}');
   }
 
   private delta(delta: string): string {
-    return `${this.head}"choices":[{"index":0,"delta":${delta}${CHOICE_END}`;
+    return `${this.head}"choices":[{"index":0,"delta":${delta}${CHOICE_END}${this.chunkEnd}`;
   }
 
   private blockStart(d: Json): string {
@@ -156,7 +161,7 @@ export class AnthropicToOpenAIStream implements StreamTranslator {
   private finishChunk(reason: string): string {
     if (this.finishSent || this.head === '') return '';
     this.finishSent = true;
-    return `${this.head}"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"${reason}"}]}\n\n`;
+    return `${this.head}"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"${reason}"}]${this.chunkEnd}`;
   }
 
   private usageChunk(): string {

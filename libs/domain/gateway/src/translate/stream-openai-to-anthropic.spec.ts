@@ -66,13 +66,13 @@ function checkOrder(list: Ev[]): void {
 
 describe('OpenAI → Anthropic stream', () => {
   it('synthesises message_start, one block at a time, then message_delta with usage and message_stop', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'my-alias' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'my-alias' });
     const outs = upstream.map((e) => t.push(e));
     expect(t.finished).toBe(true);
     expect(outs.at(-1)).toBe(''); // [DONE] after the usage chunk closed the message
     const list = events(outs.join('') + t.end());
     checkOrder(list);
-    expect(list[0]?.data.message).toMatchObject({ id: 'chatcmpl-7', model: 'my-alias', role: 'assistant', content: [] });
+    expect(list[0]?.data.message).toMatchObject({ id: 'chatcmpl-7', model: 'gpt-4o', role: 'assistant', content: [] }); // the upstream's own name
     expect(list.slice(1, -2).map((e) => (e.event === 'content_block_stop' ? 'stop' : (e.data.content_block ?? e.data.delta)))).toEqual([
       { type: 'text', text: '' },
       { type: 'text_delta', text: 'Checking' },
@@ -95,7 +95,7 @@ describe('OpenAI → Anthropic stream', () => {
   });
 
   it('waits for the usage chunk after finish_reason before ending the message', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'm' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'm' });
     t.push(delta({ role: 'assistant', content: 'Hi' }));
     const atFinish = events(t.push(delta({}, 'stop'))).map((e) => e.event);
     expect(atFinish).toEqual(['content_block_stop']);
@@ -107,7 +107,7 @@ describe('OpenAI → Anthropic stream', () => {
   });
 
   it('takes usage that arrives on the finish chunk itself', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'm' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'm' });
     t.push(delta({ content: 'Hi' }));
     const out = events(
       t.push(chunk([{ index: 0, delta: {}, finish_reason: 'length' }], { usage: { prompt_tokens: 5, completion_tokens: 1 } })),
@@ -118,7 +118,7 @@ describe('OpenAI → Anthropic stream', () => {
   });
 
   it('ends on [DONE] without usage (zero counts) and without a finish_reason (end_turn)', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'm' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'm' });
     const list = events(t.push(delta({ content: 'Hi' })) + t.push(DONE));
     checkOrder(list);
     expect(list.at(-2)?.data).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { input_tokens: 0, output_tokens: 0 } });
@@ -126,7 +126,7 @@ describe('OpenAI → Anthropic stream', () => {
   });
 
   it('ignores reasoning deltas and opens a new text block for text after a tool call', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'm' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'm' });
     const out =
       t.push(delta({ reasoning_content: 'thinking…' })) +
       t.push(delta({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{}' } }] })) +
@@ -141,7 +141,7 @@ describe('OpenAI → Anthropic stream', () => {
   });
 
   it('turns an upstream error chunk into an Anthropic error event, not a clean end', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'm' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'm' });
     t.push(delta({ content: 'Hi' }));
     const out = events(
       t.push({ data: JSON.stringify({ error: { message: 'The server had an error', type: 'server_error', param: null, code: null } }) }),
@@ -154,14 +154,14 @@ describe('OpenAI → Anthropic stream', () => {
   });
 
   it('reports a malformed chunk as an error event', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'm' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'm' });
     t.push(delta({ content: 'Hi' }));
     expect(events(t.push({ data: '{"id":"chatcmpl-mock","object":"chat.completion.chu' }))[0]?.event).toBe('error');
     expect(t.upstreamError).not.toBeNull();
   });
 
   it('error() is an error event with the given type', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'm' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'm' });
     t.push(delta({ content: 'Hi' }));
     expect(events(t.error('overloaded_error', 'upstream cut'))).toEqual([
       { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'upstream cut' } } },
@@ -169,7 +169,7 @@ describe('OpenAI → Anthropic stream', () => {
   });
 
   it('end() closes the message properly even when nothing came before', () => {
-    const t = createStreamTranslator('openai', 'anthropic', { clientModel: 'm', id: 'msg_own' });
+    const t = createStreamTranslator('openai', 'anthropic', { model: 'm', id: 'msg_own' });
     const list = events(t.end());
     checkOrder(list);
     expect(list[0]?.data.message).toMatchObject({ id: 'msg_own' });

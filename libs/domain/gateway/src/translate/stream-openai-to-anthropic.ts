@@ -111,12 +111,13 @@ export class OpenAIToAnthropicStream implements StreamTranslator {
       id: this.opts.id ?? str(d.id) ?? newId('msg_'),
       type: 'message',
       role: 'assistant',
-      model: this.opts.clientModel,
+      model: str(d.model) ?? this.opts.model,
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      // OpenAI reports usage only at the end; message_delta carries all of it.
-      usage: anthropicUsageBody(this.u),
+      // OpenAI reports usage only at the end (message_delta carries all of it): until then the
+      // input is the gateway's estimate, as Anthropic clients read input_tokens here.
+      usage: anthropicUsageBody({ ...this.u, inputTokens: this.u.inputTokens || (this.opts.inputTokensEstimate ?? 0) }),
     };
     return frameAnthropic('message_start', JSON.stringify({ type: 'message_start', message }));
   }

@@ -28,8 +28,13 @@ export interface StreamTranslator {
 }
 
 export interface StreamTranslatorOptions {
-  /** The model name the client asked for (echoed in every event). */
-  clientModel: string;
+  /**
+   * The model named in every event when the upstream does not name one (docs/gateway.md: the
+   * response `model` is the model that served the call, as the provider names it).
+   */
+  model: string;
+  /** The request's input-token estimate: what `message_start` reports when the upstream only reports usage at the end (OpenAI → Anthropic). */
+  inputTokensEstimate?: number;
   /** Response id to use instead of the upstream's. */
   id?: string;
   /** OpenAI client asked for stream_options.include_usage (a final `choices: []` chunk with usage). */

@@ -15,7 +15,8 @@ export function createStreamTranslator(upstream: WireFormat, client: WireFormat,
 /**
  * Same format: events are forwarded as received (pings included) and only observed for usage.
  * For an OpenAI client that did not ask for usage (`includeUsage: false`) while the gateway
- * asked the upstream for it (to bill the call), the usage-only chunk is not forwarded.
+ * asked the upstream for it (to bill the call), the usage-only chunk is not forwarded and the
+ * other chunks lose their `"usage": null`, as OpenAI streams without include_usage have none.
  */
 class PassThroughStream implements StreamTranslator {
   private readonly observer: UsageObserver;
@@ -49,7 +50,12 @@ class PassThroughStream implements StreamTranslator {
       if (e.data === '[DONE]') {
         if (this.doneSent) return '';
         this.doneSent = true;
-      } else if (this.opts.includeUsage === false && isUsageOnlyChunk(e.data)) return '';
+      } else if (this.opts.includeUsage === false) {
+        if (isUsageOnlyChunk(e.data)) return '';
+        // OpenAI sends `"usage": null` in chunks only when include_usage was asked for (by us, here).
+        const data = withoutNullUsage(e.data);
+        if (data !== e.data) return frameEvent({ event: e.event, data });
+      }
     }
     return frameEvent(e);
   }
@@ -65,6 +71,13 @@ class PassThroughStream implements StreamTranslator {
     if (this.format === 'anthropic') return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message } })}\n\n`;
     return `data: ${JSON.stringify({ error: { message, type, param: null, code: null } })}\n\n`;
   }
+}
+
+const NULL_USAGE = /,\s*"usage"\s*:\s*null(?=\s*[,}])|"usage"\s*:\s*null\s*,/;
+
+/** The chunk without its `"usage": null` member (the regex runs only on chunks that name usage). */
+export function withoutNullUsage(data: string): string {
+  return data.includes('"usage"') ? data.replace(NULL_USAGE, '') : data;
 }
 
 function isUsageOnlyChunk(data: string): boolean {

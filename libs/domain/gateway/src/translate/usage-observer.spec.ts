@@ -65,7 +65,7 @@ describe('createUsageObserver', () => {
 
 describe('same-format stream translator', () => {
   it('Anthropic: forwards every event as received, pings included', () => {
-    const t = createStreamTranslator('anthropic', 'anthropic', { clientModel: 'm' });
+    const t = createStreamTranslator('anthropic', 'anthropic', { model: 'm' });
     const out = anthropic.map((e) => t.push(e)).join('') + t.end();
     expect(out).toBe(anthropic.map((e) => `event: ${e.event}\ndata: ${e.data}\n\n`).join(''));
     expect(t.finished).toBe(true);
@@ -73,14 +73,15 @@ describe('same-format stream translator', () => {
   });
 
   it('OpenAI: drops the usage-only chunk when the client did not ask for usage, and sends [DONE] once', () => {
-    const t = createStreamTranslator('openai', 'openai', { clientModel: 'm', includeUsage: false });
+    const t = createStreamTranslator('openai', 'openai', { model: 'm', includeUsage: false });
     const out = openai.map((e) => t.push(e)).join('') + t.end();
-    expect(out).toBe([0, 1, 2, 4].map((i) => `data: ${openai[i]!.data}\n\n`).join(''));
+    // OpenAI sends no usage member without include_usage: the gateway's own request for it leaves no trace.
+    expect(out).toBe([0, 1, 2, 4].map((i) => `data: ${openai[i]!.data.replace(',"usage":null', '')}\n\n`).join(''));
     expect(t.usage().cacheReadTokens).toBe(100);
   });
 
   it('OpenAI: keeps the usage chunk when asked, and end() adds [DONE] when the upstream never sent it', () => {
-    const t = createStreamTranslator('openai', 'openai', { clientModel: 'm', includeUsage: true });
+    const t = createStreamTranslator('openai', 'openai', { model: 'm', includeUsage: true });
     const out =
       openai
         .slice(0, 4)

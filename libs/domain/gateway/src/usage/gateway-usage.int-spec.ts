@@ -62,7 +62,8 @@ beforeAll(async () => {
   // One instant for all: the page order then rests on the id tie-break.
   const at = new Date().toISOString();
   await ctx.app.get(UsageRepository).ingest([
-    event({ id: 'r1', at, feature: 'chat', customer: 'c1', costMicros: 1_000_000, inputTokens: 100, outputTokens: 50 }),
+    // A call whose provider never reported usage (a stream cut mid-answer): its tokens are estimated.
+    event({ id: 'r1', at, feature: 'chat', customer: 'c1', costMicros: 1_000_000, inputTokens: 100, outputTokens: 50, usageEstimated: true }),
     event({ id: 'r2', at, feature: 'chat', customer: 'c2', costMicros: 250_000, modelRequested: 'smart' }),
     event({
       id: 'r3',
@@ -95,6 +96,9 @@ describe('usage reads for the console', () => {
     });
     const page2 = await usage.listRequests(scope, project, { limit: 2, before: 'r2' });
     expect(page2.map((r) => r.id)).toEqual(['r1']);
+    // Marked estimated; an event without the mark (an older api's) lists as exact.
+    expect(page2[0]!.usageEstimated).toBe(true);
+    expect(page1.map((r) => r.usageEstimated)).toEqual([false, false]);
     expect((await usage.listRequests(scope, project, { limit: 50, environment: 'production' })).map((r) => r.id)).toEqual(['r2', 'r1']);
   });
 

@@ -121,6 +121,7 @@ function toRequestDto(r: GatewayRequest, environments: Map<string, string>): Gat
     retries: r.retries,
     fallbackChain: r.fallbackChain,
     streamed: r.streamed,
+    usageEstimated: r.usageEstimated,
     feature: r.feature,
     customer: r.customer,
     createdAt: r.createdAt.toISOString(),
