@@ -22,7 +22,10 @@ export const restartDelayMs = (restarts: number): number => Math.min(60_000, 100
 const REQUEUE_AFTER_MS = 30_000;
 /** A deployment RUNNING this long is failed: its health window and drain are far shorter. */
 const DEPLOYMENT_STUCK_MS = 15 * 60_000;
-/** Containers this young are left alone: their deployment is still recording them. */
+/**
+ * Containers this young are left alone while created or running: their deployment is still
+ * recording them (it writes the container id once the engine has created and started it).
+ */
 const ORPHAN_GRACE_MS = 2 * 60_000;
 
 type WatchedReplica = Awaited<ReturnType<ReconcileRepository['replicasToWatch']>>[number];
@@ -153,7 +156,9 @@ export class Reconciler {
     const wanted = new Set(replicas.flatMap((r) => [r.containerId!, r.containerName]));
     for (const c of containers) {
       if (!known.has(c.labels[LABELS.environment]!) || wanted.has(c.id) || wanted.has(c.name.replace(/^\//, ''))) continue;
-      if (now.getTime() - c.createdAt.getTime() < ORPHAN_GRACE_MS && c.state === 'running') continue;
+      // 'created' too: on a loaded engine, create and start are seconds apart, and a pass that
+      // listed the container in between removed it under its deployment (seen in bench:density).
+      if (now.getTime() - c.createdAt.getTime() < ORPHAN_GRACE_MS && (c.state === 'running' || c.state === 'created')) continue;
       await this.logs?.flushContainer(c.id);
       await this.runtime.removeContainer(c.id, { force: true });
       report.orphansRemoved++;
