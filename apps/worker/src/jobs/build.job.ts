@@ -4,7 +4,7 @@ import { BUILD_CANCEL_CHANNEL, rowJobId } from '@slipway/contracts';
 import { RedisService } from '@slipway/redis';
 import { CONFIG, type Config } from '@slipway/config';
 import { BuildBusyError, RunBuild } from '@slipway/builds';
-import { DeploymentsService } from '@slipway/deployments';
+import { DeploymentsService, ImageRetention } from '@slipway/deployments';
 import { JobQueue, JobWorkers } from '@slipway/queue';
 
 /**
@@ -24,6 +24,7 @@ export class BuildJob implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly runBuild: RunBuild,
     private readonly deployments: DeploymentsService,
     private readonly redis: RedisService,
+    private readonly images: ImageRetention,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -54,6 +55,8 @@ export class BuildJob implements OnApplicationBootstrap, OnApplicationShutdown {
     this.running.set(job.buildId, cancel);
     const outcome = await this.runWhenProjectIsFree(scope, job, cancel.signal).finally(() => this.running.delete(job.buildId));
     this.logger.log(`build ${job.buildId}: ${outcome.status}`);
+    // Failed builds leave cache too. In the background, at most every 10 minutes (ImageRetention).
+    void this.images.trimBuildCacheSoon();
     if (outcome.status !== 'SUCCEEDED') return;
     const deployment = await this.deployments.deployRelease(scope, { releaseId: outcome.releaseId, kind: 'DEPLOY' });
     await this.queue.enqueue('deploy', rowJobId(deployment.id, deployment.attempt), { organizationId: job.organizationId, deploymentId: deployment.id });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaService } from '@slipway/db';
 
-/** The observability tables a project has rows in (Prisma delegate names), as `ProjectDataPurge` clears them. */
+/** The observability and gateway usage tables a project has rows in (Prisma delegate names), as `ProjectDataPurge` clears them. */
 export const TABLES = [
   'appTrafficSample',
   'appTrafficMinute',
@@ -12,6 +12,8 @@ export const TABLES = [
   'replicaResourceMinute',
   'replicaEvent',
   'appLogLine',
+  'gatewayRequest',
+  'gatewayUsageMinute',
 ] as const;
 
 export type Table = (typeof TABLES)[number];
@@ -66,6 +68,25 @@ export async function observabilityRows(prisma: PrismaService, p: SeededProject,
     },
     replicaEvent: { ...ids, id: randomUUID(), at: now, replica, replicaIndex: 0, action: 'start' },
     appLogLine: { ...ids, at: now, replica, stream: 'stdout', level: 'info', message: 'hello' },
+    gatewayRequest: {
+      ...ids,
+      id: randomUUID(),
+      keyId: 'key-1',
+      api: 'anthropic',
+      modelRequested: 'claude-test',
+      status: 200,
+      latencyMs: 40,
+      inputTokens: 10,
+      outputTokens: 5,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costMicros: 12n,
+      retries: 0,
+      fallbackChain: ['mock/claude-test:ok'],
+      streamed: false,
+      createdAt: now,
+    },
+    gatewayUsageMinute: { ...ids, minute, keyId: 'key-1', model: 'claude-test', requests: 1, costMicros: 12n },
   };
   for (const t of TABLES) await delegate(prisma, t).create({ data: rows[t] });
   await prisma.appLogCursor.create({

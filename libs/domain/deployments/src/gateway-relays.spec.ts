@@ -31,6 +31,18 @@ describe('GatewayRelays.keep (the reconciler pass)', () => {
     expect(await relays.keep(['a', 'b', 'c'])).toBe(0);
   });
 
+  it('costs one image lookup and one list per pass while the relays run as specified, whatever the number of projects', async () => {
+    const relays = new GatewayRelays(config, docker, gateway);
+    await relays.keep(['a', 'c']);
+    docker.calls.length = 0;
+    expect(await relays.keep(['a', 'c'])).toBe(0);
+    expect(docker.calls.map((c) => c.method)).toEqual(['findImage', 'listContainers']);
+    // A stopped relay is the one that costs more: it is replaced.
+    await docker.stopContainer('slipway-relay-c', { timeoutSeconds: 1 });
+    expect(await relays.keep(['a', 'c'])).toBe(1);
+    expect(docker.callsOf('ensureGatewayRelay').map(([o]) => (o as { name: string }).name)).toEqual(['slipway-relay-c']);
+  });
+
   it('lets an unreachable engine fail the pass (it is retried), and does nothing where no relay is needed', async () => {
     docker.setReachable(false);
     await expect(new GatewayRelays(config, docker, gateway).keep(['a'])).rejects.toBeInstanceOf(DockerUnavailableError);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CONFIG, GATEWAY_RELAY, appsGatewayUrl, gatewayRelayNeeded, gatewaySocketLocation, type Config } from '@slipway/config';
-import { CONTAINER_RUNTIME, LABELS, type ContainerRuntime, type GatewayRelayOptions } from '@slipway/docker';
+import { CONTAINER_RUNTIME, LABELS, RELAY_SPEC_LABEL, ROLES, relaySpecDigest, type ContainerRuntime, type GatewayRelayOptions } from '@slipway/docker';
 import { AppError } from '@slipway/errors';
 import { DEPLOY_OPTIONS, DEPLOYMENT_GATEWAY, type DeploymentGateway, type DeployOptions } from './deploy-options';
 import { projectNetwork } from './project-network';
@@ -72,11 +72,27 @@ export class GatewayRelays {
     }
   }
 
-  /** The reconciler's pass: the relays of these projects run. Returns how many were (re)started; failures are logged and retried next pass. */
+  /**
+   * The reconciler's pass: the relays of these projects run. One image lookup and one list of
+   * the relays per pass; only a relay that is missing, not running or made from other settings
+   * costs more engine calls (ensure), so a pass does not grow by a request per project.
+   * Returns how many were (re)started; failures are logged and retried next pass.
+   */
   async keep(projectIds: string[]): Promise<number> {
-    if (!this.needed) return 0;
+    if (!this.needed || !projectIds.length) return 0;
+    const imageId = await this.runtime.findImage(this.config.SLIPWAY_RELAY_IMAGE);
+    const runningDigests = new Map<string, string | undefined>();
+    if (imageId) {
+      for (const c of await this.runtime.listContainers({ [LABELS.role]: ROLES.gatewayRelay }, { all: true }))
+        if (c.state === 'running') runningDigests.set(c.name, c.labels[RELAY_SPEC_LABEL]);
+    }
     let started = 0;
     for (const projectId of projectIds) {
+      const options = gatewayRelayOptions(this.config, projectId, this.options?.extraLabels);
+      if (imageId && runningDigests.get(options.name) === relaySpecDigest(options, imageId)) {
+        this.failing.delete(projectId);
+        continue;
+      }
       try {
         if (await this.ensure(projectId)) started++;
         this.failing.delete(projectId);

@@ -13,8 +13,9 @@ export interface ProjectDataPurged {
 
 /**
  * Removes a deleted project's rows from the observability tables (app traffic samples and
- * rollups, top paths, replica resource samples, rollups and events, log lines, and the log
- * cursors of its containers), in bounded batches. Run by the `teardown` job after the project's
+ * rollups, top paths, replica resource samples, rollups and events, log lines, the model
+ * gateway's request rows and minute rollups, and the log cursors of its containers), in bounded
+ * batches. Run by the `teardown` job after the project's
  * row is gone, so no collector writes new rows for it (a late sample of the last seconds is
  * caught by the job's next run or by retention). Release verdicts go with their release (a
  * foreign key). Idempotent.

@@ -3,7 +3,8 @@ import type { TenantScope } from '@slipway/contracts';
 import { PrismaService } from '@slipway/db';
 
 /**
- * The observability tables that hold a project's rows, each with its primary key. They have no
+ * The observability and model-gateway usage tables that hold a project's rows, each with its
+ * primary key. They have no
  * foreign keys by design (collectors never wait on locks of the rows they describe), so a
  * deleted project's rows are removed here, by the teardown job, rather than by a cascade.
  */
@@ -17,6 +18,9 @@ export const PROJECT_DATA_TABLES = {
   ReplicaResourceMinute: ['replica', 'bucket'],
   ReplicaEvent: ['id'],
   AppLogLine: ['at', 'seq'],
+  // The model gateway's calls and their minute rollups (written by the worker's usage consumer).
+  GatewayRequest: ['id'],
+  GatewayUsageMinute: ['minute', 'organizationId', 'projectId', 'environmentId', 'releaseId', 'keyId', 'model', 'provider', 'feature', 'customer'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ProjectDataTable = keyof typeof PROJECT_DATA_TABLES;

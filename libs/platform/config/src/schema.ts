@@ -186,7 +186,7 @@ export const configSchema = z.object({
   BUILD_PIDS_LIMIT: z.coerce.number().int().min(64).max(1_000_000).default(2048).describe('Most processes and threads one build step may run.'),
   BUILD_DISK_MB: z.coerce.number().int().min(64).max(1024 * 1024).default(4096).describe('Most the steps of one build may write to their filesystems together (MB, measured about once a second); the build is stopped and fails beyond it.'),
   RELEASE_IMAGES_KEEP: z.coerce.number().int().min(2).max(1000).default(10).describe("Images of the last N releases of each environment are kept (the rollback window); older release images are removed hourly by the worker's images-prune job, unless live or used by a container."),
-  BUILD_CACHE_MAX_MB: z.coerce.number().int().min(0).max(16 * 1024 * 1024).default(5120).describe("Size budget of the engine's build cache (MB); images-prune trims it to this size hourly, least recently used first."),
+  BUILD_CACHE_MAX_MB: z.coerce.number().int().min(0).max(16 * 1024 * 1024).default(5120).describe("Size budget of the engine's build cache (MB); trimmed to this size hourly (images-prune) and after builds (at most every 10 minutes), least recently used first."),
   BUILD_LOG_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024).describe('Build output kept per build; beyond it lines are dropped (the build goes on) and the log says so.'),
   BUILD_LOG_LINE_MAX_CHARS: z.coerce.number().int().min(200).max(1024 * 1024).default(4096).describe('Longer build output lines are cut to this length.'),
   SLIPWAY_BUILD_CA_FILE: z.string().optional().describe("CA bundle trusted inside builds (TLS-inspecting proxies); default the host's /etc/ssl/certs/ca-certificates.crt when present."),

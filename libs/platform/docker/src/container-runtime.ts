@@ -230,7 +230,13 @@ export interface ContainerInfo {
   labels: Record<string, string>;
   /** Published port on 127.0.0.1, while running. */
   hostPort?: number;
-  /** Set once the container has exited. */
+  /** When the engine created the container (from the list: known for every container). */
+  createdAt: Date;
+  /**
+   * Exit code, start and end times come from inspect, which `listContainers` calls only for
+   * containers that are not running (one request per container would make every pass O(apps)
+   * round-trips); `getContainer` always fills them. exitCode and finishedAt once it has exited.
+   */
   exitCode?: number;
   startedAt?: Date;
   finishedAt?: Date;

@@ -238,8 +238,12 @@ describe('DockerEngine on a real dockerd', () => {
     expect(await engine.tailLogs(id, 1)).toEqual(['request GET /']);
 
     const [listed] = await engine.listContainers({ [LABELS.project]: 'p-' + run, 'slipway.test.run': run }, { all: false });
-    expect(listed).toMatchObject({ id, name: `slipway-test-${run}-web`, image: imageId, state: 'running', hostPort, exitCode: undefined });
-    expect(listed!.startedAt).toBeInstanceOf(Date);
+    expect(listed).toMatchObject({ id, name: `slipway-test-${run}-web`, image: imageId, state: 'running', hostPort });
+    expect(listed!.exitCode).toBeUndefined();
+    // From the list alone (no inspect per running container): its creation time, no exit details.
+    expect(Math.abs(listed!.createdAt.getTime() - Date.now())).toBeLessThan(120_000);
+    expect(listed!.startedAt).toBeUndefined();
+    expect((await engine.getContainer(id))!.startedAt).toBeInstanceOf(Date);
 
     await engine.stopContainer(id, { timeoutSeconds: 5 });
     await engine.stopContainer(id, { timeoutSeconds: 5 });
@@ -265,6 +269,9 @@ describe('DockerEngine on a real dockerd', () => {
     }
     expect(info).toMatchObject({ state: 'exited', exitCode: 3 });
     expect(info!.finishedAt).toBeInstanceOf(Date);
+    // The list inspects what is not running: the exit code reaches the reconciler's one list per pass.
+    const listed = (await engine.listContainers({ 'slipway.test.run': run }, { all: true })).find((c) => c.id === id);
+    expect(listed).toMatchObject({ state: 'exited', exitCode: 3, finishedAt: info!.finishedAt });
     expect(await engine.tailLogs(id, 5)).toEqual(['fatal: no config']);
     await engine.removeContainer(id, { force: true });
   });

@@ -25,6 +25,7 @@ import {
   dockerStatus,
   isUnreachable,
   LOOPBACK,
+  listedLoopbackPort,
   loopbackPort,
   parseDockerHost,
   withTimeout,
@@ -228,19 +229,35 @@ export class DockerEngine implements ContainerRuntime {
   }
 
   async getContainer(id: string): Promise<ContainerInfo | null> {
-    const [found] = await this.describe({ all: true, filters: { id: [id], label: labelFilter(MANAGED_LABELS) } });
+    const [found] = await this.describe({ all: true, filters: { id: [id], label: labelFilter(MANAGED_LABELS) } }, { inspectRunning: true });
     return found && (found.id === id || found.id.startsWith(id) || found.name === id) ? found : null;
   }
 
   async listContainers(labels: Record<string, string>, options: { all: boolean }): Promise<ContainerInfo[]> {
-    return this.describe({ all: options.all, filters: { label: labelFilter({ ...labels, ...MANAGED_LABELS }) } });
+    return this.describe({ all: options.all, filters: { label: labelFilter({ ...labels, ...MANAGED_LABELS }) } }, { inspectRunning: false });
   }
 
-  /** The list call gives the human status; inspect gives exit code and times. */
-  private async describe(query: Docker.ContainerListOptions): Promise<ContainerInfo[]> {
+  /**
+   * The list call gives id, name, image, state, status, labels, published ports and creation
+   * time; only containers that are not running are inspected as well (exit code, start and end
+   * times). A list of hundreds of idle apps is one request, not one per container: the worker's
+   * passes list every few seconds (docs/capacity.md).
+   */
+  private async describe(query: Docker.ContainerListOptions, options: { inspectRunning: boolean }): Promise<ContainerInfo[]> {
     const summaries = await this.call('container list', () => this.docker.listContainers(query));
     const infos = await Promise.all(
       summaries.map(async (s): Promise<ContainerInfo | null> => {
+        const listed: ContainerInfo = {
+          id: s.Id,
+          name: (s.Names[0] ?? '').replace(/^\//, ''),
+          image: s.ImageID,
+          state: s.State as ContainerState,
+          status: s.Status,
+          labels: s.Labels ?? {},
+          hostPort: listedLoopbackPort(s.Ports),
+          createdAt: new Date(s.Created * 1000),
+        };
+        if (listed.state === 'running' && !options.inspectRunning) return listed;
         let i: Docker.ContainerInspectInfo;
         try {
           i = await this.docker.getContainer(s.Id).inspect();
@@ -251,11 +268,8 @@ export class DockerEngine implements ContainerRuntime {
         const state = i.State.Status as ContainerState;
         const ended = state === 'exited' || state === 'dead';
         return {
-          id: i.Id,
-          name: i.Name.replace(/^\//, ''),
-          image: i.Image,
+          ...listed,
           state,
-          status: s.Status,
           labels: i.Config.Labels ?? {},
           hostPort: loopbackPort(i.NetworkSettings.Ports),
           exitCode: ended ? i.State.ExitCode : undefined,

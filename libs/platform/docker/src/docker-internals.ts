@@ -255,6 +255,11 @@ export function loopbackPort(ports: Record<string, Array<{ HostIp: string; HostP
   return undefined;
 }
 
+/** The host port bound on 127.0.0.1, from the container list's Ports (the same binding, listed). */
+export function listedLoopbackPort(ports: Array<{ IP?: string; PublicPort?: number }> | undefined): number | undefined {
+  return ports?.find((p) => p.IP === LOOPBACK && (p.PublicPort ?? 0) > 0)?.PublicPort;
+}
+
 /** A relative path that stays inside the context: the engine is not the only line of defence. */
 export function insideContext(dockerfile: string): string {
   const normalized = posix.normalize(dockerfile.replace(/\\/g, '/'));

@@ -43,7 +43,7 @@ interface RelayDeps {
 export async function ensureGatewayRelay(docker: Docker, options: GatewayRelayOptions, deps: RelayDeps): Promise<GatewayRelayResult> {
   const imageId = await deps.findImage(options.image);
   if (!imageId) throw new ContainerStartError(options.name, `No such image: ${options.image}`);
-  const digest = specDigest(options, imageId);
+  const digest = relaySpecDigest(options, imageId);
   for (let attempt = 1; ; attempt++) {
     const existing = await inspect(docker, options.name, deps);
     if (existing?.Config.Labels?.[RELAY_SPEC_LABEL] === digest) {
@@ -103,7 +103,12 @@ export function relayContainerSpec(options: GatewayRelayOptions, digest: string)
   };
 }
 
-function specDigest(options: GatewayRelayOptions, imageId: string): string {
+/**
+ * The digest a relay made from these options and this image carries (label RELAY_SPEC_LABEL):
+ * a listed relay that runs with it needs nothing (the reconciler's pass compares labels instead
+ * of inspecting every relay).
+ */
+export function relaySpecDigest(options: GatewayRelayOptions, imageId: string): string {
   const { name: _name, labels, ...rest } = options;
   const spec = { ...rest, imageId, labels: Object.entries(labels).sort(), maxConnections: RELAY_MAX_CONNECTIONS, user: RELAY_USER };
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 32);

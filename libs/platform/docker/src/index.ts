@@ -7,3 +7,4 @@ export * from './labels';
 export * from './machine-info';
 export { cutLine } from './docker-internals';
 export { unixSeconds } from './timestamped-logs';
+export { RELAY_SPEC_LABEL, relaySpecDigest } from './gateway-relay';

@@ -10,11 +10,33 @@ import { PrismaService, type ReplicaState } from '@slipway/db';
 export class ReconcileRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /**
+   * Replicas whose container should run, with what a pass compares and reports: the columns it
+   * reads, not whole rows (one per app, every few seconds). The release's runtime settings are
+   * read by `releaseRuntime` for the few that restart.
+   */
   async replicasToWatch() {
-    return this.prisma.replica.findMany({
+    const rows = await this.prisma.replica.findMany({
       where: { state: { in: ['HEALTHY', 'CRASHED'] }, containerId: { not: null } },
-      include: { deployment: { select: { id: true, release: { select: { runtime: true, number: true } } } } },
+      select: {
+        id: true,
+        index: true,
+        state: true,
+        containerId: true,
+        deploymentId: true,
+        restarts: true,
+        lastExitCode: true,
+        nextRestartAt: true,
+        deployment: { select: { release: { select: { number: true } } } },
+      },
     });
+    return rows.map(({ deployment, ...r }) => ({ ...r, releaseNumber: deployment.release.number }));
+  }
+
+  /** The runtime settings (health check path and timeout) of a deployment's release. */
+  async releaseRuntime(deploymentId: string) {
+    const d = await this.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { release: { select: { runtime: true } } } });
+    return d.release.runtime;
   }
 
   async markCrashed(id: string, data: { restarts: number; lastExitCode: number | null; nextRestartAt: Date }): Promise<void> {
@@ -81,25 +103,28 @@ export class ReconcileRepository {
    * while nothing else is queued or running there (a user's rollback, say).
    */
   async releasesNeverDeployed(builtBefore: Date) {
-    const environments = await this.prisma.environment.findMany({
-      where: { deployments: { none: { status: { in: [...ACTIVE_STATUSES] } } } },
+    // From the releases without any deployment (nearly always none), not from every
+    // environment: a pass reads what needs repair, not one row per app (docs/capacity.md).
+    const releases = await this.prisma.release.findMany({
+      where: { deployments: { none: {} }, build: { status: 'SUCCEEDED', finishedAt: { lt: builtBefore } } },
       select: {
         id: true,
+        number: true,
         organizationId: true,
-        branch: true,
-        releases: {
-          orderBy: { number: 'desc' },
-          take: 1,
-          select: { id: true, number: true, build: { select: { status: true, branch: true, finishedAt: true } }, _count: { select: { deployments: true } } },
+        environmentId: true,
+        build: { select: { branch: true } },
+        environment: {
+          select: {
+            branch: true,
+            releases: { orderBy: { number: 'desc' }, take: 1, select: { id: true } },
+            deployments: { where: { status: { in: [...ACTIVE_STATUSES] } }, take: 1, select: { id: true } },
+          },
         },
       },
     });
-    return environments.flatMap((env) => {
-      const newest = env.releases[0];
-      const build = newest?.build;
-      const waiting = newest && newest._count.deployments === 0 && build?.status === 'SUCCEEDED' && build.branch === env.branch && build.finishedAt && build.finishedAt < builtBefore;
-      return waiting ? [{ organizationId: env.organizationId, environmentId: env.id, releaseId: newest.id, number: newest.number }] : [];
-    });
+    return releases
+      .filter((r) => r.environment.releases[0]?.id === r.id && r.build.branch === r.environment.branch && r.environment.deployments.length === 0)
+      .map((r) => ({ organizationId: r.organizationId, environmentId: r.environmentId, releaseId: r.id, number: r.number }));
   }
 
   /**
@@ -126,11 +151,18 @@ export class ReconcileRepository {
     return environments.map((e) => e.projectId);
   }
 
-  /** Replica rows of these environments by container id, to tell our containers' orphans apart. */
+  /**
+   * The replicas of these environments that want their container (starting, healthy, crashed or
+   * draining), to tell our containers' orphans apart. Rows of stopped and failed replicas (every
+   * past deployment's) are not read: they want nothing.
+   */
   async replicasOfEnvironments(environmentIds: string[]) {
     const [envs, replicas] = await Promise.all([
       this.prisma.environment.findMany({ where: { id: { in: environmentIds } }, select: { id: true } }),
-      this.prisma.replica.findMany({ where: { environmentId: { in: environmentIds }, containerId: { not: null } }, select: { containerId: true, containerName: true, state: true } }),
+      this.prisma.replica.findMany({
+        where: { environmentId: { in: environmentIds }, containerId: { not: null }, state: { in: ['STARTING', 'HEALTHY', 'CRASHED', 'DRAINING'] } },
+        select: { containerId: true, containerName: true },
+      }),
     ]);
     return { known: new Set(envs.map((e) => e.id)), replicas };
   }

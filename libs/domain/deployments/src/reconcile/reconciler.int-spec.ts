@@ -110,6 +110,16 @@ describe('the reconciler (Postgres desired state against the container runtime)'
     expect(flushed.map((f) => f.ref)).not.toContain(foreign.id);
   });
 
+  it('leaves a young container of a deployment alone while it is created but not started yet', async () => {
+    const { labels } = await liveEnvironment('starting');
+    const starting = await docker.runContainer({ name: 'starting', image: 'sha256:x', env: {}, containerPort: 3000, labels, memoryMb: 64, cpuMillis: 100, network: 'n' });
+    docker.containers.get(starting.id)!.state = 'created'; // the engine created it; its start is still on the way
+    await ctx.app.get(Reconciler).run();
+    expect(await docker.getContainer(starting.id)).not.toBeNull();
+    await ctx.app.get(Reconciler).run(minutes(3)); // never started: an orphan once the grace is over
+    expect(await docker.getContainer(starting.id)).toBeNull();
+  });
+
   it('fails a deployment stuck in RUNNING, with a reason, and re-enqueues queued work whose job was lost', async () => {
     const { org, env, release } = await liveEnvironment('stuck');
     const stuck = await prisma.deployment.create({ data: { organizationId: org.id, projectId: env.projectId, environmentId: env.id, releaseId: release.id, kind: 'REDEPLOY', status: 'RUNNING', startedAt: minutes(-30) } });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
-import { CONTAINER_RUNTIME, LABELS, type ContainerRuntime } from '@slipway/docker';
+import { CONTAINER_RUNTIME, LABELS, type ContainerInfo, type ContainerRuntime } from '@slipway/docker';
 import { rowJobId } from '@slipway/contracts';
 import { JobQueue } from '@slipway/queue';
 import { HEALTH_CHECKER, REPLICA_LOG_FLUSHER, ROUTE_TABLE_PUBLISHER, type ReplicaLogFlusher } from '../deploy-options';
@@ -22,8 +22,13 @@ export const restartDelayMs = (restarts: number): number => Math.min(60_000, 100
 const REQUEUE_AFTER_MS = 30_000;
 /** A deployment RUNNING this long is failed: its health window and drain are far shorter. */
 const DEPLOYMENT_STUCK_MS = 15 * 60_000;
-/** Containers this young are left alone: their deployment is still recording them. */
+/**
+ * Containers this young are left alone while created or running: their deployment is still
+ * recording them (it writes the container id once the engine has created and started it).
+ */
 const ORPHAN_GRACE_MS = 2 * 60_000;
+
+type WatchedReplica = Awaited<ReturnType<ReconcileRepository['replicasToWatch']>>[number];
 
 export interface ReconcileReport {
   crashed: number;
@@ -70,8 +75,14 @@ export class Reconciler {
 
   async run(now = new Date()): Promise<ReconcileReport> {
     const report: ReconcileReport = { crashed: 0, restarted: 0, orphansRemoved: 0, failedStuck: 0, requeued: 0, deploymentsQueued: 0, relaysStarted: 0, networksRemoved: 0 };
-    const routesChanged = await this.replicas(now, report);
-    await this.orphans(now, report);
+    // One list of the managed containers per pass, shared by both checks: a pass costs one
+    // engine request however many apps run (docs/capacity.md, "Density").
+    // The watched replicas are read before the list, so every one of them had its container
+    // before it: one missing from the list is gone. The orphan check reads its rows after it.
+    const watched = await this.repository.replicasToWatch();
+    const containers = await this.runtime.listContainers({}, { all: true });
+    const routesChanged = await this.replicas(watched, containers, now, report);
+    await this.orphans(containers, now, report);
     report.networksRemoved = (await this.networks?.removeOrphans()) ?? 0;
     await this.stuck(now, report);
     await this.lostJobs(now, report);
@@ -84,14 +95,10 @@ export class Reconciler {
   }
 
   /** Crashed replicas leave the route table at once and come back when healthy again. */
-  private async replicas(now: Date, report: ReconcileReport): Promise<boolean> {
+  private async replicas(watched: WatchedReplica[], listed: ContainerInfo[], now: Date, report: ReconcileReport): Promise<boolean> {
     let changed = false;
-    const watched = await this.repository.replicasToWatch();
     if (!watched.length) return false;
-    // One list of the managed containers, not one engine round-trip per replica: a pass stays
-    // short with hundreds of apps (docs/capacity.md). Listed after the query, so every replica
-    // it returns had its container before the list; one missing from it is gone.
-    const containers = new Map((await this.runtime.listContainers({}, { all: true })).map((c) => [c.id, c]));
+    const containers = new Map(listed.map((c) => [c.id, c]));
     for (const r of watched) {
       const info = containers.get(r.containerId!) ?? null;
       const running = info?.state === 'running';
@@ -103,7 +110,7 @@ export class Reconciler {
         await this.repository.event(
           r.deploymentId,
           loop ? 'crash-loop' : 'replica-crashed',
-          `replica ${r.index + 1} of v${r.deployment.release.number} ${info ? `exited with code ${info.exitCode ?? '?'}` : 'disappeared'}${loop ? ` — crash loop (${restarts} crashes in a row)` : ''}; restarting in ${delay / 1000} s`,
+          `replica ${r.index + 1} of v${r.releaseNumber} ${info ? `exited with code ${info.exitCode ?? '?'}` : 'disappeared'}${loop ? ` — crash loop (${restarts} crashes in a row)` : ''}; restarting in ${delay / 1000} s`,
           loop ? 'error' : 'warn',
         );
         report.crashed++;
@@ -118,9 +125,10 @@ export class Reconciler {
     return changed;
   }
 
-  private async restart(r: Awaited<ReturnType<ReconcileRepository['replicasToWatch']>>[number]): Promise<boolean> {
-    const runtime = readReleaseRuntime(r.deployment.release.runtime);
+  private async restart(r: WatchedReplica): Promise<boolean> {
     try {
+      // Read here, for the few replicas that restart, not for every watched replica of every pass.
+      const runtime = readReleaseRuntime(await this.repository.releaseRuntime(r.deploymentId));
       await this.runtime.startContainer(r.containerId!);
       const info = await this.runtime.getContainer(r.containerId!);
       if (!info?.hostPort) throw new Error('the container has no published port after starting');
@@ -141,14 +149,16 @@ export class Reconciler {
    * Containers of our environments that no replica row wants. Containers of environments this
    * database does not know are left alone: the Docker engine may be shared.
    */
-  private async orphans(now: Date, report: ReconcileReport): Promise<void> {
-    const containers = (await this.runtime.listContainers({ [LABELS.managed]: '1' }, { all: true })).filter((c) => c.labels[LABELS.environment] && c.labels[LABELS.deployment]);
+  private async orphans(listed: ContainerInfo[], now: Date, report: ReconcileReport): Promise<void> {
+    const containers = listed.filter((c) => c.labels[LABELS.environment] && c.labels[LABELS.deployment]);
     if (!containers.length) return;
     const { known, replicas } = await this.repository.replicasOfEnvironments([...new Set(containers.map((c) => c.labels[LABELS.environment]!))]);
-    const wanted = new Set(replicas.filter((r) => ['STARTING', 'HEALTHY', 'CRASHED', 'DRAINING'].includes(r.state)).flatMap((r) => [r.containerId!, r.containerName]));
+    const wanted = new Set(replicas.flatMap((r) => [r.containerId!, r.containerName]));
     for (const c of containers) {
       if (!known.has(c.labels[LABELS.environment]!) || wanted.has(c.id) || wanted.has(c.name.replace(/^\//, ''))) continue;
-      if (c.startedAt && now.getTime() - c.startedAt.getTime() < ORPHAN_GRACE_MS && c.state === 'running') continue;
+      // 'created' too: on a loaded engine, create and start are seconds apart, and a pass that
+      // listed the container in between removed it under its deployment (seen in bench:density).
+      if (now.getTime() - c.createdAt.getTime() < ORPHAN_GRACE_MS && (c.state === 'running' || c.state === 'created')) continue;
       await this.logs?.flushContainer(c.id);
       await this.runtime.removeContainer(c.id, { force: true });
       report.orphansRemoved++;
