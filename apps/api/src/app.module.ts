@@ -16,7 +16,7 @@ import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
 import { MarketplaceModule } from '@slipway/marketplace';
-import { BillingModule } from '@slipway/billing';
+import { BillingModule, SubscriptionRecordsModule } from '@slipway/billing';
 import { BillingPaymentsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
 import { AuthGuard } from './http/auth.guard';
@@ -64,7 +64,7 @@ import { BillingAnalyticsController } from './controllers/billing-analytics.cont
 import { StripeWebhookRoute } from './payments/stripe-webhook.route';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, MarketplaceModule, BillingModule, PaymentsModule, BillingPaymentsModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, MarketplaceModule, BillingModule, SubscriptionRecordsModule, PaymentsModule, BillingPaymentsModule],
   controllers: [
     AuthController,
     OrganizationsController,

@@ -29,7 +29,7 @@ import { ResourcesSampleSchedule } from './jobs/resources-sample.schedule';
 import { ReplicaLogsModule } from './replica-logs.module';
 import { MarketplaceModule } from '@slipway/marketplace';
 import { MarketplaceEdgeSyncSchedule } from './jobs/marketplace-edge-sync.schedule';
-import { BillingModule } from '@slipway/billing';
+import { BillingModule, SubscriptionRecordsModule } from '@slipway/billing';
 import { ApiUsageIngestJob } from './jobs/api-usage-ingest';
 import { ApiBillingPeriodsSchedule } from './jobs/api-billing-periods.schedule';
 import { BillingPaymentsModule } from '@slipway/billing';
@@ -39,7 +39,7 @@ import { ApiPayoutsSchedule } from './jobs/api-payouts.schedule';
 
 /** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic and replica logs collection, replica resource sampling, release verdicts and automatic rollback, OTLP export, image retention and the build cache budget. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule, ProjectDataPurgeModule, MarketplaceModule, BillingModule, PaymentsModule, BillingPaymentsModule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule, ProjectDataPurgeModule, MarketplaceModule, BillingModule, SubscriptionRecordsModule, PaymentsModule, BillingPaymentsModule],
   providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule, ImagesPruneSchedule, MarketplaceEdgeSyncSchedule, ApiUsageIngestJob, ApiBillingPeriodsSchedule, ApiPaymentsSchedule, ApiPayoutsSchedule],
 })
 export class WorkerModule {}

@@ -6,3 +6,4 @@ export { InvoicesService } from './invoices/invoices.service';
 export { InvoiceDraftsService, type FinalizeHooks } from './invoices/invoice-drafts.service';
 export { BillingPeriods, type PeriodsReport } from './periods/billing-periods';
 export { SUBSCRIPTION_RECORD_PUBLISHER, noopSubscriptionRecordPublisher, type SubscriptionRecordPublisher } from './periods/subscription-record-publisher';
+export { SubscriptionRecordsModule } from './periods/subscription-records.module';

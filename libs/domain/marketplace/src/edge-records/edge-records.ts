@@ -61,7 +61,8 @@ export function edgeSubscriptionOf(s: SubscriptionRecordSource): EdgeSubscriptio
   const limits = planLimitsSchema.safeParse(s.planVersion.limits);
   const operations = planOperationSchema.array().nullable().safeParse(s.planVersion.operations ?? null);
   const valid = pricing.success && limits.success && operations.success;
-  const balance = (pricing.success && pricing.data.kind === 'prepaid') || s.spendCapMicros !== null;
+  const prepaid = pricing.success && pricing.data.kind === 'prepaid';
+  const balance = prepaid || s.spendCapMicros !== null;
   return {
     subscriptionId: s.id,
     listingId: s.listingId,
@@ -75,6 +76,7 @@ export function edgeSubscriptionOf(s: SubscriptionRecordSource): EdgeSubscriptio
     limits: valid ? limits.data : { perSecond: 1, perMinute: null, perDay: null, perMonth: null },
     operations: valid ? operations.data : [],
     gate: balance ? 'balance' : 'none',
+    balanceKind: prepaid ? 'prepaid' : 'spend_cap',
     unitPriceMicros: pricing.success ? gateUnitPriceMicros(pricing.data) : 0,
   };
 }
