@@ -15,7 +15,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
-import { BillingPaymentsModule } from '@slipway/billing';
+import { BillingModule, BillingPaymentsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
@@ -50,12 +50,14 @@ import { ResourcesController } from './controllers/resources.controller';
 import { ModelTrafficController } from './controllers/model-traffic.controller';
 import { LogsController } from './controllers/logs.controller';
 import { GitHooks } from './git/git-hooks';
+import { BillingInvoicesController } from './controllers/billing-invoices.controller';
+import { BillingPublisherController } from './controllers/billing-publisher.controller';
 import { BillingPaymentsController } from './controllers/billing-payments.controller';
 import { BillingAnalyticsController } from './controllers/billing-analytics.controller';
 import { StripeWebhookRoute } from './payments/stripe-webhook.route';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, BillingPaymentsModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, BillingModule, PaymentsModule, BillingPaymentsModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -84,6 +86,8 @@ import { StripeWebhookRoute } from './payments/stripe-webhook.route';
     ExplainController,
     GatewayBudgetsController,
     GatewayDrillsController,
+    BillingInvoicesController,
+    BillingPublisherController,
     BillingPaymentsController,
     BillingAnalyticsController,
   ],

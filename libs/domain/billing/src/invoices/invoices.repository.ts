@@ -47,8 +47,9 @@ export class InvoicesRepository {
     });
   }
 
-  lateEvents(invoiceId: string): Promise<number> {
-    return this.prisma.apiUsageEvent.count({ where: { lateForInvoiceId: invoiceId } });
+  /** Events flagged late for the invoice; bounded by its subscription and period so the (subscriptionId, time) index serves it. */
+  lateEvents(invoice: { id: string; subscriptionId: string; periodStart: Date; periodEnd: Date }): Promise<number> {
+    return this.prisma.apiUsageEvent.count({ where: { subscriptionId: invoice.subscriptionId, time: { gte: invoice.periodStart, lt: invoice.periodEnd }, lateForInvoiceId: invoice.id } });
   }
 
   async listingNames(ids: readonly string[]) {

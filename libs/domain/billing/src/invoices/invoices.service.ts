@@ -59,7 +59,7 @@ export class InvoicesService {
       ...toInvoiceDto(row, listing, this.config.MARKETPLACE_INVOICE_GRACE_MINUTES),
       lines: row.lines.map(toLineDto),
       creditNotes: row.creditNotes.map(toCreditNoteDto),
-      lateEvents: await this.invoices.lateEvents(row.id),
+      lateEvents: await this.invoices.lateEvents(row),
     };
   }
 
