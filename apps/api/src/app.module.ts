@@ -18,6 +18,7 @@ import { ObservabilityModule } from '@slipway/observability';
 import { MarketplaceModule } from '@slipway/marketplace';
 import { BillingModule, SubscriptionRecordsModule } from '@slipway/billing';
 import { BillingPaymentsModule } from '@slipway/billing';
+import { BillingModule, BillingPaymentsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';

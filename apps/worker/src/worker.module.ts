@@ -33,7 +33,10 @@ import { BillingModule, SubscriptionRecordsModule } from '@slipway/billing';
 import { ApiUsageIngestJob } from './jobs/api-usage-ingest';
 import { ApiBillingPeriodsSchedule } from './jobs/api-billing-periods.schedule';
 import { BillingPaymentsModule } from '@slipway/billing';
+import { BillingModule, BillingPaymentsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
+import { ApiUsageIngestJob } from './jobs/api-usage-ingest';
+import { ApiBillingPeriodsSchedule } from './jobs/api-billing-periods.schedule';
 import { ApiPaymentsSchedule } from './jobs/api-payments.schedule';
 import { ApiPayoutsSchedule } from './jobs/api-payouts.schedule';
 

@@ -95,11 +95,11 @@ describe('the Stripe webhook', () => {
   it('refuses a bad signature and an unknown invoice, and marks a matching payment paid', async () => {
     const good = event(stripeInvoice.id, 1235);
     const forged = await post(good, StripePaymentProvider.testSignature(good, 'whsec_wrong'));
-    expect([forged.status, (await forged.json()).code]).toEqual([400, 'WEBHOOK_SIGNATURE_INVALID']);
+    expect([forged.status, ((await forged.json()) as { code: string }).code]).toEqual([400, 'WEBHOOK_SIGNATURE_INVALID']);
     expect(forged.headers.get('content-type')).toContain('application/problem+json');
     const unknown = event('no-such-invoice', 1235);
     const refused = await post(unknown, StripePaymentProvider.testSignature(unknown, WEBHOOK_SECRET));
-    expect([refused.status, (await refused.json()).code]).toEqual([422, 'PAYMENT_EVENT_REFUSED']);
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([422, 'PAYMENT_EVENT_REFUSED']);
     expect((await prisma.apiInvoice.findUniqueOrThrow({ where: { id: stripeInvoice.id } })).status).toBe('FINALIZED');
 
     const ok = await post(good, StripePaymentProvider.testSignature(good, WEBHOOK_SECRET));
