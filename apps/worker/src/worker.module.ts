@@ -29,14 +29,10 @@ import { ResourcesSampleSchedule } from './jobs/resources-sample.schedule';
 import { ReplicaLogsModule } from './replica-logs.module';
 import { MarketplaceModule } from '@slipway/marketplace';
 import { MarketplaceEdgeSyncSchedule } from './jobs/marketplace-edge-sync.schedule';
-import { BillingModule, SubscriptionRecordsModule } from '@slipway/billing';
 import { ApiUsageIngestJob } from './jobs/api-usage-ingest';
 import { ApiBillingPeriodsSchedule } from './jobs/api-billing-periods.schedule';
-import { BillingPaymentsModule } from '@slipway/billing';
-import { BillingModule, BillingPaymentsModule } from '@slipway/billing';
+import { BillingModule, BillingPaymentsModule, SubscriptionRecordsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
-import { ApiUsageIngestJob } from './jobs/api-usage-ingest';
-import { ApiBillingPeriodsSchedule } from './jobs/api-billing-periods.schedule';
 import { ApiPaymentsSchedule } from './jobs/api-payments.schedule';
 import { ApiPayoutsSchedule } from './jobs/api-payouts.schedule';
 
