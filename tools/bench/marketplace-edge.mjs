@@ -6,7 +6,7 @@
 // call batched to the usage stream). Closed-loop load (tools/bench/load.mjs, keep-alive,
 // c=16) alternates plain and listing rounds; the medians of the rounds are compared.
 // Results are printed and written into docs/benchmarks.md (between the markers). Loopback only,
-// bounded by rounds × seconds; Redis db 6 with keys of this run (deleted at the end, never a flush).
+// bounded by rounds × seconds; Redis db 4 (its route table must be its own) with keys of this run (deleted at the end, never a flush).
 //   npm run bench:marketplace [-- --rounds=5 --seconds=5 --c=16]
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -43,7 +43,7 @@ const { Redis } = require('ioredis');
 
 const services = await ensureServices({ log, root });
 const redisUrl = new URL(services.env.REDIS_URL);
-redisUrl.pathname = '/6';
+redisUrl.pathname = '/4';
 const redis = new Redis(redisUrl.toString(), { maxRetriesPerRequest: 1 });
 
 const freePort = () =>

@@ -25,7 +25,7 @@ import { keyOf, marketTableOf, subscriptionOf } from './marketplace-fixtures';
 export const LISTING = 'weather.api.localhost';
 
 /**
- * A real edge on real Redis (db 6) in front of a loopback app, for the marketplace int-specs.
+ * A real edge on real Redis (db 15: its route table must be its own) in front of a loopback app, for the marketplace int-specs.
  * Records use ids of this run and are deleted at the end: nothing is flushed (other suites share Redis).
  */
 export class MarketplaceHarness {
@@ -41,7 +41,7 @@ export class MarketplaceHarness {
 
   constructor() {
     const url = new URL(loadConfig().REDIS_URL);
-    url.pathname = '/6';
+    url.pathname = '/15';
     this.redisUrl = url.toString();
     this.store = RouteTableStore.connect(this.redisUrl);
   }
