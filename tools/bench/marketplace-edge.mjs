@@ -3,11 +3,12 @@
 // edge. One built edge process (apps/edge/dist) serves two hosts on the same loopback upstream
 // process: a plain route and a listing route (key check from the in-process cache, the limit
 // script with all four windows on the real Redis, the forwarded headers, a usage event per
-// call batched to the usage stream). Closed-loop load (tools/bench/load.mjs, keep-alive,
-// c=16) alternates plain and listing rounds; the medians of the rounds are compared.
+// call batched to the usage stream). Closed-loop load (tools/bench/load.mjs, keep-alive) at
+// c=1 (the latency one call gains) and c=16 (throughput) alternates plain and listing rounds;
+// the medians of the rounds are compared.
 // Results are printed and written into docs/benchmarks.md (between the markers). Loopback only,
-// bounded by rounds × seconds; Redis db 6 with keys of this run (deleted at the end, never a flush).
-//   npm run bench:marketplace [-- --rounds=5 --seconds=5 --c=16]
+// bounded by rounds × seconds; Redis db 4 (its route table must be its own) with keys of this run (deleted at the end, never a flush).
+//   npm run bench:marketplace [-- --rounds=5 --seconds=5 --seq-seconds=2 --c=16]
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,9 +25,11 @@ import { runLoad } from './load.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const log = createLog('bench');
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, seconds: { type: 'string', default: '5' }, c: { type: 'string', default: '16' } } });
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, seconds: { type: 'string', default: '5' }, 'seq-seconds': { type: 'string', default: '2' }, c: { type: 'string', default: '16' } } });
 const ROUNDS = Number(args.rounds);
 const DURATION_MS = Number(args.seconds) * 1_000;
+/** The sequential (c=1) rounds: latency added to one call on an otherwise idle edge. */
+const SEQ_MS = Number(args['seq-seconds']) * 1_000;
 const CONCURRENCY = Number(args.c);
 const DOC = path.join(root, 'docs/benchmarks.md');
 const MARK_START = '<!-- bench:marketplace-edge:start -->';
@@ -43,7 +46,7 @@ const { Redis } = require('ioredis');
 
 const services = await ensureServices({ log, root });
 const redisUrl = new URL(services.env.REDIS_URL);
-redisUrl.pathname = '/6';
+redisUrl.pathname = '/4';
 const redis = new Redis(redisUrl.toString(), { maxRetriesPerRequest: 1 });
 
 const freePort = () =>
@@ -110,7 +113,7 @@ const scenarios = {
   plain: { url: `http://127.0.0.1:${edgePort}/forecast`, headers: { host: PLAIN } },
   listing: { url: `http://127.0.0.1:${edgePort}/forecast`, headers: { host: LISTING, 'x-api-key': key } },
 };
-const load = (s, durationMs) => runLoad({ ...scenarios[s], concurrency: CONCURRENCY, durationMs, maxRequests: 10_000_000 });
+const load = (s, durationMs, concurrency) => runLoad({ ...scenarios[s], concurrency, durationMs, maxRequests: 10_000_000 });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** CPU time (ms) a process has used so far, from /proc (Linux, USER_HZ=100). */
@@ -127,23 +130,26 @@ try {
     if (i > 100) throw new Error('the edge did not serve the listing host within 10 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  log.step(`Warming up, then ${ROUNDS} rounds × ${DURATION_MS / 1000} s per host at c=${CONCURRENCY}, alternating`);
-  await load('plain', 1_500);
-  await load('listing', 1_500);
-  const results = { plain: [], listing: [] };
-  const cpu = { plain: [], listing: [] };
+  log.step(`Warming up, then ${ROUNDS} rounds per host at c=1 (${SEQ_MS / 1000} s) and c=${CONCURRENCY} (${DURATION_MS / 1000} s), alternating`);
+  await load('plain', 1_500, CONCURRENCY);
+  await load('listing', 1_500, CONCURRENCY);
+  const phases = [
+    { concurrency: 1, durationMs: SEQ_MS },
+    { concurrency: CONCURRENCY, durationMs: DURATION_MS },
+  ].map((p) => ({ ...p, results: { plain: [], listing: [] }, cpu: { plain: [], listing: [] } }));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const s of round % 2 === 0 ? ['plain', 'listing'] : ['listing', 'plain']) {
-      const c0 = cpuMs(edge.pid);
-      const r = await load(s, DURATION_MS);
-      cpu[s].push(((cpuMs(edge.pid) - c0) * 1000) / r.requests);
-      if (r.errors > 0) throw new Error(`${s}: ${r.errors} answers were not 200`);
-      results[s].push(r);
-      log.info(`round ${round + 1} ${s.padEnd(7)} ${Math.round(r.rps)} req/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`);
+    for (const phase of phases) {
+      for (const s of round % 2 === 0 ? ['plain', 'listing'] : ['listing', 'plain']) {
+        const c0 = cpuMs(edge.pid);
+        const r = await load(s, phase.durationMs, phase.concurrency);
+        phase.cpu[s].push(((cpuMs(edge.pid) - c0) * 1000) / r.requests);
+        if (r.errors > 0) throw new Error(`${s}: ${r.errors} answers were not 200`);
+        phase.results[s].push(r);
+        log.info(`round ${round + 1} c=${String(phase.concurrency).padEnd(2)} ${s.padEnd(7)} ${Math.round(r.rps)} req/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms`);
+      }
     }
   }
-  const m = (s, f) => median(results[s].map((r) => r[f]));
-  const listingCalls = results.listing.reduce((n, r) => n + r.requests, 0);
+  const listingCalls = phases.reduce((n, p) => n + p.results.listing.reduce((k, r) => k + r.requests, 0), 0);
 
   // Every admitted listing call of the measured rounds (and the warm-up) must be in the stream.
   await new Promise((r) => setTimeout(r, 500));
@@ -152,24 +158,24 @@ try {
     for (const e of JSON.parse(fields[fields.indexOf(MARKETPLACE_USAGE_FIELD) + 1])) if (e.subscriptionId === subscriptionId) metered++;
   }
 
-  const rows = [
-    ['plain route', m('plain', 'p50'), m('plain', 'p99'), m('plain', 'rps'), median(cpu.plain)],
-    ['listing route', m('listing', 'p50'), m('listing', 'p99'), m('listing', 'rps'), median(cpu.listing)],
-  ];
-  const added = { p50: m('listing', 'p50') - m('plain', 'p50'), p99: m('listing', 'p99') - m('plain', 'p99') };
-  const cpuAdded = median(cpu.listing) - median(cpu.plain);
-  const ratio = m('listing', 'rps') / m('plain', 'rps');
   const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
-  const report = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpuModel}, load ${LOAD_BEFORE.toFixed(2)} before the run; ${ROUNDS} rounds × ${DURATION_MS / 1000} s per host, c=${CONCURRENCY}, medians of the rounds.`,
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpuModel}, load ${LOAD_BEFORE.toFixed(2)} before the run; ${ROUNDS} rounds per host and concurrency, alternating; medians of the rounds.`,
     '',
-    '| host | p50 ms | p99 ms | req/s | edge CPU µs/req |',
-    '|---|---|---|---|---|',
-    ...rows.map(([name, p50, p99, rps, c]) => `| ${name} | ${p50.toFixed(3)} | ${p99.toFixed(3)} | ${Math.round(rps)} | ${Math.round(c)} |`),
-    '',
-    `Added by the listing route: p50 ${added.p50.toFixed(3)} ms, p99 ${added.p99.toFixed(3)} ms, edge CPU ${Math.round(cpuAdded)} µs per call; throughput ratio listing/plain ${ratio.toFixed(2)}. ` +
-      `Usage events in the stream for the bench subscription: ${metered} (listing calls measured: ${listingCalls}, plus warm-up and probe).`,
-  ].join('\n');
+    '| concurrency | host | p50 ms | p99 ms | req/s | edge CPU µs/req |',
+    '|---|---|---|---|---|---|',
+  ];
+  const summary = [];
+  for (const { concurrency, results, cpu } of phases) {
+    const m = (s, f) => median(results[s].map((r) => r[f]));
+    for (const s of ['plain', 'listing']) lines.push(`| ${concurrency} | ${s} route | ${m(s, 'p50').toFixed(3)} | ${m(s, 'p99').toFixed(3)} | ${Math.round(m(s, 'rps'))} | ${Math.round(median(cpu[s]))} |`);
+    summary.push(
+      `c=${concurrency}: p50 ${(m('listing', 'p50') - m('plain', 'p50')).toFixed(3)} ms, p99 ${(m('listing', 'p99') - m('plain', 'p99')).toFixed(3)} ms, ` +
+        `edge CPU ${Math.round(median(cpu.listing) - median(cpu.plain))} µs per call, throughput listing/plain ${(m('listing', 'rps') / m('plain', 'rps')).toFixed(2)}`,
+    );
+  }
+  lines.push('', `Added by the listing route — ${summary.join('; ')}. Usage events in the stream for the bench subscription: ${metered} (listing calls measured: ${listingCalls}, plus warm-up and probe).`);
+  const report = lines.join('\n');
   console.log(`\n${report}\n`);
   const doc = readFileSync(DOC, 'utf8');
   const at = doc.indexOf(MARK_START);

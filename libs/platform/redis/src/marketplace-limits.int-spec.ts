@@ -5,7 +5,7 @@ import { takeMarketplaceLimits, type MarketplaceCounter } from './marketplace-li
 
 // Keys of their own (random subscription ids) in a db of their own; nothing is flushed.
 const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:63799');
-url.pathname = '/6';
+url.pathname = '/15';
 let redis: Redis;
 
 beforeAll(() => {
