@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   NOT_FAILED: { status: 409, title: 'Only a failed build or deployment can be explained.' },
   EXPLAIN_UNAVAILABLE: { status: 502, title: 'The model gateway could not explain this failure.' },
   DRILL_RUNNING: { status: 409, title: 'A failover drill is already running in this environment.' },
+  INVOICE_NOT_FINALIZED: { status: 409, title: 'Only a finalized or paid invoice can be credited; a draft is still recomputed from usage.' },
+  CREDIT_EXCEEDS_INVOICE: { status: 409, title: 'The credit is larger than what is left uncredited on this invoice.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -30,3 +30,4 @@ export * from './capacity';
 export * from './observability';
 export * from './marketplace-edge';
 export * from './marketplace-pricing';
+export * from './billing';

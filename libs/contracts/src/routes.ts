@@ -63,6 +63,19 @@ import {
 import { gatewayRequestSchema, gatewayRequestsQuerySchema, gatewayUsageQuerySchema, gatewayUsageSchema } from './gateway-usage';
 import { gatewayDrillSchema, gatewayDrillsQuerySchema, startGatewayDrillInputSchema } from './gateway-drills';
 import { gatewayBudgetUsageSchema, gatewayBudgetsQuerySchema } from './gateway-budgets';
+import {
+  createCreditNoteInputSchema,
+  creditNoteSchema,
+  invoiceDetailSchema,
+  invoiceLineUsageSchema,
+  invoicesPageSchema,
+  invoicesQuerySchema,
+  publisherBillingSchema,
+  setPublisherBillingInputSchema,
+  subscriptionUsageSchema,
+  usageEventsPageSchema,
+  usageEventsQuerySchema,
+} from './billing';
 
 /**
  * Every HTTP endpoint, declared once. The api binds its handlers to these paths, the OpenAPI
@@ -177,6 +190,18 @@ export const routes = {
   startGatewayDrill: { method: 'POST', path: `${ENV}/gateway/drills`, summary: 'Start a failover drill: inject faults into one route for N seconds while a bounded synthetic load runs (one at a time per environment)', tag: 'gateway', auth: 'user', role: 'ADMIN', body: startGatewayDrillInputSchema, response: gatewayDrillSchema, status: 202 },
   listGatewayDrills: { method: 'GET', path: `${PROJECT}/gateway/drills`, summary: 'Failover drills of a project with their reports, newest first', tag: 'gateway', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: gatewayDrillsQuerySchema, response: z.array(gatewayDrillSchema) },
   getGatewayDrill: { method: 'GET', path: `${PROJECT}/gateway/drills/:drillId`, summary: 'One failover drill and its report', tag: 'gateway', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: gatewayDrillSchema },
+
+  // Published APIs: invoices (docs/marketplace.md "Metering, rating and invoices"). Money reads and writes need a session (no token scope covers them).
+  consumerInvoices: { method: 'GET', path: `${ORG}/invoices`, summary: 'Invoices of the APIs this organization subscribes to, newest period first (drafts are recomputed from usage events)', tag: 'billing', auth: 'user', role: 'VIEWER', query: invoicesQuerySchema, response: invoicesPageSchema },
+  consumerInvoice: { method: 'GET', path: `${ORG}/invoices/:invoice`, summary: 'One invoice of a subscription with its lines and credit notes', tag: 'billing', auth: 'user', role: 'VIEWER', response: invoiceDetailSchema },
+  invoiceLineUsage: { method: 'GET', path: `${ORG}/invoices/:invoice/lines/:line/usage`, summary: 'The usage behind an invoice line, per UTC day', tag: 'billing', auth: 'user', role: 'VIEWER', response: invoiceLineUsageSchema },
+  invoiceUsageEvents: { method: 'GET', path: `${ORG}/invoices/:invoice/usage-events`, summary: "Raw usage events of an invoice's period, oldest first (`cursor` = `nextCursor` of the previous page)", tag: 'billing', auth: 'user', role: 'VIEWER', query: usageEventsQuerySchema, response: usageEventsPageSchema },
+  subscriptionUsage: { method: 'GET', path: `${ORG}/subscriptions/:subscription/usage`, summary: "This period's calls by day and the charges so far of a subscription", tag: 'billing', auth: 'user', role: 'VIEWER', response: subscriptionUsageSchema },
+  listingInvoices: { method: 'GET', path: `${ORG}/apis/:api/invoices`, summary: "Invoices of a published API's subscribers, newest period first", tag: 'billing', auth: 'user', role: 'VIEWER', query: invoicesQuerySchema, response: invoicesPageSchema },
+  listingInvoice: { method: 'GET', path: `${ORG}/apis/:api/invoices/:invoice`, summary: "One invoice of a published API's subscriber, with lines and credit notes", tag: 'billing', auth: 'user', role: 'VIEWER', response: invoiceDetailSchema },
+  createCreditNote: { method: 'POST', path: `${ORG}/apis/:api/invoices/:invoice/credit-notes`, summary: 'Credit part of a finalized invoice back to its consumer (at most what is left uncredited)', tag: 'billing', auth: 'user', role: 'ADMIN', body: createCreditNoteInputSchema, response: creditNoteSchema, status: 201 },
+  getPublisherBilling: { method: 'GET', path: `${ORG}/billing/publisher`, summary: "The organization's billing settings as a publisher (tax rate of its invoices)", tag: 'billing', auth: 'user', role: 'VIEWER', response: publisherBillingSchema },
+  setPublisherBilling: { method: 'PUT', path: `${ORG}/billing/publisher`, summary: 'Set the tax rate applied to the invoices of its APIs (drafts take it at their next recompute)', tag: 'billing', auth: 'user', role: 'ADMIN', body: setPublisherBillingInputSchema, response: publisherBillingSchema },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;
