@@ -51,6 +51,18 @@ export const ERROR_CODES = {
   DRILL_RUNNING: { status: 409, title: 'A failover drill is already running in this environment.' },
   INVOICE_NOT_FINALIZED: { status: 409, title: 'Only a finalized or paid invoice can be credited; a draft is still recomputed from usage.' },
   CREDIT_EXCEEDS_INVOICE: { status: 409, title: 'The credit is larger than what is left uncredited on this invoice.' },
+  API_SLUG_TAKEN: { status: 409, title: 'That API slug is already used by another listing: pick another (it becomes <slug>.<API_DOMAIN>).' },
+  API_SLUG_RESERVED: { status: 409, title: "That API slug is reserved: its host name is one of Slipway's own." },
+  API_NOT_DEPLOYED: { status: 409, title: 'This environment has no live release: deploy it, then publish the API.' },
+  API_NOT_PUBLISHED: { status: 409, title: 'This API is not published: it takes no new subscriptions.' },
+  INVALID_OPENAPI: { status: 400, title: 'This is not an OpenAPI 3.x document with paths.' },
+  PLAN_SLUG_TAKEN: { status: 409, title: 'This API already has a plan with that slug.' },
+  PLAN_ARCHIVED: { status: 409, title: 'This plan is archived: it takes no new subscriptions.' },
+  PLAN_HAS_SUBSCRIPTIONS: { status: 409, title: 'This plan has active subscriptions: archive it instead, or wait until they end.' },
+  ALREADY_SUBSCRIBED: { status: 409, title: 'Your organization already has an active subscription to this API: change its plan instead.' },
+  SUBSCRIPTION_CANCELED: { status: 409, title: 'This subscription is canceled.' },
+  SAME_PLAN: { status: 409, title: 'The subscription is already on that plan.' },
+  KEY_REVOKED: { status: 409, title: 'This key is revoked or already replaced.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

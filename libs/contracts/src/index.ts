@@ -31,3 +31,4 @@ export * from './observability';
 export * from './marketplace-edge';
 export * from './marketplace-pricing';
 export * from './billing';
+export * from './marketplace';

@@ -76,6 +76,31 @@ import {
   usageEventsPageSchema,
   usageEventsQuerySchema,
 } from './billing';
+import {
+  apiListingSchema,
+  apiSpecQuerySchema,
+  apiSpecSchema,
+  catalogListingSchema,
+  catalogPageSchema,
+  catalogQuerySchema,
+  changePlanInputSchema,
+  consumerKeySchema,
+  createApiListingInputSchema,
+  createApiPlanInputSchema,
+  createConsumerKeyInputSchema,
+  createdApiListingSchema,
+  createdConsumerKeySchema,
+  createdSubscriptionSchema,
+  publisherApiPlanSchema,
+  rerollConsumerKeyInputSchema,
+  rotatedEdgeSecretSchema,
+  setSpendCapInputSchema,
+  subscribeInputSchema,
+  subscriptionSchema,
+  updateApiListingInputSchema,
+  updateApiPlanInputSchema,
+  uploadApiSpecInputSchema,
+} from './marketplace';
 
 /**
  * Every HTTP endpoint, declared once. The api binds its handlers to these paths, the OpenAPI
@@ -103,6 +128,8 @@ const ORG = '/orgs/:org';
 const PROJECT = `${ORG}/projects/:project`;
 const ENV = `${PROJECT}/environments/:env`;
 const VAR = `${ENV}/variables/:key`;
+const API = `${ORG}/apis/:api`;
+const SUB = `${ORG}/subscriptions/:subscriptionId`;
 
 export const routes = {
   signup: { method: 'POST', path: '/auth/signup', summary: 'Create an account and its first organization', tag: 'auth', auth: 'public', body: signupInputSchema, response: sessionSchema, status: 201 },
@@ -202,6 +229,37 @@ export const routes = {
   createCreditNote: { method: 'POST', path: `${ORG}/apis/:api/invoices/:invoice/credit-notes`, summary: 'Credit part of a finalized invoice back to its consumer (at most what is left uncredited)', tag: 'billing', auth: 'user', role: 'ADMIN', body: createCreditNoteInputSchema, response: creditNoteSchema, status: 201 },
   getPublisherBilling: { method: 'GET', path: `${ORG}/billing/publisher`, summary: "The organization's billing settings as a publisher (tax rate of its invoices)", tag: 'billing', auth: 'user', role: 'VIEWER', response: publisherBillingSchema },
   setPublisherBilling: { method: 'PUT', path: `${ORG}/billing/publisher`, summary: 'Set the tax rate applied to the invoices of its APIs (drafts take it at their next recompute)', tag: 'billing', auth: 'user', role: 'ADMIN', body: setPublisherBillingInputSchema, response: publisherBillingSchema },
+  // Marketplace, publisher side: listings of an environment, their OpenAPI documents and plans.
+  listApiListings: { method: 'GET', path: `${ORG}/apis`, summary: 'APIs the organization publishes (any status)', tag: 'marketplace', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(apiListingSchema) },
+  createApiListing: { method: 'POST', path: `${ORG}/apis`, summary: 'List an environment as an API (a draft; its edge secret is shown once)', tag: 'marketplace', auth: 'user', role: 'MEMBER', body: createApiListingInputSchema, response: createdApiListingSchema, status: 201 },
+  getApiListing: { method: 'GET', path: API, summary: 'One API listing (`:api` = its slug)', tag: 'marketplace', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: apiListingSchema },
+  updateApiListing: { method: 'PATCH', path: API, summary: 'Change a listing’s name, summary, category, visibility, terms, OpenAPI path or billable operations', tag: 'marketplace', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: updateApiListingInputSchema, response: apiListingSchema },
+  publishApiListing: { method: 'POST', path: `${API}/publish`, summary: 'Publish: route `<slug>.<API_DOMAIN>` through the edge and open subscriptions (needs a live release)', tag: 'marketplace', auth: 'user', role: 'MEMBER', scope: 'projects:write', response: apiListingSchema },
+  unpublishApiListing: { method: 'POST', path: `${API}/unpublish`, summary: 'Archive: stop routing the API host and taking subscriptions (existing rows and invoices stay)', tag: 'marketplace', auth: 'user', role: 'MEMBER', scope: 'projects:write', response: apiListingSchema },
+  rotateApiListingSecret: { method: 'POST', path: `${API}/rotate-secret`, summary: 'Replace the `slipway-proxy-secret` the edge sends to the app (shown once)', tag: 'marketplace', auth: 'user', role: 'MEMBER', response: rotatedEdgeSecretSchema },
+  uploadApiSpec: { method: 'PUT', path: `${API}/openapi`, summary: 'Upload the OpenAPI 3.x document (JSON or YAML text, or a JSON object); the same document is stored once', tag: 'marketplace', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: uploadApiSpecInputSchema, response: apiSpecSchema },
+  getApiSpec: { method: 'GET', path: `${API}/openapi`, summary: 'The newest OpenAPI document (`?release=` the one of that release)', tag: 'marketplace', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: apiSpecQuerySchema, response: apiSpecSchema },
+  listApiPlans: { method: 'GET', path: `${API}/plans`, summary: 'Plans of a listing at their current version, with active subscription counts', tag: 'marketplace', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(publisherApiPlanSchema) },
+  createApiPlan: { method: 'POST', path: `${API}/plans`, summary: 'Add a plan: pricing, limits and allowed operations (version 1)', tag: 'marketplace', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: createApiPlanInputSchema, response: publisherApiPlanSchema, status: 201 },
+  updateApiPlan: { method: 'PUT', path: `${API}/plans/:plan`, summary: 'New terms for a plan: a new version for new subscriptions now, existing ones from their next period', tag: 'marketplace', auth: 'user', role: 'MEMBER', scope: 'projects:write', body: updateApiPlanInputSchema, response: publisherApiPlanSchema },
+  archiveApiPlan: { method: 'POST', path: `${API}/plans/:plan/archive`, summary: 'Close a plan to new subscriptions (existing ones continue)', tag: 'marketplace', auth: 'user', role: 'MEMBER', scope: 'projects:write', response: publisherApiPlanSchema },
+  deleteApiPlan: { method: 'DELETE', path: `${API}/plans/:plan`, summary: 'Delete a plan (refused while it has active subscriptions)', tag: 'marketplace', auth: 'user', role: 'MEMBER', scope: 'projects:write', status: 204 },
+
+  // Marketplace catalog: no session needed; a PRIVATE listing shows only to a signed-in member of its publisher.
+  catalog: { method: 'GET', path: '/catalog', summary: 'Published public APIs: search by text and category, paginated', tag: 'marketplace', auth: 'public', query: catalogQuerySchema, response: catalogPageSchema },
+  catalogListing: { method: 'GET', path: '/catalog/:slug', summary: 'A published API: plans and prices, the newest OpenAPI document and its base URL', tag: 'marketplace', auth: 'public', response: catalogListingSchema },
+
+  // Marketplace, consumer side. Keys and subscriptions change from a session only (no token scope mints keys).
+  listSubscriptions: { method: 'GET', path: `${ORG}/subscriptions`, summary: 'APIs the organization subscribes to, with plan, period, spend cap and keys (no secrets)', tag: 'marketplace', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(subscriptionSchema) },
+  subscribe: { method: 'POST', path: `${ORG}/subscriptions`, summary: 'Subscribe to a plan of a published API; the first live key is shown once', tag: 'marketplace', auth: 'user', role: 'MEMBER', body: subscribeInputSchema, response: createdSubscriptionSchema, status: 201 },
+  getSubscription: { method: 'GET', path: SUB, summary: 'One subscription', tag: 'marketplace', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: subscriptionSchema },
+  changeSubscriptionPlan: { method: 'POST', path: `${SUB}/change-plan`, summary: 'Move to another plan of the same API at once (prorated by billing)', tag: 'marketplace', auth: 'user', role: 'MEMBER', body: changePlanInputSchema, response: subscriptionSchema },
+  setSubscriptionSpendCap: { method: 'PUT', path: `${SUB}/spend-cap`, summary: 'Set (micro-USD per period) or clear (null) the spend cap', tag: 'marketplace', auth: 'user', role: 'MEMBER', body: setSpendCapInputSchema, response: subscriptionSchema },
+  cancelSubscription: { method: 'POST', path: `${SUB}/cancel`, summary: 'Cancel at once: every key is refused (invoices stay)', tag: 'marketplace', auth: 'user', role: 'MEMBER', response: subscriptionSchema },
+  listConsumerKeys: { method: 'GET', path: `${SUB}/keys`, summary: 'Keys of a subscription (prefix, mode, dates; never the key)', tag: 'marketplace', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: z.array(consumerKeySchema) },
+  createConsumerKey: { method: 'POST', path: `${SUB}/keys`, summary: 'Create a live or test key (shown once)', tag: 'marketplace', auth: 'user', role: 'MEMBER', body: createConsumerKeyInputSchema, response: createdConsumerKeySchema, status: 201 },
+  rerollConsumerKey: { method: 'POST', path: `${SUB}/keys/:keyId/reroll`, summary: 'Replace a key: the new one is shown once, the old one works for `overlapSeconds` more', tag: 'marketplace', auth: 'user', role: 'MEMBER', body: rerollConsumerKeyInputSchema, response: createdConsumerKeySchema, status: 201 },
+  revokeConsumerKey: { method: 'DELETE', path: `${SUB}/keys/:keyId`, summary: 'Revoke a key everywhere at once', tag: 'marketplace', auth: 'user', role: 'MEMBER', status: 204 },
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteName = keyof typeof routes;
