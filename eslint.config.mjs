@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const VENDOR_SDKS = ['@prisma/client', '@prisma/adapter-pg', 'pg', 'dockerode', 'bullmq', 'ioredis', 'undici', '@anthropic-ai/sdk', 'openai', 'hash-wasm', '@opentelemetry/otlp-transformer', '@opentelemetry/resources', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-trace', '@opentelemetry/sdk-logs'];
+const VENDOR_SDKS = ['@prisma/client', '@prisma/adapter-pg', 'pg', 'dockerode', 'bullmq', 'ioredis', 'undici', '@anthropic-ai/sdk', 'openai', 'hash-wasm', '@opentelemetry/otlp-transformer', '@opentelemetry/resources', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-trace', '@opentelemetry/sdk-logs', 'stripe'];
 const vendor = (except = []) =>
   VENDOR_SDKS.filter((p) => !except.includes(p)).map((name) => ({
     name,

@@ -80,6 +80,8 @@ export const usageEventSchema = z.object({
   keyId: z.string(),
   feature: z.string().nullable(),
   customer: z.string().nullable(),
+  /** `slipway-call-id` of the published-API call this request served; absent in events of older gateways. */
+  apiCallId: z.string().nullable().optional(),
   api: z.enum(WIRE_FORMATS),
   modelRequested: z.string(),
   modelServed: z.string().nullable(),

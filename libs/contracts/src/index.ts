@@ -30,5 +30,6 @@ export * from './capacity';
 export * from './observability';
 export * from './marketplace-edge';
 export * from './marketplace-pricing';
+export * from './billing-payments';
 export * from './billing';
 export * from './marketplace';

@@ -64,6 +64,19 @@ import { gatewayRequestSchema, gatewayRequestsQuerySchema, gatewayUsageQuerySche
 import { gatewayDrillSchema, gatewayDrillsQuerySchema, startGatewayDrillInputSchema } from './gateway-drills';
 import { gatewayBudgetUsageSchema, gatewayBudgetsQuerySchema } from './gateway-budgets';
 import {
+  apiAnalyticsQuerySchema,
+  apiAnalyticsSchema,
+  environmentApiRevenueSchema,
+  invoicePaymentSchema,
+  markInvoicePaidInputSchema,
+  markPayoutPaidInputSchema,
+  organizationRevenueSchema,
+  payoutAccountSchema,
+  payoutSchema,
+  revenueQuerySchema,
+  setPayoutAccountInputSchema,
+} from './billing-payments';
+import {
   createCreditNoteInputSchema,
   creditNoteSchema,
   invoiceDetailSchema,
@@ -218,6 +231,26 @@ export const routes = {
   listGatewayDrills: { method: 'GET', path: `${PROJECT}/gateway/drills`, summary: 'Failover drills of a project with their reports, newest first', tag: 'gateway', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: gatewayDrillsQuerySchema, response: z.array(gatewayDrillSchema) },
   getGatewayDrill: { method: 'GET', path: `${PROJECT}/gateway/drills/:drillId`, summary: 'One failover drill and its report', tag: 'gateway', auth: 'user', role: 'VIEWER', scope: 'projects:read', response: gatewayDrillSchema },
 
+  // Published APIs: payments, payouts, exports and revenue (docs/marketplace.md "Payments and payouts", "Analytics"). Money writes need a session (no token scope covers them).
+  markInvoicePaid: { method: 'POST', path: `${ORG}/apis/:api/invoices/:invoice/mark-paid`, summary: 'Record that a finalized invoice was paid by bank transfer (manual payments), with its reference; a PAST_DUE subscription becomes ACTIVE', tag: 'billing', auth: 'user', role: 'ADMIN', body: markInvoicePaidInputSchema, response: invoicePaymentSchema },
+  listingInvoicePayment: { method: 'GET', path: `${ORG}/apis/:api/invoices/:invoice/payment`, summary: "How a subscriber's invoice is paid: provider, reference, due date, paid date", tag: 'billing', auth: 'user', role: 'VIEWER', response: invoicePaymentSchema },
+  consumerInvoicePayment: { method: 'GET', path: `${ORG}/invoices/:invoice/payment`, summary: 'How to pay an invoice: bank-transfer instructions (manual) or the Stripe payment, and when it is due', tag: 'billing', auth: 'user', role: 'VIEWER', response: invoicePaymentSchema },
+  listPayouts: { method: 'GET', path: `${ORG}/payouts`, summary: "The organization's payout statements as a publisher, newest period first", tag: 'billing', auth: 'user', role: 'VIEWER', response: z.array(payoutSchema) },
+  getPayout: { method: 'GET', path: `${ORG}/payouts/:payout`, summary: 'One payout statement', tag: 'billing', auth: 'user', role: 'VIEWER', response: payoutSchema },
+  markPayoutPaid: { method: 'POST', path: `${ORG}/payouts/:payout/mark-paid`, summary: 'Record that a payout statement was paid by hand, with its reference', tag: 'billing', auth: 'user', role: 'ADMIN', body: markPayoutPaidInputSchema, response: payoutSchema },
+  transferPayout: { method: 'POST', path: `${ORG}/payouts/:payout/transfer`, summary: "Pay a payout statement by a Stripe Connect transfer to the organization's connected account", tag: 'billing', auth: 'user', role: 'ADMIN', response: payoutSchema },
+  getPayoutAccount: { method: 'GET', path: `${ORG}/billing/payout-account`, summary: 'Where payouts go: the provider, whether transfers are enabled, the Stripe Connect account', tag: 'billing', auth: 'user', role: 'VIEWER', response: payoutAccountSchema },
+  setPayoutAccount: { method: 'PUT', path: `${ORG}/billing/payout-account`, summary: 'Set (or clear) the Stripe Connect account payouts are transferred to', tag: 'billing', auth: 'user', role: 'ADMIN', body: setPayoutAccountInputSchema, response: payoutAccountSchema },
+  // No JSON response: application/pdf and text/csv attachments.
+  listingInvoicePdf: { method: 'GET', path: `${ORG}/apis/:api/invoices/:invoice/pdf`, summary: "A subscriber's invoice as PDF (attachment <number>.pdf)", tag: 'billing', auth: 'user', role: 'VIEWER' },
+  listingInvoiceCsv: { method: 'GET', path: `${ORG}/apis/:api/invoices/:invoice/csv`, summary: "A subscriber's invoice lines as CSV (attachment <number>.csv)", tag: 'billing', auth: 'user', role: 'VIEWER' },
+  listingInvoiceLineEventsCsv: { method: 'GET', path: `${ORG}/apis/:api/invoices/:invoice/lines/:line/events.csv`, summary: 'The raw usage events behind one invoice line as CSV', tag: 'billing', auth: 'user', role: 'VIEWER' },
+  consumerInvoicePdf: { method: 'GET', path: `${ORG}/invoices/:invoice/pdf`, summary: 'An invoice of a subscription as PDF (attachment <number>.pdf)', tag: 'billing', auth: 'user', role: 'VIEWER' },
+  consumerInvoiceCsv: { method: 'GET', path: `${ORG}/invoices/:invoice/csv`, summary: 'The lines of an invoice of a subscription as CSV (attachment <number>.csv)', tag: 'billing', auth: 'user', role: 'VIEWER' },
+  consumerInvoiceLineEventsCsv: { method: 'GET', path: `${ORG}/invoices/:invoice/lines/:line/events.csv`, summary: 'The raw usage events behind one invoice line as CSV', tag: 'billing', auth: 'user', role: 'VIEWER' },
+  apiAnalytics: { method: 'GET', path: `${ORG}/apis/:api/analytics`, summary: 'A published API over a time range: calls, errors, p50/p95 latency per slot (usage events), revenue by plan and consumer (invoice lines), top consumers', tag: 'billing', auth: 'user', role: 'VIEWER', query: apiAnalyticsQuerySchema, response: apiAnalyticsSchema },
+  organizationRevenue: { method: 'GET', path: `${ORG}/revenue`, summary: "Revenue of the organization's published APIs over a range: drafts, invoiced, paid, credit notes, platform fee and net per listing", tag: 'billing', auth: 'user', role: 'VIEWER', query: revenueQuerySchema, response: organizationRevenueSchema },
+  environmentApiRevenue: { method: 'GET', path: `${ENV}/api-revenue`, summary: 'Calls and revenue by plan per slot of the APIs published from this environment (the observability page revenue panel)', tag: 'observability', auth: 'user', role: 'VIEWER', scope: 'projects:read', query: apiAnalyticsQuerySchema, response: environmentApiRevenueSchema },
   // Published APIs: invoices (docs/marketplace.md "Metering, rating and invoices"). Money reads and writes need a session (no token scope covers them).
   consumerInvoices: { method: 'GET', path: `${ORG}/invoices`, summary: 'Invoices of the APIs this organization subscribes to, newest period first (drafts are recomputed from usage events)', tag: 'billing', auth: 'user', role: 'VIEWER', query: invoicesQuerySchema, response: invoicesPageSchema },
   consumerInvoice: { method: 'GET', path: `${ORG}/invoices/:invoice`, summary: 'One invoice of a subscription with its lines and credit notes', tag: 'billing', auth: 'user', role: 'VIEWER', response: invoiceDetailSchema },

@@ -242,6 +242,12 @@ export const configSchema = z.object({
   GATEWAY_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024).describe('Request-body bytes the gateway holds at once across all requests of one api process (at least GATEWAY_MAX_BODY_BYTES); beyond it new bodies get a 503 with retry-after.'),
   GATEWAY_USAGE_BACKLOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(20_000).describe("Usage-stream entries (each up to 100 model calls' records) the gateway lets wait for the worker; past it new model calls get a 503 usage_backlog with retry-after until the worker catches up, and no record is ever dropped to make room."),
   METRICS_TOKEN: z.string().min(16).optional().describe('Bearer token Prometheus sends to /metrics; without it /metrics answers only loopback clients.'),
+  MARKETPLACE_PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500).describe("The platform's fee on published APIs' paid invoices, in basis points (500 = 5 %), taken from each publisher's payout statement."),
+  MARKETPLACE_PAYMENT_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14).describe('Days a finalized API invoice may stay unpaid; past them its subscription is PAST_DUE (calls answer 402) until the invoice is paid.'),
+  MARKETPLACE_BANK_TRANSFER_INSTRUCTIONS: z.string().min(1).max(2_000).default('Pay by bank transfer to the publisher and quote the invoice number as the reference; the publisher marks the invoice paid when the money arrives.').describe('What consumers are told on a finalized invoice when payments are manual (the default provider): bank details and the reference to quote.'),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(live|test)_\w+$/, 'Give a Stripe secret or restricted key (sk_live_…, sk_test_…).').optional().describe('Stripe secret key: with it, finalized API invoices are collected by Stripe PaymentIntents; without it payments are manual (bank transfer, marked paid by the publisher).'),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'Give the signing secret of the Stripe webhook endpoint (whsec_…).').optional().describe('Signing secret of the Stripe webhook endpoint POST /api/v1/webhooks/stripe; events whose signature does not verify are refused.'),
+  STRIPE_CONNECT_ENABLED: bool(false).describe("Pay publishers' payout statements by Stripe Connect transfers to their connected accounts (needs STRIPE_SECRET_KEY); otherwise statements are paid by hand and marked paid."),
 })
   // Cross-field rule (zod 4 keeps the object's shape, which tools/env-example.spec.ts reads).
   .superRefine((c, ctx) => {
@@ -256,4 +262,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigKey = keyof Config;
 
 /** Variables whose values never appear in logs or error output. */
-export const SENSITIVE: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['SLIPWAY_MASTER_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'OTLP_HEADERS']);
+export const SENSITIVE: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['SLIPWAY_MASTER_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'OTLP_HEADERS', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);

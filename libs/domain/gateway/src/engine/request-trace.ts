@@ -46,6 +46,7 @@ export class RequestTrace {
       keyId: caller.keyId,
       feature: this.attribution.feature,
       customer: this.attribution.customer,
+      apiCallId: this.attribution.apiCallId ?? null,
       api: this.api,
       modelRequested: this.modelRequested,
       modelServed: this.modelServed,

@@ -29,4 +29,10 @@ describe('attributionOf', () => {
   it('caps values at 200 characters', () => {
     expect(attributionOf({ 'x-slipway-customer': 'c'.repeat(500) }, 'openai', {}).customer).toHaveLength(200);
   });
+
+  it('links the request to the published-API call named by slipway-call-id (per-token plans price it)', () => {
+    const callId = '0193a0c2-7c3e-7000-8000-000000000001';
+    expect(attributionOf({ 'slipway-call-id': callId }, 'openai', {})).toEqual({ feature: null, customer: null, apiCallId: callId });
+    expect(attributionOf({ 'slipway-call-id': ' ' }, 'openai', {}).apiCallId).toBeUndefined();
+  });
 });

@@ -2,10 +2,14 @@
 export interface Attribution {
   feature: string | null;
   customer: string | null;
+  /** The published-API call this request serves (the edge's `slipway-call-id`, forwarded by the app): per-token plans price it. */
+  apiCallId?: string | null;
 }
 
 export const FEATURE_HEADER = 'x-slipway-feature';
 export const CUSTOMER_HEADER = 'x-slipway-customer';
+/** MARKETPLACE_FORWARDED_HEADERS.callId, as the edge sent it to the app. */
+export const API_CALL_HEADER = 'slipway-call-id';
 /** Same bound as a budget's `match`: longer values could never be matched by one. */
 const MAX_LENGTH = 200;
 
@@ -19,7 +23,9 @@ export function attributionOf(
   format: 'anthropic' | 'openai',
   body: Record<string, unknown>,
 ): Attribution {
+  const apiCallId = clean(first(headers[API_CALL_HEADER]));
   return {
+    ...(apiCallId === null ? {} : { apiCallId }),
     feature: clean(first(headers[FEATURE_HEADER])),
     customer: clean(first(headers[CUSTOMER_HEADER])) ?? clean(format === 'anthropic' ? anthropicUserId(body) : body['user']),
   };

@@ -33,15 +33,15 @@ const RECORDSET = `jsonb_to_recordset($1::jsonb) AS x(
   feature text, customer text, api text, "modelRequested" text, "modelServed" text, provider text,
   status int, "errorCategory" text, "latencyMs" int, "ttftMs" int, "inputTokens" int, "outputTokens" int,
   "cacheReadTokens" int, "cacheWriteTokens" int, "costMicros" bigint, retries int, "fallbackChain" text[],
-  streamed boolean, at timestamptz, fallbacks int)`;
+  streamed boolean, at timestamptz, fallbacks int, "apiCallId" text)`;
 
 const INSERT_REQUESTS = `
 INSERT INTO "GatewayRequest" (id, "organizationId", "projectId", "environmentId", "releaseId", "keyId", feature, customer, api,
   "modelRequested", "modelServed", provider, status, "errorCategory", "latencyMs", "ttftMs", "inputTokens", "outputTokens",
-  "cacheReadTokens", "cacheWriteTokens", "costMicros", retries, "fallbackChain", streamed, "createdAt")
+  "cacheReadTokens", "cacheWriteTokens", "costMicros", retries, "fallbackChain", streamed, "createdAt", "apiCallId")
 SELECT id, "organizationId", "projectId", "environmentId", "releaseId", "keyId", feature, customer, api,
   "modelRequested", "modelServed", provider, status, "errorCategory", "latencyMs", "ttftMs", "inputTokens", "outputTokens",
-  "cacheReadTokens", "cacheWriteTokens", "costMicros", retries, "fallbackChain", streamed, at AT TIME ZONE 'UTC'
+  "cacheReadTokens", "cacheWriteTokens", "costMicros", retries, "fallbackChain", streamed, at AT TIME ZONE 'UTC', "apiCallId"
 FROM ${RECORDSET}
 ON CONFLICT (id) DO NOTHING
 RETURNING id`;
