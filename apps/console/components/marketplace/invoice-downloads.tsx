@@ -11,7 +11,7 @@ const LINK = 'inline-flex h-9 items-center rounded-md border border-zinc-300 bg-
  */
 export function InvoiceDownloads({ side, invoice, api }: { side: 'consumer' | 'publisher'; invoice: InvoiceDto; api?: string }) {
   const org = useOrg();
-  const params = side === 'consumer' ? { org: org.slug, invoice: invoice.id } : { org: org.slug, api: api ?? invoice.listingSlug, invoice: invoice.id };
+  const params: Record<string, string> = side === 'consumer' ? { org: org.slug, invoice: invoice.id } : { org: org.slug, api: api ?? invoice.listingSlug, invoice: invoice.id };
   const pdf = routePath(side === 'consumer' ? 'consumerInvoicePdf' : 'listingInvoicePdf', params);
   const csv = routePath(side === 'consumer' ? 'consumerInvoiceCsv' : 'listingInvoiceCsv', params);
   return (
