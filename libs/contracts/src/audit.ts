@@ -34,6 +34,20 @@ export const AUDIT_ACTIONS = [
   'gateway.key_created',
   'gateway.key_revoked',
   'gateway.drill_started',
+  'api.listing_created',
+  'api.listing_published',
+  'api.listing_unpublished',
+  'api.listing_archived',
+  'api.secret_rotated',
+  'api.plan_created',
+  'api.plan_updated',
+  'api.plan_deleted',
+  'api.subscribed',
+  'api.plan_changed',
+  'api.subscription_canceled',
+  'api.key_created',
+  'api.key_rerolled',
+  'api.key_revoked',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

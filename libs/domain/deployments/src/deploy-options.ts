@@ -12,6 +12,23 @@ export const DEPLOY_OPTIONS = Symbol('DEPLOY_OPTIONS');
 export const DEPLOYMENT_GATEWAY = Symbol('DEPLOYMENT_GATEWAY');
 /** Optional `ReplicaLogFlusher`: the replica logs collector, bound by the worker (@slipway/observability's LogsCollector). */
 export const REPLICA_LOG_FLUSHER = Symbol('REPLICA_LOG_FLUSHER');
+/** Optional `ReleaseLiveHook`: told after a deployment put a release live (the marketplace fetches OpenAPI documents). */
+export const RELEASE_LIVE_HOOK = Symbol('RELEASE_LIVE_HOOK');
+
+/** What a release that just went live serves from: its environment's loopback upstreams. */
+export interface LiveReleaseEvent {
+  environmentId: string;
+  releaseId: string;
+  upstreams: { host: '127.0.0.1'; port: number }[];
+}
+
+/**
+ * The port through which other contexts react to a release going live without deployments
+ * importing them. It must bound its own time; a rejection is logged and never fails the deployment.
+ */
+export interface ReleaseLiveHook {
+  releaseLive(scope: TenantScope, event: LiveReleaseEvent): Promise<void>;
+}
 
 /**
  * The port through which deployments and the reconciler let a replica's last log lines be

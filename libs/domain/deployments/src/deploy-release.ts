@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CONFIG, type Config } from '@slipway/config';
-import type { TenantScope } from '@slipway/contracts';
+import type { EdgeRouteTable, TenantScope } from '@slipway/contracts';
 import { CONTAINER_RUNTIME, ContainerStartError, LABELS, type ContainerRuntime } from '@slipway/docker';
 import { AppError, SupersededAttemptError } from '@slipway/errors';
 import { SecretsService, type Redactor } from '@slipway/secrets';
@@ -11,12 +11,14 @@ import {
   DEPLOYMENT_GATEWAY,
   DeploymentBusyError,
   HEALTH_CHECKER,
+  RELEASE_LIVE_HOOK,
   REPLICA_LOG_FLUSHER,
   ROUTE_TABLE_PUBLISHER,
   type DeployOptions,
   type DeployOutcome,
   type DeploymentGateway,
   type DeployRunOptions,
+  type ReleaseLiveHook,
   type ReplicaLogFlusher,
 } from './deploy-options';
 import { DeploymentsRepository, type DeploymentClaim } from './deployments.repository';
@@ -94,6 +96,7 @@ export class DeployRelease {
     // Absent only in unit tests built by hand: then the engine's default pools give the subnet.
     @Optional() @Inject(ProjectNetworks) private readonly networks?: ProjectNetworks,
     @Optional() @Inject(MachineCapacity) private readonly capacity?: MachineCapacity,
+    @Optional() @Inject(RELEASE_LIVE_HOOK) private readonly releaseLiveHook?: ReleaseLiveHook,
   ) {
     this.health = health ?? waitHealthy;
     this.options = options ?? {};
@@ -384,7 +387,8 @@ export class DeployRelease {
     timeline: Timeline,
     started: number,
   ): Promise<DeployOutcome> {
-    await this.routes.publish();
+    const published = await this.routes.publish();
+    await this.tellReleaseLive(scope, environmentId, releaseId, published.table);
     // Cached gateway callers of the environment carry the old release's routing.
     await this.gateway
       ?.liveReleaseChanged(scope, environmentId)
@@ -402,6 +406,16 @@ export class DeployRelease {
     await timeline.add('done', `deployment succeeded in ${seconds(durationMs)}`);
     await this.repository.finish(scope, claim, { status: 'SUCCEEDED' });
     return { status: 'SUCCEEDED', releaseId, durationMs };
+  }
+
+  /** The hook's failure is logged: a fetched OpenAPI document is a nicety, never a reason to fail a deployment. */
+  private async tellReleaseLive(scope: TenantScope, environmentId: string, releaseId: string, table: EdgeRouteTable): Promise<void> {
+    if (!this.releaseLiveHook) return;
+    const route = table.routes.find((r) => r.environmentId === environmentId && !r.listing);
+    const upstreams = (route?.upstreams ?? []).map((u) => ({ host: u.host, port: u.port }));
+    await this.releaseLiveHook
+      .releaseLive(scope, { environmentId, releaseId, upstreams })
+      .catch((e: unknown) => this.logger.warn(`release ${releaseId}: release-live hook failed: ${String(e)}`));
   }
 
   /**

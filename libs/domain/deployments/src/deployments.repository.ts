@@ -60,6 +60,18 @@ export interface LiveEnvironmentRoute {
   environmentName: string;
   releaseId: string;
   replicas: RoutableReplica[];
+  /** Its PUBLISHED marketplace listings (each routed on its own host `<slug>.<API_DOMAIN>`). */
+  listings: LiveListing[];
+}
+
+/** A published API of a live environment, as the route table needs it (the secret still sealed). */
+export interface LiveListing {
+  listingId: string;
+  slug: string;
+  sealedEdgeSecret: string;
+  /** contracts billableOperationSchema[] as stored. */
+  operations: unknown;
+  billServerErrors: boolean;
 }
 
 /** Serializes route-table publishers across workers (pg_advisory_xact_lock key). */
@@ -356,8 +368,17 @@ export class DeploymentsRepository {
       select: { environmentId: true, containerId: true, hostPort: true },
       orderBy: [{ environmentId: 'asc' }, { index: 'asc' }, { createdAt: 'asc' }],
     });
+    // Listings have no foreign key to environments (their financial rows outlive a project): matched by id.
+    const listings = await (tx ?? this.prisma).apiListing.findMany({
+      where: { status: 'PUBLISHED', environmentId: { in: envs.map((e) => e.id) } },
+      select: { id: true, slug: true, environmentId: true, sealedEdgeSecret: true, operations: true, billServerErrors: true },
+      orderBy: { slug: 'asc' },
+    });
     return envs.flatMap((e) => {
       const mine = replicas.filter((r) => r.environmentId === e.id).map((r) => ({ containerId: r.containerId!, hostPort: r.hostPort! }));
+      const published = listings
+        .filter((l) => l.environmentId === e.id)
+        .map((l) => ({ listingId: l.id, slug: l.slug, sealedEdgeSecret: l.sealedEdgeSecret, operations: l.operations, billServerErrors: l.billServerErrors }));
       return mine.length === 0
         ? []
         : [
@@ -371,6 +392,7 @@ export class DeploymentsRepository {
               environmentName: e.name,
               releaseId: e.liveReleaseId!,
               replicas: mine,
+              listings: published,
             },
           ];
     });

@@ -6,7 +6,7 @@ export * from './route-table';
 export * from './health-check';
 export { readReleaseRuntime, type ReleaseRuntime } from './release-runtime';
 export type { DeploymentEventListener, DeploymentTimelineEvent } from './timeline';
-export type { LiveEnvironmentRoute } from './deployments.repository';
+export type { LiveEnvironmentRoute, LiveListing } from './deployments.repository';
 export * from './push.service';
 export * from './reconcile/reconciler';
 export * from './domains/domains.service';

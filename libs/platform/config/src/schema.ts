@@ -106,6 +106,7 @@ export const configSchema = z.object({
   PUBLIC_API_URL: z.url().default('http://localhost:4000').describe('The api as users reach it (git remotes, docs).'),
   PUBLIC_CONSOLE_URL: z.url().default('http://localhost:3000').describe('The console as users reach it (invitation links).'),
   APPS_DOMAIN: z.string().default('localhost').describe('Deployed apps answer at <project>.<APPS_DOMAIN>:<EDGE_PORT> (other environments at <project>--<env>.<APPS_DOMAIN>).'),
+  API_DOMAIN: z.string().default('api.localhost').describe('Published APIs of the marketplace answer at <listing slug>.<API_DOMAIN>:<EDGE_PORT>, where the edge checks consumer keys and limits.'),
   DOMAIN_DNS_SERVERS: z
     .string()
     .default('')
