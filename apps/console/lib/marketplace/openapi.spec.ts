@@ -9,8 +9,8 @@ describe('readApiReference', () => {
   it('lists the sample API’s operations with parameters, resolved body schema and responses', () => {
     const ref = readApiReference(weather);
     expect(ref.title).toBe('Weather API');
-    expect(ref.operations.map((o) => `${o.method} ${o.path}`)).toEqual(['GET /cities', 'GET /forecast', 'POST /alerts']);
-    const forecast = ref.operations[1]!;
+    expect(ref.operations.map((o) => `${o.method} ${o.path}`)).toEqual(['GET /forecast', 'GET /cities', 'POST /alerts']);
+    const forecast = ref.operations[0]!;
     expect(forecast.parameters.map((p) => [p.name, p.in, p.required])).toEqual([
       ['city', 'query', true],
       ['days', 'query', false],
@@ -55,7 +55,7 @@ describe('readApiReference', () => {
 describe('examples for the try-it panel', () => {
   it('fills required query parameters and builds a body from the schema', () => {
     const ref = readApiReference(weather);
-    expect(examplePath(ref.operations[1]!)).toBe('/forecast?city=lisbon');
+    expect(examplePath(ref.operations[0]!)).toBe('/forecast?city=lisbon');
     expect(exampleFromSchema(ref.operations[2]!.requestBody!.schema)).toEqual({ city: 'string', belowC: 0 });
   });
 });
