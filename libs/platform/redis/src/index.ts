@@ -10,3 +10,4 @@ export * from './stream-group';
 export * from './gateway-invalidation';
 export * from './concurrency-leases';
 export * from './expiring-hash';
+export * from './marketplace-usage-reader';
