@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EdgeMetricsStream } from '@slipway/redis';
 import { createLogger, type Logger } from './log';
+import { startMarketplace, type EdgeMarketplace } from './marketplace/start-marketplace';
 import { startMetricsFlusher, type MetricsFlusher } from './metrics-flusher';
 import { RouteSnapshot } from './route-snapshot';
 import { startRouteSync, type RouteSync } from './route-sync';
@@ -21,6 +22,8 @@ export interface EdgeOptions {
   dataDir: string;
   log?: Logger;
   metricsIntervalMs?: number;
+  /** Longest a usage event of a listing call waits before its batch is appended. Default 100 ms. */
+  usageIntervalMs?: number;
   /** How long shutdown waits for in-flight requests. Default 10 s. */
   shutdownGraceMs?: number;
 }
@@ -31,6 +34,8 @@ export interface RunningEdge extends EdgeServer {
   admin: Server;
   sync: RouteSync;
   flusher: MetricsFlusher;
+  /** Keys, limits and metering of listing hosts. */
+  market: EdgeMarketplace;
   /** Stop accepting, let in-flight requests finish (up to the grace period), flush metrics, disconnect. */
   stop(): Promise<void>;
 }
@@ -38,7 +43,8 @@ export interface RunningEdge extends EdgeServer {
 /** Boot the edge: file snapshot → listen → follow Redis → flush metrics. Serving never waits for Redis. */
 export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const log = options.log ?? createLogger();
-  const edge = createEdgeServer();
+  const market = startMarketplace({ redisUrl: options.redisUrl, log, usageIntervalMs: options.usageIntervalMs });
+  const edge = createEdgeServer({ marketplace: market.deps });
   const sync = startRouteSync({ redisUrl: options.redisUrl, routes: edge.routes, snapshot: new RouteSnapshot(options.dataDir), log });
   const stream = EdgeMetricsStream.connect(options.redisUrl);
   const flusher = startMetricsFlusher({ metrics: edge.metrics, routes: edge.routes, sink: stream, intervalMs: options.metricsIntervalMs });
@@ -47,6 +53,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const port = await listen(edge.server, options.port, options.host);
   const adminPort = await listen(admin, options.adminPort, ADMIN_HOST).catch(async (err: unknown) => {
     await new Promise((r) => edge.server.close(r));
+    await market.close();
     throw err;
   });
 
@@ -54,12 +61,12 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const stop = () => (stopping ??= shutdown(edge, options.shutdownGraceMs ?? 10_000, async () => {
     flusher.stop();
     await Promise.race([flusher.flush(), new Promise((r) => setTimeout(r, 1_000).unref())]);
-    await Promise.all([sync.close(), stream.close(), new Promise((r) => {
+    await Promise.all([sync.close(), stream.close(), market.close(), new Promise((r) => {
       admin.closeAllConnections();
       admin.close(r);
     })]);
   }));
-  return { ...edge, port, adminPort, admin, sync, flusher, stop };
+  return { ...edge, port, adminPort, admin, sync, flusher, market, stop };
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { sendBadGateway } from './pages';
-import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
+import { clientResponseHeaders, replaceListingHeaders, upstreamRequestHeaders } from './proxy-headers';
 import { upstreamAt, type LiveRoute, type RouteTable } from './route-table';
 import type { UpstreamAgents } from './upstream-agents';
 
@@ -11,6 +11,10 @@ export interface ProxyTarget {
   live: LiveRoute;
   routes: RouteTable;
   agents: UpstreamAgents;
+  /** Listing hosts only: the `slipway-*` headers the app receives instead of the consumer's credentials (marketplace/listing-proxy.ts). */
+  forwarded?: Record<string, string>;
+  /** Listing hosts only: told the app's status when its response head arrives (metering bills only calls the app answered). */
+  onUpstreamResponse?: (status: number) => void;
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -38,6 +42,7 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Pro
   const { live, requestId } = target;
   const first = target.routes.nextIndex(live);
   const headers = upstreamRequestHeaders(req, requestId);
+  if (target.forwarded) replaceListingHeaders(headers, target.forwarded);
   const withBody = hasBody(req);
   let current: ClientRequest | undefined;
 
@@ -59,6 +64,7 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Pro
     upReq.once('socket', (socket: Socket) => (socket.connecting ? socket.once('connect', send) : send()));
 
     upReq.on('response', (upRes) => {
+      target.onUpstreamResponse?.(upRes.statusCode ?? 502);
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, clientResponseHeaders(upRes, requestId));
       upRes.pipe(res);
       upRes.once('close', () => {

@@ -69,6 +69,17 @@ export function upstreamRequestHeaders(req: IncomingMessage, requestId: string, 
   return out;
 }
 
+/**
+ * On a listing host: the consumer's key never reaches the app, nor any `slipway-*` header the
+ * client sent (an app trusts them as the edge's); the edge's own values are set instead.
+ */
+export function replaceListingHeaders(out: OutgoingHttpHeaders, forwarded: Readonly<Record<string, string>>): void {
+  delete out.authorization;
+  delete out['x-api-key'];
+  for (const name in out) if (name.startsWith('slipway-')) delete out[name];
+  Object.assign(out, forwarded);
+}
+
 /** What the client receives from an upstream response: its end-to-end headers plus the request id. */
 export function clientResponseHeaders(res: IncomingMessage, requestId: string): OutgoingHttpHeaders {
   const out = copyEndToEnd(res.headers);

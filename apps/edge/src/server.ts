@@ -5,6 +5,8 @@ import { proxyHttp, type ProxyTarget } from './http-proxy';
 import { EdgeMetricsCollector } from './metrics';
 import { HEALTH_PATH } from './admin-server';
 import { sendNotLive, writeRawPage } from './pages';
+import { serveListing, type ListingProxyDeps } from './marketplace/listing-proxy';
+import { rawProblem, sendProblem } from './marketplace/problems';
 import { hostOf, requestIdOf } from './proxy-headers';
 import { RouteTable } from './route-table';
 import { UpstreamAgents } from './upstream-agents';
@@ -14,6 +16,8 @@ export interface EdgeServerDeps {
   routes?: RouteTable;
   agents?: UpstreamAgents;
   metrics?: EdgeMetricsCollector;
+  /** Enforcement on listing hosts (keys, limits, metering); without it they answer 503 (never unenforced). */
+  marketplace?: ListingProxyDeps;
 }
 
 /** In-flight work the graceful shutdown waits for. */
@@ -29,6 +33,7 @@ export interface EdgeServer {
   agents: UpstreamAgents;
   metrics: EdgeMetricsCollector;
   traffic: EdgeTraffic;
+  marketplace?: ListingProxyDeps;
 }
 
 /**
@@ -55,6 +60,7 @@ export function createEdgeServer(deps: EdgeServerDeps = {}): EdgeServer {
     agents: deps.agents ?? new UpstreamAgents(),
     metrics: deps.metrics ?? new EdgeMetricsCollector(),
     traffic: { inFlight: 0, upgraded: new Set(), draining: false },
+    marketplace: deps.marketplace,
   };
   const { routes, agents, metrics, traffic } = edge;
   routes.onChange((_table, removed) => agents.retire(removed));
@@ -78,6 +84,11 @@ export function createEdgeServer(deps: EdgeServerDeps = {}): EdgeServer {
       return;
     }
     const target: ProxyTarget = { host, requestId, live, routes, agents };
+    if (live.route.listing) {
+      if (edge.marketplace) serveListing(req, res, target, live.route.listing, edge.marketplace);
+      else sendProblem(res, 'metering_unavailable', requestId, 'This edge does not enforce published APIs.', { 'retry-after': '1' });
+      return;
+    }
     proxyHttp(req, res, target);
   });
 
@@ -87,6 +98,7 @@ export function createEdgeServer(deps: EdgeServerDeps = {}): EdgeServer {
     const host = hostOf(req.headers);
     const live = routes.lookup(host);
     if (!live || traffic.draining) return writeRawPage(socket, 503, host, requestId);
+    if (live.route.listing) return void socket.end(rawProblem('operation_not_in_plan', requestId, 'WebSocket upgrades are not offered on published APIs.'));
     metrics.record(live.route.releaseId, live.route.environmentId, 101, 0, req.url);
     proxyUpgrade(req, socket, head, { host, requestId, live, routes, agents }, (open) => {
       traffic.upgraded.add(open);

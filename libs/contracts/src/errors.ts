@@ -91,3 +91,27 @@ export type Problem = z.infer<typeof problemSchema>;
 
 export const problemType = (code: ErrorCode): string =>
   `https://slipway.dev/errors/${code.toLowerCase().replaceAll('_', '-')}`;
+
+/**
+ * Refusals of the edge on a published API's host (docs/marketplace.md). Like the gateway's
+ * codes these answer third-party API consumers, not the console: lower-case codes, problem
+ * `type` `https://slipway.dev/problems/<code>`, body `{type, title, status, detail, code, instance}`.
+ * A code is never renamed once shipped.
+ */
+export const MARKETPLACE_EDGE_PROBLEMS = {
+  /** Missing, malformed (prefix, length, alphabet, checksum), unknown, expired or revoked key. */
+  invalid_api_key: { status: 401, title: 'The API key is missing or not valid.' },
+  /** A valid key of another listing. */
+  wrong_listing: { status: 403, title: 'This API key belongs to another API.' },
+  subscription_inactive: { status: 403, title: 'The subscription of this key is canceled.' },
+  payment_required: { status: 402, title: 'The subscription of this key is past due: settle the open invoice to call again.' },
+  operation_not_in_plan: { status: 403, title: "This operation is not part of the subscription's plan." },
+  rate_limited: { status: 429, title: 'Too many calls: the rate limit of the plan is reached.' },
+  quota_exceeded: { status: 429, title: 'The quota of the plan is used up for this window.' },
+  balance_exhausted: { status: 402, title: 'The prepaid balance of the subscription is used up.' },
+  spend_cap_reached: { status: 402, title: 'The spend cap of the subscription is reached for this period.' },
+  /** Redis (limits, metering) unreachable, or too many usage events not yet written: refused rather than served unmetered. */
+  metering_unavailable: { status: 503, title: 'Calls cannot be metered right now. Retry in a moment.' },
+} as const satisfies Record<string, { status: number; title: string }>;
+export type MarketplaceEdgeProblemCode = keyof typeof MARKETPLACE_EDGE_PROBLEMS;
+export const marketplaceProblemType = (code: MarketplaceEdgeProblemCode): string => `https://slipway.dev/problems/${code}`;

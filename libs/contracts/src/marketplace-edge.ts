@@ -106,6 +106,8 @@ export const edgeSubscriptionSchema = z.object({
    * with 402 when it would go below zero.
    */
   gate: z.enum(['none', 'balance']),
+  /** What the balance is, so a refusal names it: 402 `balance_exhausted` (prepaid) or `spend_cap_reached` (headroom under the spend cap, until the period ends). */
+  balanceKind: z.enum(['prepaid', 'spend_cap']).default('prepaid'),
   unitPriceMicros: z.number().int().nonnegative(),
 });
 export type EdgeSubscription = z.infer<typeof edgeSubscriptionSchema>;

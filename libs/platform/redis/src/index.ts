@@ -11,3 +11,6 @@ export * from './gateway-invalidation';
 export * from './concurrency-leases';
 export * from './expiring-hash';
 export * from './marketplace-usage-reader';
+export * from './marketplace-limits';
+export * from './marketplace-edge-store';
+export * from './marketplace-invalidation';
