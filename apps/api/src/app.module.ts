@@ -15,6 +15,8 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
+import { BillingPaymentsModule, SubscriptionRecordsModule } from '@slipway/billing';
+import { PaymentsModule } from '@slipway/payments';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -48,9 +50,12 @@ import { ResourcesController } from './controllers/resources.controller';
 import { ModelTrafficController } from './controllers/model-traffic.controller';
 import { LogsController } from './controllers/logs.controller';
 import { GitHooks } from './git/git-hooks';
+import { BillingPaymentsController } from './controllers/billing-payments.controller';
+import { BillingAnalyticsController } from './controllers/billing-analytics.controller';
+import { StripeWebhookRoute } from './payments/stripe-webhook.route';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -79,6 +84,8 @@ import { GitHooks } from './git/git-hooks';
     ExplainController,
     GatewayBudgetsController,
     GatewayDrillsController,
+    BillingPaymentsController,
+    BillingAnalyticsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
@@ -87,6 +94,7 @@ import { GitHooks } from './git/git-hooks';
     GatewayRoutes,
     GatewaySocketServer,
     GitHooks,
+    StripeWebhookRoute,
   ],
 })
 export class AppModule {

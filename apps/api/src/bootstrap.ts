@@ -9,6 +9,7 @@ import { nestLogLevels, type Config } from '@slipway/config';
 import { AppModule } from './app.module';
 import { GitHttpRoute } from './git/git-http.route';
 import { GatewayRoutes } from './gateway/gateway.routes';
+import { StripeWebhookRoute } from './payments/stripe-webhook.route';
 
 /** Builds the api (without listening), so tests and main.ts share one wiring. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
@@ -37,6 +38,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie as never);
   app.get(GitHttpRoute).register(fastify);
+  app.get(StripeWebhookRoute).register(fastify);
   const gatewayRoutes = app.get(GatewayRoutes);
   gateway = (req, res) => gatewayRoutes.handle(req, res);
   fastify.addHook('onSend', async (req, reply) => {

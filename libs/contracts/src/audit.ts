@@ -48,6 +48,10 @@ export const AUDIT_ACTIONS = [
   'api.key_created',
   'api.key_rerolled',
   'api.key_revoked',
+  'billing.invoice_marked_paid',
+  'billing.payout_marked_paid',
+  'billing.payout_transferred',
+  'billing.payout_account_set',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

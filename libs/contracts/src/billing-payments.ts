@@ -36,8 +36,6 @@ export const invoicePaymentSchema = z.object({
   instructions: z.string().nullable(),
   /** The provider's reference (PaymentIntent id) or the reference the publisher quoted when marking it paid. */
   reference: z.string().nullable(),
-  /** For Stripe: the PaymentIntent's client secret, to confirm the payment in the browser. */
-  clientSecret: z.string().nullable(),
   /** After this the subscription is PAST_DUE (calls answer 402) until the invoice is paid; null unless finalized. */
   dueAt: isoDateSchema.nullable(),
   paidAt: isoDateSchema.nullable(),

@@ -71,6 +71,10 @@ export const SCHEDULED_JOBS = {
   'logs-collect': { queue: 'slipway-logs-collect', everyMs: 2_000 },
   /** Release images beyond the rollback window (RELEASE_IMAGES_KEEP per environment) removed, the build cache trimmed to BUILD_CACHE_MAX_MB. */
   'images-prune': { queue: 'slipway-images-prune', everyMs: 60 * 60_000 },
+  /** Published APIs: finalized invoices handed to the payment provider; subscriptions with an invoice unpaid past MARKETPLACE_PAYMENT_GRACE_DAYS set PAST_DUE. */
+  'api-payments': { queue: 'slipway-api-payments', everyMs: 60_000 },
+  /** Published APIs: a payout statement per publisher for each ended calendar month (UTC), with its platform-fee ledger entry. */
+  'api-payouts': { queue: 'slipway-api-payouts', everyMs: 60 * 60_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;
