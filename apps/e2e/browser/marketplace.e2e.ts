@@ -1,6 +1,15 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_URL, createProject, openBrowser, screenshotOnFailure, signUp, snap, visible, type BrowserSession } from '../support/browser';
+import {
+  CONSOLE_URL,
+  createProject,
+  openBrowser,
+  screenshotOnFailure,
+  signUp,
+  snap,
+  visible,
+  type BrowserSession,
+} from '../support/browser';
 import { getViaEdge } from '../support/edge';
 import { E2E } from '../support/env';
 import { git, workingCopy } from '../support/git';
@@ -15,8 +24,18 @@ import { git, workingCopy } from '../support/git';
  * edge and two browsers with their own profiles; the `it` blocks share state and run in order.
  */
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-const publisher = { name: 'Paula Publisher', email: `publisher-${run}@example.test`, password: 'correct horse battery staple', org: `Forecasts ${run}` };
-const consumer = { name: 'Carl Consumer', email: `consumer-${run}@example.test`, password: 'correct horse battery staple', org: `Travel ${run}` };
+const publisher = {
+  name: 'Paula Publisher',
+  email: `publisher-${run}@example.test`,
+  password: 'correct horse battery staple',
+  org: `Forecasts ${run}`,
+};
+const consumer = {
+  name: 'Carl Consumer',
+  email: `consumer-${run}@example.test`,
+  password: 'correct horse battery staple',
+  org: `Travel ${run}`,
+};
 const project = `wx-${run}`.slice(0, 40);
 const apiName = `Weather ${run}`;
 const apiSlug = `weather-${run}`.slice(0, 40);
@@ -42,10 +61,20 @@ function callListing(url: string, key: string, timeoutMs = 5_000): Promise<EdgeA
   const edge = new URL(E2E.edgeUrl);
   return new Promise((resolve) => {
     const req = request(
-      { host: edge.hostname, port: edge.port, path: `${target.pathname}${target.search}`, headers: { host: target.host, authorization: `Bearer ${key}` }, timeout: timeoutMs, agent: false },
+      {
+        host: edge.hostname,
+        port: edge.port,
+        path: `${target.pathname}${target.search}`,
+        headers: { host: target.host, authorization: `Bearer ${key}` },
+        timeout: timeoutMs,
+        agent: false,
+      },
       (res) => {
         let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (body += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       },
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
@@ -65,7 +94,8 @@ function parseCurl(text: string): { url: string; key: string } {
 describe('console: publish a monetized API, subscribe, hit the quota, upgrade, see the invoice', () => {
   beforeAll(async () => {
     const probe = await fetch(`${CONSOLE_URL}/api/v1/auth/session`);
-    if (probe.status !== 401) throw new Error(`${CONSOLE_URL}/api/v1/auth/session answered ${probe.status}, not 401: the console does not reach the api`);
+    if (probe.status !== 401)
+      throw new Error(`${CONSOLE_URL}/api/v1/auth/session answered ${probe.status}, not 401: the console does not reach the api`);
     publisherBrowser = await openBrowser();
     consumerBrowser = await openBrowser();
   });

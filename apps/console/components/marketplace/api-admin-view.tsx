@@ -96,7 +96,10 @@ function ApiAdmin({ listing }: { listing: ApiListingDto }) {
       {canWrite ? <OperationsSection listing={listing} /> : null}
       <OpenApiSection listing={listing} canWrite={canWrite} />
       {canWrite ? (
-        <Section title="Proxy secret" description="Sent by the edge in slipway-proxy-secret on every call it admitted; your app refuses calls without it.">
+        <Section
+          title="Proxy secret"
+          description="Sent by the edge in slipway-proxy-secret on every call it admitted; your app refuses calls without it."
+        >
           {secret ? <EdgeSecretNotice secret={secret} /> : null}
           <Button size="sm" onClick={() => void rotate()} busy={action.busy}>
             Rotate the proxy secret
@@ -131,7 +134,10 @@ function OperationsSection({ listing }: { listing: ApiListingDto }) {
     }
   }
   return (
-    <Section title="Billable operations" description="A call matching none of them is forwarded but not billed (docs, health). Weight = quota units one call uses.">
+    <Section
+      title="Billable operations"
+      description="A call matching none of them is forwarded but not billed (docs, health). Weight = quota units one call uses."
+    >
       <div className="flex flex-col gap-3">
         <ErrorAlert>{action.error}</ErrorAlert>
         {saved ? <Notice tone="success">Saved: the edge uses the new operations within a second.</Notice> : null}
@@ -162,19 +168,30 @@ function OpenApiSection({ listing, canWrite }: { listing: ApiListingDto; canWrit
   return (
     <Section
       title="OpenAPI document"
-      description={listing.openApiPath ? `Read from the app at ${listing.openApiPath} after each deploy, or uploaded here.` : 'Uploaded here (no path is read from the app).'}
+      description={
+        listing.openApiPath
+          ? `Read from the app at ${listing.openApiPath} after each deploy, or uploaded here.`
+          : 'Uploaded here (no path is read from the app).'
+      }
     >
       <div className="flex flex-col gap-3">
         {spec.data ? (
           <p className="text-sm text-zinc-700" role="status">
-            Current document: {spec.data.source === 'APP' ? 'from the app' : 'uploaded'}, {paths.length} paths ({paths.join(', ')}), sha256 {spec.data.sha256.slice(0, 12)}…
+            Current document: {spec.data.source === 'APP' ? 'from the app' : 'uploaded'}, {paths.length} paths ({paths.join(', ')}), sha256{' '}
+            {spec.data.sha256.slice(0, 12)}…
           </p>
         ) : spec.error?.status === 404 ? (
           <p className="text-sm text-zinc-500">No document yet.</p>
         ) : null}
         {canWrite ? (
           <>
-            <TextAreaField label="Upload an OpenAPI 3 document (JSON or YAML)" rows={6} value={text} onChange={(e) => setText(e.target.value)} error={action.error} />
+            <TextAreaField
+              label="Upload an OpenAPI 3 document (JSON or YAML)"
+              rows={6}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              error={action.error}
+            />
             <div>
               <Button onClick={() => void upload()} busy={action.busy} disabled={!text.trim()}>
                 Upload
@@ -193,7 +210,9 @@ function ListingInvoices({ listing }: { listing: ApiListingDto }) {
   return (
     <Section title="Subscribers' invoices">
       <ResourceState query={q} what="invoices">
-        {(page) => <InvoicesTable invoices={page.invoices} showConsumer href={(id) => `/o/${org.slug}/apis/${listing.slug}/invoices/${id}`} />}
+        {(page) => (
+          <InvoicesTable invoices={page.invoices} showConsumer href={(id) => `/o/${org.slug}/apis/${listing.slug}/invoices/${id}`} />
+        )}
       </ResourceState>
     </Section>
   );

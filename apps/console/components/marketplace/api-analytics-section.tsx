@@ -25,9 +25,16 @@ export function ApiAnalyticsSection({ listing }: { listing: ApiListingDto }) {
   const [days, setDays] = useState<'1' | '7' | '30'>('7');
   // The window starts at a whole minute so the cache key holds still between renders.
   const from = new Date(Math.floor((Date.now() - Number(days) * 86_400_000) / 60_000) * 60_000).toISOString();
-  const q = useApiQuery('apiAnalytics', { org: org.slug, api: listing.slug }, { query: { from, points: 60 }, placeholderData: keepPreviousData, refetchInterval: 30_000 });
+  const q = useApiQuery(
+    'apiAnalytics',
+    { org: org.slug, api: listing.slug },
+    { query: { from, points: 60 }, placeholderData: keepPreviousData, refetchInterval: 30_000 },
+  );
   return (
-    <Section title="Analytics and subscribers" actions={<Segmented label="Analytics range" options={RANGES} value={days} onChange={setDays} />}>
+    <Section
+      title="Analytics and subscribers"
+      actions={<Segmented label="Analytics range" options={RANGES} value={days} onChange={setDays} />}
+    >
       <ResourceState query={q} what="analytics">
         {(a) => (
           <div className="flex flex-col gap-4">

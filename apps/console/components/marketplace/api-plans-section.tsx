@@ -34,10 +34,28 @@ export function ApiPlansSection({ listing, canWrite }: { listing: ApiListingDto;
   }
 
   return (
-    <Section title="Plans" description={PRICE_CHANGE_RULE} actions={canWrite && editing === null ? <Button size="sm" onClick={() => setEditing('new')}>New plan</Button> : null}>
+    <Section
+      title="Plans"
+      description={PRICE_CHANGE_RULE}
+      actions={
+        canWrite && editing === null ? (
+          <Button size="sm" onClick={() => setEditing('new')}>
+            New plan
+          </Button>
+        ) : null
+      }
+    >
       <div className="flex flex-col gap-3">
         <ErrorAlert>{action.error}</ErrorAlert>
-        {editing !== null ? <PlanEditor key={editing === 'new' ? 'new' : editing.slug} listing={listing.slug} operations={listing.operations} plan={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} /> : null}
+        {editing !== null ? (
+          <PlanEditor
+            key={editing === 'new' ? 'new' : editing.slug}
+            listing={listing.slug}
+            operations={listing.operations}
+            plan={editing === 'new' ? undefined : editing}
+            onDone={() => setEditing(null)}
+          />
+        ) : null}
         <ResourceState query={plans} what="plans">
           {(list) =>
             list.length === 0 ? (
@@ -60,10 +78,20 @@ export function ApiPlansSection({ listing, canWrite }: { listing: ApiListingDto;
                           <Button size="sm" variant="ghost" aria-label={`Edit ${p.name}`} onClick={() => setEditing(p)}>
                             Edit
                           </Button>
-                          <ConfirmButton label={`Archive ${p.name}`} question="Archive? It takes no new subscriptions; existing ones continue." confirmLabel="Archive" onConfirm={() => archive(p)}>
+                          <ConfirmButton
+                            label={`Archive ${p.name}`}
+                            question="Archive? It takes no new subscriptions; existing ones continue."
+                            confirmLabel="Archive"
+                            onConfirm={() => archive(p)}
+                          >
                             Archive
                           </ConfirmButton>
-                          <ConfirmButton label={`Delete ${p.name}`} question="Delete this plan?" confirmLabel="Delete" onConfirm={() => remove(p)}>
+                          <ConfirmButton
+                            label={`Delete ${p.name}`}
+                            question="Delete this plan?"
+                            confirmLabel="Delete"
+                            onConfirm={() => remove(p)}
+                          >
                             Delete
                           </ConfirmButton>
                         </div>

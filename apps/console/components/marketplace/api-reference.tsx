@@ -13,7 +13,13 @@ const METHOD_TONES: Record<string, string> = {
 };
 
 export function MethodBadge({ method }: { method: string }) {
-  return <span className={`inline-block w-16 rounded px-1.5 py-0.5 text-center font-mono text-xs font-semibold ring-1 ring-inset ${METHOD_TONES[method] ?? 'bg-zinc-100 text-zinc-700 ring-zinc-200'}`}>{method}</span>;
+  return (
+    <span
+      className={`inline-block w-16 rounded px-1.5 py-0.5 text-center font-mono text-xs font-semibold ring-1 ring-inset ${METHOD_TONES[method] ?? 'bg-zinc-100 text-zinc-700 ring-zinc-200'}`}
+    >
+      {method}
+    </span>
+  );
 }
 
 /**
@@ -71,7 +77,11 @@ export function ApiReferenceView({ document, onTry }: { document: Record<string,
             {op.requestBody ? (
               <div>
                 <h4 className="mb-1 text-xs font-semibold text-zinc-700">
-                  Request body <span className="font-normal text-zinc-500">({op.requestBody.contentType}{op.requestBody.required ? ', required' : ''})</span>
+                  Request body{' '}
+                  <span className="font-normal text-zinc-500">
+                    ({op.requestBody.contentType}
+                    {op.requestBody.required ? ', required' : ''})
+                  </span>
                 </h4>
                 <SchemaTree schema={op.requestBody.schema} />
               </div>
@@ -82,7 +92,8 @@ export function ApiReferenceView({ document, onTry }: { document: Record<string,
                 <ul className="flex flex-col gap-1">
                   {op.responses.map((r) => (
                     <li key={r.status}>
-                      <span className="font-mono text-xs font-semibold">{r.status}</span> <span className="text-zinc-600">{r.description}</span>
+                      <span className="font-mono text-xs font-semibold">{r.status}</span>{' '}
+                      <span className="text-zinc-600">{r.description}</span>
                       {r.schema ? <SchemaTree schema={r.schema} /> : null}
                     </li>
                   ))}

@@ -33,7 +33,13 @@ export function ApisView() {
         description="Publish an environment as an API: consumers find it in the catalog, subscribe to a plan and call it with keys; the edge enforces limits and meters every call."
         actions={
           canWrite && !creating ? (
-            <Button variant="primary" onClick={() => { setCreating(true); setCreated(null); }}>
+            <Button
+              variant="primary"
+              onClick={() => {
+                setCreating(true);
+                setCreated(null);
+              }}
+            >
               New API
             </Button>
           ) : null
@@ -50,7 +56,14 @@ export function ApisView() {
         </Section>
       ) : null}
       {creating ? (
-        <Section title="New API" actions={<Button variant="ghost" size="sm" onClick={() => setCreating(false)}>Cancel</Button>}>
+        <Section
+          title="New API"
+          actions={
+            <Button variant="ghost" size="sm" onClick={() => setCreating(false)}>
+              Cancel
+            </Button>
+          }
+        >
           <CreateListingForm
             onCreated={(l) => {
               setCreated(l);
@@ -91,7 +104,10 @@ export function ApisView() {
         </ResourceState>
       </Section>
       {revenue.data && revenue.data.listings.length ? (
-        <Section title="Revenue this month" description={`Platform fee ${(revenue.data.platformFeeBps / 100).toLocaleString('en-US')} % of what was paid, minus credit notes.`}>
+        <Section
+          title="Revenue this month"
+          description={`Platform fee ${(revenue.data.platformFeeBps / 100).toLocaleString('en-US')} % of what was paid, minus credit notes.`}
+        >
           <dl aria-label="Revenue totals" className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
             {(
               [

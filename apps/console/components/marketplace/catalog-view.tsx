@@ -36,13 +36,27 @@ export function CatalogView() {
     go({ q: text.trim(), page: '' });
   };
 
-  const query = useApiQuery('catalog', {}, { query: { q: q || undefined, category: category || undefined, page, pageSize: PAGE_SIZE }, placeholderData: keepPreviousData });
+  const query = useApiQuery(
+    'catalog',
+    {},
+    { query: { q: q || undefined, category: category || undefined, page, pageSize: PAGE_SIZE }, placeholderData: keepPreviousData },
+  );
 
   return (
     <>
-      <PageHeader title="API catalog" description="APIs published on this Slipway. Subscribe with any account; keys, usage and invoices are on your organization's pages." />
+      <PageHeader
+        title="API catalog"
+        description="APIs published on this Slipway. Subscribe with any account; keys, usage and invoices are on your organization's pages."
+      />
       <form role="search" onSubmit={submit} className="mb-6 flex flex-wrap items-end gap-3">
-        <TextField label="Search APIs" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="weather, geocoding, …" fieldClassName="w-72" />
+        <TextField
+          label="Search APIs"
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="weather, geocoding, …"
+          fieldClassName="w-72"
+        />
         <SelectField label="Category" value={category} onChange={(e) => go({ category: e.target.value, page: '' })} fieldClassName="w-48">
           <option value="">All categories</option>
           {API_CATEGORIES.map((c) => (

@@ -115,7 +115,13 @@ export function CreateListingForm({ onCreated }: { onCreated: (listing: CreatedA
           hint="Consumers call <slug>.<API domain>; unique across this Slipway."
           className="font-mono"
         />
-        <TextField label="Summary" value={summary} onChange={(e) => setSummary(e.target.value)} error={fields.summary} fieldClassName="sm:col-span-2" />
+        <TextField
+          label="Summary"
+          value={summary}
+          onChange={(e) => setSummary(e.target.value)}
+          error={fields.summary}
+          fieldClassName="sm:col-span-2"
+        />
         <SelectField label="Category" value={category} onChange={(e) => setCategory(e.target.value)} error={fields.category}>
           {API_CATEGORIES.map((c) => (
             <option key={c} value={c}>
@@ -123,18 +129,35 @@ export function CreateListingForm({ onCreated }: { onCreated: (listing: CreatedA
             </option>
           ))}
         </SelectField>
-        <SelectField label="Visibility" value={visibility} onChange={(e) => setVisibility(e.target.value)} error={fields.visibility} hint="Unlisted: reachable by its link only. Private: your organization's members only.">
+        <SelectField
+          label="Visibility"
+          value={visibility}
+          onChange={(e) => setVisibility(e.target.value)}
+          error={fields.visibility}
+          hint="Unlisted: reachable by its link only. Private: your organization's members only."
+        >
           {API_VISIBILITIES.map((v) => (
             <option key={v} value={v}>
               {v.charAt(0) + v.slice(1).toLowerCase()}
             </option>
           ))}
         </SelectField>
-        <TextField label="OpenAPI path" value={openApiPath} onChange={(e) => setOpenApiPath(e.target.value)} error={fields.openApiPath} hint="Read from the app after each deploy; empty to upload the document instead." className="font-mono" />
+        <TextField
+          label="OpenAPI path"
+          value={openApiPath}
+          onChange={(e) => setOpenApiPath(e.target.value)}
+          error={fields.openApiPath}
+          hint="Read from the app after each deploy; empty to upload the document instead."
+          className="font-mono"
+        />
         <TextField label="Terms URL (optional)" value={termsUrl} onChange={(e) => setTermsUrl(e.target.value)} error={fields.termsUrl} />
       </div>
       <OperationsEditor value={operations} onChange={setOperations} errors={opErrors} />
-      <Checkbox label="Bill answers with status 5xx too (off: server errors are not billed)" checked={billServerErrors} onChange={(e) => setBillServerErrors(e.target.checked)} />
+      <Checkbox
+        label="Bill answers with status 5xx too (off: server errors are not billed)"
+        checked={billServerErrors}
+        onChange={(e) => setBillServerErrors(e.target.checked)}
+      />
       <div>
         <Button type="submit" variant="primary" busy={busy}>
           Create API

@@ -8,8 +8,9 @@ export function EdgeSecretNotice({ secret }: { secret: string }) {
     <ShownOnce id="edge-secret" label="Proxy secret" value={secret}>
       <div className="text-xs text-amber-900">
         <p className="mb-1">
-          The edge sends it to your app in the <code className="font-mono">slipway-proxy-secret</code> header of every call it admitted. Add it as a secret variable
-          (e.g. <code className="font-mono">SLIPWAY_PROXY_SECRET</code>) of the environment and refuse calls without it, so nobody can bypass keys, limits and billing by calling the app&apos;s own host:
+          The edge sends it to your app in the <code className="font-mono">slipway-proxy-secret</code> header of every call it admitted. Add
+          it as a secret variable (e.g. <code className="font-mono">SLIPWAY_PROXY_SECRET</code>) of the environment and refuse calls without
+          it, so nobody can bypass keys, limits and billing by calling the app&apos;s own host:
         </p>
         <pre className="overflow-x-auto rounded bg-white/70 p-2 font-mono">{`// Express
 app.use((req, res, next) =>
@@ -17,8 +18,9 @@ app.use((req, res, next) =>
     ? next()
     : res.status(401).json({ error: 'call this API through its marketplace URL' }));`}</pre>
         <p className="mt-1">
-          The app also receives <code className="font-mono">slipway-consumer-id</code>, <code className="font-mono">slipway-plan</code>, <code className="font-mono">slipway-key-mode</code> and{' '}
-          <code className="font-mono">slipway-call-id</code> (forward it on model calls so per-token plans price them).
+          The app also receives <code className="font-mono">slipway-consumer-id</code>, <code className="font-mono">slipway-plan</code>,{' '}
+          <code className="font-mono">slipway-key-mode</code> and <code className="font-mono">slipway-call-id</code> (forward it on model
+          calls so per-token plans price them).
         </p>
       </div>
     </ShownOnce>

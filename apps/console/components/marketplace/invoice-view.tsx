@@ -18,12 +18,23 @@ import { InvoiceDownloads } from './invoice-downloads';
 /** The consumer's invoice: lines, credit notes, downloads, and a drill-down from a line to its days and raw events. */
 export function ConsumerInvoiceView({ invoice }: { invoice: string }) {
   const org = useOrg();
-  const q = useApiQuery('consumerInvoice', { org: org.slug, invoice }, { refetchInterval: (query) => (query.state.data?.status === 'DRAFT' ? 10_000 : false) });
+  const q = useApiQuery(
+    'consumerInvoice',
+    { org: org.slug, invoice },
+    { refetchInterval: (query) => (query.state.data?.status === 'DRAFT' ? 10_000 : false) },
+  );
   return (
     <ResourceState query={q} what="invoice">
       {(inv) => (
         <>
-          <PageHeader crumbs={[{ href: `/o/${org.slug}/subscriptions`, label: 'Subscriptions' }, { href: `/o/${org.slug}/subscriptions/${inv.subscriptionId}`, label: inv.listingName }]} title={invoiceTitle(inv)} actions={<InvoiceDownloads side="consumer" invoice={inv} />} />
+          <PageHeader
+            crumbs={[
+              { href: `/o/${org.slug}/subscriptions`, label: 'Subscriptions' },
+              { href: `/o/${org.slug}/subscriptions/${inv.subscriptionId}`, label: inv.listingName },
+            ]}
+            title={invoiceTitle(inv)}
+            actions={<InvoiceDownloads side="consumer" invoice={inv} />}
+          />
           <InvoiceBody inv={inv} drillDown />
         </>
       )}
@@ -43,7 +54,9 @@ export function InvoiceBody({ inv, drillDown = false, children }: { inv: Invoice
           <dt className="text-zinc-500">Status</dt>
           <dd>
             <Badge tone={INVOICE_STATUS[inv.status].tone}>{INVOICE_STATUS[inv.status].label}</Badge>
-            {inv.status === 'DRAFT' ? <span className="ml-2 text-xs text-zinc-500">recomputed from usage until {formatDateTime(inv.finalizesAt)}</span> : null}
+            {inv.status === 'DRAFT' ? (
+              <span className="ml-2 text-xs text-zinc-500">recomputed from usage until {formatDateTime(inv.finalizesAt)}</span>
+            ) : null}
           </dd>
           <dt className="text-zinc-500">Period</dt>
           <dd>{formatPeriod(inv.periodStart, inv.periodEnd)} (UTC)</dd>
@@ -89,7 +102,12 @@ export function InvoiceBody({ inv, drillDown = false, children }: { inv: Invoice
                 <Td className="tabular-nums">{formatMicros(l.amountMicros)}</Td>
                 <Td className="text-right">
                   {drillDown && l.usageFrom ? (
-                    <Button size="sm" variant="ghost" aria-label={`Usage behind ${l.description}`} onClick={() => setOpen(open?.id === l.id ? null : l)}>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      aria-label={`Usage behind ${l.description}`}
+                      onClick={() => setOpen(open?.id === l.id ? null : l)}
+                    >
                       {open?.id === l.id ? 'Hide usage' : 'Usage'}
                     </Button>
                   ) : null}
@@ -123,14 +141,23 @@ function LineUsage({ inv, line }: { inv: InvoiceDetailDto; line: InvoiceLineDto 
   const usage = useApiQuery('invoiceLineUsage', { org: org.slug, invoice: inv.id, line: line.id });
   const [day, setDay] = useState<string | null>(null);
   return (
-    <div role="region" aria-label={`Usage behind ${line.description}`} className="mt-4 flex flex-col gap-3 rounded-md border border-zinc-200 p-3">
+    <div
+      role="region"
+      aria-label={`Usage behind ${line.description}`}
+      className="mt-4 flex flex-col gap-3 rounded-md border border-zinc-200 p-3"
+    >
       <ResourceState query={usage} what="usage">
         {(u) =>
           u.days.length === 0 ? (
             <Empty>No usage in this line’s window.</Empty>
           ) : (
             <>
-              <DailyBarsChart label={`Calls per day behind ${line.description}`} days={u.days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000)} series={[{ label: 'Live calls', color: '#2563eb', values: u.days.map((d) => d.calls) }]} height={120} />
+              <DailyBarsChart
+                label={`Calls per day behind ${line.description}`}
+                days={u.days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000)}
+                series={[{ label: 'Live calls', color: '#2563eb', values: u.days.map((d) => d.calls) }]}
+                height={120}
+              />
               <Table label="Usage by day" head={['Day (UTC)', 'Calls', 'Units', 'Test calls', '']}>
                 {u.days.map((d) => (
                   <tr key={d.day} aria-label={d.day}>
@@ -139,7 +166,12 @@ function LineUsage({ inv, line }: { inv: InvoiceDetailDto; line: InvoiceLineDto 
                     <Td className="tabular-nums">{d.units}</Td>
                     <Td className="tabular-nums">{d.testCalls}</Td>
                     <Td className="text-right">
-                      <Button size="sm" variant="ghost" onClick={() => setDay(day === d.day ? null : d.day)} aria-label={`Events of ${d.day}`}>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        onClick={() => setDay(day === d.day ? null : d.day)}
+                        aria-label={`Events of ${d.day}`}
+                      >
                         {day === d.day ? 'Hide events' : 'Events'}
                       </Button>
                     </Td>
@@ -150,7 +182,9 @@ function LineUsage({ inv, line }: { inv: InvoiceDetailDto; line: InvoiceLineDto 
           )
         }
       </ResourceState>
-      {day ? <RawEvents inv={inv} from={`${day}T00:00:00.000Z`} to={new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString()} /> : null}
+      {day ? (
+        <RawEvents inv={inv} from={`${day}T00:00:00.000Z`} to={new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString()} />
+      ) : null}
     </div>
   );
 }
@@ -160,7 +194,11 @@ function RawEvents({ inv, from, to }: { inv: InvoiceDetailDto; from: string; to:
   const org = useOrg();
   const [cursor, setCursor] = useState<string | undefined>(undefined);
   const [history, setHistory] = useState<(string | undefined)[]>([]);
-  const q = useApiQuery('invoiceUsageEvents', { org: org.slug, invoice: inv.id }, { query: { from, to, limit: 50, cursor }, placeholderData: keepPreviousData });
+  const q = useApiQuery(
+    'invoiceUsageEvents',
+    { org: org.slug, invoice: inv.id },
+    { query: { from, to, limit: 50, cursor }, placeholderData: keepPreviousData },
+  );
   return (
     <ResourceState query={q} what="usage events">
       {(page) => (
@@ -183,10 +221,24 @@ function RawEvents({ inv, from, to }: { inv: InvoiceDetailDto; from: string; to:
             ))}
           </Table>
           <div className="flex gap-2">
-            <Button size="sm" disabled={history.length === 0} onClick={() => { setCursor(history[history.length - 1]); setHistory((h) => h.slice(0, -1)); }}>
+            <Button
+              size="sm"
+              disabled={history.length === 0}
+              onClick={() => {
+                setCursor(history[history.length - 1]);
+                setHistory((h) => h.slice(0, -1));
+              }}
+            >
               Previous
             </Button>
-            <Button size="sm" disabled={!page.nextCursor} onClick={() => { setHistory((h) => [...h, cursor]); setCursor(page.nextCursor ?? undefined); }}>
+            <Button
+              size="sm"
+              disabled={!page.nextCursor}
+              onClick={() => {
+                setHistory((h) => [...h, cursor]);
+                setCursor(page.nextCursor ?? undefined);
+              }}
+            >
               Next
             </Button>
           </div>

@@ -8,7 +8,15 @@ import { Badge, Empty } from '../ui/layout-bits';
 import { Table, Td } from '../ui/table';
 
 /** Invoices, newest period first; a row opens the invoice. */
-export function InvoicesTable({ invoices, href, showConsumer = false }: { invoices: readonly InvoiceDto[]; href: (id: string) => string; showConsumer?: boolean }) {
+export function InvoicesTable({
+  invoices,
+  href,
+  showConsumer = false,
+}: {
+  invoices: readonly InvoiceDto[];
+  href: (id: string) => string;
+  showConsumer?: boolean;
+}) {
   if (invoices.length === 0) return <Empty>No invoice yet: the first one opens (as a draft) with the first period.</Empty>;
   return (
     <Table label="Invoices" head={['Invoice', 'API', ...(showConsumer ? ['Consumer'] : []), 'Period', 'Status', 'Total']}>

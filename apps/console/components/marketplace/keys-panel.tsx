@@ -80,7 +80,7 @@ export function KeysPanel({ sub, canWrite }: { sub: SubscriptionDto; canWrite: b
                   <Badge tone={k.mode === 'live' ? 'blue' : 'zinc'}>{k.mode}</Badge>
                 </Td>
                 <Td className="font-mono text-xs">{k.prefix}…</Td>
-                <Td className="text-xs" >{formatRelative(k.createdAt)}</Td>
+                <Td className="text-xs">{formatRelative(k.createdAt)}</Td>
                 <Td>
                   <Badge tone={st.tone}>{st.label}</Badge>
                 </Td>
@@ -105,7 +105,12 @@ export function KeysPanel({ sub, canWrite }: { sub: SubscriptionDto; canWrite: b
                       <Button size="sm" onClick={() => void reroll(k)} aria-label={`Reroll ${k.name}`}>
                         Reroll
                       </Button>
-                      <ConfirmButton label={`Revoke ${k.name}`} question="Revoke? Calls with it are refused within a second." confirmLabel="Revoke" onConfirm={() => revoke(k)}>
+                      <ConfirmButton
+                        label={`Revoke ${k.name}`}
+                        question="Revoke? Calls with it are refused within a second."
+                        confirmLabel="Revoke"
+                        onConfirm={() => revoke(k)}
+                      >
                         Revoke
                       </ConfirmButton>
                     </div>
@@ -118,7 +123,14 @@ export function KeysPanel({ sub, canWrite }: { sub: SubscriptionDto; canWrite: b
       )}
       {canWrite ? (
         <form onSubmit={create} aria-label="Create a key" className="flex flex-wrap items-end gap-2">
-          <TextField label="Key name" value={name} onChange={(e) => setName(e.target.value)} error={action.fieldErrors.name} placeholder="ci, laptop, production" fieldClassName="w-56" />
+          <TextField
+            label="Key name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={action.fieldErrors.name}
+            placeholder="ci, laptop, production"
+            fieldClassName="w-56"
+          />
           <SelectField label="Mode" value={mode} onChange={(e) => setMode(e.target.value as 'live' | 'test')} fieldClassName="w-40">
             <option value="test">test (never billed)</option>
             <option value="live">live</option>

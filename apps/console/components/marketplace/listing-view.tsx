@@ -78,8 +78,9 @@ function ListingPage({ listing }: { listing: CatalogListingDto }) {
           </dd>
           <dt className="text-zinc-500">Authentication</dt>
           <dd>
-            <code className="font-mono text-xs">Authorization: Bearer swk_live_…</code> or <code className="font-mono text-xs">x-api-key: swk_live_…</code>; test keys
-            (<code className="font-mono text-xs">swk_test_…</code>) are never billed.
+            <code className="font-mono text-xs">Authorization: Bearer swk_live_…</code> or{' '}
+            <code className="font-mono text-xs">x-api-key: swk_live_…</code>; test keys (
+            <code className="font-mono text-xs">swk_test_…</code>) are never billed.
           </dd>
           <dt className="text-zinc-500">Limits</dt>
           <dd>Every answer carries RateLimit-Policy and RateLimit headers; 429 with Retry-After when a limit or quota is reached.</dd>
@@ -98,10 +99,16 @@ function ListingPage({ listing }: { listing: CatalogListingDto }) {
         <SubscribePanel slug={listing.slug} plans={listing.plans} />
       </Section>
       <Section title="Code snippets">
-        <SnippetsPanel call={{ baseUrl: listing.baseUrl, method: preset.method, path: preset.path, body: preset.body, apiKey: key }} keyNote={keyNote} />
+        <SnippetsPanel
+          call={{ baseUrl: listing.baseUrl, method: preset.method, path: preset.path, body: preset.body, apiKey: key }}
+          keyNote={keyNote}
+        />
       </Section>
       <section id="try-it" className="scroll-mt-20">
-        <Section title="Try it" description="Calls go to the API's host at the edge with the key you give: they count against your limits like any other call.">
+        <Section
+          title="Try it"
+          description="Calls go to the API's host at the edge with the key you give: they count against your limits like any other call."
+        >
           <TryItPanel slug={listing.slug} baseUrl={listing.baseUrl} apiKey={key} preset={preset} />
         </Section>
       </section>

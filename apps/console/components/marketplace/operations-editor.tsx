@@ -11,7 +11,15 @@ const INPUT = 'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm';
  * segment, `/v1/**` the rest) and weight (quota units one call uses). Errors from the api are
  * shown at their row (`operations.<i>.<field>`).
  */
-export function OperationsEditor({ value, onChange, errors = {} }: { value: BillableOperation[]; onChange: (ops: BillableOperation[]) => void; errors?: Record<string, string> }) {
+export function OperationsEditor({
+  value,
+  onChange,
+  errors = {},
+}: {
+  value: BillableOperation[];
+  onChange: (ops: BillableOperation[]) => void;
+  errors?: Record<string, string>;
+}) {
   const set = (i: number, patch: Partial<BillableOperation>) => onChange(value.map((op, j) => (j === i ? { ...op, ...patch } : op)));
   return (
     <fieldset className="flex flex-col gap-2">
@@ -29,22 +37,47 @@ export function OperationsEditor({ value, onChange, errors = {} }: { value: Bill
           {value.map((op, i) => (
             <tr key={i} aria-label={`Operation ${i + 1}`}>
               <td className="pr-2 pb-1">
-                <select aria-label={`Method of operation ${i + 1}`} className={INPUT} value={op.method} onChange={(e) => set(i, { method: e.target.value as BillableOperation['method'] })}>
+                <select
+                  aria-label={`Method of operation ${i + 1}`}
+                  className={INPUT}
+                  value={op.method}
+                  onChange={(e) => set(i, { method: e.target.value as BillableOperation['method'] })}
+                >
                   {METHODS.map((m) => (
                     <option key={m}>{m}</option>
                   ))}
                 </select>
               </td>
               <td className="pr-2 pb-1">
-                <input aria-label={`Path of operation ${i + 1}`} className={`${INPUT} w-64 font-mono`} value={op.path} onChange={(e) => set(i, { path: e.target.value })} aria-invalid={errors[`${i}.path`] ? true : undefined} />
+                <input
+                  aria-label={`Path of operation ${i + 1}`}
+                  className={`${INPUT} w-64 font-mono`}
+                  value={op.path}
+                  onChange={(e) => set(i, { path: e.target.value })}
+                  aria-invalid={errors[`${i}.path`] ? true : undefined}
+                />
                 {errors[`${i}.path`] ? <p className="text-xs text-red-600">{errors[`${i}.path`]}</p> : null}
               </td>
               <td className="pr-2 pb-1">
-                <input aria-label={`Weight of operation ${i + 1}`} type="number" min={1} max={1000} className={`${INPUT} w-20`} value={op.weight} onChange={(e) => set(i, { weight: Number(e.target.value) })} />
+                <input
+                  aria-label={`Weight of operation ${i + 1}`}
+                  type="number"
+                  min={1}
+                  max={1000}
+                  className={`${INPUT} w-20`}
+                  value={op.weight}
+                  onChange={(e) => set(i, { weight: Number(e.target.value) })}
+                />
                 {errors[`${i}.weight`] ? <p className="text-xs text-red-600">{errors[`${i}.weight`]}</p> : null}
               </td>
               <td className="pb-1">
-                <Button size="sm" variant="ghost" aria-label={`Remove operation ${i + 1}`} onClick={() => onChange(value.filter((_, j) => j !== i))} disabled={value.length <= 1}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={`Remove operation ${i + 1}`}
+                  onClick={() => onChange(value.filter((_, j) => j !== i))}
+                  disabled={value.length <= 1}
+                >
                   Remove
                 </Button>
               </td>

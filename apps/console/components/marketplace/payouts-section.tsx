@@ -63,7 +63,13 @@ function PayoutRow({ payout: p }: { payout: PayoutDto }) {
       <Td className="text-right">
         {canAdmin && p.status === 'PENDING' ? (
           <div className="flex items-center justify-end gap-1">
-            <input aria-label="Payment reference" placeholder="reference" className="h-7 w-32 rounded-md border border-zinc-300 px-2 text-xs" value={reference} onChange={(e) => setReference(e.target.value)} />
+            <input
+              aria-label="Payment reference"
+              placeholder="reference"
+              className="h-7 w-32 rounded-md border border-zinc-300 px-2 text-xs"
+              value={reference}
+              onChange={(e) => setReference(e.target.value)}
+            />
             <Button size="sm" busy={action.busy} onClick={() => void markPaid()}>
               Mark paid
             </Button>

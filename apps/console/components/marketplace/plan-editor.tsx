@@ -27,7 +27,17 @@ const LIMITS: { key: keyof PlanLimits; label: string }[] = [
 ];
 
 /** Create a plan, or new terms for one (a new version: new subscriptions now, existing ones from their next period). */
-export function PlanEditor({ listing, operations, plan, onDone }: { listing: string; operations: BillableOperation[]; plan?: PublisherApiPlanDto; onDone: () => void }) {
+export function PlanEditor({
+  listing,
+  operations,
+  plan,
+  onDone,
+}: {
+  listing: string;
+  operations: BillableOperation[];
+  plan?: PublisherApiPlanDto;
+  onDone: () => void;
+}) {
   const org = useOrg();
   const invalidate = useInvalidateApi();
   const action = useAction();
@@ -43,23 +53,53 @@ export function PlanEditor({ listing, operations, plan, onDone }: { listing: str
     e.preventDefault();
     const terms = toTerms(form);
     if (!terms.ok) return action.setError('Some fields need a fix.', terms.errors);
-    const chosen = allOps ? null : ops.map((o) => ({ method: o.split(' ')[0] as BillableOperation['method'], path: o.slice(o.indexOf(' ') + 1) }));
+    const chosen = allOps
+      ? null
+      : ops.map((o) => ({ method: o.split(' ')[0] as BillableOperation['method'], path: o.slice(o.indexOf(' ') + 1) }));
     const params = { org: org.slug, api: listing };
     const done = plan
-      ? await action.run(() => api('updateApiPlan', { params: { ...params, plan: plan.slug }, body: { name: name.trim(), pricing: terms.pricing, limits: terms.limits, operations: chosen } }))
-      : await action.run(() => api('createApiPlan', { params, body: { slug: slug.trim(), name: name.trim(), pricing: terms.pricing, limits: terms.limits, operations: chosen } }));
+      ? await action.run(() =>
+          api('updateApiPlan', {
+            params: { ...params, plan: plan.slug },
+            body: { name: name.trim(), pricing: terms.pricing, limits: terms.limits, operations: chosen },
+          }),
+        )
+      : await action.run(() =>
+          api('createApiPlan', {
+            params,
+            body: { slug: slug.trim(), name: name.trim(), pricing: terms.pricing, limits: terms.limits, operations: chosen },
+          }),
+        );
     if (!done) return;
     await invalidate('listApiPlans', 'catalogListing');
     onDone();
   }
 
   return (
-    <form onSubmit={submit} aria-label={plan ? `Edit plan ${plan.name}` : 'New plan'} noValidate className="flex flex-col gap-3 rounded-md border border-zinc-200 p-3">
-      {plan ? <Notice tone="info">{PRICE_CHANGE_RULE} This makes version {plan.version + 1}.</Notice> : null}
+    <form
+      onSubmit={submit}
+      aria-label={plan ? `Edit plan ${plan.name}` : 'New plan'}
+      noValidate
+      className="flex flex-col gap-3 rounded-md border border-zinc-200 p-3"
+    >
+      {plan ? (
+        <Notice tone="info">
+          {PRICE_CHANGE_RULE} This makes version {plan.version + 1}.
+        </Notice>
+      ) : null}
       <ErrorAlert>{action.error}</ErrorAlert>
       <div className="grid gap-3 sm:grid-cols-3">
         <TextField label="Plan name" value={name} onChange={(e) => setName(e.target.value)} error={err('name')} />
-        {plan ? null : <TextField label="Plan slug" value={slug} onChange={(e) => setSlug(e.target.value)} error={err('slug')} className="font-mono" hint="e.g. free, pro" />}
+        {plan ? null : (
+          <TextField
+            label="Plan slug"
+            value={slug}
+            onChange={(e) => setSlug(e.target.value)}
+            error={err('slug')}
+            className="font-mono"
+            hint="e.g. free, pro"
+          />
+        )}
         <SelectField label="Pricing" value={form.kind} onChange={(e) => set({ kind: e.target.value as PricingKind })}>
           {KINDS.map((k) => (
             <option key={k.value} value={k.value}>
@@ -69,14 +109,41 @@ export function PlanEditor({ listing, operations, plan, onDone }: { listing: str
         </SelectField>
       </div>
       {form.kind === 'per_call' || form.kind === 'prepaid' ? (
-        <TextField label="Price per call (USD)" value={form.unitPrice} onChange={(e) => set({ unitPrice: e.target.value })} error={err('unitPrice')} inputMode="decimal" fieldClassName="w-56" hint="Per weight unit; e.g. 0.002" />
+        <TextField
+          label="Price per call (USD)"
+          value={form.unitPrice}
+          onChange={(e) => set({ unitPrice: e.target.value })}
+          error={err('unitPrice')}
+          inputMode="decimal"
+          fieldClassName="w-56"
+          hint="Per weight unit; e.g. 0.002"
+        />
       ) : null}
       {form.kind === 'subscription' ? (
         <div className="flex flex-col gap-3">
           <div className="flex flex-wrap gap-3">
-            <TextField label="Monthly fee (USD)" value={form.monthlyFee} onChange={(e) => set({ monthlyFee: e.target.value })} error={err('monthlyFee')} inputMode="decimal" fieldClassName="w-44" />
-            <TextField label="Included calls" value={form.includedUnits} onChange={(e) => set({ includedUnits: e.target.value })} error={err('includedUnits')} inputMode="numeric" fieldClassName="w-44" />
-            <SelectField label="Overage" value={form.overage} onChange={(e) => set({ overage: e.target.value as PlanFormState['overage'] })} fieldClassName="w-56">
+            <TextField
+              label="Monthly fee (USD)"
+              value={form.monthlyFee}
+              onChange={(e) => set({ monthlyFee: e.target.value })}
+              error={err('monthlyFee')}
+              inputMode="decimal"
+              fieldClassName="w-44"
+            />
+            <TextField
+              label="Included calls"
+              value={form.includedUnits}
+              onChange={(e) => set({ includedUnits: e.target.value })}
+              error={err('includedUnits')}
+              inputMode="numeric"
+              fieldClassName="w-44"
+            />
+            <SelectField
+              label="Overage"
+              value={form.overage}
+              onChange={(e) => set({ overage: e.target.value as PlanFormState['overage'] })}
+              fieldClassName="w-56"
+            >
               <option value="none">None (stop at the included calls)</option>
               <option value="graduated">Graduated tiers</option>
               <option value="volume">Volume tiers</option>
@@ -87,16 +154,48 @@ export function PlanEditor({ listing, operations, plan, onDone }: { listing: str
       ) : null}
       {form.kind === 'per_token' ? (
         <div className="flex flex-wrap gap-3">
-          <TextField label="Input, per million tokens (USD)" value={form.inputPerMillion} onChange={(e) => set({ inputPerMillion: e.target.value })} error={err('inputPerMillion')} fieldClassName="w-56" />
-          <TextField label="Output, per million tokens (USD)" value={form.outputPerMillion} onChange={(e) => set({ outputPerMillion: e.target.value })} error={err('outputPerMillion')} fieldClassName="w-56" />
-          <TextField label="Cached, per million tokens (USD)" value={form.cachedPerMillion} onChange={(e) => set({ cachedPerMillion: e.target.value })} error={err('cachedPerMillion')} fieldClassName="w-56" />
-          <TextField label="Or: model cost + markup (%)" value={form.markupPercent} onChange={(e) => set({ markupPercent: e.target.value })} error={err('markupPercent')} fieldClassName="w-56" hint="Set it to price from the gateway's cost of the call; token prices are then ignored." />
+          <TextField
+            label="Input, per million tokens (USD)"
+            value={form.inputPerMillion}
+            onChange={(e) => set({ inputPerMillion: e.target.value })}
+            error={err('inputPerMillion')}
+            fieldClassName="w-56"
+          />
+          <TextField
+            label="Output, per million tokens (USD)"
+            value={form.outputPerMillion}
+            onChange={(e) => set({ outputPerMillion: e.target.value })}
+            error={err('outputPerMillion')}
+            fieldClassName="w-56"
+          />
+          <TextField
+            label="Cached, per million tokens (USD)"
+            value={form.cachedPerMillion}
+            onChange={(e) => set({ cachedPerMillion: e.target.value })}
+            error={err('cachedPerMillion')}
+            fieldClassName="w-56"
+          />
+          <TextField
+            label="Or: model cost + markup (%)"
+            value={form.markupPercent}
+            onChange={(e) => set({ markupPercent: e.target.value })}
+            error={err('markupPercent')}
+            fieldClassName="w-56"
+            hint="Set it to price from the gateway's cost of the call; token prices are then ignored."
+          />
         </div>
       ) : null}
       <fieldset className="grid gap-3 sm:grid-cols-4">
         <legend className="mb-1 text-xs font-medium text-zinc-700">Limits (empty = none)</legend>
         {LIMITS.map((l) => (
-          <TextField key={l.key} label={l.label} value={form.limits[l.key]} onChange={(e) => set({ limits: { ...form.limits, [l.key]: e.target.value } })} error={err(l.key)} inputMode="numeric" />
+          <TextField
+            key={l.key}
+            label={l.label}
+            value={form.limits[l.key]}
+            onChange={(e) => set({ limits: { ...form.limits, [l.key]: e.target.value } })}
+            error={err(l.key)}
+            inputMode="numeric"
+          />
         ))}
       </fieldset>
       <fieldset className="flex flex-col gap-1">
@@ -106,7 +205,14 @@ export function PlanEditor({ listing, operations, plan, onDone }: { listing: str
           ? null
           : operations.map((o) => {
               const id = `${o.method} ${o.path}`;
-              return <Checkbox key={id} label={<code className="font-mono text-xs">{id}</code>} checked={ops.includes(id)} onChange={(e) => setOps((cur) => (e.target.checked ? [...cur, id] : cur.filter((x) => x !== id)))} />;
+              return (
+                <Checkbox
+                  key={id}
+                  label={<code className="font-mono text-xs">{id}</code>}
+                  checked={ops.includes(id)}
+                  onChange={(e) => setOps((cur) => (e.target.checked ? [...cur, id] : cur.filter((x) => x !== id)))}
+                />
+              );
             })}
       </fieldset>
       <div className="flex gap-2">
@@ -121,8 +227,17 @@ export function PlanEditor({ listing, operations, plan, onDone }: { listing: str
   );
 }
 
-function TiersEditor({ form, set, errors }: { form: PlanFormState; set: (p: Partial<PlanFormState>) => void; errors: Record<string, string> }) {
-  const update = (i: number, patch: Partial<PlanFormState['tiers'][number]>) => set({ tiers: form.tiers.map((t, j) => (j === i ? { ...t, ...patch } : t)) });
+function TiersEditor({
+  form,
+  set,
+  errors,
+}: {
+  form: PlanFormState;
+  set: (p: Partial<PlanFormState>) => void;
+  errors: Record<string, string>;
+}) {
+  const update = (i: number, patch: Partial<PlanFormState['tiers'][number]>) =>
+    set({ tiers: form.tiers.map((t, j) => (j === i ? { ...t, ...patch } : t)) });
   const INPUT = 'h-8 w-32 rounded-md border border-zinc-300 px-2 text-sm';
   return (
     <div className="flex flex-col gap-1">
@@ -139,16 +254,37 @@ function TiersEditor({ form, set, errors }: { form: PlanFormState; set: (p: Part
           {form.tiers.map((t, i) => (
             <tr key={i}>
               <td className="pr-2 pb-1">
-                <input aria-label={`Tier ${i + 1} up to`} className={INPUT} value={t.upTo} onChange={(e) => update(i, { upTo: e.target.value })} />
+                <input
+                  aria-label={`Tier ${i + 1} up to`}
+                  className={INPUT}
+                  value={t.upTo}
+                  onChange={(e) => update(i, { upTo: e.target.value })}
+                />
               </td>
               <td className="pr-2 pb-1">
-                <input aria-label={`Tier ${i + 1} price per call`} className={INPUT} value={t.unitPrice} onChange={(e) => update(i, { unitPrice: e.target.value })} aria-invalid={errors[`tiers.${i}.unitPrice`] ? true : undefined} />
+                <input
+                  aria-label={`Tier ${i + 1} price per call`}
+                  className={INPUT}
+                  value={t.unitPrice}
+                  onChange={(e) => update(i, { unitPrice: e.target.value })}
+                  aria-invalid={errors[`tiers.${i}.unitPrice`] ? true : undefined}
+                />
               </td>
               <td className="pr-2 pb-1">
-                <input aria-label={`Tier ${i + 1} flat fee`} className={INPUT} value={t.flat} onChange={(e) => update(i, { flat: e.target.value })} />
+                <input
+                  aria-label={`Tier ${i + 1} flat fee`}
+                  className={INPUT}
+                  value={t.flat}
+                  onChange={(e) => update(i, { flat: e.target.value })}
+                />
               </td>
               <td className="pb-1">
-                <Button size="sm" variant="ghost" disabled={form.tiers.length <= 1} onClick={() => set({ tiers: form.tiers.filter((_, j) => j !== i) })}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  disabled={form.tiers.length <= 1}
+                  onClick={() => set({ tiers: form.tiers.filter((_, j) => j !== i) })}
+                >
                   Remove
                 </Button>
               </td>

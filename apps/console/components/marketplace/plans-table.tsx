@@ -17,7 +17,10 @@ export function PlansTable({ plans, current }: { plans: readonly ApiPlanDto[]; c
             {plans.map((p) => (
               <th key={p.slug} scope="col" aria-label={p.name} className="px-4 py-2 align-top">
                 <div className="font-semibold text-zinc-900">
-                  {p.name} {current === p.slug ? <span className="ml-1 rounded bg-emerald-50 px-1.5 py-0.5 text-xs font-medium text-emerald-700">your plan</span> : null}
+                  {p.name}{' '}
+                  {current === p.slug ? (
+                    <span className="ml-1 rounded bg-emerald-50 px-1.5 py-0.5 text-xs font-medium text-emerald-700">your plan</span>
+                  ) : null}
                 </div>
                 <div className="text-sm font-normal text-zinc-700">{priceSummary(p.pricing)}</div>
               </th>
@@ -82,7 +85,11 @@ export function PlansTable({ plans, current }: { plans: readonly ApiPlanDto[]; c
             </th>
             {plans.map((p) => (
               <td key={p.slug} className="px-4 py-2 font-mono text-xs">
-                {p.operations === null ? <span className="font-sans text-sm">All</span> : p.operations.map((o) => <div key={`${o.method} ${o.path}`}>{`${o.method} ${o.path}`}</div>)}
+                {p.operations === null ? (
+                  <span className="font-sans text-sm">All</span>
+                ) : (
+                  p.operations.map((o) => <div key={`${o.method} ${o.path}`}>{`${o.method} ${o.path}`}</div>)
+                )}
               </td>
             ))}
           </tr>

@@ -40,7 +40,10 @@ export function PublicShell({ children }: { children: ReactNode }) {
               <Link href={`/login?next=${encodeURIComponent(here)}`} className="text-zinc-700 hover:text-zinc-900">
                 Log in
               </Link>
-              <Link href={`/signup?next=${encodeURIComponent(here)}`} className="rounded-md bg-zinc-900 px-3 py-1.5 font-medium text-white hover:bg-zinc-700">
+              <Link
+                href={`/signup?next=${encodeURIComponent(here)}`}
+                className="rounded-md bg-zinc-900 px-3 py-1.5 font-medium text-white hover:bg-zinc-700"
+              >
                 Sign up
               </Link>
             </div>

@@ -25,7 +25,14 @@ export function PublisherInvoiceView({ listing, invoice }: { listing: string; in
     <ResourceState query={q} what="invoice">
       {(inv) => (
         <>
-          <PageHeader crumbs={[{ href: `/o/${org.slug}/apis`, label: 'APIs' }, { href: `/o/${org.slug}/apis/${listing}`, label: inv.listingName }]} title={invoiceTitle(inv)} actions={<InvoiceDownloads side="publisher" invoice={inv} api={listing} />} />
+          <PageHeader
+            crumbs={[
+              { href: `/o/${org.slug}/apis`, label: 'APIs' },
+              { href: `/o/${org.slug}/apis/${listing}`, label: inv.listingName },
+            ]}
+            title={invoiceTitle(inv)}
+            actions={<InvoiceDownloads side="publisher" invoice={inv} api={listing} />}
+          />
           <InvoiceBody inv={inv} />
           <PaymentSection inv={inv} listing={listing} />
         </>
@@ -48,7 +55,8 @@ function PaymentSection({ inv, listing }: { inv: InvoiceDetailDto; listing: stri
 
   async function markPaid(e: FormEvent) {
     e.preventDefault();
-    if (await paid.run(() => api('markInvoicePaid', { params, body: { reference } }))) await invalidate('listingInvoice', 'listingInvoicePayment', 'listingInvoices');
+    if (await paid.run(() => api('markInvoicePaid', { params, body: { reference } })))
+      await invalidate('listingInvoice', 'listingInvoicePayment', 'listingInvoices');
   }
   async function addCredit(e: FormEvent) {
     e.preventDefault();
@@ -77,7 +85,13 @@ function PaymentSection({ inv, listing }: { inv: InvoiceDetailDto; listing: stri
         ) : null}
         {canAdmin && inv.status === 'FINALIZED' ? (
           <form onSubmit={markPaid} aria-label="Mark paid" className="flex flex-wrap items-end gap-2">
-            <TextField label="Payment reference" value={reference} onChange={(e) => setReference(e.target.value)} error={paid.fieldErrors.reference} fieldClassName="w-64" />
+            <TextField
+              label="Payment reference"
+              value={reference}
+              onChange={(e) => setReference(e.target.value)}
+              error={paid.fieldErrors.reference}
+              fieldClassName="w-64"
+            />
             <Button type="submit" busy={paid.busy}>
               Mark paid
             </Button>
@@ -88,8 +102,22 @@ function PaymentSection({ inv, listing }: { inv: InvoiceDetailDto; listing: stri
         ) : null}
         {canAdmin && settled ? (
           <form onSubmit={addCredit} aria-label="Credit note" className="flex flex-wrap items-end gap-2">
-            <TextField label="Credit (USD)" value={amount} onChange={(e) => setAmount(e.target.value)} error={credit.fieldErrors.amountMicros} inputMode="decimal" fieldClassName="w-36" hint={`At most ${formatMicros(inv.totalMicros - inv.creditedMicros)}`} />
-            <TextField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={credit.fieldErrors.reason} fieldClassName="w-72" />
+            <TextField
+              label="Credit (USD)"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              error={credit.fieldErrors.amountMicros}
+              inputMode="decimal"
+              fieldClassName="w-36"
+              hint={`At most ${formatMicros(inv.totalMicros - inv.creditedMicros)}`}
+            />
+            <TextField
+              label="Reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              error={credit.fieldErrors.reason}
+              fieldClassName="w-72"
+            />
             <Button type="submit" busy={credit.busy}>
               Issue credit note
             </Button>

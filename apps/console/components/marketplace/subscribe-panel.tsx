@@ -26,7 +26,10 @@ export function SubscribePanel({ slug, plans }: { slug: string; plans: readonly 
   if (state.status !== 'authenticated')
     return (
       <div className="flex flex-wrap items-center gap-3 text-sm">
-        <Link href={`/login?next=${encodeURIComponent(here)}`} className="rounded-md bg-zinc-900 px-3.5 py-2 font-medium text-white hover:bg-zinc-700">
+        <Link
+          href={`/login?next=${encodeURIComponent(here)}`}
+          className="rounded-md bg-zinc-900 px-3.5 py-2 font-medium text-white hover:bg-zinc-700"
+        >
           Log in to subscribe
         </Link>
         <span className="text-zinc-600">
@@ -84,7 +87,10 @@ function SubscribeForm({ slug, plans, orgs }: { slug: string; plans: readonly Ap
         <ShownOnce id="new-consumer-key" label="API key" value={result.key.key}>
           <p className="text-xs text-amber-900">The snippets and the try-it panel on this page now use it.</p>
         </ShownOnce>
-        <Link href={`/o/${created.org}/subscriptions/${result.subscription.id}`} className="text-sm font-medium text-blue-700 hover:underline">
+        <Link
+          href={`/o/${created.org}/subscriptions/${result.subscription.id}`}
+          className="text-sm font-medium text-blue-700 hover:underline"
+        >
           Usage, keys and invoices of this subscription
         </Link>
       </div>
@@ -102,19 +108,36 @@ function SubscribeForm({ slug, plans, orgs }: { slug: string; plans: readonly Ap
             </option>
           ))}
         </SelectField>
-        <SelectField label="Plan" value={plan} onChange={(e) => setPlan(e.target.value)} error={action.fieldErrors.plan} fieldClassName="w-64">
+        <SelectField
+          label="Plan"
+          value={plan}
+          onChange={(e) => setPlan(e.target.value)}
+          error={action.fieldErrors.plan}
+          fieldClassName="w-64"
+        >
           {plans.map((p) => (
             <option key={p.slug} value={p.slug}>
               {p.name} — {priceSummary(p.pricing)}
             </option>
           ))}
         </SelectField>
-        <TextField label="Spend cap per period (USD, optional)" value={cap} onChange={(e) => setCap(e.target.value)} error={action.fieldErrors.spendCapMicros} placeholder="none" inputMode="decimal" fieldClassName="w-56" />
+        <TextField
+          label="Spend cap per period (USD, optional)"
+          value={cap}
+          onChange={(e) => setCap(e.target.value)}
+          error={action.fieldErrors.spendCapMicros}
+          placeholder="none"
+          inputMode="decimal"
+          fieldClassName="w-56"
+        />
       </div>
       {existing || action.code === 'ALREADY_SUBSCRIBED' ? (
         <p role="status" className="text-sm text-zinc-700">
           {existing ? `This organization is subscribed (plan ${existing.plan.name}).` : 'This organization is already subscribed.'}{' '}
-          <Link href={existing ? `/o/${org}/subscriptions/${existing.id}` : `/o/${org}/subscriptions`} className="font-medium text-blue-700 hover:underline">
+          <Link
+            href={existing ? `/o/${org}/subscriptions/${existing.id}` : `/o/${org}/subscriptions`}
+            className="font-medium text-blue-700 hover:underline"
+          >
             Manage the subscription
           </Link>
         </p>

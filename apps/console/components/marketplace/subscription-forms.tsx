@@ -95,7 +95,14 @@ export function SpendCapForm({ sub }: { sub: SubscriptionDto }) {
     <form onSubmit={submit} aria-label="Spend cap" className="flex flex-col gap-2">
       <ErrorAlert>{action.error}</ErrorAlert>
       <div className="flex flex-wrap items-end gap-2">
-        <TextField label="Cap per period (USD)" value={value} onChange={(e) => setValue(e.target.value)} error={action.fieldErrors.spendCapMicros} inputMode="decimal" fieldClassName="w-48" />
+        <TextField
+          label="Cap per period (USD)"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={action.fieldErrors.spendCapMicros}
+          inputMode="decimal"
+          fieldClassName="w-48"
+        />
         <Button type="submit" busy={action.busy}>
           Set cap
         </Button>
@@ -106,7 +113,8 @@ export function SpendCapForm({ sub }: { sub: SubscriptionDto }) {
         ) : null}
       </div>
       <p className="text-xs text-zinc-500">
-        {sub.spendCapMicros === null ? 'No cap: calls are billed as they come.' : `Capped at ${formatMicros(sub.spendCapMicros)}.`} Past the cap, calls answer 402 spend_cap_reached until the next period.
+        {sub.spendCapMicros === null ? 'No cap: calls are billed as they come.' : `Capped at ${formatMicros(sub.spendCapMicros)}.`} Past the
+        cap, calls answer 402 spend_cap_reached until the next period.
       </p>
     </form>
   );

@@ -60,7 +60,12 @@ function SubscriptionPage({ sub }: { sub: SubscriptionDto }) {
         }
         actions={
           canWrite && live ? (
-            <ConfirmButton label="Cancel subscription" question="Cancel now? Every key stops working at once." confirmLabel="Cancel subscription" onConfirm={cancel}>
+            <ConfirmButton
+              label="Cancel subscription"
+              question="Cancel now? Every key stops working at once."
+              confirmLabel="Cancel subscription"
+              onConfirm={cancel}
+            >
               Cancel subscription
             </ConfirmButton>
           ) : null
@@ -85,7 +90,10 @@ function SubscriptionPage({ sub }: { sub: SubscriptionDto }) {
         </dl>
       </Section>
       <UsageSection sub={sub} />
-      <Section title="Keys" description="Send a key as Authorization: Bearer <key> or x-api-key. Test keys go through the same limits and are never billed.">
+      <Section
+        title="Keys"
+        description="Send a key as Authorization: Bearer <key> or x-api-key. Test keys go through the same limits and are never billed."
+      >
         <KeysPanel sub={sub} canWrite={canWrite && live} />
       </Section>
       {canWrite && live ? (
@@ -115,7 +123,13 @@ function UsageSection({ sub }: { sub: SubscriptionDto }) {
   );
 }
 
-function UsageBody({ sub, usage }: { sub: SubscriptionDto; usage: NonNullable<ReturnType<typeof useApiQuery<'subscriptionUsage'>>['data']> }) {
+function UsageBody({
+  sub,
+  usage,
+}: {
+  sub: SubscriptionDto;
+  usage: NonNullable<ReturnType<typeof useApiQuery<'subscriptionUsage'>>['data']>;
+}) {
   const days = useMemo(() => fillPeriodDays(usage.days, usage.periodStart, usage.periodEnd), [usage]);
   const [x, live, test] = usageChartData(days);
   const bars = quotaBars(sub.plan.limits, days);
@@ -127,7 +141,11 @@ function UsageBody({ sub, usage }: { sub: SubscriptionDto; usage: NonNullable<Re
         <Stat label="Live calls" value={totalCalls.toLocaleString('en-US')} />
         <Stat label="Test calls" value={totalTest.toLocaleString('en-US')} />
         <Stat label="Charges so far" value={formatMicros(usage.chargesMicros)} />
-        {usage.creditBalanceMicros !== null ? <Stat label="Credit balance" value={formatMicros(usage.creditBalanceMicros)} /> : <Stat label="Spend cap" value={usage.spendCapMicros === null ? 'None' : formatMicros(usage.spendCapMicros)} />}
+        {usage.creditBalanceMicros !== null ? (
+          <Stat label="Credit balance" value={formatMicros(usage.creditBalanceMicros)} />
+        ) : (
+          <Stat label="Spend cap" value={usage.spendCapMicros === null ? 'None' : formatMicros(usage.spendCapMicros)} />
+        )}
       </dl>
       {bars.length ? (
         <ul aria-label="Quotas" className="flex flex-col gap-2">
@@ -139,8 +157,18 @@ function UsageBody({ sub, usage }: { sub: SubscriptionDto; usage: NonNullable<Re
                   {b.used.toLocaleString('en-US')} / {b.limit.toLocaleString('en-US')}
                 </span>
               </div>
-              <div className="h-2 rounded bg-zinc-100" role="meter" aria-valuemin={0} aria-valuemax={b.limit} aria-valuenow={Math.min(b.used, b.limit)} aria-label={`${b.label} used`}>
-                <div className={`h-2 rounded ${b.tone === 'full' ? 'bg-red-500' : b.tone === 'warn' ? 'bg-amber-500' : 'bg-emerald-500'}`} style={{ width: `${Math.round(b.share * 100)}%` }} />
+              <div
+                className="h-2 rounded bg-zinc-100"
+                role="meter"
+                aria-valuemin={0}
+                aria-valuemax={b.limit}
+                aria-valuenow={Math.min(b.used, b.limit)}
+                aria-label={`${b.label} used`}
+              >
+                <div
+                  className={`h-2 rounded ${b.tone === 'full' ? 'bg-red-500' : b.tone === 'warn' ? 'bg-amber-500' : 'bg-emerald-500'}`}
+                  style={{ width: `${Math.round(b.share * 100)}%` }}
+                />
               </div>
             </li>
           ))}

@@ -63,9 +63,24 @@ export function TryItPanel({ slug, baseUrl, apiKey, preset }: { slug: string; ba
             <option key={m}>{m}</option>
           ))}
         </SelectField>
-        <TextField label="Path" value={path} onChange={(e) => setPath(e.target.value)} fieldClassName="min-w-64 flex-1" className="font-mono" hint={`Sent to ${baseUrl}`} />
+        <TextField
+          label="Path"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          fieldClassName="min-w-64 flex-1"
+          className="font-mono"
+          hint={`Sent to ${baseUrl}`}
+        />
       </div>
-      <TextField label="API key" value={key} onChange={(e) => setKey(e.target.value)} placeholder="swk_test_… or swk_live_…" className="font-mono" autoComplete="off" hint="Test keys (swk_test_) go through the same limits and are never billed." />
+      <TextField
+        label="API key"
+        value={key}
+        onChange={(e) => setKey(e.target.value)}
+        placeholder="swk_test_… or swk_live_…"
+        className="font-mono"
+        autoComplete="off"
+        hint="Test keys (swk_test_) go through the same limits and are never billed."
+      />
       {method !== 'GET' ? <TextAreaField label="Body (JSON)" rows={4} value={body} onChange={(e) => setBody(e.target.value)} /> : null}
       <div>
         <Button type="submit" variant="primary" busy={busy}>

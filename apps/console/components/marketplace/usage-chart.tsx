@@ -15,7 +15,17 @@ export interface DailySeries {
  * with `setData`, resized with its container, destroyed on unmount. `days` are each day's UTC
  * midnight in Unix seconds.
  */
-export function DailyBarsChart({ label, days, series, height = 160 }: { label: string; days: number[]; series: DailySeries[]; height?: number }) {
+export function DailyBarsChart({
+  label,
+  days,
+  series,
+  height = 160,
+}: {
+  label: string;
+  days: number[];
+  series: DailySeries[];
+  height?: number;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shape = series.map((s) => `${s.label}|${s.color}`).join(';');
@@ -34,9 +44,18 @@ export function DailyBarsChart({ label, days, series, height = 160 }: { label: s
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
         axes: [
           { stroke: '#71717a', grid: { show: false }, ticks: { stroke: '#e4e4e7' } },
-          { stroke: '#71717a', grid: { stroke: '#f4f4f5' }, ticks: { stroke: '#e4e4e7' }, size: 48, values: (_u, vals) => vals.map((v) => (Number.isInteger(v) ? v.toLocaleString('en-US') : '')) },
+          {
+            stroke: '#71717a',
+            grid: { stroke: '#f4f4f5' },
+            ticks: { stroke: '#e4e4e7' },
+            size: 48,
+            values: (_u, vals) => vals.map((v) => (Number.isInteger(v) ? v.toLocaleString('en-US') : '')),
+          },
         ],
-        series: [{ value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) }, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: `${s.color}99`, width: 1, paths: bars, points: { show: false } }))],
+        series: [
+          { value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
+          ...series.map((s) => ({ label: s.label, stroke: s.color, fill: `${s.color}99`, width: 1, paths: bars, points: { show: false } })),
+        ],
         legend: { live: true },
         cursor: { drag: { x: false, y: false } },
       },

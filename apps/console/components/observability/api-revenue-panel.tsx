@@ -27,7 +27,12 @@ function RevenueBody({ points, names }: { points: number; names: string[] }) {
   const q = useRangeQuery('environmentApiRevenue', page.params, page.range, { query: { points } });
   const data = q.data;
   return (
-    <Panel title="API revenue" description={`Published as ${names.join(', ')}: billed calls and revenue by plan (from invoice lines).`} query={q} minHeight={360}>
+    <Panel
+      title="API revenue"
+      description={`Published as ${names.join(', ')}: billed calls and revenue by plan (from invoice lines).`}
+      query={q}
+      minHeight={360}
+    >
       {() => {
         const d = data!;
         const totals = revenueTotals(d);
@@ -51,8 +56,20 @@ function RevenueBody({ points, names }: { points: number; names: string[] }) {
                 </div>
               ))}
             </dl>
-            <ChartBlock title="Billed calls">{isEmptySpec(calls) ? <p className="py-4 text-center text-sm text-zinc-500">No billed calls in the range.</p> : <Chart label="API calls" spec={calls} height={140} />}</ChartBlock>
-            <ChartBlock title="Revenue by plan">{isEmptySpec(revenue) ? <p className="py-4 text-center text-sm text-zinc-500">No revenue in the range.</p> : <Chart label="API revenue by plan" spec={revenue} height={140} />}</ChartBlock>
+            <ChartBlock title="Billed calls">
+              {isEmptySpec(calls) ? (
+                <p className="py-4 text-center text-sm text-zinc-500">No billed calls in the range.</p>
+              ) : (
+                <Chart label="API calls" spec={calls} height={140} />
+              )}
+            </ChartBlock>
+            <ChartBlock title="Revenue by plan">
+              {isEmptySpec(revenue) ? (
+                <p className="py-4 text-center text-sm text-zinc-500">No revenue in the range.</p>
+              ) : (
+                <Chart label="API revenue by plan" spec={revenue} height={140} />
+              )}
+            </ChartBlock>
           </div>
         );
       }}

@@ -41,6 +41,8 @@ export function parseUsdToMicros(input: string): number | null {
 /** Micro-USD back to the plain decimal a price field shows ("0.0012"). */
 export function microsToUsdInput(micros: number): string {
   const whole = Math.floor(micros / MICROS_PER_USD);
-  const frac = String(micros % MICROS_PER_USD).padStart(6, '0').replace(/0+$/, '');
+  const frac = String(micros % MICROS_PER_USD)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : String(whole);
 }

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { examplePath, exampleFromSchema, readApiReference } from './openapi';
 
-const weather = JSON.parse(readFileSync(join(__dirname, '../../../../libs/testing/sample-apps/weather-api/openapi.json'), 'utf8')) as Record<string, unknown>;
+const weather = JSON.parse(
+  readFileSync(join(__dirname, '../../../../libs/testing/sample-apps/weather-api/openapi.json'), 'utf8'),
+) as Record<string, unknown>;
 
 describe('readApiReference', () => {
   it('lists the sample API’s operations with parameters, resolved body schema and responses', () => {
@@ -29,8 +31,14 @@ describe('readApiReference', () => {
     const doc = {
       paths: {
         '/items/{id}': {
-          parameters: [{ name: 'id', in: 'path', schema: { type: 'string', example: 'a1' } }, { name: 'v', in: 'query', description: 'shared' }],
-          get: { parameters: [{ name: 'v', in: 'query', description: 'own', required: true, schema: { type: 'integer' } }], responses: { '200': { $ref: 'https://elsewhere/x' } } },
+          parameters: [
+            { name: 'id', in: 'path', schema: { type: 'string', example: 'a1' } },
+            { name: 'v', in: 'query', description: 'shared' },
+          ],
+          get: {
+            parameters: [{ name: 'v', in: 'query', description: 'own', required: true, schema: { type: 'integer' } }],
+            responses: { '200': { $ref: 'https://elsewhere/x' } },
+          },
         },
       },
       components: { schemas: { Node: { type: 'object', properties: { next: { $ref: '#/components/schemas/Node' } } } } },
@@ -42,7 +50,10 @@ describe('readApiReference', () => {
     ]);
     expect(op.responses).toEqual([{ status: '200', description: null, schema: null }]);
     expect(examplePath(op)).toBe('/items/a1?v=0');
-    const cyclic = readApiReference({ paths: { '/n': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } } } } } }, components: doc.components });
+    const cyclic = readApiReference({
+      paths: { '/n': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } } } } } },
+      components: doc.components,
+    });
     expect(cyclic.operations[0]!.requestBody!.schema!.properties[0]!.schema.type).toBe('Node');
   });
 

@@ -72,7 +72,10 @@ const MAX_DEPTH = 5;
 function schemaView(doc: Json, raw: unknown, seen = new Set<string>(), depth = 0): SchemaView | null {
   const ref = isObject(raw) && typeof raw.$ref === 'string' ? raw.$ref : null;
   const s = resolve(doc, raw, seen);
-  if (!s) return ref ? { type: ref.split('/').pop() ?? 'object', description: null, properties: [], items: null, enum: null, example: null } : null;
+  if (!s)
+    return ref
+      ? { type: ref.split('/').pop() ?? 'object', description: null, properties: [], items: null, enum: null, example: null }
+      : null;
   const nextSeen = ref ? new Set([...seen, ref]) : seen;
   const required = Array.isArray(s.required) ? s.required.filter((x): x is string => typeof x === 'string') : [];
   const properties =
@@ -100,7 +103,15 @@ function parameters(doc: Json, list: unknown): RefParameter[] {
     const p = resolve(doc, raw, new Set());
     const name = p ? str(p.name) : null;
     if (!p || !name) return [];
-    return [{ name, in: str(p.in) ?? 'query', required: p.required === true || p.in === 'path', description: str(p.description), schema: schemaView(doc, p.schema) }];
+    return [
+      {
+        name,
+        in: str(p.in) ?? 'query',
+        required: p.required === true || p.in === 'path',
+        description: str(p.description),
+        schema: schemaView(doc, p.schema),
+      },
+    ];
   });
 }
 
@@ -131,7 +142,11 @@ export function readApiReference(doc: Record<string, unknown> | null | undefined
       const bodyContent = body ? firstContent(doc, body.content) : null;
       const responses = Object.entries(isObject(op.responses) ? op.responses : {}).map(([status, rawRes]) => {
         const res = resolve(doc, rawRes, new Set());
-        return { status, description: res ? str(res.description) : null, schema: res ? (firstContent(doc, res.content)?.schema ?? null) : null };
+        return {
+          status,
+          description: res ? str(res.description) : null,
+          schema: res ? (firstContent(doc, res.content)?.schema ?? null) : null,
+        };
       });
       operations.push({
         id: `${method}-${path.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '') || 'root'}`,

@@ -34,7 +34,13 @@ describe('plan editor form', () => {
         kind: 'subscription',
         monthlyFeeMicros: 29_000_000,
         includedUnits: 1000,
-        overage: { mode: 'graduated', tiers: [{ upTo: 5000, unitPriceMicros: 1_000, flatMicros: 0 }, { upTo: null, unitPriceMicros: 500, flatMicros: 1_000_000 }] },
+        overage: {
+          mode: 'graduated',
+          tiers: [
+            { upTo: 5000, unitPriceMicros: 1_000, flatMicros: 0 },
+            { upTo: null, unitPriceMicros: 500, flatMicros: 1_000_000 },
+          ],
+        },
       },
       limits: { perSecond: null, perMinute: null, perDay: null, perMonth: null },
     });
@@ -42,7 +48,15 @@ describe('plan editor form', () => {
   });
 
   it('names each bad field', () => {
-    const r = toTerms({ ...EMPTY_PLAN_FORM, kind: 'subscription', monthlyFee: 'lots', includedUnits: '', overage: 'volume', tiers: [{ upTo: '10', unitPrice: '1', flat: '' }], limits: { perSecond: '0', perMinute: '1.5', perDay: '', perMonth: '' } });
+    const r = toTerms({
+      ...EMPTY_PLAN_FORM,
+      kind: 'subscription',
+      monthlyFee: 'lots',
+      includedUnits: '',
+      overage: 'volume',
+      tiers: [{ upTo: '10', unitPrice: '1', flat: '' }],
+      limits: { perSecond: '0', perMinute: '1.5', perDay: '', perMonth: '' },
+    });
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(r.errors).toEqual({
@@ -57,7 +71,13 @@ describe('plan editor form', () => {
   it('per token: a markup makes the token prices optional', () => {
     expect(toTerms({ ...EMPTY_PLAN_FORM, kind: 'per_token', markupPercent: '20' })).toMatchObject({
       ok: true,
-      pricing: { kind: 'per_token', inputPerMillionMicros: 0, outputPerMillionMicros: 0, cachedPerMillionMicros: 0, gatewayCostMarkupPercent: 20 },
+      pricing: {
+        kind: 'per_token',
+        inputPerMillionMicros: 0,
+        outputPerMillionMicros: 0,
+        cachedPerMillionMicros: 0,
+        gatewayCostMarkupPercent: 20,
+      },
     });
     expect(toTerms({ ...EMPTY_PLAN_FORM, kind: 'per_token' }).ok).toBe(false);
   });

@@ -53,7 +53,12 @@ export function planFormFrom(pricing: PlanPricing, limits: PlanLimits): PlanForm
     f.monthlyFee = usd(pricing.monthlyFeeMicros);
     f.includedUnits = String(pricing.includedUnits);
     f.overage = pricing.overage?.mode ?? 'none';
-    f.tiers = pricing.overage?.tiers.map((t) => ({ upTo: t.upTo === null ? '' : String(t.upTo), unitPrice: usd(t.unitPriceMicros), flat: t.flatMicros ? usd(t.flatMicros) : '' })) ?? f.tiers;
+    f.tiers =
+      pricing.overage?.tiers.map((t) => ({
+        upTo: t.upTo === null ? '' : String(t.upTo),
+        unitPrice: usd(t.unitPriceMicros),
+        flat: t.flatMicros ? usd(t.flatMicros) : '',
+      })) ?? f.tiers;
   }
   if (pricing.kind === 'per_token') {
     f.inputPerMillion = usd(pricing.inputPerMillionMicros);

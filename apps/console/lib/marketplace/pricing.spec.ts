@@ -8,7 +8,13 @@ const pro: PlanPricing = {
   kind: 'subscription',
   monthlyFeeMicros: 29_000_000,
   includedUnits: 10_000,
-  overage: { mode: 'graduated', tiers: [{ upTo: 1_000, unitPriceMicros: 1_000, flatMicros: 0 }, { upTo: null, unitPriceMicros: 500, flatMicros: 0 }] },
+  overage: {
+    mode: 'graduated',
+    tiers: [
+      { upTo: 1_000, unitPriceMicros: 1_000, flatMicros: 0 },
+      { upTo: null, unitPriceMicros: 500, flatMicros: 0 },
+    ],
+  },
 };
 
 describe('plan prices in words', () => {
@@ -16,7 +22,15 @@ describe('plan prices in words', () => {
     expect(priceSummary(free)).toBe('Free');
     expect(priceSummary(perCall)).toBe('$0.002 per call');
     expect(priceSummary(pro)).toBe('$29 / month');
-    expect(priceSummary({ kind: 'per_token', inputPerMillionMicros: 3_000_000, outputPerMillionMicros: 15_000_000, cachedPerMillionMicros: 300_000, gatewayCostMarkupPercent: 20 })).toBe('Model cost + 20 %');
+    expect(
+      priceSummary({
+        kind: 'per_token',
+        inputPerMillionMicros: 3_000_000,
+        outputPerMillionMicros: 15_000_000,
+        cachedPerMillionMicros: 300_000,
+        gatewayCostMarkupPercent: 20,
+      }),
+    ).toBe('Model cost + 20 %');
     expect(priceSummary({ kind: 'prepaid', unitPriceMicros: 500 })).toBe('Prepaid, $0.50 per 1,000 calls');
   });
 
@@ -37,18 +51,24 @@ describe('plan prices in words', () => {
   });
 
   it('lists the limits that are set, or says there are none', () => {
-    expect(limitLines({ perSecond: 10, perMinute: null, perDay: 5, perMonth: 100_000 })).toEqual(['10 per second', '5 per day (UTC)', '100,000 per month']);
+    expect(limitLines({ perSecond: 10, perMinute: null, perDay: 5, perMonth: 100_000 })).toEqual([
+      '10 per second',
+      '5 per day (UTC)',
+      '100,000 per month',
+    ]);
     expect(limitLines({ perSecond: null, perMinute: null, perDay: null, perMonth: null })).toEqual(['No limits']);
   });
 });
 
 describe('tier tables', () => {
   it('numbers tier ranges from the previous bound, the last one open-ended', () => {
-    expect(tierRows([
-      { upTo: 1_000, unitPriceMicros: 1_000, flatMicros: 0 },
-      { upTo: 10_000, unitPriceMicros: 800, flatMicros: 5_000_000 },
-      { upTo: null, unitPriceMicros: 500, flatMicros: 0 },
-    ])).toEqual([
+    expect(
+      tierRows([
+        { upTo: 1_000, unitPriceMicros: 1_000, flatMicros: 0 },
+        { upTo: 10_000, unitPriceMicros: 800, flatMicros: 5_000_000 },
+        { upTo: null, unitPriceMicros: 500, flatMicros: 0 },
+      ]),
+    ).toEqual([
       { range: '1 – 1,000', unitPrice: '$0.001 per call', flat: null },
       { range: '1,001 – 10,000', unitPrice: '$0.80 per 1,000 calls', flat: '$5' },
       { range: '10,001 +', unitPrice: '$0.50 per 1,000 calls', flat: null },
@@ -56,12 +76,24 @@ describe('tier tables', () => {
   });
 
   it('names each problem of a tier list being edited', () => {
-    expect(tierProblems([{ upTo: 100, unitPriceMicros: 1, flatMicros: 0 }, { upTo: null, unitPriceMicros: 1, flatMicros: 0 }])).toEqual([]);
+    expect(
+      tierProblems([
+        { upTo: 100, unitPriceMicros: 1, flatMicros: 0 },
+        { upTo: null, unitPriceMicros: 1, flatMicros: 0 },
+      ]),
+    ).toEqual([]);
     expect(tierProblems([])).toEqual(['Add at least one tier.']);
-    expect(tierProblems([{ upTo: 100, unitPriceMicros: 1, flatMicros: 0 }, { upTo: 50, unitPriceMicros: 1, flatMicros: 0 }])).toEqual([
-      'Tier 2 must end above 100.',
-      'The last tier must be open-ended (no upper bound).',
-    ]);
-    expect(tierProblems([{ upTo: null, unitPriceMicros: 1, flatMicros: 0 }, { upTo: null, unitPriceMicros: 1, flatMicros: 0 }])[0]).toMatch(/only the last tier/);
+    expect(
+      tierProblems([
+        { upTo: 100, unitPriceMicros: 1, flatMicros: 0 },
+        { upTo: 50, unitPriceMicros: 1, flatMicros: 0 },
+      ]),
+    ).toEqual(['Tier 2 must end above 100.', 'The last tier must be open-ended (no upper bound).']);
+    expect(
+      tierProblems([
+        { upTo: null, unitPriceMicros: 1, flatMicros: 0 },
+        { upTo: null, unitPriceMicros: 1, flatMicros: 0 },
+      ])[0],
+    ).toMatch(/only the last tier/);
   });
 });

@@ -62,7 +62,8 @@ export interface TierRow {
 export function tierRows(tiers: readonly PriceTier[]): TierRow[] {
   let from = 1;
   return tiers.map((t) => {
-    const range = t.upTo === null ? `${from.toLocaleString('en-US')} +` : `${from.toLocaleString('en-US')} – ${t.upTo.toLocaleString('en-US')}`;
+    const range =
+      t.upTo === null ? `${from.toLocaleString('en-US')} +` : `${from.toLocaleString('en-US')} – ${t.upTo.toLocaleString('en-US')}`;
     if (t.upTo !== null) from = t.upTo + 1;
     return { range, unitPrice: formatUnitPrice(t.unitPriceMicros), flat: t.flatMicros ? formatMicros(t.flatMicros) : null };
   });

@@ -16,7 +16,14 @@ const r = {
 
 describe('API revenue panel', () => {
   it('totals calls and revenue, rounding once after summing', () => {
-    expect(revenueTotals(r)).toEqual({ calls: 8, totalMicros: 3_001, plans: [{ planName: 'Pro', micros: 3_001 }, { planName: 'Free', micros: 0 }] });
+    expect(revenueTotals(r)).toEqual({
+      calls: 8,
+      totalMicros: 3_001,
+      plans: [
+        { planName: 'Pro', micros: 3_001 },
+        { planName: 'Free', micros: 0 },
+      ],
+    });
   });
   it('draws one revenue series per plan on the page axis, values formatted as USD', () => {
     const spec = apiRevenueByPlanChart(r);

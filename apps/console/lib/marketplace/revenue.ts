@@ -9,7 +9,12 @@ import { formatMicros } from './money';
  * fractional micro-USD (the api spreads a line over its window); totals are rounded once.
  */
 export function apiCallsChart(r: EnvironmentApiRevenueDto): ChartSpec {
-  return { time: r.time, series: [{ label: 'Calls', color: keyColor(0), values: r.calls }], format: (n) => formatCount(n), zeroBased: true };
+  return {
+    time: r.time,
+    series: [{ label: 'Calls', color: keyColor(0), values: r.calls }],
+    format: (n) => formatCount(n),
+    zeroBased: true,
+  };
 }
 
 export function apiRevenueByPlanChart(r: EnvironmentApiRevenueDto): ChartSpec {

@@ -39,7 +39,9 @@ describe('snippets', () => {
 
   it('Python: requests with the right verb, headers and body', () => {
     const text = pythonSnippet({ ...base, method: 'POST', path: '/alerts', body: '{"city":"oslo"}' });
-    expect(text).toContain('res = requests.post("http://weather.api.localhost:8080/alerts", headers=headers, data="{\\"city\\":\\"oslo\\"}")');
+    expect(text).toContain(
+      'res = requests.post("http://weather.api.localhost:8080/alerts", headers=headers, data="{\\"city\\":\\"oslo\\"}")',
+    );
     expect(pythonSnippet(base)).toContain('requests.get(');
     expect(pythonSnippet({ ...base, method: 'OPTIONS' })).toContain('requests.request("OPTIONS", ');
   });

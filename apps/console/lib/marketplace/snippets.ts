@@ -38,7 +38,8 @@ export function shellQuote(value: string): string {
 /** A JSON string literal is a valid JavaScript and Python string literal (\", \\, \n, \uXXXX). */
 const literal = (value: string): string => JSON.stringify(value);
 
-const hasBody = (call: SnippetCall): boolean => Boolean(call.body && call.body.trim()) && !['GET', 'HEAD'].includes(call.method.toUpperCase());
+const hasBody = (call: SnippetCall): boolean =>
+  Boolean(call.body && call.body.trim()) && !['GET', 'HEAD'].includes(call.method.toUpperCase());
 
 export function curlSnippet(call: SnippetCall): string {
   const method = call.method.toUpperCase();
@@ -72,8 +73,18 @@ export function pythonSnippet(call: SnippetCall): string {
   const args = [literal(callUrl(call.baseUrl, call.path)), 'headers=headers'];
   if (hasBody(call)) args.push(`data=${literal(call.body!)}`);
   const known = ['get', 'post', 'put', 'patch', 'delete'].includes(method);
-  const callLine = known ? `res = requests.${method}(${args.join(', ')})` : `res = requests.request(${literal(method.toUpperCase())}, ${args.join(', ')})`;
-  return ['import requests', '', 'headers = {', ...headers, '}', callLine, 'print(res.status_code, res.headers.get("RateLimit"), res.text)'].join('\n');
+  const callLine = known
+    ? `res = requests.${method}(${args.join(', ')})`
+    : `res = requests.request(${literal(method.toUpperCase())}, ${args.join(', ')})`;
+  return [
+    'import requests',
+    '',
+    'headers = {',
+    ...headers,
+    '}',
+    callLine,
+    'print(res.status_code, res.headers.get("RateLimit"), res.text)',
+  ].join('\n');
 }
 
 export function snippet(language: SnippetLanguage, call: SnippetCall): string {

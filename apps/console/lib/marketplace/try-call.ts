@@ -36,7 +36,15 @@ export function parseTryCall(input: unknown): { ok: true; call: TryCall } | { ok
   if (v.body !== undefined && (typeof v.body !== 'string' || Buffer.byteLength(v.body) > TRY_MAX_BODY_BYTES))
     problems.push(`Send a text body of at most ${TRY_MAX_BODY_BYTES / 1024} KB.`);
   if (problems.length) return { ok: false, problems };
-  return { ok: true, call: { method: v.method as TryCall['method'], path: v.path as string, apiKey: (v.apiKey as string | undefined) || undefined, body: v.body as string | undefined } };
+  return {
+    ok: true,
+    call: {
+      method: v.method as TryCall['method'],
+      path: v.path as string,
+      apiKey: (v.apiKey as string | undefined) || undefined,
+      body: v.body as string | undefined,
+    },
+  };
 }
 
 /** Answer headers the panel shows (the rest stay out of the way). */

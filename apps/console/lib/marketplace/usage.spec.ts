@@ -5,13 +5,22 @@ const NOW = Date.parse('2026-12-07T15:00:00Z');
 
 describe('fillPeriodDays', () => {
   it('fills the period up to today with zero days, keeping counted ones', () => {
-    const days = fillPeriodDays([{ day: '2026-12-06', calls: 4, units: 8, testCalls: 1 }], '2026-12-05T10:00:00.000Z', '2027-01-05T10:00:00.000Z', NOW);
+    const days = fillPeriodDays(
+      [{ day: '2026-12-06', calls: 4, units: 8, testCalls: 1 }],
+      '2026-12-05T10:00:00.000Z',
+      '2027-01-05T10:00:00.000Z',
+      NOW,
+    );
     expect(days.map((d) => [d.day, d.calls])).toEqual([
       ['2026-12-05', 0],
       ['2026-12-06', 4],
       ['2026-12-07', 0],
     ]);
-    expect(usageChartData(days)).toEqual([[1796428800, 1796515200, 1796601600], [0, 4, 0], [0, 1, 0]]);
+    expect(usageChartData(days)).toEqual([
+      [1796428800, 1796515200, 1796601600],
+      [0, 4, 0],
+      [0, 1, 0],
+    ]);
   });
 });
 

@@ -49,6 +49,13 @@ export function quotaBars(limits: PlanLimits, days: readonly UsageDayDto[], now 
     return { label, used: u, limit, share, tone: share >= 1 ? 'full' : share >= 0.85 ? 'warn' : 'ok' };
   };
   if (limits.perDay !== null) bars.push(bar('Today (UTC)', today ? used(today) : 0, limits.perDay));
-  if (limits.perMonth !== null) bars.push(bar('This period', days.reduce((s, d) => s + used(d), 0), limits.perMonth));
+  if (limits.perMonth !== null)
+    bars.push(
+      bar(
+        'This period',
+        days.reduce((s, d) => s + used(d), 0),
+        limits.perMonth,
+      ),
+    );
   return bars;
 }

@@ -43,13 +43,18 @@ app.get('/forecast', (req, res) => {
   const city = CITIES[id];
   if (!city) return res.status(404).json({ error: `unknown city "${id}"; GET /cities lists them` });
   const days = Math.min(Math.max(Number(req.query.days) || 3, 1), 7);
-  const forecast = Array.from({ length: days }, (_, i) => ({ day: i + 1, tempC: city.baseC + ((i * 3) % 5) - 2, summary: i % 2 ? 'cloudy' : 'sunny' }));
+  const forecast = Array.from({ length: days }, (_, i) => ({
+    day: i + 1,
+    tempC: city.baseC + ((i * 3) % 5) - 2,
+    summary: i % 2 ? 'cloudy' : 'sunny',
+  }));
   res.json({ city: id, consumer: req.get('slipway-consumer-id') || null, plan: req.get('slipway-plan') || null, forecast });
 });
 
 app.post('/alerts', (req, res) => {
   const { city, belowC } = req.body || {};
-  if (!CITIES[city] || typeof belowC !== 'number') return res.status(400).json({ error: 'body: { "city": one of GET /cities, "belowC": number }' });
+  if (!CITIES[city] || typeof belowC !== 'number')
+    return res.status(400).json({ error: 'body: { "city": one of GET /cities, "belowC": number }' });
   res.status(201).json({ id: `alert_${city}_${belowC}`, city, belowC });
 });
 

@@ -2,7 +2,15 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { catalogListingSchema } from '@slipway/contracts';
 import { NextResponse, type NextRequest } from 'next/server';
-import { connectTarget, TRY_MAX_ANSWER_BYTES, TRY_SHOWN_HEADERS, TRY_TIMEOUT_MS, parseTryCall, type TryAnswer, type TryCall } from '../../../../lib/marketplace/try-call';
+import {
+  connectTarget,
+  TRY_MAX_ANSWER_BYTES,
+  TRY_SHOWN_HEADERS,
+  TRY_TIMEOUT_MS,
+  parseTryCall,
+  type TryAnswer,
+  type TryCall,
+} from '../../../../lib/marketplace/try-call';
 
 /**
  * The listing page's try-it panel sends its call here, and this forwards it to the listing's
@@ -15,7 +23,10 @@ import { connectTarget, TRY_MAX_ANSWER_BYTES, TRY_SHOWN_HEADERS, TRY_TIMEOUT_MS,
 export const runtime = 'nodejs';
 
 const problem = (status: number, detail: string) =>
-  NextResponse.json({ type: 'about:blank', title: detail, status, detail }, { status, headers: { 'content-type': 'application/problem+json' } });
+  NextResponse.json(
+    { type: 'about:blank', title: detail, status, detail },
+    { status, headers: { 'content-type': 'application/problem+json' } },
+  );
 
 export async function POST(req: NextRequest, { params }: { params: Promise<{ slug: string }> }): Promise<NextResponse> {
   if (!req.headers.get('content-type')?.startsWith('application/json')) return problem(415, 'Send the call as application/json.');
@@ -30,7 +41,10 @@ export async function POST(req: NextRequest, { params }: { params: Promise<{ slu
   }
 
   // The listing as any visitor sees it (through this console's own /api proxy): its base URL is the only target.
-  const listingRes = await fetch(new URL(`/api/v1/catalog/${encodeURIComponent(slug)}`, req.nextUrl.origin), { cache: 'no-store', headers: { accept: 'application/json' } });
+  const listingRes = await fetch(new URL(`/api/v1/catalog/${encodeURIComponent(slug)}`, req.nextUrl.origin), {
+    cache: 'no-store',
+    headers: { accept: 'application/json' },
+  });
   if (listingRes.status === 404) return problem(404, 'No published API has this slug.');
   if (!listingRes.ok) return problem(502, `The catalog answered ${listingRes.status}.`);
   const listing = catalogListingSchema.safeParse(await listingRes.json());
@@ -52,7 +66,16 @@ function send(baseUrl: string, call: TryCall): Promise<TryAnswer> {
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     const req = request(
-      { host: target.connectHost, servername: target.protocol === 'https:' ? target.hostHeader.split(':')[0] : undefined, port: target.port, method: call.method, path: call.path, headers, timeout: TRY_TIMEOUT_MS, agent: false },
+      {
+        host: target.connectHost,
+        servername: target.protocol === 'https:' ? target.hostHeader.split(':')[0] : undefined,
+        port: target.port,
+        method: call.method,
+        path: call.path,
+        headers,
+        timeout: TRY_TIMEOUT_MS,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -72,14 +95,28 @@ function send(baseUrl: string, call: TryCall): Promise<TryAnswer> {
             const v = res.headers[name];
             if (v !== undefined) shown[name] = Array.isArray(v) ? v.join(', ') : v;
           }
-          resolve({ status: res.statusCode ?? 0, headers: shown, body: Buffer.concat(chunks).subarray(0, TRY_MAX_ANSWER_BYTES).toString('utf8'), truncated, durationMs: Date.now() - started });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: shown,
+            body: Buffer.concat(chunks).subarray(0, TRY_MAX_ANSWER_BYTES).toString('utf8'),
+            truncated,
+            durationMs: Date.now() - started,
+          });
         };
         res.on('end', finish);
         res.on('close', finish);
       },
     );
     req.on('timeout', () => req.destroy(new Error(`No answer within ${TRY_TIMEOUT_MS / 1000} s.`)));
-    req.on('error', (err) => resolve({ status: 0, headers: {}, body: `Could not reach ${baseUrl}: ${err.message}`, truncated: false, durationMs: Date.now() - started }));
+    req.on('error', (err) =>
+      resolve({
+        status: 0,
+        headers: {},
+        body: `Could not reach ${baseUrl}: ${err.message}`,
+        truncated: false,
+        durationMs: Date.now() - started,
+      }),
+    );
     req.end(body ?? undefined);
   });
 }
