@@ -120,7 +120,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     const pushed = await git(['push', 'slipway', 'main'], dir);
     expect(pushed.code, pushed.out).toBe(0);
     expect((await getViaEdge(host, '/')).body).toBe('weather-api: see /openapi.json\n');
-  });
+  }, 240_000);
 
   it('lists the environment as an API, adds a free and a paid plan, and publishes it', async () => {
     const page = publisherBrowser!.page;
@@ -171,7 +171,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await page.getByRole('button', { name: 'Publish' }).click();
     await visible(page.getByText('published', { exact: true }));
     await snap(page, 'marketplace-publisher');
-  });
+  }, 90_000);
 
   it('a visitor finds it in the catalog signed out, signs up from the listing and subscribes to the free plan', async () => {
     const page = consumerBrowser!.page;
@@ -201,7 +201,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     curl = await page.getByLabel('curl snippet').innerText();
     expect(curl).toContain(key);
     await snap(page, 'marketplace-subscribed');
-  });
+  }, 90_000);
 
   it('calls through the edge with the copied snippet until the daily quota answers 429 with RateLimit headers', async () => {
     const { url, key } = parseCurl(curl);
@@ -266,5 +266,5 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await visible(lines.locator('tr[data-kind="proration"]'));
     expect(await lines.locator('tr[data-kind="per_call"]').count()).toBe(0);
     await snap(page, 'marketplace-invoice');
-  });
+  }, 180_000);
 });
