@@ -221,6 +221,16 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     expect(refused.headers['x-ratelimit-limit']).toBe(String(FREE_PER_DAY));
     expect(refused.headers['x-ratelimit-remaining']).toBe('0');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+
+    // The listing page's try-it panel (through the console's server, with the key it was shown) sees the same refusal.
+    const page = consumerBrowser!.page;
+    const tryIt = page.getByRole('form', { name: 'Try it' });
+    expect(await tryIt.getByLabel('API key').inputValue()).toBe(key);
+    await tryIt.getByRole('button', { name: 'Send' }).click();
+    const answer = page.getByRole('region', { name: 'Answer' });
+    await visible(answer);
+    expect(await answer.getByLabel('Answer status').innerText()).toBe('429');
+    expect(await answer.getByLabel('Answer headers').innerText()).toContain('ratelimit-policy');
   });
 
   it('upgrades to Pro (the proration is explained), calls more, and the draft invoice’s lines match the calls', async () => {
