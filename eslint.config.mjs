@@ -11,7 +11,7 @@ const vendor = (except = []) =>
   }));
 const layer = (names, why) => names.map((group) => ({ group: [group], message: why }));
 const APP_PKGS = ['@slipway/api', '@slipway/worker', '@slipway/edge', '@slipway/console'];
-const DOMAIN_PKGS = ['@slipway/identity', '@slipway/audit', '@slipway/projects', '@slipway/secrets', '@slipway/builds', '@slipway/deployments', '@slipway/gateway', '@slipway/observability', '@slipway/billing'];
+const DOMAIN_PKGS = ['@slipway/identity', '@slipway/audit', '@slipway/projects', '@slipway/secrets', '@slipway/builds', '@slipway/deployments', '@slipway/gateway', '@slipway/observability', '@slipway/billing', '@slipway/marketplace'];
 const restrict = (paths, patterns = []) => ['error', { paths, patterns }];
 const noProcessEnv = {
   selector: "MemberExpression[object.name='process'][property.name='env']",

@@ -17,6 +17,7 @@ import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
 import { BillingPaymentsModule, SubscriptionRecordsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
+import { MarketplaceModule } from '@slipway/marketplace';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
 import { GitHttpRoute } from './git/git-http.route';
@@ -53,9 +54,14 @@ import { GitHooks } from './git/git-hooks';
 import { BillingPaymentsController } from './controllers/billing-payments.controller';
 import { BillingAnalyticsController } from './controllers/billing-analytics.controller';
 import { StripeWebhookRoute } from './payments/stripe-webhook.route';
+import { MarketplaceListingsController } from './controllers/marketplace-listings.controller';
+import { MarketplacePlansController } from './controllers/marketplace-plans.controller';
+import { MarketplaceCatalogController } from './controllers/marketplace-catalog.controller';
+import { MarketplaceSubscriptionsController } from './controllers/marketplace-subscriptions.controller';
+import { MarketplaceKeysController } from './controllers/marketplace-keys.controller';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule, MarketplaceModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -86,6 +92,11 @@ import { StripeWebhookRoute } from './payments/stripe-webhook.route';
     GatewayDrillsController,
     BillingPaymentsController,
     BillingAnalyticsController,
+    MarketplaceListingsController,
+    MarketplacePlansController,
+    MarketplaceCatalogController,
+    MarketplaceSubscriptionsController,
+    MarketplaceKeysController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

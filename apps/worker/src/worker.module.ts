@@ -31,10 +31,12 @@ import { BillingPaymentsModule, SubscriptionRecordsModule } from '@slipway/billi
 import { PaymentsModule } from '@slipway/payments';
 import { ApiPaymentsSchedule } from './jobs/api-payments.schedule';
 import { ApiPayoutsSchedule } from './jobs/api-payouts.schedule';
+import { MarketplaceModule } from '@slipway/marketplace';
+import { MarketplaceEdgeSyncSchedule } from './jobs/marketplace-edge-sync.schedule';
 
 /** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic and replica logs collection, replica resource sampling, release verdicts and automatic rollback, OTLP export, image retention and the build cache budget. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule, ProjectDataPurgeModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule, ImagesPruneSchedule, ApiPaymentsSchedule, ApiPayoutsSchedule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule, ProjectDataPurgeModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule, MarketplaceModule],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule, ImagesPruneSchedule, ApiPaymentsSchedule, ApiPayoutsSchedule, MarketplaceEdgeSyncSchedule],
 })
 export class WorkerModule {}

@@ -75,6 +75,8 @@ export const SCHEDULED_JOBS = {
   'api-payments': { queue: 'slipway-api-payments', everyMs: 60_000 },
   /** Published APIs: a payout statement per publisher for each ended calendar month (UTC), with its platform-fee ledger entry. */
   'api-payouts': { queue: 'slipway-api-payouts', everyMs: 60 * 60_000 },
+  /** The edge's marketplace records (consumer keys, subscriptions) rewritten from PostgreSQL: missing or different ones written, unknown ones deleted, so a lost write heals. */
+  'marketplace-edge-sync': { queue: 'slipway-marketplace-edge-sync', everyMs: 60_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProjectTeardown } from '@slipway/deployments';
 import { ProjectDataPurge } from '@slipway/observability';
+import { ListingsService } from '@slipway/marketplace';
 import { JobWorkers } from '@slipway/queue';
 
 /**
@@ -16,6 +17,7 @@ export class TeardownJob implements OnApplicationBootstrap {
     private readonly workers: JobWorkers,
     private readonly teardown: ProjectTeardown,
     private readonly purge: ProjectDataPurge,
+    @Optional() @Inject(ListingsService) private readonly listings?: Pick<ListingsService, 'archiveProject'>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -27,6 +29,8 @@ export class TeardownJob implements OnApplicationBootstrap {
     const engine = await this.teardown.execute(scope, job.projectId);
     const data = await this.purge.execute(scope, job.projectId, engine.containerIds);
     const rows = Object.values(data.rows).reduce((a, b) => a + b, 0);
+    // Its API listings are archived and their subscriptions canceled (invoices and usage stay).
+    await this.listings?.archiveProject(scope, job.projectId);
     this.logger.log(
       `deleted project ${job.projectId}: removed ${engine.containersRemoved} containers, its network, ${engine.imagesRemoved} images and ${rows} observability rows`,
     );

@@ -17,6 +17,8 @@ export const SECRET_COLUMNS = {
   envVarVersion: { sealedValue: true },
   provider: { sealedCredential: true },
   gatewayKey: { tokenHash: true, sealedToken: true },
+  apiListing: { sealedEdgeSecret: true },
+  apiConsumerKey: { tokenHash: true },
 } as const satisfies Prisma.GlobalOmitConfig;
 
 /** The generated client, typed with the secret columns omitted. */

@@ -1,0 +1,10 @@
+export * from './marketplace.module';
+export { ListingsService } from './listings/listings.service';
+export { SpecsService } from './specs/specs.service';
+export { PlansService } from './plans/plans.service';
+export { CatalogService } from './catalog/catalog.service';
+export { SubscriptionsService } from './subscriptions/subscriptions.service';
+export { ConsumerKeysService } from './keys/consumer-keys.service';
+export { EdgeRecords, type ReconcileResult } from './edge-records/edge-records.service';
+export { EDGE_RECORDS_GENERATION_KEY } from './edge-records/edge-records.store';
+export { periodEnd } from './subscriptions/period';
