@@ -15,7 +15,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
-import { BillingPaymentsModule, SubscriptionRecordsModule } from '@slipway/billing';
+import { BillingPaymentsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
 import { MarketplaceModule } from '@slipway/marketplace';
 import { AuthGuard } from './http/auth.guard';
@@ -61,7 +61,7 @@ import { MarketplaceSubscriptionsController } from './controllers/marketplace-su
 import { MarketplaceKeysController } from './controllers/marketplace-keys.controller';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule, MarketplaceModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, BillingPaymentsModule, MarketplaceModule],
   controllers: [
     AuthController,
     OrganizationsController,

@@ -77,6 +77,8 @@ export const SCHEDULED_JOBS = {
   'api-payouts': { queue: 'slipway-api-payouts', everyMs: 60 * 60_000 },
   /** The edge's marketplace records (consumer keys, subscriptions) rewritten from PostgreSQL: missing or different ones written, unknown ones deleted, so a lost write heals. */
   'marketplace-edge-sync': { queue: 'slipway-marketplace-edge-sync', everyMs: 60_000 },
+  /** Published APIs: ended subscription periods rolled, drafts recomputed from usage events, drafts past their grace finalized, edge balances reset (interval: MARKETPLACE_BILLING_PERIODS_SECONDS). */
+  'api-billing-periods': { queue: 'slipway-api-billing-periods', everyMs: 300_000 },
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOBS;

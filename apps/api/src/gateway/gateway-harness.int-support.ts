@@ -34,6 +34,11 @@ export class HarnessUser {
     if (typeof csrf === 'string') this.csrf = csrf;
     return { status: res.status, body: parsed };
   }
+
+  /** A GET whose answer is not JSON (a PDF, a CSV): the raw response, with the session cookie sent. */
+  download(path: string): Promise<Response> {
+    return fetch(this.baseUrl + path, { headers: this.cookie ? { cookie: this.cookie } : {} });
+  }
 }
 
 export interface GatewayHarness {

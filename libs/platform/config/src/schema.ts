@@ -249,6 +249,8 @@ export const configSchema = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(live|test)_\w+$/, 'Give a Stripe secret or restricted key (sk_live_…, sk_test_…).').optional().describe('Stripe secret key: with it, finalized API invoices are collected by Stripe PaymentIntents; without it payments are manual (bank transfer, marked paid by the publisher).'),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'Give the signing secret of the Stripe webhook endpoint (whsec_…).').optional().describe('Signing secret of the Stripe webhook endpoint POST /api/v1/webhooks/stripe; events whose signature does not verify are refused.'),
   STRIPE_CONNECT_ENABLED: bool(false).describe("Pay publishers' payout statements by Stripe Connect transfers to their connected accounts (needs STRIPE_SECRET_KEY); otherwise statements are paid by hand and marked paid."),
+  MARKETPLACE_INVOICE_GRACE_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60).describe("Minutes after a subscription's period ends before its draft invoice is finalized; usage arriving until then is still billed, later usage is kept as late and not billed."),
+  MARKETPLACE_BILLING_PERIODS_SECONDS: z.coerce.number().int().min(1).max(3600).default(300).describe('How often the worker rolls ended subscription periods, recomputes draft invoices from usage events, finalizes drafts past their grace and resets the balances the edge gates spend caps and prepaid credits by.'),
 })
   // Cross-field rule (zod 4 keeps the object's shape, which tools/env-example.spec.ts reads).
   .superRefine((c, ctx) => {

@@ -14,3 +14,4 @@ export * from './marketplace-usage-reader';
 export * from './marketplace-limits';
 export * from './marketplace-edge-store';
 export * from './marketplace-invalidation';
+export * from './marketplace-usage-balance';

@@ -6,7 +6,7 @@ import { AppError } from '@slipway/errors';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
 import { AuditModule } from '@slipway/audit';
 import { PaymentsModule } from '@slipway/payments';
-import { BillingPaymentsModule, SubscriptionRecordsModule } from '../billing-payments.module';
+import { BillingPaymentsModule } from '../billing-payments.module';
 import { seedEvents, seedInvoice, seedMarket, type MarketTenant } from '../testing/marketplace-rows.int-support';
 import { ExportsService, type ExportFile } from './exports.service';
 import { parseCsv, pdfText } from './pdf-text.int-support';
@@ -22,7 +22,7 @@ const bodyText = async (file: ExportFile) => (file.body instanceof Readable ? (a
 const DEC = { periodStart: new Date('2026-11-01T00:00:00Z'), periodEnd: new Date('2026-12-01T00:00:00Z') };
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, AuditModule, PaymentsModule, SubscriptionRecordsModule, BillingPaymentsModule]);
+  ctx = await createDomainTestContext([DbModule, AuditModule, PaymentsModule, BillingPaymentsModule]);
   prisma = ctx.app.get(PrismaService);
   exportsService = ctx.app.get(ExportsService);
   [a, b] = [await seedMarket(prisma), await seedMarket(prisma)];

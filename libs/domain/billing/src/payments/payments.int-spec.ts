@@ -9,7 +9,7 @@ import { createDomainTestContext, type DomainTestContext } from '@slipway/testin
 import { BillingPaymentsModule } from '../billing-payments.module';
 import { seedInvoice, seedMarket, type MarketTenant } from '../testing/marketplace-rows.int-support';
 import { PaymentsService } from './payments.service';
-import { SUBSCRIPTION_RECORDS } from './subscription-records.port';
+import { SUBSCRIPTION_RECORD_PUBLISHER } from '../periods/subscription-record-publisher';
 
 /** Subscriptions whose edge record billing asked to rewrite. */
 const republished: string[] = [];
@@ -27,7 +27,7 @@ const provider: PaymentProvider & { name: 'manual' | 'stripe' } = {
 };
 
 @Global()
-@Module({ providers: [{ provide: PAYMENT_PROVIDER, useValue: provider }, { provide: SUBSCRIPTION_RECORDS, useValue: { republish: async (ids: readonly string[]) => void republished.push(...ids) } }], exports: [PAYMENT_PROVIDER, SUBSCRIPTION_RECORDS] })
+@Module({ providers: [{ provide: PAYMENT_PROVIDER, useValue: provider }, { provide: SUBSCRIPTION_RECORD_PUBLISHER, useValue: { publish: async (id: string) => void republished.push(id) } }], exports: [PAYMENT_PROVIDER, SUBSCRIPTION_RECORD_PUBLISHER] })
 class TestPortsModule {}
 
 let ctx: DomainTestContext;

@@ -14,26 +14,26 @@ export type PayableInvoice = ApiInvoice & { subscriptionStatus: 'ACTIVE' | 'PAST
 export class PaymentsRepository {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
-  async publisherInvoice(scope: TenantScope, listingSlug: string, invoiceId: string, tx: Tx = this.prisma): Promise<PayableInvoice | null> {
-    const listing = await tx.apiListing.findFirst({ where: { organizationId: scope.organizationId, slug: listingSlug }, select: { id: true } });
+  async publisherInvoice(scope: TenantScope, listingSlug: string, invoiceId: string, tx?: Tx): Promise<PayableInvoice | null> {
+    const listing = await (tx ?? this.prisma).apiListing.findFirst({ where: { organizationId: scope.organizationId, slug: listingSlug }, select: { id: true } });
     if (!listing) return null;
-    const invoice = await tx.apiInvoice.findFirst({ where: { publisherOrganizationId: scope.organizationId, listingId: listing.id, id: invoiceId } });
+    const invoice = await (tx ?? this.prisma).apiInvoice.findFirst({ where: { publisherOrganizationId: scope.organizationId, listingId: listing.id, id: invoiceId } });
     return invoice && this.withSubscription(invoice, tx);
   }
 
-  async consumerInvoice(scope: TenantScope, invoiceId: string, tx: Tx = this.prisma): Promise<PayableInvoice | null> {
-    const invoice = await tx.apiInvoice.findFirst({ where: { consumerOrganizationId: scope.organizationId, id: invoiceId } });
+  async consumerInvoice(scope: TenantScope, invoiceId: string, tx?: Tx): Promise<PayableInvoice | null> {
+    const invoice = await (tx ?? this.prisma).apiInvoice.findFirst({ where: { consumerOrganizationId: scope.organizationId, id: invoiceId } });
     return invoice && this.withSubscription(invoice, tx);
   }
 
   /** Internal lookups (webhooks, jobs): the caller proved the invoice by a verified provider event or is the platform itself. */
-  async invoiceById(invoiceId: string, tx: Tx = this.prisma): Promise<PayableInvoice | null> {
-    const invoice = await tx.apiInvoice.findUnique({ where: { id: invoiceId } });
+  async invoiceById(invoiceId: string, tx?: Tx): Promise<PayableInvoice | null> {
+    const invoice = await (tx ?? this.prisma).apiInvoice.findUnique({ where: { id: invoiceId } });
     return invoice && this.withSubscription(invoice, tx);
   }
 
-  private async withSubscription(invoice: ApiInvoice, tx: Tx): Promise<PayableInvoice> {
-    const subscription = await tx.apiSubscription.findFirst({
+  private async withSubscription(invoice: ApiInvoice, tx?: Tx): Promise<PayableInvoice> {
+    const subscription = await (tx ?? this.prisma).apiSubscription.findFirst({
       where: { consumerOrganizationId: invoice.consumerOrganizationId, id: invoice.subscriptionId },
       select: { status: true },
     });
@@ -115,8 +115,8 @@ export class PaymentsRepository {
   }
 
   /** Stores a provider event by its id; false when it was already stored (a redelivery). */
-  async recordEvent(event: { id: string; provider: string; type: string; invoiceId: string | null; outcome: string; detail: string | null }, tx: Tx = this.prisma): Promise<boolean> {
-    const inserted = await tx.apiPaymentEvent.createMany({ data: [event], skipDuplicates: true });
+  async recordEvent(event: { id: string; provider: string; type: string; invoiceId: string | null; outcome: string; detail: string | null }, tx?: Tx): Promise<boolean> {
+    const inserted = await (tx ?? this.prisma).apiPaymentEvent.createMany({ data: [event], skipDuplicates: true });
     return inserted.count === 1;
   }
 

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AuditService } from '@slipway/audit';
 import { CONFIG, type Config } from '@slipway/config';
 import type { InvoicePaymentDto, MarkInvoicePaidInput, OrgActor, PaymentProviderName, TenantScope } from '@slipway/contracts';
 import { AppError } from '@slipway/errors';
 import { centsFromMicros, PAYMENT_PROVIDER, type PaymentEvent, type PaymentProvider } from '@slipway/payments';
 import { PaymentsRepository, type PayableInvoice } from './payments.repository';
-import { SUBSCRIPTION_RECORDS, type SubscriptionRecords } from './subscription-records.port';
+import { noopSubscriptionRecordPublisher, SUBSCRIPTION_RECORD_PUBLISHER, type SubscriptionRecordPublisher } from '../periods/subscription-record-publisher';
 
 const DAY_MS = 86_400_000;
 /** Invoices handed to the provider per pass of the payments job. */
@@ -25,7 +25,8 @@ export class PaymentsService {
     @Inject(PaymentsRepository) private readonly repository: PaymentsRepository,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    @Inject(SUBSCRIPTION_RECORDS) private readonly records: SubscriptionRecords,
+    // The edge reads PAST_DUE from the subscription's Redis record: billing's port to the marketplace's writer (a no-op until wired; the reconcile job heals within a minute).
+    @Optional() @Inject(SUBSCRIPTION_RECORD_PUBLISHER) private readonly records: SubscriptionRecordPublisher = noopSubscriptionRecordPublisher,
   ) {}
 
   async publisherPayment(scope: TenantScope, listingSlug: string, invoiceId: string): Promise<InvoicePaymentDto> {
@@ -47,7 +48,7 @@ export class PaymentsService {
     });
     const after = await this.found(this.repository.publisherInvoice(actor, listingSlug, invoiceId));
     if (!paid) refuseUnpayable(after); // paid or voided meanwhile
-    await this.records.republish([invoice.subscriptionId]);
+    await this.records.publish(invoice.subscriptionId);
     return this.view(after);
   }
 
@@ -83,7 +84,7 @@ export class PaymentsService {
       await this.repository.markPaid(target, { provider: this.provider.name, reference: event.reference, at: now, overdueBefore: this.overdueBefore(now) }, tx);
       return 'applied' as const;
     });
-    if (outcome === 'applied') await this.records.republish([target.subscriptionId]);
+    if (outcome === 'applied') await this.records.publish(target.subscriptionId);
     return outcome;
   }
 
@@ -106,7 +107,7 @@ export class PaymentsService {
       }
     }
     const pastDue = await this.repository.markOverdue(this.overdueBefore(now));
-    if (pastDue.length) await this.records.republish(pastDue);
+    for (const id of pastDue) await this.records.publish(id);
     return { collected, failed, pastDue };
   }
 

@@ -6,7 +6,7 @@ import { DbModule, PrismaService } from '@slipway/db';
 import { AppError } from '@slipway/errors';
 import { PAYMENT_PROVIDER, type PaymentProvider, type TransferInput } from '@slipway/payments';
 import { createDomainTestContext, type DomainTestContext } from '@slipway/testing';
-import { BillingPaymentsModule, SubscriptionRecordsModule } from '../billing-payments.module';
+import { BillingPaymentsModule } from '../billing-payments.module';
 import { seedInvoice, seedMarket, type MarketTenant } from '../testing/marketplace-rows.int-support';
 import { PayoutsService } from './payouts.service';
 
@@ -35,11 +35,13 @@ let a2: MarketTenant;
 let b: MarketTenant;
 const actorOf = (organizationId: string): OrgActor => ({ userId: 'u1', email: 'ada@example.test', ip: null, organizationId, organizationSlug: 'x', role: 'ADMIN' });
 const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
-const NOV = { periodStart: new Date('2026-10-01T00:00:00Z'), periodEnd: new Date('2026-11-01T00:00:00Z') };
+/** Invoice periods do not matter to statements (payments count in the month they are recorded); each invoice of a subscription needs its own. */
+let periods = 0;
+const period = () => ({ periodStart: new Date(Date.UTC(2026, 0, 1 + periods++)), periodEnd: new Date('2026-11-01T00:00:00Z') });
 const line = (amountMicros: bigint) => [{ kind: 'per_call', description: 'Calls', quantity: 1n, unitPriceMicros: amountMicros, amountMicros }];
 
 beforeAll(async () => {
-  ctx = await createDomainTestContext([DbModule, AuditModule, TestProviderModule, SubscriptionRecordsModule, BillingPaymentsModule], { MARKETPLACE_PLATFORM_FEE_BPS: 500 });
+  ctx = await createDomainTestContext([DbModule, AuditModule, TestProviderModule, BillingPaymentsModule], { MARKETPLACE_PLATFORM_FEE_BPS: 500 });
   prisma = ctx.app.get(PrismaService);
   payouts = ctx.app.get(PayoutsService);
   a = await seedMarket(prisma);
@@ -47,16 +49,16 @@ beforeAll(async () => {
   a2 = await seedMarket(prisma, { publisherId: a.publisherId });
   b = await seedMarket(prisma);
   // Publisher A, paid in November: $10.000 001 + $5.5 (+ 20 % tax = $6.6) + $3.333 333 on its second listing.
-  await seedInvoice(prisma, a, { status: 'PAID', ...NOV, lines: line(10_000_001n), paidAt: new Date('2026-11-03T10:00:00Z') });
-  const taxed = await seedInvoice(prisma, a, { status: 'PAID', ...NOV, lines: line(5_500_000n), taxRateBps: 2000, paidAt: new Date('2026-11-30T23:59:59.999Z') });
-  await seedInvoice(prisma, a2, { status: 'PAID', ...NOV, lines: line(3_333_333n), paidAt: new Date('2026-11-15T00:00:00Z') });
+  await seedInvoice(prisma, a, { status: 'PAID', ...period(), lines: line(10_000_001n), paidAt: new Date('2026-11-03T10:00:00Z') });
+  const taxed = await seedInvoice(prisma, a, { status: 'PAID', ...period(), lines: line(5_500_000n), taxRateBps: 2000, paidAt: new Date('2026-11-30T23:59:59.999Z') });
+  await seedInvoice(prisma, a2, { status: 'PAID', ...period(), lines: line(3_333_333n), paidAt: new Date('2026-11-15T00:00:00Z') });
   // Not November: paid in December, and finalized but unpaid.
-  await seedInvoice(prisma, a, { status: 'PAID', ...NOV, lines: line(7_000_000n), paidAt: new Date('2026-12-01T00:00:00Z') });
-  await seedInvoice(prisma, a, { status: 'FINALIZED', ...NOV, lines: line(9_000_000n) });
+  await seedInvoice(prisma, a, { status: 'PAID', ...period(), lines: line(7_000_000n), paidAt: new Date('2026-12-01T00:00:00Z') });
+  await seedInvoice(prisma, a, { status: 'FINALIZED', ...period(), lines: line(9_000_000n) });
   // A $1.25 credit note issued in November on A's taxed invoice.
   await prisma.apiCreditNote.create({ data: { invoiceId: taxed.id, amountMicros: 1_250_000n, reason: 'outage', createdAt: new Date('2026-11-20T00:00:00Z') } });
   // Publisher B: $1 paid in November.
-  await seedInvoice(prisma, b, { status: 'PAID', ...NOV, lines: line(1_000_000n), paidAt: new Date('2026-11-10T00:00:00Z') });
+  await seedInvoice(prisma, b, { status: 'PAID', ...period(), lines: line(1_000_000n), paidAt: new Date('2026-11-10T00:00:00Z') });
 });
 afterAll(() => ctx?.close());
 
@@ -123,7 +125,7 @@ describe('payout statements', () => {
 
   it('refuses to pay a statement whose credit notes reach its gross', async () => {
     const t = await seedMarket(prisma);
-    const inv = await seedInvoice(prisma, t, { status: 'PAID', ...NOV, lines: line(1_000_000n), paidAt: new Date('2026-10-05T00:00:00Z') });
+    const inv = await seedInvoice(prisma, t, { status: 'PAID', ...period(), lines: line(1_000_000n), paidAt: new Date('2026-10-05T00:00:00Z') });
     await prisma.apiCreditNote.create({ data: { invoiceId: inv.id, amountMicros: 1_000_000n, reason: 'refund', createdAt: new Date('2026-10-06T00:00:00Z') } });
     await payouts.createStatements(new Date('2026-12-02T00:00:00Z'));
     const [oct] = await payouts.list({ organizationId: t.publisherId });

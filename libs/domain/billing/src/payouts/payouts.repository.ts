@@ -21,8 +21,8 @@ export class PayoutsRepository {
     return this.prisma.apiPayout.findMany({ where: { publisherOrganizationId: scope.organizationId }, orderBy: { periodStart: 'desc' }, take: 120 });
   }
 
-  get(scope: TenantScope, payoutId: string, tx: Tx = this.prisma): Promise<ApiPayout | null> {
-    return tx.apiPayout.findFirst({ where: { publisherOrganizationId: scope.organizationId, id: payoutId } });
+  get(scope: TenantScope, payoutId: string, tx?: Tx): Promise<ApiPayout | null> {
+    return (tx ?? this.prisma).apiPayout.findFirst({ where: { publisherOrganizationId: scope.organizationId, id: payoutId } });
   }
 
   /**

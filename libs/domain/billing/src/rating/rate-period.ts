@@ -68,6 +68,8 @@ export interface RatedInvoice {
   totalMicros: bigint;
   /** Prepaid credits this period's usage draws (the ledger's CREDIT_USAGE at finalization). */
   creditsAppliedMicros: bigint;
+  /** What prepaid usage cost before credits (the edge's prepaid balance is the credits minus this). */
+  prepaidChargesMicros: bigint;
 }
 
 const MILLION = 1_000_000n;
@@ -119,7 +121,7 @@ export function ratePeriod(input: RatingInput): RatedInvoice {
 
   const subtotalMicros = lines.reduce((sum, l) => sum + l.amountMicros, 0n);
   const taxMicros = subtotalMicros > 0n ? mulDivHalfUp(subtotalMicros, BigInt(input.taxRateBps), 10_000n) : 0n;
-  return { lines, subtotalMicros, taxMicros, totalMicros: subtotalMicros + taxMicros, creditsAppliedMicros };
+  return { lines, subtotalMicros, taxMicros, totalMicros: subtotalMicros + taxMicros, creditsAppliedMicros, prepaidChargesMicros: prepaidCharges };
 }
 
 function rateVersion(version: RatedVersion, inForce: number, periodSeconds: number, usage: VersionUsage, tokens: VersionTokens | undefined): RatedLine[] {
