@@ -15,7 +15,7 @@ import { BuildsModule } from '@slipway/builds';
 import { DeploymentsModule } from '@slipway/deployments';
 import { GatewayModule } from '@slipway/gateway';
 import { ObservabilityModule } from '@slipway/observability';
-import { BillingPaymentsModule } from '@slipway/billing';
+import { BillingModule, BillingPaymentsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
 import { MarketplaceModule } from '@slipway/marketplace';
 import { AuthGuard } from './http/auth.guard';
@@ -59,9 +59,11 @@ import { MarketplacePlansController } from './controllers/marketplace-plans.cont
 import { MarketplaceCatalogController } from './controllers/marketplace-catalog.controller';
 import { MarketplaceSubscriptionsController } from './controllers/marketplace-subscriptions.controller';
 import { MarketplaceKeysController } from './controllers/marketplace-keys.controller';
+import { BillingInvoicesController } from './controllers/billing-invoices.controller';
+import { BillingPublisherController } from './controllers/billing-publisher.controller';
 
 @Module({
-  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, BillingPaymentsModule, MarketplaceModule],
+  imports: [DbModule, RedisModule, CryptoModule, GitModule, DockerModule, QueueModule, AuditModule, IdentityModule, ProjectsModule, SecretsModule, BuildsModule, DeploymentsModule, GatewayModule, ObservabilityModule, PaymentsModule, BillingPaymentsModule, BillingModule, MarketplaceModule],
   controllers: [
     AuthController,
     OrganizationsController,
@@ -97,6 +99,8 @@ import { MarketplaceKeysController } from './controllers/marketplace-keys.contro
     MarketplaceCatalogController,
     MarketplaceSubscriptionsController,
     MarketplaceKeysController,
+    BillingInvoicesController,
+    BillingPublisherController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

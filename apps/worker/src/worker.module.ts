@@ -27,16 +27,19 @@ import { OtlpExportSchedule } from './jobs/otlp-export.schedule';
 import { ReleaseVerdictsSchedule } from './jobs/release-verdicts.schedule';
 import { ResourcesSampleSchedule } from './jobs/resources-sample.schedule';
 import { ReplicaLogsModule } from './replica-logs.module';
-import { BillingPaymentsModule } from '@slipway/billing';
+import { BillingModule, BillingPaymentsModule } from '@slipway/billing';
 import { PaymentsModule } from '@slipway/payments';
 import { ApiPaymentsSchedule } from './jobs/api-payments.schedule';
 import { ApiPayoutsSchedule } from './jobs/api-payouts.schedule';
 import { MarketplaceModule } from '@slipway/marketplace';
 import { MarketplaceEdgeSyncSchedule } from './jobs/marketplace-edge-sync.schedule';
 
+import { ApiUsageIngestJob } from './jobs/api-usage-ingest';
+import { ApiBillingPeriodsSchedule } from './jobs/api-billing-periods.schedule';
+
 /** Job processors: builds, deployments and deleted projects' teardown (BullMQ), scheduled work (the reconciler, expired-session cleanup), gateway usage, custom-domain re-checks, app traffic and replica logs collection, replica resource sampling, release verdicts and automatic rollback, OTLP export, image retention and the build cache budget. */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule, ProjectDataPurgeModule, PaymentsModule, BillingPaymentsModule, MarketplaceModule],
-  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule, ImagesPruneSchedule, ApiPaymentsSchedule, ApiPayoutsSchedule, MarketplaceEdgeSyncSchedule],
+  imports: [ConfigModule, DbModule, RedisModule, CryptoModule, AuditModule, DockerModule, GitModule, QueueModule, IdentityModule, BuildsModule, DeploymentsModule, DeploymentGatewayModule, UsageModule, TrafficCollectorModule, ReplicaLogsModule, ResourceSamplerModule, ReleaseVerdictsJobModule, OtlpExportModule, ProjectDataPurgeModule, PaymentsModule, BillingPaymentsModule, BillingModule, MarketplaceModule],
+  providers: [SessionCleanup, BuildJob, DeployJob, TeardownJob, ReconcileSchedule, UsageConsumerJob, DomainRecheckSchedule, TrafficCollectSchedule, LogsCollectSchedule, ResourcesSampleSchedule, ReleaseVerdictsSchedule, OtlpExportSchedule, ImagesPruneSchedule, ApiPaymentsSchedule, ApiPayoutsSchedule, MarketplaceEdgeSyncSchedule, ApiUsageIngestJob, ApiBillingPeriodsSchedule],
 })
 export class WorkerModule {}
