@@ -12,7 +12,7 @@ import {
 } from '@slipway/contracts';
 import { sha256Hex } from '@slipway/crypto';
 import type { MarketplaceTake, MarketplaceTakeResult } from '@slipway/redis';
-import { presentedKey } from './consumer-key';
+import { checkKeyShape, modeOfPrefix, rawKey } from './consumer-key';
 import { limitWindows, RATE_POLICIES } from './limit-windows';
 import { compileOperations, pathOf, type OperationMatcher } from './operation-matcher';
 import { rateLimitHeaders } from './rate-limit-headers';
@@ -59,7 +59,14 @@ export interface MarketplaceAdmissionOptions {
   accepting?: () => boolean;
 }
 
-const refuse = (code: MarketplaceEdgeProblemCode, detail?: string, headers: OutgoingHttpHeaders = {}): Admission => ({ admitted: false, code, detail, headers });
+const BEARER_CHALLENGE = { 'www-authenticate': 'Bearer' };
+
+const refuse = (code: MarketplaceEdgeProblemCode, detail?: string, headers: OutgoingHttpHeaders = {}): Admission => ({
+  admitted: false,
+  code,
+  detail,
+  headers,
+});
 
 /** `.`/`..` segments or encoded slashes and dots could make a path match one pattern and reach another in the app. */
 const AMBIGUOUS_PATH = /(?:^|\/)\.{1,2}(?:\/|$)|%2e|%2f|%5c|\\/i;
@@ -85,7 +92,9 @@ export class MarketplaceAdmission {
     this.keys = new RecordCache(cache, (hash) => store.consumerKey(hash));
     this.subscriptions = new RecordCache<CompiledSubscription>(cache, async (id) => {
       const record = await store.subscription(id);
-      return record && { record, allows: record.operations ? compileOperations<{ method: string; path: string }>(record.operations) : null };
+      return (
+        record && { record, allows: record.operations ? compileOperations<{ method: string; path: string }>(record.operations) : null }
+      );
     });
     this.now = options.now ?? Date.now;
     this.accepting = options.accepting ?? (() => true);
@@ -101,28 +110,51 @@ export class MarketplaceAdmission {
   }
 
   async admit(req: IncomingMessage, listing: EdgeListing): Promise<Admission> {
-    if (!this.accepting()) return refuse('metering_unavailable', 'Usage events are waiting to be written; retry in a moment.', { 'retry-after': '1' });
-    const presented = presentedKey(req.headers);
-    if (presented.status === 'missing') return refuse('invalid_api_key', 'Send your key as `x-api-key: swk_…` or `Authorization: Bearer swk_…`.', { 'www-authenticate': 'Bearer' });
-    if (presented.status === 'malformed') return refuse('invalid_api_key', 'This is not a Slipway API key (prefix, length or checksum is wrong). Copy the whole key from the console.', { 'www-authenticate': 'Bearer' });
+    if (!this.accepting())
+      return refuse('metering_unavailable', 'Usage events are waiting to be written; retry in a moment.', { 'retry-after': '1' });
+    const raw = rawKey(req.headers);
+    if (!raw) return refuse('invalid_api_key', 'Send your key as `x-api-key: swk_…` or `Authorization: Bearer swk_…`.', BEARER_CHALLENGE);
+    const hash = sha256Hex(raw);
+    // A key found in the cache passed the shape check when it was loaded: the checksum (two
+    // hashes) is computed only for keys this edge does not know yet, always before any lookup.
+    const known = this.keys.peek(hash)?.value;
+    const mode = known
+      ? modeOfPrefix(raw)
+      : (() => {
+          const shape = checkKeyShape(raw);
+          return shape.status === 'wellFormed' ? shape.mode : undefined;
+        })();
+    if (!mode)
+      return refuse(
+        'invalid_api_key',
+        'This is not a Slipway API key (prefix, length or checksum is wrong). Copy the whole key from the console.',
+        BEARER_CHALLENGE,
+      );
 
-    const key = await this.keys.get(sha256Hex(presented.key));
+    const key = known ?? (await this.keys.get(hash));
     const now = this.now();
-    if (!key || key.mode !== presented.mode) return refuse('invalid_api_key', 'This key is unknown or was revoked.', { 'www-authenticate': 'Bearer' });
-    if (key.expiresAt !== null && Date.parse(key.expiresAt) <= now) return refuse('invalid_api_key', 'This key has expired (it was rerolled and its overlap ended). Use the new key.', { 'www-authenticate': 'Bearer' });
-    if (key.listingId !== listing.listingId) return refuse('wrong_listing', `This key belongs to another API; subscribe to ${listing.slug} to get a key for it.`);
+    if (!key || key.mode !== mode) return refuse('invalid_api_key', 'This key is unknown or was revoked.', BEARER_CHALLENGE);
+    if (key.expiresAt !== null && Date.parse(key.expiresAt) <= now)
+      return refuse('invalid_api_key', 'This key has expired (it was rerolled and its overlap ended). Use the new key.', BEARER_CHALLENGE);
+    if (key.listingId !== listing.listingId)
+      return refuse('wrong_listing', `This key belongs to another API; subscribe to ${listing.slug} to get a key for it.`);
 
     const sub = await this.subscriptions.get(key.subscriptionId);
-    if (!sub || sub.record.listingId !== listing.listingId) return refuse('subscription_inactive', 'This key has no subscription to this API.');
+    if (!sub || sub.record.listingId !== listing.listingId)
+      return refuse('subscription_inactive', 'This key has no subscription to this API.');
     const record = sub.record;
-    if (record.status === 'canceled') return refuse('subscription_inactive', 'The subscription was canceled; subscribe again to call this API.');
-    if (record.status === 'past_due') return refuse('payment_required', 'An invoice of this subscription is past due; pay it in the console to call again.');
+    if (record.status === 'canceled')
+      return refuse('subscription_inactive', 'The subscription was canceled; subscribe again to call this API.');
+    if (record.status === 'past_due')
+      return refuse('payment_required', 'An invoice of this subscription is past due; pay it in the console to call again.');
 
     const method = (req.method ?? 'GET').toUpperCase();
     const path = pathOf(req.url);
-    if (AMBIGUOUS_PATH.test(path)) return refuse('operation_not_in_plan', 'Paths with `.` or `..` segments, backslashes or encoded slashes and dots are not accepted.');
+    if (AMBIGUOUS_PATH.test(path))
+      return refuse('operation_not_in_plan', 'Paths with `.` or `..` segments, backslashes or encoded slashes and dots are not accepted.');
     const operation = this.operationsOf(listing)(method, path);
-    if (operation && sub.allows && !sub.allows(method, path)) return refuse('operation_not_in_plan', `${method} ${operation.path} is not in the ${record.planSlug} plan.`);
+    if (operation && sub.allows && !sub.allows(method, path))
+      return refuse('operation_not_in_plan', `${method} ${operation.path} is not in the ${record.planSlug} plan.`);
 
     const windows = limitWindows(record, now, operation !== undefined);
     const weight = operation?.weight ?? 1;
@@ -171,12 +203,21 @@ export class MarketplaceAdmission {
   }
 }
 
-function refusal(result: Extract<MarketplaceTakeResult, { admitted: false }>, windows: ReturnType<typeof limitWindows>, record: EdgeSubscription, now: number): Admission {
+function refusal(
+  result: Extract<MarketplaceTakeResult, { admitted: false }>,
+  windows: ReturnType<typeof limitWindows>,
+  record: EdgeSubscription,
+  now: number,
+): Admission {
   if (result.rejectedBy === 'balance') {
     const headers = rateLimitHeaders(windows, result.used);
     if (record.balanceKind === 'spend_cap') {
       const untilPeriodEnd = Math.max(1, Math.ceil((Date.parse(record.periodEnd) - now) / 1_000));
-      return refuse('spend_cap_reached', 'This call would pass the spend cap of this period; raise the cap in the console or wait for the next period.', { ...headers, 'retry-after': String(untilPeriodEnd) });
+      return refuse(
+        'spend_cap_reached',
+        'This call would pass the spend cap of this period; raise the cap in the console or wait for the next period.',
+        { ...headers, 'retry-after': String(untilPeriodEnd) },
+      );
     }
     return refuse('balance_exhausted', 'The prepaid balance does not cover this call; buy credits in the console.', headers);
   }
@@ -184,5 +225,9 @@ function refusal(result: Extract<MarketplaceTakeResult, { admitted: false }>, wi
   const headers = { ...rateLimitHeaders(windows, result.used, result.rejectedBy), 'retry-after': String(w.resetSeconds) };
   return RATE_POLICIES.has(w.policy)
     ? refuse('rate_limited', `The plan allows ${w.limit} per ${w.policy}; retry in ${w.resetSeconds} s.`, headers)
-    : refuse('quota_exceeded', `The plan's quota of ${w.limit} per ${w.policy === 'month' ? 'period' : w.policy} is used up; it renews in ${w.resetSeconds} s. Upgrade the plan for more.`, headers);
+    : refuse(
+        'quota_exceeded',
+        `The plan's quota of ${w.limit} per ${w.policy === 'month' ? 'period' : w.policy} is used up; it renews in ${w.resetSeconds} s. Upgrade the plan for more.`,
+        headers,
+      );
 }

@@ -1,7 +1,12 @@
 import { CONSUMER_KEY_PREFIXES } from '@slipway/contracts';
 import { generateSecretToken } from '@slipway/crypto';
 import { describe, expect, it } from 'vitest';
-import { presentedKey } from './consumer-key';
+import { checkKeyShape, rawKey } from './consumer-key';
+
+const presentedKey = (headers: Record<string, string>) => {
+  const key = rawKey(headers);
+  return key ? checkKeyShape(key) : { status: 'missing' };
+};
 
 const live = generateSecretToken(CONSUMER_KEY_PREFIXES.live);
 const test = generateSecretToken(CONSUMER_KEY_PREFIXES.test);

@@ -13,7 +13,7 @@ export interface UsageMeterOptions {
   /**
    * Events held in memory while appends fail. At this many, `accepting` turns false and the
    * edge refuses new calls to listings with 503 rather than serve calls it could not bill.
-   * Default 100,000 (≈ 40 MB).
+   * Default 100,000.
    */
   maxPending?: number;
   onError?: (err: Error, pending: number) => void;
