@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONSOLE_URL,
@@ -146,6 +148,12 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await visible(page.getByText('slipway-proxy-secret').first());
     await page.getByRole('link', { name: `Add plans and publish ${apiName}` }).click();
     await page.waitForURL(new RegExp(`/apis/${apiSlug}$`));
+    // The app's document is read at each deploy from now on; this release was live before the listing existed, so upload it.
+    await page
+      .getByLabel('Upload an OpenAPI 3 document (JSON or YAML)')
+      .fill(readFileSync(join(__dirname, '../../../libs/testing/sample-apps/weather-api/openapi.json'), 'utf8'));
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await visible(page.getByText('Current document: uploaded, 3 paths', { exact: false }));
 
     // Free: 5 calls a day.
     await page.getByRole('button', { name: 'New plan' }).click();

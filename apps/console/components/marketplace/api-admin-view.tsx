@@ -181,7 +181,12 @@ function OpenApiSection({ listing, canWrite }: { listing: ApiListingDto; canWrit
             {spec.data.sha256.slice(0, 12)}…
           </p>
         ) : spec.error?.status === 404 ? (
-          <p className="text-sm text-zinc-500">No document yet.</p>
+          <p className="text-sm text-zinc-500">
+            No document yet.{' '}
+            {listing.openApiPath
+              ? `It is read from the app at ${listing.openApiPath} when the next release goes live; or upload it now.`
+              : 'Upload it below.'}
+          </p>
         ) : null}
         {canWrite ? (
           <>
