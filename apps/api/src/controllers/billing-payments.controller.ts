@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Controller, Inject, Param, StreamableFile } from '@nestjs/common';
 import { ExportsService, PaymentsService, PayoutsService, type ExportFile, type InvoiceOwner } from '@slipway/billing';
 import type { InvoicePaymentDto, MarkInvoicePaidInput, MarkPayoutPaidInput, OrgActor, PayoutAccountDto, PayoutDto, SetPayoutAccountInput } from '@slipway/contracts';
@@ -5,8 +6,11 @@ import { Route } from '../http/route.decorator';
 import { CurrentOrg, ValidBody } from '../http/params';
 
 /** A download: its content type and `attachment; filename=…` (names are [A-Za-z0-9._-] only). */
-const download = (file: ExportFile) =>
-  new StreamableFile(typeof file.body === 'string' ? Buffer.from(file.body) : file.body, { type: file.contentType, disposition: `attachment; filename="${file.filename}"` });
+function download(file: ExportFile): StreamableFile {
+  const options = { type: file.contentType, disposition: `attachment; filename="${file.filename}"` };
+  if (file.body instanceof Readable) return new StreamableFile(file.body, options);
+  return new StreamableFile(typeof file.body === 'string' ? Buffer.from(file.body) : file.body, options);
+}
 
 /**
  * Payments, payouts and invoice exports of published APIs: `/orgs/:org/apis/:api/invoices/…`

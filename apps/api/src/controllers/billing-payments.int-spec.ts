@@ -121,6 +121,11 @@ describe('exports and analytics over HTTP', () => {
     const csv = await consumer.download(`/api/v1/orgs/${consumerOrg}/invoices/${invoice.id}/csv`);
     expect([csv.status, csv.headers.get('content-type'), csv.headers.get('content-disposition')]).toEqual([200, 'text/csv; charset=utf-8', `attachment; filename="${invoice.number}.csv"`]);
     expect((await csv.text()).split('\r\n')[1]).toBe('1,per_call,Calls,2500,0.001000,2.500000,,');
+    const line = await prisma.apiInvoiceLine.findFirstOrThrow({ where: { invoiceId: invoice.id } });
+    const events = await h.owner.download(pub(`${invoice.id}/lines/${line.id}/events.csv`));
+    expect([events.status, events.headers.get('content-type'), events.headers.get('content-disposition')]).toEqual([200, 'text/csv; charset=utf-8', `attachment; filename="${invoice.number}-line-1-events.csv"`]);
+    expect(await events.text()).toBe('id,time,operation,method,status,weight,duration_ms,key_id,live,late_for_invoice_id\r\n');
+    expect((await h.owner.download(pub(`${invoice.id}/lines/no-such-line/events.csv`))).status).toBe(404);
   });
 
   it('answers the analytics, revenue, payouts and observability revenue routes', async () => {

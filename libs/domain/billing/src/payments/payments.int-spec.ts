@@ -115,6 +115,18 @@ describe('past due and back', () => {
     expect((await payments.runPaymentsPass(now)).pastDue).not.toContain(t.subscriptionId);
   });
 
+  it('never makes a free plan (a $0 invoice) or a fully credited invoice past due; a $0 invoice is settled at once', async () => {
+    const t = await seedMarket(prisma);
+    const finalizedAt = new Date('2026-10-01T00:00:00Z');
+    const free = await seedInvoice(prisma, t, { status: 'FINALIZED', periodStart: new Date('2026-09-01T00:00:00Z'), periodEnd: finalizedAt, finalizedAt, lines: [{ kind: 'per_call', description: 'Free calls', quantity: 500n, unitPriceMicros: 0n, amountMicros: 0n }] });
+    const credited = await seedInvoice(prisma, t, { status: 'FINALIZED', periodStart: new Date('2026-08-01T00:00:00Z'), periodEnd: finalizedAt, finalizedAt });
+    await prisma.apiCreditNote.create({ data: { invoiceId: credited.id, amountMicros: credited.totalMicros, reason: 'outage' } });
+    await payments.runPaymentsPass(new Date('2026-12-20T00:00:00Z'));
+    expect(await statusOf(t.subscriptionId)).toBe('ACTIVE');
+    const settled = await prisma.apiInvoice.findUniqueOrThrow({ where: { id: free.id } });
+    expect([settled.status, settled.paymentReference]).toEqual(['PAID', 'nothing due']);
+  });
+
   it('never revives a canceled subscription', async () => {
     const t = await seedMarket(prisma);
     await prisma.apiSubscription.update({ where: { id: t.subscriptionId }, data: { status: 'CANCELED', canceledAt: new Date() } });

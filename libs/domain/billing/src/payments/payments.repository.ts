@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TenantScope } from '@slipway/contracts';
-import { PrismaService, type ApiInvoice, type Tx } from '@slipway/db';
+import { Prisma, PrismaService, type ApiInvoice, type Tx } from '@slipway/db';
+
+/**
+ * An invoice (alias `i`) that makes its subscription past due: finalized before `before`, and
+ * still owing something once its credit notes are taken off (a $0 or fully credited invoice
+ * owes nothing, so a free plan never goes past due).
+ */
+const overdue = (before: Date) => Prisma.sql`i.status = 'FINALIZED' AND i."finalizedAt" < ${before}
+  AND i."totalMicros" > coalesce((SELECT sum(c."amountMicros") FROM "ApiCreditNote" c WHERE c."invoiceId" = i.id), 0)`;
 
 /** An invoice with the status of its subscription: what a payment view shows. */
 export type PayableInvoice = ApiInvoice & { subscriptionStatus: 'ACTIVE' | 'PAST_DUE' | 'CANCELED' };
@@ -62,9 +70,10 @@ export class PaymentsRepository {
         memo: `${payment.provider}: ${payment.reference}`,
       },
     });
-    const stillOverdue = await tx.apiInvoice.count({
-      where: { consumerOrganizationId: invoice.consumerOrganizationId, subscriptionId: invoice.subscriptionId, status: 'FINALIZED', finalizedAt: { lt: payment.overdueBefore } },
-    });
+    const [row] = await tx.$queryRaw<{ overdue: bigint }[]>`
+      SELECT count(*)::int8 AS overdue FROM "ApiInvoice" i
+      WHERE i."consumerOrganizationId" = ${invoice.consumerOrganizationId} AND i."subscriptionId" = ${invoice.subscriptionId} AND ${overdue(payment.overdueBefore)}`;
+    const stillOverdue = Number(row?.overdue ?? 0n);
     if (stillOverdue === 0) {
       await tx.apiSubscription.updateMany({ where: { consumerOrganizationId: invoice.consumerOrganizationId, id: invoice.subscriptionId, status: 'PAST_DUE' }, data: { status: 'ACTIVE' } });
     }
@@ -80,8 +89,7 @@ export class PaymentsRepository {
       UPDATE "ApiSubscription" s SET status = 'PAST_DUE'
       WHERE s.status = 'ACTIVE' AND EXISTS (
         SELECT 1 FROM "ApiInvoice" i
-        WHERE i."subscriptionId" = s.id AND i."consumerOrganizationId" = s."consumerOrganizationId"
-          AND i.status = 'FINALIZED' AND i."finalizedAt" < ${overdueBefore}
+        WHERE i."subscriptionId" = s.id AND i."consumerOrganizationId" = s."consumerOrganizationId" AND ${overdue(overdueBefore)}
       )
       RETURNING s.id`;
     return rows.map((r) => r.id);

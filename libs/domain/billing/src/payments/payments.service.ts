@@ -98,7 +98,7 @@ export class PaymentsService {
     let failed = 0;
     for (const invoice of await this.repository.uncollected(COLLECT_BATCH)) {
       try {
-        await this.collect(invoice);
+        await this.collect(invoice, now);
         collected++;
       } catch (err) {
         // Left uncollected: the next pass retries with the same idempotency key.
@@ -111,8 +111,14 @@ export class PaymentsService {
     return { collected, failed, pastDue };
   }
 
-  private async collect(invoice: PayableInvoice | Awaited<ReturnType<PaymentsRepository['uncollected']>>[number]): Promise<void> {
-    if (this.provider.name === 'manual' || invoice.totalMicros === 0n) {
+  private async collect(invoice: PayableInvoice | Awaited<ReturnType<PaymentsRepository['uncollected']>>[number], now: Date): Promise<void> {
+    if (invoice.totalMicros === 0n) {
+      // Nothing is owed (a free plan's period): settled at once, so it never makes the subscription past due.
+      await this.repository.transaction((tx) => this.repository.markPaid(invoice, { provider: 'manual', reference: 'nothing due', at: now, overdueBefore: this.overdueBefore(now) }, tx));
+      return;
+    }
+    if (this.provider.name === 'manual') {
+      await this.provider.collect({ invoiceId: invoice.id, invoiceNumber: invoice.number ?? invoice.id, totalMicros: invoice.totalMicros, currency: invoice.currency, customerId: null });
       await this.repository.recordCollection(invoice, 'manual', null);
       return;
     }
