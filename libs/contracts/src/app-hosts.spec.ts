@@ -69,4 +69,11 @@ describe("the platform's own names", () => {
     expect(reservedDomainReason('www.example.com', platform)).toBeNull();
     expect(reservedDomainReason('notslipway.example.com', platform)).toBeNull();
   });
+
+  it("keeps tenants' custom domains off API_DOMAIN, where published APIs answer", () => {
+    const withApis = platformHostsOf({ APPS_DOMAIN: 'apps.example.com', PUBLIC_API_URL: 'https://slipway.example.com', PUBLIC_CONSOLE_URL: 'https://console.example.com', API_DOMAIN: 'API.example.com.' });
+    expect(reservedDomainReason('weather.api.example.com', withApis)).toContain('api.example.com');
+    expect(reservedDomainReason('api.example.com', withApis)).not.toBeNull();
+    expect(reservedDomainReason('weather.example.com', withApis)).toBeNull();
+  });
 });

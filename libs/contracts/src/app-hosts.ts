@@ -66,13 +66,15 @@ export const RESERVED_HOST_LABELS: ReadonlySet<string> = new Set([
 export interface PlatformHosts {
   /** Lower-case APPS_DOMAIN. */
   appsDomain: string;
-  /** Lower-case host names of the api and console public URLs. */
+  /** Lower-case host names of the api and console public URLs, and API_DOMAIN. */
   hosts: string[];
 }
 
-export function platformHostsOf(config: { APPS_DOMAIN: string; PUBLIC_API_URL: string; PUBLIC_CONSOLE_URL: string }): PlatformHosts {
+export function platformHostsOf(config: { APPS_DOMAIN: string; PUBLIC_API_URL: string; PUBLIC_CONSOLE_URL: string; API_DOMAIN?: string }): PlatformHosts {
   const hostOf = (url: string) => new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return { appsDomain: config.APPS_DOMAIN.toLowerCase().replace(/\.$/, ''), hosts: [...new Set([hostOf(config.PUBLIC_API_URL), hostOf(config.PUBLIC_CONSOLE_URL)])] };
+  // API_DOMAIN is the platform's too: published APIs answer at <listing>.<API_DOMAIN>, so no tenant's custom domain may sit there.
+  const apiDomain = config.API_DOMAIN ? [config.API_DOMAIN.toLowerCase().replace(/\.$/, '')] : [];
+  return { appsDomain: config.APPS_DOMAIN.toLowerCase().replace(/\.$/, ''), hosts: [...new Set([hostOf(config.PUBLIC_API_URL), hostOf(config.PUBLIC_CONSOLE_URL), ...apiDomain])] };
 }
 
 const isIpAddress = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');

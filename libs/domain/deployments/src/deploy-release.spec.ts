@@ -3,7 +3,7 @@ import type { TenantScope } from '@slipway/contracts';
 import { AppError, SupersededAttemptError } from '@slipway/errors';
 import { FakeDockerEngine } from '@slipway/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DeploymentBusyError, type DeploymentGateway } from './deploy-options';
+import { DeploymentBusyError, type DeploymentGateway, type LiveReleaseEvent, type ReleaseLiveHook } from './deploy-options';
 import { DeployRelease } from './deploy-release';
 import { GatewayRelays } from './gateway-relays';
 import type { ProjectNetworks } from './networks/project-networks';
@@ -141,12 +141,16 @@ let unhealthyImages: Set<string>;
 /** Today's secret values; the pinned ones are `variables` (the release's versions). null: the secrets cannot be read. */
 let todaysSecrets: string[] | null;
 
-function deployer(gateway?: DeploymentGateway, variables: Record<string, string> = { API_KEY: 'sk-pinned-value' }, relays?: GatewayRelays, networks?: ProjectNetworks): DeployRelease {
+function deployer(gateway?: DeploymentGateway, variables: Record<string, string> = { API_KEY: 'sk-pinned-value' }, relays?: GatewayRelays, networks?: ProjectNetworks, releaseLive?: ReleaseLiveHook): DeployRelease {
   const routes: RouteTablePublisher = {
     publish: async () => {
       published++;
       order.push(`publish(live=${repo.env.liveReleaseId})`);
-      return {} as PublishedRouteTable;
+      const upstreams = repo.replicas
+        .filter((r) => r.releaseId === repo.env.liveReleaseId && r.state === 'HEALTHY')
+        .map((r) => ({ host: '127.0.0.1' as const, port: Number(r.hostPort), containerId: String(r.containerId) }));
+      const route = { hosts: ['shop.localhost'], organizationId: 'o', projectId: 'p', environmentId: repo.env.id, releaseId: repo.env.liveReleaseId ?? '', upstreams };
+      return { previous: null, table: { version: 1, generatedAt: '', routes: [route, { ...route, hosts: ['shop.api.localhost'], listing: {} as never }] } } as PublishedRouteTable;
     },
   };
   const probe: HealthProbe = async (port) => {
@@ -173,6 +177,8 @@ function deployer(gateway?: DeploymentGateway, variables: Record<string, string>
     relays,
     undefined,
     networks,
+    undefined,
+    releaseLive,
   );
 }
 
@@ -202,6 +208,20 @@ const trace = () =>
     .map((c) => `${c.method}(${c.method === 'runContainer' ? (c.args[0] as { image: string }).image : 'x'})`);
 
 describe('DeployRelease', () => {
+  it('tells the release-live hook the new release and its own upstreams, and a failing hook does not fail the deployment', async () => {
+    const told: LiveReleaseEvent[] = [];
+    const rel = repo.addRelease(1, 'img-v1');
+    const outcome = await deployer(undefined, undefined, undefined, undefined, { releaseLive: async (_s, e) => void told.push(e) }).execute(scope, repo.addDeployment(rel));
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED' });
+    const ports = docker.running().map((c) => c.hostPort);
+    expect(told).toEqual([{ environmentId: 'env', releaseId: rel, upstreams: ports.map((port) => ({ host: '127.0.0.1', port })) }]);
+
+    const rel2 = repo.addRelease(2, 'img-v2');
+    const failing: ReleaseLiveHook = { releaseLive: async () => Promise.reject(new Error('document server down')) };
+    expect(await deployer(undefined, undefined, undefined, undefined, failing).execute(scope, repo.addDeployment(rel2))).toMatchObject({ status: 'SUCCEEDED', releaseId: rel2 });
+    expect(repo.env.liveReleaseId).toBe(rel2);
+  });
+
   it('starts the new replicas beside the old ones, switches the route table, then stops the old ones', async () => {
     await deployed(1, 'img-v1');
     const v1 = docker.running().map((c) => c.id);

@@ -411,11 +411,13 @@ export class DeployRelease {
   /** The hook's failure is logged: a fetched OpenAPI document is a nicety, never a reason to fail a deployment. */
   private async tellReleaseLive(scope: TenantScope, environmentId: string, releaseId: string, table: EdgeRouteTable): Promise<void> {
     if (!this.releaseLiveHook) return;
-    const route = table.routes.find((r) => r.environmentId === environmentId && !r.listing);
-    const upstreams = (route?.upstreams ?? []).map((u) => ({ host: u.host, port: u.port }));
-    await this.releaseLiveHook
-      .releaseLive(scope, { environmentId, releaseId, upstreams })
-      .catch((e: unknown) => this.logger.warn(`release ${releaseId}: release-live hook failed: ${String(e)}`));
+    try {
+      const route = table.routes.find((r) => r.environmentId === environmentId && !r.listing);
+      const upstreams = (route?.upstreams ?? []).map((u) => ({ host: u.host, port: u.port }));
+      await this.releaseLiveHook.releaseLive(scope, { environmentId, releaseId, upstreams });
+    } catch (e) {
+      this.logger.warn(`release ${releaseId}: release-live hook failed: ${String(e)}`);
+    }
   }
 
   /**
