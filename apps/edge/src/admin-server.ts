@@ -18,8 +18,8 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-
  * listener. Requests must name a loopback host, so a web page cannot read them through DNS
  * rebinding either.
  */
-export function createAdminServer(edge: Pick<EdgeServer, 'routes' | 'metrics'>): Server {
-  const registry = createEdgeRegistry(edge.metrics, () => edge.routes.version);
+export function createAdminServer(edge: Pick<EdgeServer, 'routes' | 'metrics' | 'marketplace'>): Server {
+  const registry = createEdgeRegistry(edge.metrics, () => edge.routes.version, edge.marketplace);
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     if (!LOOPBACK_HOSTS.has(hostOf(req.headers))) {
       res.writeHead(421, JSON_HEADERS).end('{"error":"use http://127.0.0.1:<EDGE_ADMIN_PORT>"}');

@@ -1,4 +1,5 @@
 import { PROMETHEUS_CONTENT_TYPE, Registry, registerCollected, registerCollectedHistogram } from '@slipway/metrics';
+import type { ListingProxyDeps } from './marketplace/listing-proxy';
 import { LATENCY_BUCKETS_MS, type EdgeMetricsCollector, type ReleaseCounters } from './metrics';
 
 export { PROMETHEUS_CONTENT_TYPE };
@@ -11,7 +12,7 @@ const releaseLabels = (c: ReleaseCounters) => ({ release_id: c.releaseId, enviro
  * live release (release_id, environment_id); a release that leaves the route table and is idle
  * for a flush is forgotten by the collector, and its series leave the page with it.
  */
-export function createEdgeRegistry(metrics: EdgeMetricsCollector, tableVersion: () => number): Registry {
+export function createEdgeRegistry(metrics: EdgeMetricsCollector, tableVersion: () => number, market?: Pick<ListingProxyDeps, 'stats' | 'meter'>): Registry {
   const registry = new Registry();
   registerCollected(registry, {
     name: 'slipway_edge_requests_total',
@@ -53,5 +54,36 @@ export function createEdgeRegistry(metrics: EdgeMetricsCollector, tableVersion: 
     type: 'gauge',
     read: () => [{ labels: {}, value: tableVersion() }],
   });
+  if (market) registerMarketplace(registry, market);
   return registry;
+}
+
+/** Published APIs (listing hosts): answers by outcome and the usage events not yet in Redis. No per-consumer labels: those are in the usage events. */
+function registerMarketplace(registry: Registry, { stats, meter }: Pick<ListingProxyDeps, 'stats' | 'meter'>): void {
+  registerCollected(registry, {
+    name: 'slipway_edge_marketplace_admitted_total',
+    help: 'Calls to published APIs admitted and forwarded.',
+    type: 'counter',
+    read: () => [{ labels: {}, value: stats.admitted }],
+  });
+  registerCollected(registry, {
+    name: 'slipway_edge_marketplace_refused_total',
+    help: 'Calls to published APIs refused by the edge, by problem code.',
+    type: 'counter',
+    read: function* () {
+      for (const [code, n] of stats.refused) yield { labels: { code }, value: n };
+    },
+  });
+  registerCollected(registry, {
+    name: 'slipway_edge_marketplace_usage_pending',
+    help: 'Usage events waiting to be appended to the usage stream (new calls are refused with 503 at the backlog limit).',
+    type: 'gauge',
+    read: () => [{ labels: {}, value: meter.pending }],
+  });
+  registerCollected(registry, {
+    name: 'slipway_edge_marketplace_usage_appended_total',
+    help: 'Usage events appended to the usage stream.',
+    type: 'counter',
+    read: () => [{ labels: {}, value: meter.appended }],
+  });
 }

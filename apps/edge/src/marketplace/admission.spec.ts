@@ -97,6 +97,9 @@ describe('MarketplaceAdmission', () => {
     const pastDue = setup({ status: 'past_due' });
     expect(await pastDue.call()).toMatchObject({ code: 'payment_required' });
 
+    const badPeriod = setup({ periodStart: 'soon', periodEnd: 'later' });
+    expect(await badPeriod.call()).toMatchObject({ code: 'subscription_inactive' });
+
     const noSub = setup();
     noSub.store.subs.clear();
     expect(await noSub.call()).toMatchObject({ code: 'subscription_inactive' });

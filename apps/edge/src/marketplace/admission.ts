@@ -92,9 +92,9 @@ export class MarketplaceAdmission {
     this.keys = new RecordCache(cache, (hash) => store.consumerKey(hash));
     this.subscriptions = new RecordCache<CompiledSubscription>(cache, async (id) => {
       const record = await store.subscription(id);
-      return (
-        record && { record, allows: record.operations ? compileOperations<{ method: string; path: string }>(record.operations) : null }
-      );
+      // A period the windows cannot be computed from is no subscription (refused, not an error per call).
+      if (!record || !(Date.parse(record.periodEnd) > Date.parse(record.periodStart))) return null;
+      return { record, allows: record.operations ? compileOperations<{ method: string; path: string }>(record.operations) : null };
     });
     this.now = options.now ?? Date.now;
     this.accepting = options.accepting ?? (() => true);

@@ -3,12 +3,14 @@ import { performance } from 'node:perf_hooks';
 import type { EdgeListing } from '@slipway/contracts';
 import { proxyHttp, type ProxyTarget } from '../http-proxy';
 import type { MarketplaceAdmission } from './admission';
+import type { MarketplaceStats } from './marketplace-stats';
 import { sendProblem } from './problems';
 import type { UsageMeter } from './usage-meter';
 
 export interface ListingProxyDeps {
   admission: MarketplaceAdmission;
   meter: UsageMeter;
+  stats: MarketplaceStats;
   /** Called when Redis fails during admission (the call is refused with 503). */
   onRedisError?: (err: Error) => void;
 }
@@ -28,7 +30,11 @@ export function serveListing(req: IncomingMessage, res: ServerResponse, target: 
   deps.admission.admit(req, listing).then(
     (admission) => {
       if (res.destroyed) return; // the client left while Redis answered: nothing was forwarded
-      if (!admission.admitted) return sendProblem(res, admission.code, target.requestId, admission.detail, admission.headers);
+      if (!admission.admitted) {
+        deps.stats.refuse(admission.code);
+        return sendProblem(res, admission.code, target.requestId, admission.detail, admission.headers);
+      }
+      deps.stats.admitted++;
       for (const name in admission.headers) res.setHeader(name, admission.headers[name]!);
       let appStatus: number | undefined;
       const usage = admission.usage;
@@ -42,6 +48,7 @@ export function serveListing(req: IncomingMessage, res: ServerResponse, target: 
     },
     (err: unknown) => {
       deps.onRedisError?.(err as Error);
+      deps.stats.refuse('metering_unavailable');
       if (!res.headersSent && !res.destroyed) sendProblem(res, 'metering_unavailable', target.requestId, 'Limits and usage cannot be checked right now (Redis is unreachable); the call was not forwarded.', { 'retry-after': '1' });
     },
   );

@@ -2,6 +2,7 @@ import { MarketplaceEdgeStore, MarketplaceInvalidationFollower } from '@slipway/
 import type { Logger } from '../log';
 import { MarketplaceAdmission } from './admission';
 import type { ListingProxyDeps } from './listing-proxy';
+import { MarketplaceStats } from './marketplace-stats';
 import { UsageMeter } from './usage-meter';
 
 export interface EdgeMarketplace {
@@ -39,7 +40,7 @@ export function startMarketplace(options: { redisUrl: string; log: Logger; usage
     onError: throttled(log, 'marketplace invalidations unavailable (cached keys are dropped on reconnect)'),
   });
   follower.start();
-  const deps: ListingProxyDeps = { admission, meter, onRedisError: throttled(log, 'redis unavailable: calls to published APIs are refused with 503') };
+  const deps: ListingProxyDeps = { admission, meter, stats: new MarketplaceStats(), onRedisError: throttled(log, 'redis unavailable: calls to published APIs are refused with 503') };
   return {
     store,
     follower,

@@ -16,6 +16,7 @@ export function listingOf(over: Partial<EdgeListing> = {}): EdgeListing {
       { method: 'POST', path: '/v1/batch/**', weight: 5 },
       { method: '*', path: '/v1/items/*', weight: 2 },
       { method: 'GET', path: '/boom', weight: 1 },
+      { method: 'GET', path: '/slow', weight: 1 },
     ],
     billServerErrors: false,
     ...over,

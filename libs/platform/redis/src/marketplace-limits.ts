@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { isNoScriptError, luaScript, type LuaScript } from './lua-script';
+import { evalLua, luaScript } from './lua-script';
 
 /** One fixed window of a plan's limits: at most `limit` weight units under `key` until it expires. */
 export interface MarketplaceCounter {
@@ -57,16 +57,6 @@ end
 if #KEYS > n and cost > 0 then balance = redis.call('DECRBY', KEYS[n + 1], cost) end
 return {1, 0, balance, unpack(used)}
 `);
-
-/** EVALSHA, sending the source only when Redis does not hold the script (first use, restart, SCRIPT FLUSH). */
-export async function evalLua(client: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-  try {
-    return await client.evalsha(script.sha, keys.length, ...keys, ...args);
-  } catch (err) {
-    if (!isNoScriptError(err)) throw err;
-    return client.eval(script.source, keys.length, ...keys, ...args);
-  }
-}
 
 /** Runs MARKETPLACE_TAKE for one call. */
 export async function takeMarketplaceLimits(client: Redis, take: MarketplaceTake): Promise<MarketplaceTakeResult> {

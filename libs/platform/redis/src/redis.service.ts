@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@slipway/config';
-import { isNoScriptError, type LuaScript } from './lua-script';
+import { evalLua, type LuaScript } from './lua-script';
 
 /** The shared Redis connection. Commands fail fast when Redis is down instead of queueing forever. */
 @Injectable()
@@ -39,17 +39,9 @@ export class RedisService implements OnModuleDestroy {
     return () => subscriber.disconnect();
   }
 
-  /**
-   * Runs a Lua script atomically. EVALSHA sends only the hash; the source goes over the wire
-   * only when the server does not hold the script yet (first use, restart, SCRIPT FLUSH).
-   */
-  async evalScript(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    try {
-      return await this.client.evalsha(script.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!isNoScriptError(err)) throw err;
-      return this.client.eval(script.source, keys.length, ...keys, ...args);
-    }
+  /** Runs a Lua script atomically (EVALSHA, the source only when Redis lacks it: `evalLua`). */
+  evalScript(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    return evalLua(this.client, script, keys, args);
   }
 
   /**
