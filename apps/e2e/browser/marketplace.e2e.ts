@@ -115,7 +115,10 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await page.waitForURL(/\/o\/[a-z0-9-]+\/projects$/);
     await createProject(page, project, project);
     await page.getByRole('button', { name: 'Create a deploy token' }).click();
+    // The commands carry the token once it exists.
+    const token = await page.getByLabel('Deploy token', { exact: true }).inputValue();
     const commands = (await page.getByLabel('Push commands').innerText()).trim().split('\n');
+    expect(commands[0]).toContain(token);
     const dir = await workingCopy({}, 'weather-api', 'Weather API v1');
     expect((await git(commands[0]!.split(' ').slice(1), dir)).code).toBe(0);
     const host = new URL((await page.getByRole('link', { name: 'Live URL of production' }).getAttribute('href')) ?? '').hostname;
@@ -136,7 +139,8 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await form.getByLabel('Category').selectOption('weather');
     // A bad summary first: the api's error shows at the field and nothing is created.
     await form.getByRole('button', { name: 'Create API' }).click();
-    await visible(form.getByText('Write a one-line summary.'));
+    await visible(form.getByText('Write a one-line summary.').last());
+    expect(await form.getByLabel('Summary').getAttribute('aria-invalid')).toBe('true');
     await form.getByLabel('Summary').fill('Forecasts for a few cities, as JSON.');
     await form.getByLabel('Path of operation 1').fill('/forecast');
     await form.getByRole('button', { name: 'Add operation' }).click();
