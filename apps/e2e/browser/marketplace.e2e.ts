@@ -198,7 +198,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await visible(page.getByRole('columnheader', { name: 'Free' }));
     await visible(page.getByRole('columnheader', { name: 'Pro' }));
     await visible(page.getByRole('article', { name: 'GET /forecast' }));
-    expect(await page.getByLabel('curl snippet').innerText()).toContain('YOUR_API_KEY');
+    expect(await page.getByLabel('curl snippet', { exact: true }).innerText()).toContain('YOUR_API_KEY');
 
     await page.getByRole('link', { name: 'create a free account' }).click();
     await signUp(page, consumer, '');
@@ -210,7 +210,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     expect(key).toMatch(/^swk_live_/);
     await visible(page.getByText('it will not be shown again', { exact: false }));
     // The snippet on the page now carries the key.
-    curl = await page.getByLabel('curl snippet').innerText();
+    curl = await page.getByLabel('curl snippet', { exact: true }).innerText();
     expect(curl).toContain(key);
     await snap(page, 'marketplace-subscribed');
   }, 90_000);
