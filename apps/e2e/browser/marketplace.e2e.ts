@@ -206,7 +206,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     const form = page.getByRole('form', { name: 'Subscribe' });
     await form.getByLabel('Plan').selectOption('free');
     await form.getByRole('button', { name: 'Subscribe' }).click();
-    const key = await page.getByLabel('API key', { exact: true }).first().inputValue();
+    const key = await page.getByRole('region', { name: 'API key (shown once)' }).getByLabel('API key', { exact: true }).inputValue();
     expect(key).toMatch(/^swk_live_/);
     await visible(page.getByText('it will not be shown again', { exact: false }));
     // The snippet on the page now carries the key.
