@@ -209,7 +209,8 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     const key = await page.getByRole('region', { name: 'API key (shown once)' }).getByLabel('API key', { exact: true }).inputValue();
     expect(key).toMatch(/^swk_live_/);
     await visible(page.getByText('it will not be shown again', { exact: false }));
-    // The snippet on the page now carries the key.
+    // The reference's "Try it" on GET /forecast points the snippets and the try-it panel at it; the snippet now carries the key.
+    await page.getByRole('article', { name: 'GET /forecast' }).getByRole('button', { name: 'Try it' }).click();
     curl = await page.getByLabel('curl snippet', { exact: true }).innerText();
     expect(curl).toContain(key);
     await snap(page, 'marketplace-subscribed');
