@@ -254,6 +254,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await expect
       .poll(async () => {
         await page.reload();
+        await visible(page.getByLabel('Usage totals'));
         return page.getByLabel('Usage totals').getByText(String(FREE_PER_DAY), { exact: true }).count();
       }, METERED)
       .toBeGreaterThan(0);

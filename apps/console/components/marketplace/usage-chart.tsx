@@ -41,7 +41,11 @@ export function DailyBarsChart({
       {
         width: el.clientWidth || 600,
         height,
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
+        // Half a day either side, so one day's bar is a bar and not an axis spread over years.
+        scales: {
+          x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
+        },
         axes: [
           { stroke: '#71717a', grid: { show: false }, ticks: { stroke: '#e4e4e7' } },
           {
