@@ -274,6 +274,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await expect
       .poll(async () => {
         await page.reload();
+        await visible(page.getByRole('table', { name: 'Invoices' }).or(page.getByText('No invoice yet', { exact: false })));
         return draft.count();
       }, METERED)
       .toBeGreaterThan(0);
@@ -283,6 +284,7 @@ describe('console: publish a monetized API, subscribe, hit the quota, upgrade, s
     await expect
       .poll(async () => {
         await page.reload();
+        await visible(lines.or(page.getByText('No charge yet in this period.')));
         return (await lines.count()) ? lines.innerText() : '';
       }, METERED)
       .toMatch(new RegExp(`overage[^\\n]*\\t${PAID_CALLS}\\t\\$0\\.01\\t\\$0\\.04`));
