@@ -16,6 +16,7 @@ import { PageHeader } from '../ui/layout-bits';
 import { NotFoundView } from '../ui/not-found-view';
 import { ErrorAlert } from '../ui/alert';
 import { Loading } from '../ui/layout-bits';
+import { ApiRevenuePanel } from './api-revenue-panel';
 import { LogsPanel } from './logs-panel';
 import { MarkerCard } from './marker-card';
 import { MarkerTimeline } from './marker-timeline';
@@ -169,7 +170,7 @@ function ObservabilityPage({ org, project }: { org: string; project: ProjectDto 
       <LogsPanel releases={releases} />
       <ResourcesPanel points={points} />
       <ModelTrafficPanel points={points} releaseName={releaseName} />
-      {/* API revenue joins here when the monetized API lands (calls by plan, 402/429, revenue). */}
+      <ApiRevenuePanel points={points} />
 
       {open ? <MarkerCard key={markerId(open)} marker={open} onClose={() => setOpen(null)} /> : null}
     </PageContext.Provider>

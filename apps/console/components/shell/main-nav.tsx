@@ -13,10 +13,13 @@ export function MainNav({ org, role }: { org: string | null; role: Role | null }
           { href: `/o/${org}/observability`, label: 'Observability' },
           { href: `/o/${org}/members`, label: 'Members' },
           { href: `/o/${org}/gateway`, label: 'Gateway' },
+          { href: `/o/${org}/apis`, label: 'APIs' },
+          { href: `/o/${org}/subscriptions`, label: 'Subscriptions' },
           ...(role && roleAtLeast(role, 'ADMIN') ? [{ href: `/o/${org}/audit`, label: 'Audit log' }] : []),
         ]
       : []),
     { href: '/settings/tokens', label: 'Tokens' },
+    { href: '/catalog', label: 'Catalog' },
   ];
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
