@@ -7,6 +7,7 @@ export * from './route-table-upstreams';
 export * from './metrics-stream';
 export * from './lua-script';
 export * from './stream-group';
+export * from './stream-consumer-loop';
 export * from './gateway-invalidation';
 export * from './concurrency-leases';
 export * from './expiring-hash';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MARKETPLACE_USAGE_STREAM, type MarketplaceUsageEvent } from '@slipway/contracts';
-import { RedisService, marketplaceUsageReader, type StreamEntry, type StreamGroupReader } from '@slipway/redis';
+import { RedisService, StreamConsumerLoop, marketplaceUsageReader, type StreamEntry, type StreamGroupReader } from '@slipway/redis';
 import { parseMarketplaceUsageEntry } from './usage-event-entry';
 import { UsageIngestRepository, type StorableUsageEvent } from './usage-ingest.repository';
 
@@ -27,8 +27,6 @@ export interface IngestCounts {
 }
 
 const DEFAULTS = { count: 200, blockMs: 1_000, claimIdleMs: 60_000 };
-const MAX_BACKOFF_MS = 10_000;
-const TRIM_EVERY_MS = 1_000;
 /** Listings known to the cache; it is cleared when full (a listing's publisher never changes, so a miss only costs a lookup). */
 const PUBLISHER_CACHE_MAX = 10_000;
 
@@ -44,9 +42,7 @@ export class UsageIngest {
   private readonly logger = new Logger('api-usage-ingest');
   private readonly reader: StreamGroupReader;
   private readonly publishers = new Map<string, string>();
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: StreamConsumerLoop;
 
   constructor(
     redis: RedisService,
@@ -54,19 +50,19 @@ export class UsageIngest {
     readonly options: UsageIngestOptions,
   ) {
     this.reader = marketplaceUsageReader(redis, options.consumer, options.stream);
+    this.loop = new StreamConsumerLoop(
+      { recover: () => this.recover(), poll: () => this.pollOnce(), trim: () => this.trim() },
+      { claimIdleMs: options.claimIdleMs, what: 'usage batch', logger: this.logger },
+    );
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Lets the batch in hand commit and ack (a read blocks at most `blockMs`), then closes the connection. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     this.reader.close();
   }
 
@@ -99,35 +95,6 @@ export class UsageIngest {
 
   async trim(): Promise<number> {
     return this.reader.trimAcknowledged();
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    let lastRecovery = 0;
-    let lastTrim = 0;
-    while (this.running) {
-      try {
-        if (failures > 0 || Date.now() - lastRecovery >= this.options.claimIdleMs) {
-          await this.recover();
-          lastRecovery = Date.now();
-        }
-        await this.pollOnce();
-        if (Date.now() - lastTrim >= TRIM_EVERY_MS) {
-          await this.trim();
-          lastTrim = Date.now();
-        }
-        failures = 0;
-      } catch (err) {
-        failures++;
-        const wait = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures, 6));
-        this.logger.warn(`usage batch not stored, retrying in ${wait} ms: ${err instanceof Error ? err.message : String(err)}`);
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, wait).unref();
-        });
-        this.wake = undefined;
-      }
-    }
   }
 
   /** Stores the valid events of the entries in one transaction, then acknowledges every entry. */

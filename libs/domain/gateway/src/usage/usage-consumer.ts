@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { USAGE_STREAM, type UsageEvent } from '@slipway/contracts';
-import { RedisService, StreamGroupReader, type StreamEntry } from '@slipway/redis';
+import { RedisService, StreamConsumerLoop, StreamGroupReader, type StreamEntry } from '@slipway/redis';
 import { parseUsageEntry } from './usage-entry';
 import { UsageRepository } from './usage.repository';
 import { USAGE_CONSUMER_GROUP, USAGE_STREAM_KEY } from './usage-stream';
@@ -19,9 +19,6 @@ export interface UsageConsumerOptions {
 }
 
 const DEFAULTS = { group: USAGE_CONSUMER_GROUP, count: 500, blockMs: 1_000, claimIdleMs: 60_000 };
-const MAX_BACKOFF_MS = 10_000;
-/** How often acknowledged entries are trimmed from the stream (the api's back-pressure watches its length). */
-const TRIM_EVERY_MS = 1_000;
 
 /**
  * Moves usage events from the Redis stream to Postgres, exactly once in effect: each batch is
@@ -33,9 +30,7 @@ const TRIM_EVERY_MS = 1_000;
 export class UsageConsumer {
   private readonly logger = new Logger('usage-consumer');
   private readonly reader: StreamGroupReader;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: StreamConsumerLoop;
 
   constructor(
     redis: RedisService,
@@ -43,19 +38,19 @@ export class UsageConsumer {
     readonly options: UsageConsumerOptions,
   ) {
     this.reader = new StreamGroupReader(redis, { stream: options.stream, group: options.group, consumer: options.consumer });
+    this.loop = new StreamConsumerLoop(
+      { recover: () => this.recover(), poll: () => this.pollOnce(), trim: () => this.trim() },
+      { claimIdleMs: options.claimIdleMs, what: 'usage batch', logger: this.logger },
+    );
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Lets the current batch finish (a read blocks for at most `blockMs`), then closes the connection. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     this.reader.close();
   }
 
@@ -92,36 +87,6 @@ export class UsageConsumer {
   /** Waits up to `blockMs` for new entries and handles them. Returns how many. */
   async pollOnce(): Promise<number> {
     return this.process(await this.reader.read({ pending: false, count: this.options.count, blockMs: this.options.blockMs }));
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    let lastRecovery = 0;
-    let lastTrim = 0;
-    while (this.running) {
-      try {
-        if (failures > 0 || Date.now() - lastRecovery >= this.options.claimIdleMs) {
-          await this.recover();
-          lastRecovery = Date.now();
-        }
-        await this.pollOnce();
-        if (Date.now() - lastTrim >= TRIM_EVERY_MS) {
-          const trimmed = await this.trim();
-          if (trimmed > 0) this.logger.debug(`trimmed ${trimmed} acknowledged usage entries`);
-          lastTrim = Date.now();
-        }
-        failures = 0;
-      } catch (err) {
-        failures++;
-        const wait = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures, 6));
-        this.logger.warn(`usage batch not written, retrying in ${wait} ms: ${err instanceof Error ? err.message : String(err)}`);
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, wait).unref();
-        });
-        this.wake = undefined;
-      }
-    }
   }
 
   /** Writes the valid events of a batch in one transaction, then acks every entry of it. */
